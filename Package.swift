@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// chainbot: a declarative config-sync and reconciliation agent for an ALEX OS Raspberry Pi.
+///
+/// No package dependencies: the toolchain's own modules plus the system libraries libyaml and
+/// libsqlite3 through `.systemLibrary` targets.
+let package = Package(
+    name: "chainbot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chainbot", targets: ["chainbot"])
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "ChainbotCore"),
+        .target(name: "ChainbotYAML", dependencies: ["CYAML"]),
+        .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
+        .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML", "ChainbotOS"]),
+        .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
+        .target(
+            name: "ChainbotCLI",
+            dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS"]
+        ),
+        .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
+        .executableTarget(
+            name: "chainbot-bench",
+            dependencies: ["ChainbotCore", "ChainbotManifest"],
+            path: "Sources/ChainbotBench"
+        ),
+        .target(
+            name: "ChainbotTestSupport",
+            dependencies: ["ChainbotCore", "ChainbotCLI"]
+        ),
+        .testTarget(name: "ChainbotCoreTests", dependencies: ["ChainbotCore", "ChainbotTestSupport"]),
+        .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML", "ChainbotTestSupport"]),
+        .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotOS", "ChainbotTestSupport"]),
+        .testTarget(
+            name: "ChainbotManifestTests",
+            dependencies: ["ChainbotManifest", "ChainbotTestSupport"]
+        ),
+        .testTarget(name: "ChainbotStoreTests", dependencies: ["ChainbotStore", "ChainbotTestSupport"]),
+        .testTarget(
+            name: "ChainbotCLITests",
+            dependencies: ["ChainbotCLI", "ChainbotTestSupport"]
+        ),
+    ]
+)
