@@ -22,7 +22,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "ChainbotCore"),
+        // libm: Double.rounded() and friends call into it, and nothing else links it without Foundation.
+        .target(name: "ChainbotCore", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "ChainbotYAML", dependencies: ["CYAML"]),
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML", "ChainbotOS"]),

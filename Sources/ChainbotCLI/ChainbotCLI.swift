@@ -1,0 +1,87 @@
+import ChainbotCore
+
+/// The `chainbot` command line: finds the subcommand, parses its options, runs it, returns the exit code.
+public enum ChainbotCLI {
+    public static let version = "0.1.0"
+
+    static let commands: [Command] = [ValidateCommand.command, ExplainCommand.command, HelpCommand.command]
+
+    /// Runs `arguments` (without the program name) and returns the process exit code.
+    public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {
+        guard let first = arguments.first else {
+            context.stderr.write(overview)
+            return ExitCode.usage.rawValue
+        }
+        switch first {
+        case "--help", "-h":
+            context.stdout.write(overview)
+            return ExitCode.success.rawValue
+        case "--version", "-V", "version":
+            context.stdout.write("chainbot \(version)\n")
+            return ExitCode.success.rawValue
+        default:
+            break
+        }
+        guard let command = commands.first(where: { $0.name == first }) else {
+            let hint = Suggestion.closest(to: first, in: commands.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
+            context.stderr.write("chainbot: unknown command '\(first)'.\(hint) See 'chainbot --help'.\n")
+            return ExitCode.usage.rawValue
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            context.stdout.write(command.manual)
+            return ExitCode.success.rawValue
+        }
+        do {
+            let parsed = try Arguments(rest, valued: command.valued, switches: command.switches)
+            return await command.run(parsed, context).rawValue
+        } catch {
+            context.stderr.write("chainbot \(command.name): \(error.message)\nusage: \(command.usage)\n")
+            return ExitCode.usage.rawValue
+        }
+    }
+
+    /// What `chainbot --help` prints.
+    static var overview: String {
+        let width = commands.map(\.name.count).max() ?? 0
+        let lines = commands.map { "  \($0.name)" + String(repeating: " ", count: width - $0.name.count + 3) + $0.summary }
+        return """
+            chainbot \(version): declarative config sync for an ALEX OS Raspberry Pi.
+
+            usage: chainbot COMMAND [OPTIONS]
+
+            commands:
+            \(lines.joined(separator: "\n"))
+
+            options:
+              -h, --help       show help (also: chainbot help COMMAND)
+              -V, --version    print the version
+
+            exit codes: 0 ok, 1 differences (diff), 2 operational failure, 64 usage, 65 invalid manifests.
+            Manifest kinds: chainbot explain; one kind: chainbot explain Service.
+
+            """
+    }
+}
+
+/// `chainbot help [COMMAND|KIND]`.
+enum HelpCommand {
+    static let name = "help"
+    static let summary = "show help for a command or a manifest kind"
+    static let usage = "chainbot help [COMMAND | KIND]"
+    static let help = "Without an argument, lists the commands. With a command, shows its usage; with a kind (Service, Port, …), its schema, as `chainbot explain` does."
+
+    static let command = Command(name: name, summary: summary, usage: usage, help: help, run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        guard let topic = arguments.positional.first else {
+            context.stdout.write(ChainbotCLI.overview)
+            return .success
+        }
+        if let command = ChainbotCLI.commands.first(where: { $0.name == topic }) {
+            context.stdout.write(command.manual)
+            return .success
+        }
+        return ExplainCommand.explain(topic, context)
+    }
+}

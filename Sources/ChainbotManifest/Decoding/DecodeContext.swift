@@ -1,0 +1,55 @@
+import ChainbotCore
+import ChainbotYAML
+
+/// Collects diagnostics and field locations while one document is decoded.
+final class DecodeContext {
+    /// The file as the user named it, for locations.
+    let file: String
+    /// The directory of the manifest file, for resolving `source` paths.
+    let directory: String
+    /// Says whether a regular file exists at an absolute path (the filesystem seam).
+    let fileExists: (String) -> Bool
+    /// "Service 'chainbot'" once kind and name are known; appended to messages as "in …".
+    var subject: String?
+    private(set) var diagnostics: [ManifestDiagnostic] = []
+    /// Where each decoded field was written, by dotted path (`spec.port`, `metadata.dependsOn[0]`).
+    private(set) var locations: [String: SourceLocation] = [:]
+
+    init(file: String, directory: String, fileExists: @escaping (String) -> Bool) {
+        self.file = file
+        self.directory = directory
+        self.fileExists = fileExists
+    }
+
+    /// The location of a node: its start, underlining its text when it sits on one line.
+    func location(of node: Node) -> SourceLocation {
+        let length = node.end.line == node.start.line ? node.end.column - node.start.column : 1
+        return SourceLocation(file: file, line: node.start.line, column: node.start.column, length: length)
+    }
+
+    func location(of mark: Mark, length: Int = 1) -> SourceLocation {
+        SourceLocation(file: file, line: mark.line, column: mark.column, length: length)
+    }
+
+    func record(_ path: String, _ node: Node) {
+        locations[path] = location(of: node)
+    }
+
+    /// Adds an error at `node`, with " in SUBJECT" appended when the subject is known.
+    func error(_ code: DiagnosticCode, _ message: String, at node: Node, notes: [ManifestDiagnostic.Note] = []) {
+        report(.error(code, message + suffix, at: location(of: node), notes: notes))
+    }
+
+    func warning(_ code: DiagnosticCode, _ message: String, at node: Node, notes: [ManifestDiagnostic.Note] = []) {
+        report(.warning(code, message + suffix, at: location(of: node), notes: notes))
+    }
+
+    func report(_ diagnostic: ManifestDiagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    /// How many errors have been reported so far (to tell whether a part decoded cleanly).
+    var errorCount: Int { diagnostics.count { $0.severity == .error } }
+
+    private var suffix: String { subject.map { " in \($0)" } ?? "" }
+}

@@ -1,0 +1,98 @@
+import ChainbotCore
+import ChainbotYAML
+
+/// What one document declared: its identity (when kind and name could be read) and, when it is
+/// valid, the decoded resource with the locations of its fields.
+struct DecodedDocument {
+    var id: ResourceID?
+    var nameLocation: SourceLocation?
+    var resource: Resource?
+    var locations: [String: SourceLocation]
+}
+
+/// Decodes one YAML document into a resource, reporting every problem in it.
+struct DocumentDecoder {
+    let context: DecodeContext
+
+    func decode(_ root: Node) -> DecodedDocument {
+        let errorsBefore = context.errorCount
+        guard root.mapping != nil else {
+            context.error(
+                .notAMapping,
+                "a manifest document must be a mapping with apiVersion, kind, metadata and spec, not \(root.kindDescription)",
+                at: root)
+            return DecodedDocument(locations: [:])
+        }
+        let kind = readKind(root)
+        let nameNode = root["metadata"]?["name"]
+        let name = nameNode?.scalar?.text
+        if let kind, let name { context.subject = "\(kind.rawValue) '\(name)'" }
+        let document = ObjectReader(root, schema: ManifestSchema.document, path: "", context: context)
+        checkAPIVersion(document)
+        let metadata = document.object("metadata").flatMap(readMetadata)
+        var decoded = DecodedDocument(locations: [:])
+        if let kind, let metadata, let nameNode, Formats.dnsLabel(metadata.name) == nil {
+            decoded.id = ResourceID(kind, metadata.name)
+            decoded.nameLocation = context.location(of: nameNode)
+        }
+        var spec: ResourceSpec?
+        if let kind, let specNode = document.valueNode("spec"), specNode.scalar?.value != .null {
+            let reader = ObjectReader(specNode, schema: ManifestSchema.spec(for: kind), path: "spec", context: context)
+            if reader.isValid { spec = SpecDecoder(context: context).decode(reader, kind: kind, name: name ?? "") }
+        }
+        if let metadata, let spec, let nameLocation = decoded.nameLocation, context.errorCount == errorsBefore {
+            decoded.resource = Resource(
+                metadata: metadata, spec: spec, location: context.location(of: root.start), nameLocation: nameLocation)
+        }
+        decoded.locations = context.locations
+        return decoded
+    }
+
+    private func readKind(_ root: Node) -> Kind? {
+        guard let node = root["kind"], let text = node.scalar?.text, node.scalar?.value != .null else { return nil }
+        if let kind = Kind(rawValue: text) { return kind }
+        let notes = Suggestion.closest(to: text, in: Kind.allCases.map(\.rawValue)).map {
+            [ManifestDiagnostic.Note("did you mean '\($0)'?")]
+        }
+        context.error(
+            .unknownKind, "unknown kind '\(text)'; chainbot.dev/v1 has " + Kind.allCases.map(\.rawValue).joined(separator: ", "),
+            at: node, notes: notes ?? [])
+        return nil
+    }
+
+    private func checkAPIVersion(_ document: ObjectReader) {
+        guard let version = document.string("apiVersion"), version != Kind.apiVersion,
+            let node = document.valueNode("apiVersion")
+        else { return }
+        context.error(
+            .unsupportedAPIVersion, "unsupported apiVersion '\(version)'", at: node,
+            notes: [.init("this chainbot reads apiVersion: \(Kind.apiVersion)")])
+    }
+
+    private func readMetadata(_ reader: ObjectReader) -> Metadata? {
+        var drift = DriftPolicy.enforce
+        let annotations = reader.stringMap("annotations") ?? []
+        if let value = annotations.first(where: { $0.key == DriftPolicy.annotation })?.value {
+            if let policy = DriftPolicy(rawValue: value) {
+                drift = policy
+            } else if let node = reader.valueNode("annotations")?[DriftPolicy.annotation] {
+                let words = DriftPolicy.allCases.map(\.rawValue)
+                let notes = Suggestion.closest(to: value, in: words).map { [ManifestDiagnostic.Note("did you mean '\($0)'?")] }
+                context.error(
+                    .invalidEnum, "metadata.annotations.\(DriftPolicy.annotation) is '\(value)', not one of "
+                        + words.joined(separator: ", "), at: node, notes: notes ?? [])
+            }
+        }
+        guard let name = reader.string("name") else { return nil }
+        let selector = reader.object("hostSelector").map { s in
+            HostSelector(
+                hostname: s.string("hostname"),
+                labels: Dictionary((s.stringMap("labels") ?? []).map { ($0.key, $0.value) }) { first, _ in first })
+        }
+        return Metadata(
+            name: name,
+            labels: Dictionary((reader.stringMap("labels") ?? []).map { ($0.key, $0.value) }) { first, _ in first },
+            annotations: Dictionary(annotations.map { ($0.key, $0.value) }) { first, _ in first },
+            dependsOn: reader.references("dependsOn") ?? [], drift: drift, hostSelector: selector)
+    }
+}

@@ -1,0 +1,131 @@
+import ChainbotCore
+import ChainbotYAML
+
+/// Reads one mapping against its schema: reports unknown, missing and conflicting fields once, then
+/// hands out typed values of the fields that passed their checks.
+final class ObjectReader {
+    let node: Node
+    let schema: ObjectSchema
+    let path: String
+    let context: DecodeContext
+    private var values: [String: TypedValue] = [:]
+    private var keyNodes: [String: Node] = [:]
+    private var valueNodes: [String: Node] = [:]
+    private let errorsBefore: Int
+
+    /// Checks `node` against `schema`; `path` is the dotted path of the mapping (`spec`, `spec.expose`).
+    init(_ node: Node, schema: ObjectSchema, path: String, context: DecodeContext) {
+        self.node = node
+        self.schema = schema
+        self.path = path
+        self.context = context
+        self.errorsBefore = context.errorCount
+        guard let pairs = node.mapping else {
+            context.error(.typeMismatch, "\(path) must be a mapping, not \(node.kindDescription)", at: node)
+            return
+        }
+        let decoder = ValueDecoder(context: context)
+        for pair in pairs {
+            guard let key = pair.key.scalar?.text, pair.key.scalar?.value != .null else {
+                context.error(.typeMismatch, "\(path) keys must be strings, not \(pair.key.kindDescription)", at: pair.key)
+                continue
+            }
+            let fieldPath = path.isEmpty ? key : "\(path).\(key)"
+            guard let field = schema.field(key) else {
+                let notes = Suggestion.closest(to: key, in: schema.fields.map(\.name)).map {
+                    [ManifestDiagnostic.Note("did you mean '\($0)'?")]
+                }
+                context.error(.unknownField, "unknown field '\(fieldPath)'", at: pair.key, notes: notes ?? [])
+                continue
+            }
+            keyNodes[key] = pair.key
+            valueNodes[key] = pair.value
+            if pair.value.scalar?.value == .null, pair.value.tag == nil { continue }  // `field:` alone means unset
+            if let value = decoder.decode(pair.value, as: field.type, path: fieldPath) {
+                values[key] = value
+            }
+        }
+        checkRequired()
+        checkGroups()
+    }
+
+    private func checkRequired() {
+        for field in schema.fields where field.required && !isPresent(field.name) {
+            let where_ = path.isEmpty ? "" : " in \(path)"
+            context.error(.missingField, "missing required field '\(field.name)'\(where_)", at: anchorNode)
+        }
+    }
+
+    private func checkGroups() {
+        for group in schema.exclusive {
+            let given = group.filter(isPresent)
+            guard given.count > 1, let first = keyNodes[given[0]], let second = keyNodes[given[1]] else { continue }
+            context.error(
+                .conflictingFields, "'\(given[1])' cannot be combined with '\(given[0])'", at: second,
+                notes: [.init("'\(given[0])' is given here", at: context.location(of: first))])
+        }
+        for group in schema.requireOne where !group.contains(where: isPresent) {
+            let names = group.map { "'\($0)'" }
+            let list = names.count == 2 ? names.joined(separator: " or ")
+                : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+            let where_ = path.isEmpty ? "" : " in \(path)"
+            context.error(.missingOneOf, "one of \(list) is required\(where_)", at: anchorNode)
+        }
+    }
+
+    /// Where "missing field" errors point: the mapping's first key, or the mapping itself when empty.
+    private var anchorNode: Node {
+        node.mapping?.first?.key ?? node
+    }
+
+    private func isPresent(_ name: String) -> Bool {
+        guard let value = valueNodes[name] else { return false }
+        return value.scalar?.value != .null || value.tag != nil
+    }
+
+    /// True when no error was reported while reading this mapping (nested values included).
+    var isValid: Bool { context.errorCount == errorsBefore }
+
+    func has(_ name: String) -> Bool { isPresent(name) }
+
+    /// The key node of a field, for pointing diagnostics at it.
+    func keyNode(_ name: String) -> Node? { keyNodes[name] }
+
+    /// The value node of a field, for checks that need more than its type.
+    func valueNode(_ name: String) -> Node? { valueNodes[name] }
+
+    func value(_ name: String) -> TypedValue? { values[name] }
+
+    func string(_ name: String) -> String? { values[name]?.string }
+
+    func int(_ name: String) -> Int? { values[name]?.int }
+
+    func double(_ name: String) -> Double? { values[name]?.double }
+
+    func bool(_ name: String) -> Bool? { values[name]?.bool }
+
+    func object(_ name: String) -> ObjectReader? { values[name]?.object }
+
+    func strings(_ name: String) -> [String]? { values[name]?.list?.compactMap(\.string) }
+
+    func duration(_ name: String) -> Duration? {
+        if case .duration(let value)? = values[name] { return value }
+        return nil
+    }
+
+    func reference(_ name: String) -> ResourceID? {
+        if case .reference(let id)? = values[name] { return id }
+        return nil
+    }
+
+    func references(_ name: String) -> [ResourceID]? {
+        values[name]?.list?.compactMap { item in
+            if case .reference(let id) = item { return id }
+            return nil
+        }
+    }
+
+    func stringMap(_ name: String) -> [(key: String, value: String)]? {
+        values[name]?.map?.compactMap { entry in entry.value.string.map { (entry.key, $0) } }
+    }
+}

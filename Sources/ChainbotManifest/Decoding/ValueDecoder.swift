@@ -1,0 +1,235 @@
+import ChainbotCore
+import ChainbotYAML
+
+/// Checks a node against a field type and converts it, reporting every problem to the context.
+struct ValueDecoder {
+    let context: DecodeContext
+
+    private static let coreTags: Set<String> = [
+        "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
+    ]
+
+    /// The typed value of `node`, or nil after reporting why it does not fit `type`.
+    func decode(_ node: Node, as type: FieldType, path: String) -> TypedValue? {
+        if let tag = node.tag, !Self.coreTags.contains(tag) {
+            context.error(.unsupportedTag, "\(path) has the tag '\(tag)', which chainbot does not read", at: node)
+            return nil
+        }
+        context.record(path, node)
+        switch type {
+        case .string(let format): return string(node, format: format, path: path)
+        case .integer(let range): return integer(node, range: range, path: path).map(TypedValue.int)
+        case .number(let range): return number(node, range: range, path: path)
+        case .boolean: return boolean(node, path: path)
+        case .enumeration(let words): return enumeration(node, words: words, path: path)
+        case .port: return port(node, path: path).map(TypedValue.int)
+        case .portRange: return portRange(node, path: path)
+        case .duration(let minimum): return duration(node, minimum: minimum, path: path)
+        case .mode: return mode(node, path: path)
+        case .list(let item): return list(node, item: item, path: path)
+        case .map(let key, let value): return map(node, key: key, value: value, path: path)
+        case .object(let schema):
+            guard node.mapping != nil else { return mismatch(node, type, path) }
+            return .object(ObjectReader(node, schema: schema, path: path, context: context))
+        case .secretOrText: return secretOrText(node, path: path)
+        case .scalarText:
+            guard let scalar = node.scalar, scalar.value != .null else { return mismatch(node, type, path) }
+            return .string(scalar.text)
+        case .any: return .string("")
+        case .oneOrMany(let item):
+            if node.sequence != nil { return list(node, item: item, path: path) }
+            return decode(node, as: item, path: path).map { .list([$0]) }
+        }
+    }
+
+    private func mismatch(_ node: Node, _ type: FieldType, _ path: String, notes: [ManifestDiagnostic.Note] = [])
+        -> TypedValue?
+    {
+        context.error(.typeMismatch, "\(path) must be \(type.summary), not \(node.kindDescription)", at: node, notes: notes)
+        return nil
+    }
+
+    private func string(_ node: Node, format: StringFormat, path: String) -> TypedValue? {
+        guard let scalar = node.scalar else { return mismatch(node, .string(format), path) }
+        switch scalar.value {
+        case .string: break
+        case .int, .float:
+            // A plain number where text is wanted (`version: 1.0`) reads as written.
+            if case .text = format {} else if case .nonEmpty = format {} else {
+                return mismatch(node, .string(format), path)
+            }
+        case .null, .bool: return mismatch(node, .string(format), path)
+        }
+        let text = scalar.text
+        if let problem = Formats.check(text, as: format) {
+            context.error(Formats.code(for: format), "\(path): \(problem)", at: node)
+            return nil
+        }
+        if case .reference = format, let id = ResourceID(parsing: text) { return .reference(id) }
+        return .string(text)
+    }
+
+    func integer(_ node: Node, range: ClosedRange<Int>, path: String) -> Int? {
+        guard case .int(let value)? = node.scalar?.value else {
+            var notes: [ManifestDiagnostic.Note] = []
+            if let scalar = node.scalar, scalar.style != .plain, Int(scalar.text) != nil {
+                notes.append(.init("remove the quotes to write a number"))
+            }
+            _ = mismatch(node, .integer(range), path, notes: notes)
+            return nil
+        }
+        guard range.contains(value) else {
+            context.error(.outOfRange, "\(path) is \(value), outside \(range.lowerBound)–\(range.upperBound)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    private func number(_ node: Node, range: ClosedRange<Double>, path: String) -> TypedValue? {
+        let value: Double
+        switch node.scalar?.value {
+        case .int(let int)?: value = Double(int)
+        case .float(let double)? where double.isFinite: value = double
+        default: return mismatch(node, .number(range), path)
+        }
+        guard range.contains(value) else {
+            context.error(
+                .outOfRange,
+                "\(path) is \(FieldType.trim(value)), outside \(FieldType.trim(range.lowerBound))–\(FieldType.trim(range.upperBound))",
+                at: node)
+            return nil
+        }
+        return .double(value)
+    }
+
+    private func boolean(_ node: Node, path: String) -> TypedValue? {
+        guard case .bool(let value)? = node.scalar?.value else {
+            var notes: [ManifestDiagnostic.Note] = []
+            if let text = node.scalar?.text, ["yes", "no", "on", "off", "y", "n"].contains(text.lowercased()) {
+                notes.append(.init("YAML 1.2 reads '\(text)' as a string; write true or false"))
+            }
+            return mismatch(node, .boolean, path, notes: notes)
+        }
+        return .bool(value)
+    }
+
+    private func enumeration(_ node: Node, words: [String], path: String) -> TypedValue? {
+        guard let scalar = node.scalar, scalar.value != .null else { return mismatch(node, .enumeration(words), path) }
+        guard words.contains(scalar.text) else {
+            let notes = Suggestion.closest(to: scalar.text, in: words).map { [ManifestDiagnostic.Note("did you mean '\($0)'?")] }
+            context.error(
+                .invalidEnum, "\(path) is '\(scalar.text)', not one of " + words.joined(separator: ", "), at: node,
+                notes: notes ?? [])
+            return nil
+        }
+        return .string(scalar.text)
+    }
+
+    private func port(_ node: Node, path: String) -> Int? {
+        guard case .int(let value)? = node.scalar?.value else {
+            _ = mismatch(node, .port, path)
+            return nil
+        }
+        guard (1...65535).contains(value) else {
+            context.error(.invalidPort, "\(path) is \(value), outside 1–65535", at: node)
+            return nil
+        }
+        return value
+    }
+
+    private func portRange(_ node: Node, path: String) -> TypedValue? {
+        if case .int = node.scalar?.value {
+            return port(node, path: path).map { .portRange(PortRange($0, $0)) }
+        }
+        guard let scalar = node.scalar, case .string(let text) = scalar.value else {
+            return mismatch(node, .portRange, path)
+        }
+        let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds[1]) else {
+            context.error(.invalidPort, "\(path): '\(text)' is not a port or a range like 8000-8100", at: node)
+            return nil
+        }
+        guard (1...65535).contains(low), (1...65535).contains(high), low <= high else {
+            context.error(.invalidPort, "\(path): range '\(text)' must be LOW-HIGH within 1–65535", at: node)
+            return nil
+        }
+        return .portRange(PortRange(low, high))
+    }
+
+    private func duration(_ node: Node, minimum: Duration, path: String) -> TypedValue? {
+        guard let scalar = node.scalar, case .string(let text) = scalar.value else {
+            var notes: [ManifestDiagnostic.Note] = []
+            if case .int(let value)? = node.scalar?.value { notes.append(.init("add a unit, e.g. '\(value)s'")) }
+            return mismatch(node, .duration(minimum: minimum), path, notes: notes)
+        }
+        guard let value = DurationText.parse(text) else {
+            context.error(.invalidDuration, "\(path): '\(text)' is not a duration like 250ms, 30s, 5m or 1h30m", at: node)
+            return nil
+        }
+        guard value >= minimum else {
+            context.error(.outOfRange, "\(path) is \(text), less than the minimum \(DurationText.format(minimum))", at: node)
+            return nil
+        }
+        return .duration(value)
+    }
+
+    private func mode(_ node: Node, path: String) -> TypedValue? {
+        guard let scalar = node.scalar else { return mismatch(node, .mode, path) }
+        if case .int(let value) = scalar.value {
+            if scalar.text.hasPrefix("0o"), (0...0o7777).contains(value) { return .mode(UInt32(value)) }
+            context.error(
+                .invalidMode, "\(path) is the number \(scalar.text); a mode must be octal", at: node,
+                notes: [.init("YAML 1.2 reads \(scalar.text) as a decimal number; write '0\(scalar.text.drop { $0 == "0" })' in quotes, or 0o\(scalar.text.drop { $0 == "0" })")])
+            return nil
+        }
+        let digits = scalar.text
+        guard case .string = scalar.value, (3...4).contains(digits.count), let value = UInt32(digits, radix: 8) else {
+            context.error(.invalidMode, "\(path): '\(scalar.text)' is not an octal mode like '0640'", at: node)
+            return nil
+        }
+        return .mode(value)
+    }
+
+    private func list(_ node: Node, item: FieldType, path: String) -> TypedValue? {
+        guard let items = node.sequence else { return mismatch(node, .list(item), path) }
+        var values: [TypedValue] = []
+        var failed = false
+        for (index, element) in items.enumerated() {
+            if let value = decode(element, as: item, path: "\(path)[\(index)]") { values.append(value) } else { failed = true }
+        }
+        return failed ? nil : .list(values)
+    }
+
+    private func map(_ node: Node, key: StringFormat, value: FieldType, path: String) -> TypedValue? {
+        guard let pairs = node.mapping else { return mismatch(node, .map(key: key, value: value), path) }
+        var entries: [TypedEntry] = []
+        var failed = false
+        for pair in pairs {
+            guard let keyScalar = pair.key.scalar, keyScalar.value != .null else {
+                context.error(.typeMismatch, "\(path) keys must be strings, not \(pair.key.kindDescription)", at: pair.key)
+                failed = true
+                continue
+            }
+            let keyText = keyScalar.text
+            if let problem = Formats.check(keyText, as: key) {
+                context.error(Formats.code(for: key), "\(path): \(problem)", at: pair.key)
+                failed = true
+            }
+            if let decoded = decode(pair.value, as: value, path: "\(path).\(keyText)") {
+                entries.append(TypedEntry(key: keyText, value: decoded))
+            } else {
+                failed = true
+            }
+        }
+        return failed ? nil : .map(entries)
+    }
+
+    private func secretOrText(_ node: Node, path: String) -> TypedValue? {
+        if let scalar = node.scalar, scalar.value != .null { return .string(scalar.text) }
+        guard node.mapping != nil else { return mismatch(node, .secretOrText, path) }
+        let outer = ObjectReader(node, schema: ManifestSchema.secretRefHolder, path: path, context: context)
+        guard let inner = outer.object("secretRef"), let file = inner.string("file") else { return nil }
+        return .secret(SecretRef(file: file, key: inner.string("key")))
+    }
+}

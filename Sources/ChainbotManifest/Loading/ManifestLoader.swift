@@ -1,0 +1,111 @@
+public import ChainbotCore
+import ChainbotYAML
+import Glibc
+
+/// The desired state read from a set of manifest paths, with every problem found in it.
+public struct ManifestSet: Sendable {
+    /// Resources whose documents decoded without error, in file and document order.
+    public var resources: [Resource]
+    /// Every problem, sorted by file, line and column.
+    public var diagnostics: [ManifestDiagnostic]
+    /// The files read, for rendering source lines under diagnostics and for the generation hash.
+    public var files: [ManifestFile]
+
+    /// True when no diagnostic is an error (warnings allowed).
+    public var isValid: Bool { !diagnostics.hasErrors }
+
+    /// True when a path could not be read at all (the CLI exits 2 rather than 65).
+    public var hasIOErrors: Bool { diagnostics.contains { $0.code.isIOError && $0.severity == .error } }
+}
+
+/// Reads manifest files and directories into a validated `ManifestSet`.
+public struct ManifestLoader: Sendable {
+    public var limits: YAMLLimits
+
+    public init(limits: YAMLLimits = .manifest) {
+        self.limits = limits
+    }
+
+    /// Loads `paths` (files or directories, in order); never throws: problems become diagnostics.
+    public func load(_ paths: [String]) -> ManifestSet {
+        var finder = ManifestFiles(maxBytes: limits.maxBytes)
+        for path in paths { finder.collect(path) }
+        var diagnostics = finder.diagnostics
+        var documents: [DecodedDocument] = []
+        for file in finder.files {
+            let (decoded, problems) = loadFile(file)
+            documents += decoded
+            diagnostics += problems
+        }
+        diagnostics += SetValidator(documents: documents).validate()
+        return ManifestSet(
+            resources: documents.compactMap(\.resource), diagnostics: diagnostics.sortedForOutput(),
+            files: finder.files)
+    }
+
+    /// Loads YAML text as if it were the file `path` (for tests and for stdin).
+    public func load(text: String, path: String) -> ManifestSet {
+        let file = ManifestFile(path: path, bytes: Array(text.utf8))
+        let (documents, problems) = loadFile(file)
+        let diagnostics = problems + SetValidator(documents: documents).validate()
+        return ManifestSet(
+            resources: documents.compactMap(\.resource), diagnostics: diagnostics.sortedForOutput(), files: [file])
+    }
+
+    private func loadFile(_ file: ManifestFile) -> ([DecodedDocument], [ManifestDiagnostic]) {
+        var diagnostics: [ManifestDiagnostic] = []
+        if file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            diagnostics.append(
+                .warning(
+                    .byteOrderMark, "\(file.path) starts with a UTF-8 byte-order mark; it is ignored",
+                    at: SourceLocation(file: file.path, line: 1, column: 1)))
+        }
+        let stream = YAMLParser.parse(file.bytes, limits: limits)
+        for problem in stream.problems {
+            diagnostics.append(Self.diagnostic(for: problem, file: file.path))
+        }
+        let directory = Self.directory(of: file.path)
+        var decoded: [DecodedDocument] = []
+        for root in stream.documents where root.scalar?.value != .null || root.tag != nil {
+            let context = DecodeContext(file: file.path, directory: directory, fileExists: Self.isRegularFile)
+            decoded.append(DocumentDecoder(context: context).decode(root))
+            diagnostics += context.diagnostics
+        }
+        if decoded.isEmpty, !stream.problems.contains(where: \.isFatal) {
+            diagnostics.append(
+                .error(.emptyFile, "\(file.path) contains no manifest document", at: SourceLocation(file: file.path, line: 0, column: 0)))
+        }
+        return (decoded, diagnostics)
+    }
+
+    static func diagnostic(for problem: YAMLProblem, file: String) -> ManifestDiagnostic {
+        let code: DiagnosticCode =
+            switch problem.kind {
+            case .syntax: .yamlSyntax
+            case .invalidEncoding: .invalidEncoding
+            case .tabIndentation: .tabIndentation
+            case .tooDeep: .tooDeep
+            case .tooManyDocuments: .tooManyDocuments
+            case .aliasBudget: .aliasBudget
+            case .undefinedAlias: .undefinedAlias
+            case .duplicateKey: .duplicateKey
+            case .invalidMerge: .invalidMerge
+            case .fileTooLarge: .fileTooLarge
+            }
+        let location = SourceLocation(file: file, line: problem.mark.line, column: problem.mark.column, length: problem.length)
+        let notes = problem.related.map {
+            ManifestDiagnostic.Note($0.message, at: SourceLocation(file: file, line: $0.mark.line, column: $0.mark.column))
+        }
+        return .error(code, problem.message, at: location, notes: notes)
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+}

@@ -1,0 +1,280 @@
+import ChainbotCore
+
+/// Checks of string formats; each returns nil when the text is acceptable, else why not.
+enum Formats {
+    static let unitSuffixes = [
+        ".service", ".socket", ".target", ".timer", ".mount", ".automount", ".path", ".slice", ".scope",
+        ".device", ".swap",
+    ]
+
+    /// The diagnostic code a failed check of `format` reports.
+    static func code(for format: StringFormat) -> DiagnosticCode {
+        switch format {
+        case .text, .nonEmpty: .typeMismatch
+        case .name, .dropInName: .invalidName
+        case .unitName: .invalidUnitName
+        case .absolutePath, .writablePath, .sourceFile: .invalidPath
+        case .cidr: .invalidCIDR
+        case .address, .endpoint: .invalidAddress
+        case .url, .urlOrPath: .invalidURL
+        case .account, .envName, .labelKey, .bootKey, .bootSection: .invalidIdentifier
+        case .interface: .invalidInterface
+        case .hostname: .invalidHostname
+        case .glob: .invalidPattern
+        case .reference: .invalidReference
+        case .command: .invalidPath
+        }
+    }
+
+    static func check(_ text: String, as format: StringFormat) -> String? {
+        switch format {
+        case .text: nil
+        case .nonEmpty: text.isEmpty ? "must not be empty" : nil
+        case .name: dnsLabel(text)
+        case .dropInName: dropInName(text)
+        case .unitName(let suffixes): unitName(text, suffixes: suffixes)
+        case .absolutePath: absolutePath(text)
+        case .writablePath: writablePath(text)
+        case .sourceFile: text.isEmpty ? "must not be empty" : (text.contains("\0") ? "contains a NUL byte" : nil)
+        case .cidr: cidr(text)
+        case .address: IPAddress(text) == nil ? "'\(text)' is not an IPv4 or IPv6 address" : nil
+        case .endpoint: endpoint(text)
+        case .url: url(text)
+        case .urlOrPath: text.hasPrefix("/") ? absolutePath(text) : url(text)
+        case .account: account(text)
+        case .envName: envName(text)
+        case .labelKey: labelKey(text)
+        case .interface: interface(text)
+        case .hostname: hostname(text)
+        case .glob: glob(text)
+        case .reference(let kinds): reference(text, kinds: kinds)
+        case .command: command(text)
+        case .bootKey: matches(text, first: "a-zA-Z0-9_", rest: "a-zA-Z0-9_:", max: 64) ? nil : "'\(text)' is not a config.txt key"
+        case .bootSection:
+            matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_:=+.-", max: 64) ? nil : "'\(text)' is not a config.txt section filter"
+        }
+    }
+
+    // MARK: - Names
+
+    static func dnsLabel(_ text: String) -> String? {
+        if text.isEmpty { return "a name must not be empty" }
+        if text.utf8.count > 63 { return "'\(text)' is longer than 63 characters" }
+        let ok = text.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+            && isLowerAlnum(text.utf8.first ?? 0) && isLowerAlnum(text.utf8.last ?? 0)
+        return ok ? nil : "'\(text)' is not a DNS-1123 name (lowercase letters, digits and '-', starting and ending alphanumeric)"
+    }
+
+    static func dropInName(_ text: String) -> String? {
+        matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_.-", max: 64)
+            ? nil : "'\(text)' is not a drop-in name (letters, digits, '-', '_', '.')"
+    }
+
+    static func unitName(_ text: String, suffixes: [String]?) -> String? {
+        guard let dot = text.lastIndex(of: ".") else {
+            return "'\(text)' has no unit type suffix such as .service"
+        }
+        let suffix = String(text[dot...])
+        let allowed = suffixes ?? unitSuffixes
+        guard allowed.contains(suffix) else {
+            return "'\(text)' must end in " + allowed.joined(separator: " or ")
+        }
+        let stem = text[..<dot]
+        if stem.isEmpty || text.utf8.count > 255 { return "'\(text)' is not a valid unit name" }
+        let ok = stem.utf8.allSatisfy { byte in
+            isAlnum(byte) || ":-_.\\@".utf8.contains(byte)
+        }
+        if !ok { return "'\(text)' contains characters systemd does not allow in unit names" }
+        if stem.filter({ $0 == "@" }).count > 1 || stem.hasPrefix("@") { return "'\(text)' has a malformed template '@'" }
+        return nil
+    }
+
+    static func account(_ text: String) -> String? {
+        matches(text, first: "a-z_", rest: "a-z0-9_-", max: 32)
+            ? nil : "'\(text)' is not a valid user or group name"
+    }
+
+    static func envName(_ text: String) -> String? {
+        matches(text, first: "A-Za-z_", rest: "A-Za-z0-9_", max: 128)
+            ? nil : "'\(text)' is not a valid environment variable name"
+    }
+
+    static func labelKey(_ text: String) -> String? {
+        var name = Substring(text)
+        if let slash = text.lastIndex(of: "/") {
+            let prefix = String(text[..<slash])
+            name = text[text.index(after: slash)...]
+            if prefix.isEmpty || prefix.utf8.count > 253 || hostname(prefix) != nil {
+                return "'\(text)' has an invalid prefix '\(prefix)'"
+            }
+        }
+        return matches(String(name), first: "A-Za-z0-9", rest: "A-Za-z0-9_.-", max: 63)
+            && isAlnum(name.utf8.last ?? 0) ? nil : "'\(text)' is not a valid label key"
+    }
+
+    static func interface(_ text: String) -> String? {
+        if text.isEmpty { return "an interface name must not be empty" }
+        if text.utf8.count > 15 { return "'\(text)' is longer than 15 characters (the kernel's IFNAMSIZ limit)" }
+        if text == "." || text == ".." || text.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) {
+            return "'\(text)' may not contain '/', ':' or whitespace"
+        }
+        return nil
+    }
+
+    static func hostname(_ text: String) -> String? {
+        if text.isEmpty || text.utf8.count > 253 { return "'\(text)' is not 1–253 characters" }
+        for label in text.split(separator: ".", omittingEmptySubsequences: false) {
+            let bytes = Array(label.utf8)
+            guard (1...63).contains(bytes.count), bytes.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }),
+                bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
+            else { return "'\(text)' is not a valid hostname" }
+        }
+        return nil
+    }
+
+    // MARK: - Paths, addresses, URLs
+
+    static func absolutePath(_ text: String) -> String? {
+        if !text.hasPrefix("/") { return "'\(text)' is not an absolute path" }
+        if text.contains("\0") { return "the path contains a NUL byte" }
+        if text.split(separator: "/").contains(where: { $0 == ".." }) { return "'\(text)' contains '..'" }
+        return nil
+    }
+
+    static func writablePath(_ text: String) -> String? {
+        if let problem = absolutePath(text) { return problem }
+        let components = text.split(separator: "/")
+        if components.isEmpty { return "'/' cannot be managed as a file" }
+        if ["proc", "sys", "dev"].contains(String(components[0])) {
+            return "'\(text)' is under /\(components[0]), which chainbot never writes"
+        }
+        if text.hasSuffix("/") { return "'\(text)' names a directory, not a file" }
+        return nil
+    }
+
+    static func cidr(_ text: String) -> String? {
+        guard let network = CIDR(text) else { return "'\(text)' is not an IP network like 10.0.0.0/24 or fd00::/8" }
+        if !network.isNetworkAddress {
+            return "'\(text)' has host bits set beyond the /\(network.prefixLength) prefix"
+        }
+        return nil
+    }
+
+    static func endpoint(_ text: String) -> String? {
+        let host: Substring
+        let port: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return "'\(text)' is not host:port" }
+            port = rest.dropFirst()
+            if IPAddress(host) == nil { return "'\(text)' has an invalid IPv6 address" }
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return "'\(text)' is not host:port" }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+            if IPAddress(host) == nil, hostname(String(host)) != nil { return "'\(text)' has an invalid host" }
+        }
+        guard let number = Int(port), (1...65535).contains(number) else {
+            return "'\(text)' has an invalid port (1–65535)"
+        }
+        return nil
+    }
+
+    static func url(_ text: String) -> String? {
+        let rest: Substring
+        if text.hasPrefix("http://") {
+            rest = text.dropFirst(7)
+        } else if text.hasPrefix("https://") {
+            rest = text.dropFirst(8)
+        } else {
+            return "'\(text)' is not an http:// or https:// URL"
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.isEmpty || authority.contains("@") || text.contains(where: { $0.isWhitespace }) {
+            return "'\(text)' is not a valid URL"
+        }
+        if endpoint(String(authority)) != nil, IPAddress(authority.trimmingBrackets) == nil,
+            hostname(String(authority)) != nil
+        {
+            return "'\(text)' has an invalid host or port"
+        }
+        return nil
+    }
+
+    static func glob(_ text: String) -> String? {
+        if text.isEmpty { return "a pattern must not be empty" }
+        var open = false
+        for character in text {
+            if character == "[" {
+                if open { return "'\(text)' has a '[' inside brackets" }
+                open = true
+            } else if character == "]" {
+                open = false
+            }
+        }
+        return open ? "'\(text)' has an unclosed '['" : nil
+    }
+
+    static func reference(_ text: String, kinds: [Kind]) -> String? {
+        guard let slash = text.firstIndex(of: "/") else {
+            return "'\(text)' is not a reference like \(kinds.first?.rawValue ?? "Kind")/NAME"
+        }
+        let kindText = String(text[..<slash])
+        guard let kind = Kind(rawValue: kindText) else {
+            let hint = Suggestion.closest(to: kindText, in: Kind.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" }
+            return "'\(kindText)' is not a resource kind" + (hint ?? "")
+        }
+        if !kinds.contains(kind) {
+            return "'\(text)' must refer to " + kinds.map { "a \($0.rawValue)" }.joined(separator: " or ")
+        }
+        return dnsLabel(String(text[text.index(after: slash)...]))
+    }
+
+    static func command(_ text: String) -> String? {
+        let trimmed = text.drop { "@-:+!|".contains($0) }
+        guard let first = trimmed.split(separator: " ").first else { return "the command must not be empty" }
+        if !first.hasPrefix("/") {
+            return "the command's program '\(first)' must be an absolute path (systemd does not search PATH reliably)"
+        }
+        return nil
+    }
+
+    // MARK: - Character classes
+
+    static func isLowerAlnum(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    static func isAlnum(_ byte: UInt8) -> Bool {
+        isLowerAlnum(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    /// True when `text` is 1…`max` bytes, its first byte in `first` and the rest in `rest` (`a-z` style sets).
+    static func matches(_ text: String, first: String, rest: String, max: Int) -> Bool {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.count <= max, inSet(bytes[0], first) else { return false }
+        return bytes.dropFirst().allSatisfy { inSet($0, rest) }
+    }
+
+    private static func inSet(_ byte: UInt8, _ set: String) -> Bool {
+        let spec = Array(set.utf8)
+        var index = 0
+        while index < spec.count {
+            if index + 2 < spec.count, spec[index + 1] == UInt8(ascii: "-") {
+                if (spec[index]...spec[index + 2]).contains(byte) { return true }
+                index += 3
+            } else {
+                if spec[index] == byte { return true }
+                index += 1
+            }
+        }
+        return false
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingBrackets: Substring {
+        hasPrefix("[") && hasSuffix("]") ? dropFirst().dropLast() : self
+    }
+}
