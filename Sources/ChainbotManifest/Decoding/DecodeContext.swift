@@ -35,13 +35,24 @@ final class DecodeContext {
         locations[path] = location(of: node)
     }
 
-    /// Adds an error at `node`, with " in SUBJECT" appended when the subject is known.
-    func error(_ code: DiagnosticCode, _ message: String, at node: Node, notes: [ManifestDiagnostic.Note] = []) {
-        report(.error(code, message + suffix, at: location(of: node), notes: notes))
+    /// Adds an error at `node` reading "HEADLINE in SUBJECT: DETAIL" (the subject once kind and name are
+    /// known, the detail when given).
+    func error(
+        _ code: DiagnosticCode, _ headline: String, detail: String? = nil, at node: Node,
+        notes: [ManifestDiagnostic.Note] = []
+    ) {
+        report(.error(code, compose(headline, detail), at: location(of: node), notes: notes))
     }
 
-    func warning(_ code: DiagnosticCode, _ message: String, at node: Node, notes: [ManifestDiagnostic.Note] = []) {
-        report(.warning(code, message + suffix, at: location(of: node), notes: notes))
+    func warning(
+        _ code: DiagnosticCode, _ headline: String, detail: String? = nil, at node: Node,
+        notes: [ManifestDiagnostic.Note] = []
+    ) {
+        report(.warning(code, compose(headline, detail), at: location(of: node), notes: notes))
+    }
+
+    private func compose(_ headline: String, _ detail: String?) -> String {
+        headline + (subject.map { " in \($0)" } ?? "") + (detail.map { ": \($0)" } ?? "")
     }
 
     func report(_ diagnostic: ManifestDiagnostic) {
@@ -50,6 +61,4 @@ final class DecodeContext {
 
     /// How many errors have been reported so far (to tell whether a part decoded cleanly).
     var errorCount: Int { diagnostics.count { $0.severity == .error } }
-
-    private var suffix: String { subject.map { " in \($0)" } ?? "" }
 }

@@ -18,9 +18,8 @@ struct DocumentDecoder {
         let errorsBefore = context.errorCount
         guard root.mapping != nil else {
             context.error(
-                .notAMapping,
-                "a manifest document must be a mapping with apiVersion, kind, metadata and spec, not \(root.kindDescription)",
-                at: root)
+                .notAMapping, "a manifest document must be a mapping",
+                detail: "expected apiVersion, kind, metadata and spec, found \(root.kindDescription)", at: root)
             return DecodedDocument(locations: [:])
         }
         let kind = readKind(root)
@@ -55,8 +54,9 @@ struct DocumentDecoder {
             [ManifestDiagnostic.Note("did you mean '\($0)'?")]
         }
         context.error(
-            .unknownKind, "unknown kind '\(text)'; chainbot.dev/v1 has " + Kind.allCases.map(\.rawValue).joined(separator: ", "),
-            at: node, notes: notes ?? [])
+            .unknownKind, "unknown kind '\(text)'",
+            detail: "\(Kind.apiVersion) has " + Kind.allCases.map(\.rawValue).joined(separator: ", "), at: node,
+            notes: notes ?? [])
         return nil
     }
 
@@ -79,8 +79,8 @@ struct DocumentDecoder {
                 let words = DriftPolicy.allCases.map(\.rawValue)
                 let notes = Suggestion.closest(to: value, in: words).map { [ManifestDiagnostic.Note("did you mean '\($0)'?")] }
                 context.error(
-                    .invalidEnum, "metadata.annotations.\(DriftPolicy.annotation) is '\(value)', not one of "
-                        + words.joined(separator: ", "), at: node, notes: notes ?? [])
+                    .invalidEnum, "invalid drift policy '\(value)'", detail: "must be one of " + words.joined(separator: ", "),
+                    at: node, notes: notes ?? [])
             }
         }
         guard let name = reader.string("name") else { return nil }

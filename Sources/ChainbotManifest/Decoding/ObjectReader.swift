@@ -21,13 +21,15 @@ final class ObjectReader {
         self.context = context
         self.errorsBefore = context.errorCount
         guard let pairs = node.mapping else {
-            context.error(.typeMismatch, "\(path) must be a mapping, not \(node.kindDescription)", at: node)
+            context.error(.typeMismatch, "wrong type for \(path)", detail: "expected a mapping, found \(node.kindDescription)", at: node)
             return
         }
         let decoder = ValueDecoder(context: context)
         for pair in pairs {
             guard let key = pair.key.scalar?.text, pair.key.scalar?.value != .null else {
-                context.error(.typeMismatch, "\(path) keys must be strings, not \(pair.key.kindDescription)", at: pair.key)
+                context.error(
+                    .typeMismatch, "wrong type for a key of \(path)", detail: "expected a string, found \(pair.key.kindDescription)",
+                    at: pair.key)
                 continue
             }
             let fieldPath = path.isEmpty ? key : "\(path).\(key)"
@@ -35,7 +37,7 @@ final class ObjectReader {
                 let notes = Suggestion.closest(to: key, in: schema.fields.map(\.name)).map {
                     [ManifestDiagnostic.Note("did you mean '\($0)'?")]
                 }
-                context.error(.unknownField, "unknown field '\(fieldPath)'", at: pair.key, notes: notes ?? [])
+                context.error(.unknownField, "unknown field '\(display(key))'", at: pair.key, notes: notes ?? [])
                 continue
             }
             keyNodes[key] = pair.key
@@ -51,8 +53,7 @@ final class ObjectReader {
 
     private func checkRequired() {
         for field in schema.fields where field.required && !isPresent(field.name) {
-            let where_ = path.isEmpty ? "" : " in \(path)"
-            context.error(.missingField, "missing required field '\(field.name)'\(where_)", at: anchorNode)
+            context.error(.missingField, "missing required field '\(display(field.name))'", at: anchorNode)
         }
     }
 
@@ -61,16 +62,21 @@ final class ObjectReader {
             let given = group.filter(isPresent)
             guard given.count > 1, let first = keyNodes[given[0]], let second = keyNodes[given[1]] else { continue }
             context.error(
-                .conflictingFields, "'\(given[1])' cannot be combined with '\(given[0])'", at: second,
+                .conflictingFields, "'\(display(given[1]))' cannot be combined with '\(given[0])'", at: second,
                 notes: [.init("'\(given[0])' is given here", at: context.location(of: first))])
         }
         for group in schema.requireOne where !group.contains(where: isPresent) {
-            let names = group.map { "'\($0)'" }
+            let names = group.map { "'\(display($0))'" }
             let list = names.count == 2 ? names.joined(separator: " or ")
                 : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
-            let where_ = path.isEmpty ? "" : " in \(path)"
-            context.error(.missingOneOf, "one of \(list) is required\(where_)", at: anchorNode)
+            context.error(.missingOneOf, "one of \(list) is required", at: anchorNode)
         }
+    }
+
+    /// A field as messages name it: bare for top-level and spec fields (`enabled`), else dotted
+    /// (`metadata.name`, `spec.expose.from`).
+    private func display(_ key: String) -> String {
+        path.isEmpty || path == "spec" ? key : "\(path).\(key)"
     }
 
     /// Where "missing field" errors point: the mapping's first key, or the mapping itself when empty.

@@ -13,7 +13,7 @@ struct ValueDecoder {
     /// The typed value of `node`, or nil after reporting why it does not fit `type`.
     func decode(_ node: Node, as type: FieldType, path: String) -> TypedValue? {
         if let tag = node.tag, !Self.coreTags.contains(tag) {
-            context.error(.unsupportedTag, "\(path) has the tag '\(tag)', which chainbot does not read", at: node)
+            context.error(.unsupportedTag, "unsupported tag '\(tag)' on \(path)", detail: "chainbot reads plain YAML values only", at: node)
             return nil
         }
         context.record(path, node)
@@ -46,7 +46,9 @@ struct ValueDecoder {
     private func mismatch(_ node: Node, _ type: FieldType, _ path: String, notes: [ManifestDiagnostic.Note] = [])
         -> TypedValue?
     {
-        context.error(.typeMismatch, "\(path) must be \(type.summary), not \(node.kindDescription)", at: node, notes: notes)
+        context.error(
+            .typeMismatch, "wrong type for \(path)", detail: "expected \(type.summary), found \(node.kindDescription)", at: node,
+            notes: notes)
         return nil
     }
 
@@ -63,7 +65,7 @@ struct ValueDecoder {
         }
         let text = scalar.text
         if let problem = Formats.check(text, as: format) {
-            context.error(Formats.code(for: format), "\(path): \(problem)", at: node)
+            context.error(Formats.code(for: format), "invalid \(path) '\(text)'", detail: problem, at: node)
             return nil
         }
         if case .reference = format, let id = ResourceID(parsing: text) { return .reference(id) }
@@ -80,7 +82,8 @@ struct ValueDecoder {
             return nil
         }
         guard range.contains(value) else {
-            context.error(.outOfRange, "\(path) is \(value), outside \(range.lowerBound)–\(range.upperBound)", at: node)
+            context.error(
+                .outOfRange, "\(path) \(value) is out of range", detail: "must be \(range.lowerBound)–\(range.upperBound)", at: node)
             return nil
         }
         return value
@@ -95,9 +98,8 @@ struct ValueDecoder {
         }
         guard range.contains(value) else {
             context.error(
-                .outOfRange,
-                "\(path) is \(FieldType.trim(value)), outside \(FieldType.trim(range.lowerBound))–\(FieldType.trim(range.upperBound))",
-                at: node)
+                .outOfRange, "\(path) \(FieldType.trim(value)) is out of range",
+                detail: "must be \(FieldType.trim(range.lowerBound))–\(FieldType.trim(range.upperBound))", at: node)
             return nil
         }
         return .double(value)
@@ -119,8 +121,8 @@ struct ValueDecoder {
         guard words.contains(scalar.text) else {
             let notes = Suggestion.closest(to: scalar.text, in: words).map { [ManifestDiagnostic.Note("did you mean '\($0)'?")] }
             context.error(
-                .invalidEnum, "\(path) is '\(scalar.text)', not one of " + words.joined(separator: ", "), at: node,
-                notes: notes ?? [])
+                .invalidEnum, "invalid \(path) '\(scalar.text)'", detail: "must be one of " + words.joined(separator: ", "),
+                at: node, notes: notes ?? [])
             return nil
         }
         return .string(scalar.text)
@@ -132,7 +134,7 @@ struct ValueDecoder {
             return nil
         }
         guard (1...65535).contains(value) else {
-            context.error(.invalidPort, "\(path) is \(value), outside 1–65535", at: node)
+            context.error(.invalidPort, "\(path) \(value) is out of range", detail: "ports are 1–65535", at: node)
             return nil
         }
         return value
@@ -147,11 +149,11 @@ struct ValueDecoder {
         }
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds[1]) else {
-            context.error(.invalidPort, "\(path): '\(text)' is not a port or a range like 8000-8100", at: node)
+            context.error(.invalidPort, "invalid \(path) '\(text)'", detail: "not a port or a range like 8000-8100", at: node)
             return nil
         }
         guard (1...65535).contains(low), (1...65535).contains(high), low <= high else {
-            context.error(.invalidPort, "\(path): range '\(text)' must be LOW-HIGH within 1–65535", at: node)
+            context.error(.invalidPort, "invalid \(path) '\(text)'", detail: "a range is LOW-HIGH within 1–65535", at: node)
             return nil
         }
         return .portRange(PortRange(low, high))
@@ -164,11 +166,11 @@ struct ValueDecoder {
             return mismatch(node, .duration(minimum: minimum), path, notes: notes)
         }
         guard let value = DurationText.parse(text) else {
-            context.error(.invalidDuration, "\(path): '\(text)' is not a duration like 250ms, 30s, 5m or 1h30m", at: node)
+            context.error(.invalidDuration, "invalid \(path) '\(text)'", detail: "not a duration like 250ms, 30s, 5m or 1h30m", at: node)
             return nil
         }
         guard value >= minimum else {
-            context.error(.outOfRange, "\(path) is \(text), less than the minimum \(DurationText.format(minimum))", at: node)
+            context.error(.outOfRange, "\(path) \(text) is too short", detail: "the minimum is \(DurationText.format(minimum))", at: node)
             return nil
         }
         return .duration(value)
@@ -179,13 +181,13 @@ struct ValueDecoder {
         if case .int(let value) = scalar.value {
             if scalar.text.hasPrefix("0o"), (0...0o7777).contains(value) { return .mode(UInt32(value)) }
             context.error(
-                .invalidMode, "\(path) is the number \(scalar.text); a mode must be octal", at: node,
+                .invalidMode, "invalid \(path) \(scalar.text)", detail: "a mode must be written in octal", at: node,
                 notes: [.init("YAML 1.2 reads \(scalar.text) as a decimal number; write '0\(scalar.text.drop { $0 == "0" })' in quotes, or 0o\(scalar.text.drop { $0 == "0" })")])
             return nil
         }
         let digits = scalar.text
         guard case .string = scalar.value, (3...4).contains(digits.count), let value = UInt32(digits, radix: 8) else {
-            context.error(.invalidMode, "\(path): '\(scalar.text)' is not an octal mode like '0640'", at: node)
+            context.error(.invalidMode, "invalid \(path) '\(scalar.text)'", detail: "not an octal mode like '0640'", at: node)
             return nil
         }
         return .mode(value)
@@ -207,13 +209,13 @@ struct ValueDecoder {
         var failed = false
         for pair in pairs {
             guard let keyScalar = pair.key.scalar, keyScalar.value != .null else {
-                context.error(.typeMismatch, "\(path) keys must be strings, not \(pair.key.kindDescription)", at: pair.key)
+                context.error(.typeMismatch, "wrong type for a key of \(path)", detail: "expected a string, found \(pair.key.kindDescription)", at: pair.key)
                 failed = true
                 continue
             }
             let keyText = keyScalar.text
             if let problem = Formats.check(keyText, as: key) {
-                context.error(Formats.code(for: key), "\(path): \(problem)", at: pair.key)
+                context.error(Formats.code(for: key), "invalid key '\(keyText)' in \(path)", detail: problem, at: pair.key)
                 failed = true
             }
             if let decoded = decode(pair.value, as: value, path: "\(path).\(keyText)") {

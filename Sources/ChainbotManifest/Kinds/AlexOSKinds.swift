@@ -56,7 +56,7 @@ extension SpecDecoder {
         if let health = spec.string("healthEndpoint"), health.hasPrefix("/"), !spec.has("port"),
             let node = spec.valueNode("healthEndpoint")
         {
-            context.error(.missingField, "spec.healthEndpoint is a path, so spec.port is required", at: node)
+            context.error(.missingField, "missing field 'port'", detail: "healthEndpoint is a path, which needs the agent's port", at: node)
         }
         return AgentSpec(
             agentID: spec.string("id") ?? name, displayName: spec.string("displayName"),
@@ -76,19 +76,21 @@ extension SpecDecoder {
             case .http: Formats.url(target).map { (.invalidURL, $0) }
             case .tcp: Formats.endpoint(target).map { (.invalidAddress, $0) }
             case .systemd: Formats.unitName(target, suffixes: nil).map { (.invalidUnitName, $0) }
-            case .process: target.contains("/") && !target.hasPrefix("/") ? (.invalidIdentifier, "'\(target)' is not a process name or absolute path") : nil
+            case .process: target.contains("/") && !target.hasPrefix("/") ? (.invalidIdentifier, "not a process name or an absolute path") : nil
             }
         if let (code, message) = problem {
-            context.error(code, "spec.target: \(message) (type \(type.rawValue))", at: targetNode)
+            context.error(code, "invalid spec.target '\(target)' for type \(type.rawValue)", detail: message, at: targetNode)
             return nil
         }
         let interval = spec.duration("interval") ?? .seconds(30)
         let timeout = spec.duration("timeout") ?? .seconds(5)
         if timeout > interval, let node = spec.valueNode("timeout") ?? spec.valueNode("interval") {
-            context.error(.inconsistentValues, "spec.timeout (\(DurationText.format(timeout))) is longer than spec.interval (\(DurationText.format(interval)))", at: node)
+            context.error(
+                .inconsistentValues, "spec.timeout is longer than spec.interval",
+                detail: "\(DurationText.format(timeout)) > \(DurationText.format(interval))", at: node)
         }
         if spec.has("expect"), type != .http, let node = spec.keyNode("expect") {
-            context.error(.conflictingFields, "spec.expect applies only to type http", at: node)
+            context.error(.conflictingFields, "'expect' cannot be combined with type \(type.rawValue)", detail: "it applies to http targets only", at: node)
         }
         let thresholds = spec.object("thresholds")
         let expect = spec.object("expect")

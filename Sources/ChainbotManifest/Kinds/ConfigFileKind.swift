@@ -29,7 +29,7 @@ extension SpecDecoder {
         } else if let source = spec.string("source") {
             let resolved = source.hasPrefix("/") ? source : context.directory + "/" + source
             if !context.fileExists(resolved), let node = spec.valueNode("source") {
-                context.error(.sourceNotFound, "spec.source '\(source)' does not exist (looked for \(resolved))", at: node)
+                context.error(.sourceNotFound, "source file '\(source)' not found", detail: "looked for \(resolved)", at: node)
                 return nil
             }
             content = .source(path: resolved, relative: source)

@@ -49,8 +49,8 @@ extension SpecDecoder {
         let crit = thermal?.double("critC")
         if let warn, let crit, warn >= crit, let node = thermal?.valueNode("warnC") {
             context.error(
-                .inconsistentValues,
-                "spec.thermal.warnC (\(FieldType.trim(warn))) must be below critC (\(FieldType.trim(crit)))", at: node)
+                .inconsistentValues, "spec.thermal.warnC is not below critC",
+                detail: "\(FieldType.trim(warn)) ≥ \(FieldType.trim(crit))", at: node)
         }
         let throttling = spec.object("throttling")
         let forbidden: [HostSpec.ThrottleFlag] =

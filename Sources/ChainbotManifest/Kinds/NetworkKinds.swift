@@ -62,7 +62,8 @@ extension SpecDecoder {
         let policy = spec.string("defaultInput").flatMap(FirewallSpec.Policy.init) ?? .drop
         if ports.isEmpty, policy == .drop, let node = spec.valueNode("managementPorts") {
             context.error(
-                .dropsManagementPort, "a default-drop firewall without management ports would lock you out", at: node,
+                .dropsManagementPort, "no management ports", detail: "a default-drop firewall without them would lock you out",
+                at: node,
                 notes: [.init("list the SSH port, e.g. managementPorts: [5420]")])
         }
         return FirewallSpec(
@@ -81,7 +82,8 @@ extension SpecDecoder {
         } ?? []
         if !ports.isEmpty, ruleProtocol == .icmp || ruleProtocol == .any, let node = spec.valueNode("ports") {
             context.error(
-                .conflictingFields, "spec.ports needs protocol tcp or udp, not \(ruleProtocol.rawValue)", at: node)
+                .conflictingFields, "'ports' cannot be combined with protocol \(ruleProtocol.rawValue)",
+                detail: "ports need tcp or udp", at: node)
             return nil
         }
         return FirewallRuleSpec(

@@ -98,7 +98,9 @@ extension SpecDecoder {
             let interval = check.duration("interval") ?? .seconds(30)
             let timeout = check.duration("timeout") ?? .seconds(5)
             if timeout > interval, let node = check.valueNode("timeout") {
-                context.error(.inconsistentValues, "spec.healthCheck.timeout is longer than its interval", at: node)
+                context.error(
+                    .inconsistentValues, "spec.healthCheck.timeout is longer than its interval",
+                    detail: "\(DurationText.format(timeout)) > \(DurationText.format(interval))", at: node)
             }
             if let probe { healthCheck = HealthCheck(probe: probe, interval: interval, timeout: timeout) }
         }

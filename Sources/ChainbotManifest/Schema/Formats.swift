@@ -37,7 +37,7 @@ enum Formats {
         case .writablePath: writablePath(text)
         case .sourceFile: text.isEmpty ? "must not be empty" : (text.contains("\0") ? "contains a NUL byte" : nil)
         case .cidr: cidr(text)
-        case .address: IPAddress(text) == nil ? "'\(text)' is not an IPv4 or IPv6 address" : nil
+        case .address: IPAddress(text) == nil ? "not an IPv4 or IPv6 address" : nil
         case .endpoint: endpoint(text)
         case .url: url(text)
         case .urlOrPath: text.hasPrefix("/") ? absolutePath(text) : url(text)
@@ -49,54 +49,54 @@ enum Formats {
         case .glob: glob(text)
         case .reference(let kinds): reference(text, kinds: kinds)
         case .command: command(text)
-        case .bootKey: matches(text, first: "a-zA-Z0-9_", rest: "a-zA-Z0-9_:", max: 64) ? nil : "'\(text)' is not a config.txt key"
+        case .bootKey: matches(text, first: "a-zA-Z0-9_", rest: "a-zA-Z0-9_:", max: 64) ? nil : "not a config.txt key"
         case .bootSection:
-            matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_:=+.-", max: 64) ? nil : "'\(text)' is not a config.txt section filter"
+            matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_:=+.-", max: 64) ? nil : "not a config.txt section filter"
         }
     }
 
     // MARK: - Names
 
     static func dnsLabel(_ text: String) -> String? {
-        if text.isEmpty { return "a name must not be empty" }
-        if text.utf8.count > 63 { return "'\(text)' is longer than 63 characters" }
+        if text.isEmpty { return "must not be empty" }
+        if text.utf8.count > 63 { return "longer than 63 characters" }
         let ok = text.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
             && isLowerAlnum(text.utf8.first ?? 0) && isLowerAlnum(text.utf8.last ?? 0)
-        return ok ? nil : "'\(text)' is not a DNS-1123 name (lowercase letters, digits and '-', starting and ending alphanumeric)"
+        return ok ? nil : "not a DNS-1123 name (lowercase letters, digits and '-', starting and ending alphanumeric)"
     }
 
     static func dropInName(_ text: String) -> String? {
         matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_.-", max: 64)
-            ? nil : "'\(text)' is not a drop-in name (letters, digits, '-', '_', '.')"
+            ? nil : "not a drop-in name (letters, digits, '-', '_', '.')"
     }
 
     static func unitName(_ text: String, suffixes: [String]?) -> String? {
         guard let dot = text.lastIndex(of: ".") else {
-            return "'\(text)' has no unit type suffix such as .service"
+            return "has no unit type suffix such as .service"
         }
         let suffix = String(text[dot...])
         let allowed = suffixes ?? unitSuffixes
         guard allowed.contains(suffix) else {
-            return "'\(text)' must end in " + allowed.joined(separator: " or ")
+            return "must end in " + allowed.joined(separator: " or ")
         }
         let stem = text[..<dot]
-        if stem.isEmpty || text.utf8.count > 255 { return "'\(text)' is not a valid unit name" }
+        if stem.isEmpty || text.utf8.count > 255 { return "not a valid unit name" }
         let ok = stem.utf8.allSatisfy { byte in
             isAlnum(byte) || ":-_.\\@".utf8.contains(byte)
         }
-        if !ok { return "'\(text)' contains characters systemd does not allow in unit names" }
-        if stem.filter({ $0 == "@" }).count > 1 || stem.hasPrefix("@") { return "'\(text)' has a malformed template '@'" }
+        if !ok { return "contains characters systemd does not allow in unit names" }
+        if stem.filter({ $0 == "@" }).count > 1 || stem.hasPrefix("@") { return "has a malformed template '@'" }
         return nil
     }
 
     static func account(_ text: String) -> String? {
         matches(text, first: "a-z_", rest: "a-z0-9_-", max: 32)
-            ? nil : "'\(text)' is not a valid user or group name"
+            ? nil : "not a valid user or group name"
     }
 
     static func envName(_ text: String) -> String? {
         matches(text, first: "A-Za-z_", rest: "A-Za-z0-9_", max: 128)
-            ? nil : "'\(text)' is not a valid environment variable name"
+            ? nil : "not a valid environment variable name"
     }
 
     static func labelKey(_ text: String) -> String? {
@@ -105,29 +105,29 @@ enum Formats {
             let prefix = String(text[..<slash])
             name = text[text.index(after: slash)...]
             if prefix.isEmpty || prefix.utf8.count > 253 || hostname(prefix) != nil {
-                return "'\(text)' has an invalid prefix '\(prefix)'"
+                return "has an invalid prefix '\(prefix)'"
             }
         }
         return matches(String(name), first: "A-Za-z0-9", rest: "A-Za-z0-9_.-", max: 63)
-            && isAlnum(name.utf8.last ?? 0) ? nil : "'\(text)' is not a valid label key"
+            && isAlnum(name.utf8.last ?? 0) ? nil : "not a valid label key"
     }
 
     static func interface(_ text: String) -> String? {
-        if text.isEmpty { return "an interface name must not be empty" }
-        if text.utf8.count > 15 { return "'\(text)' is longer than 15 characters (the kernel's IFNAMSIZ limit)" }
+        if text.isEmpty { return "must not be empty" }
+        if text.utf8.count > 15 { return "longer than 15 characters (the kernel's IFNAMSIZ limit)" }
         if text == "." || text == ".." || text.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) {
-            return "'\(text)' may not contain '/', ':' or whitespace"
+            return "may not contain '/', ':' or whitespace"
         }
         return nil
     }
 
     static func hostname(_ text: String) -> String? {
-        if text.isEmpty || text.utf8.count > 253 { return "'\(text)' is not 1–253 characters" }
+        if text.isEmpty || text.utf8.count > 253 { return "not 1–253 characters" }
         for label in text.split(separator: ".", omittingEmptySubsequences: false) {
             let bytes = Array(label.utf8)
             guard (1...63).contains(bytes.count), bytes.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }),
                 bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
-            else { return "'\(text)' is not a valid hostname" }
+            else { return "not a valid hostname" }
         }
         return nil
     }
@@ -135,27 +135,27 @@ enum Formats {
     // MARK: - Paths, addresses, URLs
 
     static func absolutePath(_ text: String) -> String? {
-        if !text.hasPrefix("/") { return "'\(text)' is not an absolute path" }
-        if text.contains("\0") { return "the path contains a NUL byte" }
-        if text.split(separator: "/").contains(where: { $0 == ".." }) { return "'\(text)' contains '..'" }
+        if !text.hasPrefix("/") { return "not an absolute path" }
+        if text.contains("\0") { return "contains a NUL byte" }
+        if text.split(separator: "/").contains(where: { $0 == ".." }) { return "contains '..'" }
         return nil
     }
 
     static func writablePath(_ text: String) -> String? {
         if let problem = absolutePath(text) { return problem }
         let components = text.split(separator: "/")
-        if components.isEmpty { return "'/' cannot be managed as a file" }
+        if components.isEmpty { return "the root directory cannot be managed as a file" }
         if ["proc", "sys", "dev"].contains(String(components[0])) {
-            return "'\(text)' is under /\(components[0]), which chainbot never writes"
+            return "under /\(components[0]), which chainbot never writes"
         }
-        if text.hasSuffix("/") { return "'\(text)' names a directory, not a file" }
+        if text.hasSuffix("/") { return "names a directory, not a file" }
         return nil
     }
 
     static func cidr(_ text: String) -> String? {
-        guard let network = CIDR(text) else { return "'\(text)' is not an IP network like 10.0.0.0/24 or fd00::/8" }
+        guard let network = CIDR(text) else { return "not an IP network like 10.0.0.0/24 or fd00::/8" }
         if !network.isNetworkAddress {
-            return "'\(text)' has host bits set beyond the /\(network.prefixLength) prefix"
+            return "has host bits set beyond the /\(network.prefixLength) prefix"
         }
         return nil
     }
@@ -166,17 +166,17 @@ enum Formats {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { return "'\(text)' is not host:port" }
+            guard rest.hasPrefix(":") else { return "not host:port" }
             port = rest.dropFirst()
-            if IPAddress(host) == nil { return "'\(text)' has an invalid IPv6 address" }
+            if IPAddress(host) == nil { return "has an invalid IPv6 address" }
         } else {
-            guard let colon = text.lastIndex(of: ":") else { return "'\(text)' is not host:port" }
+            guard let colon = text.lastIndex(of: ":") else { return "not host:port" }
             host = text[..<colon]
             port = text[text.index(after: colon)...]
-            if IPAddress(host) == nil, hostname(String(host)) != nil { return "'\(text)' has an invalid host" }
+            if IPAddress(host) == nil, hostname(String(host)) != nil { return "has an invalid host" }
         }
         guard let number = Int(port), (1...65535).contains(number) else {
-            return "'\(text)' has an invalid port (1–65535)"
+            return "has an invalid port (1–65535)"
         }
         return nil
     }
@@ -188,37 +188,37 @@ enum Formats {
         } else if text.hasPrefix("https://") {
             rest = text.dropFirst(8)
         } else {
-            return "'\(text)' is not an http:// or https:// URL"
+            return "not an http:// or https:// URL"
         }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.isEmpty || authority.contains("@") || text.contains(where: { $0.isWhitespace }) {
-            return "'\(text)' is not a valid URL"
+            return "not a valid URL"
         }
         if endpoint(String(authority)) != nil, IPAddress(authority.trimmingBrackets) == nil,
             hostname(String(authority)) != nil
         {
-            return "'\(text)' has an invalid host or port"
+            return "has an invalid host or port"
         }
         return nil
     }
 
     static func glob(_ text: String) -> String? {
-        if text.isEmpty { return "a pattern must not be empty" }
+        if text.isEmpty { return "must not be empty" }
         var open = false
         for character in text {
             if character == "[" {
-                if open { return "'\(text)' has a '[' inside brackets" }
+                if open { return "has a '[' inside brackets" }
                 open = true
             } else if character == "]" {
                 open = false
             }
         }
-        return open ? "'\(text)' has an unclosed '['" : nil
+        return open ? "has an unclosed '['" : nil
     }
 
     static func reference(_ text: String, kinds: [Kind]) -> String? {
         guard let slash = text.firstIndex(of: "/") else {
-            return "'\(text)' is not a reference like \(kinds.first?.rawValue ?? "Kind")/NAME"
+            return "not a reference like \(kinds.first?.rawValue ?? "Kind")/NAME"
         }
         let kindText = String(text[..<slash])
         guard let kind = Kind(rawValue: kindText) else {
@@ -226,16 +226,16 @@ enum Formats {
             return "'\(kindText)' is not a resource kind" + (hint ?? "")
         }
         if !kinds.contains(kind) {
-            return "'\(text)' must refer to " + kinds.map { "a \($0.rawValue)" }.joined(separator: " or ")
+            return "must refer to " + kinds.map { "a \($0.rawValue)" }.joined(separator: " or ")
         }
         return dnsLabel(String(text[text.index(after: slash)...]))
     }
 
     static func command(_ text: String) -> String? {
         let trimmed = text.drop { "@-:+!|".contains($0) }
-        guard let first = trimmed.split(separator: " ").first else { return "the command must not be empty" }
+        guard let first = trimmed.split(separator: " ").first else { return "must not be empty" }
         if !first.hasPrefix("/") {
-            return "the command's program '\(first)' must be an absolute path (systemd does not search PATH reliably)"
+            return "the program '\(first)' must be an absolute path"
         }
         return nil
     }
