@@ -13,7 +13,9 @@ struct ValueDecoder {
     /// The typed value of `node`, or nil after reporting why it does not fit `type`.
     func decode(_ node: Node, as type: FieldType, path: String) -> TypedValue? {
         if let tag = node.tag, !Self.coreTags.contains(tag) {
-            context.error(.unsupportedTag, "unsupported tag '\(tag)' on \(path)", detail: "chainbot reads plain YAML values only", at: node)
+            let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst(18) : Substring(tag)
+            context.error(
+                .unsupportedTag, "unsupported tag '\(shown)' on \(path)", detail: "chainbot reads plain YAML values only", at: node)
             return nil
         }
         context.record(path, node)
@@ -74,11 +76,7 @@ struct ValueDecoder {
 
     func integer(_ node: Node, range: ClosedRange<Int>, path: String) -> Int? {
         guard case .int(let value)? = node.scalar?.value else {
-            var notes: [ManifestDiagnostic.Note] = []
-            if let scalar = node.scalar, scalar.style != .plain, Int(scalar.text) != nil {
-                notes.append(.init("remove the quotes to write a number"))
-            }
-            _ = mismatch(node, .integer(range), path, notes: notes)
+            _ = mismatch(node, .integer(range), path, notes: quotedNumberNote(node))
             return nil
         }
         guard range.contains(value) else {
@@ -87,6 +85,12 @@ struct ValueDecoder {
             return nil
         }
         return value
+    }
+
+    /// "remove the quotes" when a number was written as a quoted string.
+    private func quotedNumberNote(_ node: Node) -> [ManifestDiagnostic.Note] {
+        guard let scalar = node.scalar, scalar.style != .plain, Int(scalar.text) != nil else { return [] }
+        return [.init("remove the quotes to write a number")]
     }
 
     private func number(_ node: Node, range: ClosedRange<Double>, path: String) -> TypedValue? {
@@ -130,7 +134,7 @@ struct ValueDecoder {
 
     private func port(_ node: Node, path: String) -> Int? {
         guard case .int(let value)? = node.scalar?.value else {
-            _ = mismatch(node, .port, path)
+            _ = mismatch(node, .port, path, notes: quotedNumberNote(node))
             return nil
         }
         guard (1...65535).contains(value) else {
@@ -229,9 +233,20 @@ struct ValueDecoder {
 
     private func secretOrText(_ node: Node, path: String) -> TypedValue? {
         if let scalar = node.scalar, scalar.value != .null { return .string(scalar.text) }
-        guard node.mapping != nil else { return mismatch(node, .secretOrText, path) }
-        let outer = ObjectReader(node, schema: ManifestSchema.secretRefHolder, path: path, context: context)
-        guard let inner = outer.object("secretRef"), let file = inner.string("file") else { return nil }
+        guard let pairs = node.mapping else { return mismatch(node, .secretOrText, path) }
+        guard pairs.count == 1, let pair = pairs.first, pair.key.scalar?.text == "secretRef" else {
+            let stray = pairs.first { $0.key.scalar?.text != "secretRef" }?.key ?? node
+            let notes = stray.scalar.flatMap { Suggestion.closest(to: $0.text, in: ["secretRef"]) }.map {
+                [ManifestDiagnostic.Note("did you mean '\($0)'?")]
+            }
+            context.error(
+                .invalidSecretRef, "invalid secret value for \(path)",
+                detail: "expected {secretRef: {file: /absolute/path, key: NAME}}", at: stray, notes: notes ?? [])
+            return nil
+        }
+        context.record(path + ".secretRef", pair.value)
+        let inner = ObjectReader(pair.value, schema: ManifestSchema.secretRef, path: path + ".secretRef", context: context)
+        guard inner.isValid, let file = inner.string("file") else { return nil }
         return .secret(SecretRef(file: file, key: inner.string("key")))
     }
 }

@@ -38,11 +38,7 @@ public enum ManifestSchema {
             FieldSchema("labels", .map(key: .labelKey, value: .scalarText), doc: "Host labels that must all match."),
         ])
 
-    /// `{secretRef: {file, key}}`, the form a secret value takes.
-    static let secretRefHolder = ObjectSchema(
-        "secret value",
-        [FieldSchema("secretRef", .object(secretRef), required: true, doc: "Where the secret is read at apply time.")])
-
+    /// The inside of `{secretRef: {file, key}}`, the form a secret value takes.
     static let secretRef = ObjectSchema(
         "secretRef",
         [

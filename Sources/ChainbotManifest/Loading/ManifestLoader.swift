@@ -57,7 +57,7 @@ public struct ManifestLoader: Sendable {
         if file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             diagnostics.append(
                 .warning(
-                    .byteOrderMark, "\(file.path) starts with a UTF-8 byte-order mark; it is ignored",
+                    .byteOrderMark, "the file starts with a UTF-8 byte-order mark, which is ignored",
                     at: SourceLocation(file: file.path, line: 1, column: 1)))
         }
         let stream = YAMLParser.parse(file.bytes, limits: limits)
@@ -73,7 +73,7 @@ public struct ManifestLoader: Sendable {
         }
         if decoded.isEmpty, !stream.problems.contains(where: \.isFatal) {
             diagnostics.append(
-                .error(.emptyFile, "\(file.path) contains no manifest document", at: SourceLocation(file: file.path, line: 0, column: 0)))
+                .error(.emptyFile, "the file contains no manifest document", at: SourceLocation(file: file.path, line: 0, column: 0)))
         }
         return (decoded, diagnostics)
     }

@@ -21,8 +21,8 @@ public struct DiagnosticRenderer: Sendable {
         let errors = diagnostics.count { $0.severity == .error }
         let warnings = diagnostics.count - errors
         if errors + warnings > 0 {
-            out += Self.plural(errors, "error") + (warnings > 0 ? " and " + Self.plural(warnings, "warning") : "")
-                + " generated.\n"
+            let parts = [errors > 0 ? Self.plural(errors, "error") : nil, warnings > 0 ? Self.plural(warnings, "warning") : nil]
+            out += parts.compactMap { $0 }.joined(separator: " and ") + " generated.\n"
         }
         return out
     }
