@@ -57,7 +57,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         path.isEmpty || path == ":memory:" ? "in-memory state database" : "state file \(path)"
     }
 
-    /// One line naming the state file, the problem and the statement, e.g.
+    /// One line naming the state file, the problem and (unless the file itself is the problem) the
+    /// statement, e.g.
     /// `state file /var/lib/chainbot/state.db is not a SQLite database (file is not a database)`.
     public var description: String {
         let head =
@@ -69,7 +70,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             case .schemaTooNew: "\(subject) \(message)"
             default: "\(subject): \(message)"
             }
-        guard let statement else { return head }
+        // When the file itself is the problem, the statement that found out is noise.
+        let fileProblems: Set<Code> = [.cannotOpen, .notADatabase, .corrupt, .busy, .schemaTooNew]
+        guard let statement, !fileProblems.contains(code) else { return head }
         return head + " in `" + statement.split(whereSeparator: \.isWhitespace).joined(separator: " ") + "`"
     }
 }
