@@ -77,7 +77,9 @@ struct SQLiteDatabaseTests {
             }
         }
         #expect(error?.statement == "INSERT INTO nowhere VALUES (1);")
-        #expect(error?.description == "in-memory state database: no such table: nowhere in `INSERT INTO nowhere VALUES (1);`")
+        #expect(
+            error?.description
+                == "in-memory state database: no such table: nowhere in `INSERT INTO nowhere VALUES (1);`")
     }
 
     @Test func bindingTheWrongNumberOfValuesIsAnError() throws {
@@ -95,7 +97,8 @@ struct SQLiteDatabaseTests {
         let database = try SQLiteDatabase(location: .path(directory.file("state.db")))
         let sentinel = "SENTINEL-hunter2-do-not-print"
         try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
-            try connection.execute("CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (length(value) < 8))")
+            try connection.execute(
+                "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (length(value) < 8))")
         }
         let error = #expect(throws: StoreError.self) {
             try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
