@@ -1,0 +1,67 @@
+/// Keeps what chainbot applied, its history, its events and the outbox of events still to deliver.
+///
+/// Calls block the caller while they wait for the state file's lock, up to the store's busy timeout.
+/// Every method that writes does so in one transaction: it happens entirely or not at all.
+public protocol StateStore: Sendable {
+    // MARK: Last-applied inventory
+
+    /// Inserts or replaces the last-applied record of `resource.kind`/`resource.name`.
+    func recordApplied(_ resource: AppliedResource) throws(StoreError)
+
+    /// The last-applied record of one resource, or nil when chainbot has not applied it.
+    func applied(kind: String, name: String) throws(StoreError) -> AppliedResource?
+
+    /// Every last-applied record, ordered by kind then name.
+    func allApplied() throws(StoreError) -> [AppliedResource]
+
+    /// Forgets one resource (after it was pruned); returns false when there was no record.
+    @discardableResult
+    func deleteApplied(kind: String, name: String) throws(StoreError) -> Bool
+
+    // MARK: Revisions
+
+    /// Starts recording an apply of `generation`, stamped with the store's current time.
+    func beginRevision(generation: String, gitCommit: String?) throws(StoreError) -> Revision
+
+    /// Appends `step` to a revision that has not finished; returns the step's 1-based position.
+    @discardableResult
+    func addStep(_ step: RevisionStep, toRevision revisionID: Int64) throws(StoreError) -> Int
+
+    /// Ends a revision with its outcome and summary, stamped with the store's current time.
+    @discardableResult
+    func finishRevision(_ revisionID: Int64, outcome: Revision.Outcome, summaryJSON: String?) throws(StoreError)
+        -> Revision
+
+    /// The latest `limit` revisions, newest first.
+    func revisions(limit: Int) throws(StoreError) -> [Revision]
+
+    /// One revision with its steps, or nil when there is no such revision.
+    func revision(_ revisionID: Int64) throws(StoreError) -> RevisionDetail?
+
+    // MARK: Events and outbox
+
+    /// Records one occurrence of `event` at the store's current time.
+    ///
+    /// An event with the same type, reason, regarding resource and message as a stored one counts again
+    /// (count + 1, last seen now); otherwise it is inserted. When `outboxPayload` is given, one outbox
+    /// entry for this occurrence is enqueued in the same transaction, with the payload it renders from
+    /// the counted event and the entry's idempotency key.
+    func recordEvent(_ event: Event, outboxPayload: ((StoredEvent, _ idempotencyKey: String) -> String)?)
+        throws(StoreError) -> RecordedEvent
+
+    /// Events last seen at or after `since`, least recently seen first.
+    func events(since: Timestamp) throws(StoreError) -> [StoredEvent]
+
+    /// Up to `limit` undelivered entries whose next attempt is due, in enqueue order.
+    func pendingOutboxEntries(limit: Int) throws(StoreError) -> [OutboxEntry]
+
+    /// Marks an entry delivered at the store's current time.
+    func markDelivered(_ entryID: Int64) throws(StoreError)
+
+    /// Counts a failed delivery: attempts + 1, the error kept, next attempt `retryAfter` from now.
+    @discardableResult
+    func markFailed(_ entryID: Int64, error: String, retryAfter: Duration) throws(StoreError) -> OutboxEntry
+
+    /// How many entries are not delivered yet, due or not.
+    func pendingOutboxCount() throws(StoreError) -> Int
+}

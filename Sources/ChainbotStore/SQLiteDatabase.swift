@@ -1,0 +1,149 @@
+internal import CSQLite
+import ChainbotCore
+import Synchronization
+
+/// An open SQLite database: one connection, guarded so that one caller at a time uses it.
+///
+/// Opening configures the connection for chainbot's state file: extended result codes, a busy timeout
+/// (a writer waits for another process's lock instead of failing), write-ahead logging for files,
+/// foreign keys on and `synchronous=NORMAL`. Opening also reads the schema, so a file that is not a
+/// database fails here, naming its path, rather than at the first query.
+public final class SQLiteDatabase: Sendable {
+    /// Where the database lives.
+    public enum Location: Sendable, Hashable, CustomStringConvertible {
+        /// A private database that disappears when closed (tests).
+        case memory
+        /// A file, created when missing; its directory must exist.
+        case path(String)
+
+        /// The file name handed to `sqlite3_open_v2`.
+        public var filename: String {
+            switch self {
+            case .memory: ":memory:"
+            case .path(let path): path
+            }
+        }
+
+        public var description: String { filename }
+    }
+
+    /// How the connection is set up.
+    public struct Configuration: Sendable, Hashable {
+        /// How long a statement waits for another connection's lock before failing with `busy`.
+        public var busyTimeout: Duration
+
+        public init(busyTimeout: Duration = .milliseconds(5000)) {
+            self.busyTimeout = busyTimeout
+        }
+
+        /// The busy timeout in whole milliseconds, clamped to what `sqlite3_busy_timeout` accepts.
+        var busyTimeoutMilliseconds: Int32 {
+            let (seconds, attoseconds) = busyTimeout.components
+            let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
+            guard !milliseconds.overflow else { return seconds < 0 ? 0 : .max }
+            let total = milliseconds.partialValue + attoseconds / 1_000_000_000_000_000
+            return Int32(clamping: max(0, total))
+        }
+    }
+
+    public let location: Location
+    public let configuration: Configuration
+    private let handle: Mutex<OpaquePointer>
+
+    /// Opens (creating when missing) the database at `location` and configures the connection.
+    public init(location: Location, configuration: Configuration = Configuration()) throws(StoreError) {
+        self.location = location
+        self.configuration = configuration
+        let path = location.filename
+        let timeout = configuration.busyTimeoutMilliseconds
+        var opened: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let resultCode = sqlite3_open_v2(path, &opened, flags, nil)
+        guard resultCode == SQLITE_OK, let opened else {
+            let error = StoreError.sqlite(
+                resultCode == SQLITE_OK ? SQLITE_CANTOPEN : resultCode, handle: opened, statement: nil, path: path,
+                busyTimeoutMilliseconds: timeout)
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        let connection = SQLiteConnection(
+            context: SQLiteConnection.Context(handle: opened, path: path, busyTimeoutMilliseconds: timeout))
+        do throws(StoreError) {
+            try Self.configure(connection, location: location)
+        } catch {
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        self.handle = Mutex(opened)
+    }
+
+    deinit {
+        handle.withLock { _ = sqlite3_close_v2($0) }
+    }
+
+    /// The path of the database file, or `:memory:`.
+    public var path: String { location.filename }
+
+    /// Runs `body` with exclusive use of the connection; other callers wait until it returns.
+    ///
+    /// Do not call back into this database from `body`: use the connection it is given.
+    public func withConnection<T: Sendable>(
+        _ body: (borrowing SQLiteConnection) throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        let path = path
+        let timeout = configuration.busyTimeoutMilliseconds
+        return try handle.withLock { (opened: inout OpaquePointer) throws(StoreError) -> T in
+            let connection = SQLiteConnection(
+                context: SQLiteConnection.Context(handle: opened, path: path, busyTimeoutMilliseconds: timeout))
+            return try body(connection)
+        }
+    }
+
+    /// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// The transaction begins with `BEGIN IMMEDIATE`, taking the write lock up front, so a writer in
+    /// another process makes this one wait (up to the busy timeout) at the start instead of failing with
+    /// `busy` halfway through when a read would have to become a write.
+    public func transaction<T: Sendable>(
+        _ body: (borrowing SQLiteConnection) throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        try withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> T in
+            try connection.execute("BEGIN IMMEDIATE")
+            do throws(StoreError) {
+                let result = try body(connection)
+                try connection.execute("COMMIT")
+                return result
+            } catch {
+                // SQLite may already have rolled back (after some I/O errors); only an open one needs it.
+                if connection.isInTransaction {
+                    try? connection.execute("ROLLBACK")
+                }
+                throw error
+            }
+        }
+    }
+
+    /// The journal mode SQLite reports (`wal` for files, `memory` for in-memory databases).
+    public func journalMode() throws(StoreError) -> String {
+        try withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> String in
+            try connection.queryFirst("PRAGMA journal_mode") { row throws(StoreError) in try row.text(at: 0) } ?? ""
+        }
+    }
+
+    /// Sets up a freshly opened connection and proves the file is a readable database.
+    private static func configure(_ connection: borrowing SQLiteConnection, location: Location) throws(StoreError) {
+        let handle = connection.context.handle
+        sqlite3_extended_result_codes(handle, 1)
+        let timeout = connection.context.busyTimeoutMilliseconds
+        let resultCode = sqlite3_busy_timeout(handle, timeout)
+        guard resultCode == SQLITE_OK else { throw connection.context.error(resultCode, statement: nil) }
+        // Reading the schema is the cheapest query that touches the file: a file that is not a database,
+        // is corrupt, or cannot be read fails here.
+        try connection.execute("PRAGMA schema_version")
+        if case .path = location {
+            try connection.execute("PRAGMA journal_mode=WAL")
+        }
+        try connection.execute("PRAGMA foreign_keys=ON")
+        try connection.execute("PRAGMA synchronous=NORMAL")
+    }
+}

@@ -1,0 +1,91 @@
+import ChainbotCore
+
+extension SQLiteStateStore {
+    public func recordEvent(_ event: Event, outboxPayload: ((StoredEvent, _ idempotencyKey: String) -> String)?)
+        throws(StoreError) -> RecordedEvent
+    {
+        let seen = now()
+        let instanceID = instanceID
+        return try database.transaction {
+            (connection: borrowing SQLiteConnection) throws(StoreError) -> RecordedEvent in
+            let existing = try connection.queryFirst(
+                """
+                SELECT \(StoredEvent.columns) FROM events
+                WHERE type = ? AND reason = ? AND regarding_kind = ? AND regarding_name = ? AND message = ?
+                """,
+                event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+                decode: StoredEvent.init(row:))
+            let stored: StoredEvent
+            if var counted = existing {
+                counted.count += 1
+                // A wall clock can step back; last seen never does.
+                counted.lastSeen = max(counted.lastSeen, seen)
+                counted.event.generation = event.generation ?? counted.event.generation
+                try connection.execute(
+                    "UPDATE events SET count = ?, last_seen = ?, generation = ? WHERE id = ?",
+                    counted.count, counted.lastSeen, counted.event.generation, counted.id)
+                stored = counted
+            } else {
+                try connection.execute(
+                    """
+                    INSERT INTO events
+                        (type, reason, regarding_kind, regarding_name, message, count, first_seen, last_seen,
+                         generation)
+                    VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
+                    """,
+                    event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+                    seen, seen, event.generation)
+                stored = StoredEvent(
+                    id: connection.lastInsertRowID, event: event, count: 1, firstSeen: seen, lastSeen: seen)
+            }
+            let entry = try outboxPayload.map { (render) throws(StoreError) -> OutboxEntry in
+                let key = "\(instanceID)-\(stored.id)-\(stored.count)"
+                return try enqueue(stored, idempotencyKey: key, payloadJSON: render(stored, key), at: seen, connection)
+            }
+            return RecordedEvent(stored: stored, isNew: existing == nil, outboxEntry: entry)
+        }
+    }
+
+    public func events(since: Timestamp) throws(StoreError) -> [StoredEvent] {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                "SELECT \(StoredEvent.columns) FROM events WHERE last_seen >= ? ORDER BY last_seen, id", since,
+                decode: StoredEvent.init(row:))
+        }
+    }
+
+    /// Inserts the outbox entry for one occurrence of `event`, due at once.
+    private func enqueue(
+        _ event: StoredEvent, idempotencyKey: String, payloadJSON: String, at time: Timestamp,
+        _ connection: borrowing SQLiteConnection
+    ) throws(StoreError) -> OutboxEntry {
+        try connection.execute(
+            """
+            INSERT INTO outbox
+                (event_id, idempotency_key, resource_kind, resource_name, payload_json, attempts, next_attempt_at,
+                 created_at)
+            VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+            """,
+            event.id, idempotencyKey, event.event.regardingKind, event.event.regardingName, payloadJSON, time, time)
+        return OutboxEntry(
+            id: connection.lastInsertRowID, eventID: event.id, idempotencyKey: idempotencyKey,
+            kind: event.event.regardingKind, name: event.event.regardingName, payloadJSON: payloadJSON, attempts: 0,
+            nextAttemptAt: time, lastError: nil, createdAt: time, deliveredAt: nil)
+    }
+}
+
+extension StoredEvent {
+    /// The columns `init(row:)` reads, in order.
+    fileprivate static let columns =
+        "id, type, reason, regarding_kind, regarding_name, message, count, first_seen, last_seen, generation"
+
+    fileprivate init(row: SQLiteRow) throws(StoreError) {
+        let event = Event(
+            type: try row.enumeration(Event.EventType.self, at: 1), reason: try row.text(at: 2),
+            regardingKind: try row.text(at: 3), regardingName: try row.text(at: 4), message: try row.text(at: 5),
+            generation: try row.optionalText(at: 9))
+        self.init(
+            id: try row.int64(at: 0), event: event, count: try row.int(at: 6), firstSeen: try row.timestamp(at: 7),
+            lastSeen: try row.timestamp(at: 8))
+    }
+}

@@ -1,0 +1,80 @@
+import ChainbotCore
+
+extension SQLiteStateStore {
+    public func pendingOutboxEntries(limit: Int) throws(StoreError) -> [OutboxEntry] {
+        let due = now()
+        return try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                """
+                SELECT \(OutboxEntry.columns) FROM outbox
+                WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?
+                """, due, max(0, limit), decode: OutboxEntry.init(row:))
+        }
+    }
+
+    public func markDelivered(_ entryID: Int64) throws(StoreError) {
+        let deliveredAt = now()
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            // Delivering twice is harmless (the receiver deduplicates), so a second mark is a no-op.
+            guard try fetchEntry(entryID, connection).deliveredAt == nil else { return }
+            try connection.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", deliveredAt, entryID)
+        }
+    }
+
+    @discardableResult
+    public func markFailed(_ entryID: Int64, error: String, retryAfter: Duration) throws(StoreError) -> OutboxEntry {
+        let failedAt = now()
+        return try database.transaction {
+            (connection: borrowing SQLiteConnection) throws(StoreError) -> OutboxEntry in
+            var entry = try fetchEntry(entryID, connection)
+            guard entry.deliveredAt == nil else {
+                throw StoreError(
+                    code: .constraint, message: "outbox entry \(entryID) has already been delivered",
+                    path: database.path)
+            }
+            entry.attempts += 1
+            entry.lastError = error
+            entry.nextAttemptAt = failedAt.advanced(by: max(.zero, retryAfter))
+            try connection.execute(
+                "UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                entry.attempts, entry.lastError, entry.nextAttemptAt, entryID)
+            return entry
+        }
+    }
+
+    public func pendingOutboxCount() throws(StoreError) -> Int {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> Int in
+            try connection.queryFirst("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") {
+                row throws(StoreError) in try row.int(at: 0)
+            } ?? 0
+        }
+    }
+
+    private func fetchEntry(_ entryID: Int64, _ connection: borrowing SQLiteConnection) throws(StoreError)
+        -> OutboxEntry
+    {
+        let entry = try connection.queryFirst(
+            "SELECT \(OutboxEntry.columns) FROM outbox WHERE id = ?", entryID, decode: OutboxEntry.init(row:))
+        guard let entry else {
+            throw StoreError(code: .notFound, message: "outbox entry \(entryID) does not exist", path: database.path)
+        }
+        return entry
+    }
+}
+
+extension OutboxEntry {
+    /// The columns `init(row:)` reads, in order.
+    fileprivate static let columns = """
+        id, event_id, idempotency_key, resource_kind, resource_name, payload_json, attempts, next_attempt_at, \
+        last_error, created_at, delivered_at
+        """
+
+    fileprivate init(row: SQLiteRow) throws(StoreError) {
+        self.init(
+            id: try row.int64(at: 0), eventID: try row.int64(at: 1), idempotencyKey: try row.text(at: 2),
+            kind: try row.text(at: 3), name: try row.text(at: 4), payloadJSON: try row.text(at: 5),
+            attempts: try row.int(at: 6), nextAttemptAt: try row.timestamp(at: 7),
+            lastError: try row.optionalText(at: 8),
+            createdAt: try row.timestamp(at: 9), deliveredAt: try row.optionalTimestamp(at: 10))
+    }
+}

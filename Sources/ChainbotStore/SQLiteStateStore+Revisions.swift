@@ -1,0 +1,118 @@
+import ChainbotCore
+
+extension SQLiteStateStore {
+    public func beginRevision(generation: String, gitCommit: String?) throws(StoreError) -> Revision {
+        let startedAt = now()
+        return try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) -> Revision in
+            try connection.execute(
+                "INSERT INTO revisions (generation, git_commit, started_at) VALUES (?, ?, ?)",
+                generation, gitCommit, startedAt)
+            return Revision(
+                id: connection.lastInsertRowID, generation: generation, gitCommit: gitCommit, startedAt: startedAt)
+        }
+    }
+
+    @discardableResult
+    public func addStep(_ step: RevisionStep, toRevision revisionID: Int64) throws(StoreError) -> Int {
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) -> Int in
+            try requireUnfinished(revisionID, connection)
+            let sequence =
+                try connection.queryFirst(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM revision_steps WHERE revision_id = ?", revisionID
+                ) { row throws(StoreError) in try row.int(at: 0) } ?? 1
+            try connection.execute(
+                """
+                INSERT INTO revision_steps
+                    (revision_id, seq, kind, name, action, outcome, error, started_at, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                revisionID, sequence, step.kind, step.name, step.action, step.outcome.rawValue, step.error,
+                step.startedAt, step.finishedAt)
+            return sequence
+        }
+    }
+
+    @discardableResult
+    public func finishRevision(_ revisionID: Int64, outcome: Revision.Outcome, summaryJSON: String?)
+        throws(StoreError) -> Revision
+    {
+        let finishedAt = now()
+        return try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) -> Revision in
+            try requireUnfinished(revisionID, connection)
+            try connection.execute(
+                "UPDATE revisions SET finished_at = ?, outcome = ?, summary_json = ? WHERE id = ?",
+                finishedAt, outcome.rawValue, summaryJSON, revisionID)
+            guard let revision = try fetchRevision(revisionID, connection) else {
+                throw missingRevision(revisionID)
+            }
+            return revision
+        }
+    }
+
+    public func revisions(limit: Int) throws(StoreError) -> [Revision] {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                "SELECT \(Revision.columns) FROM revisions ORDER BY id DESC LIMIT ?", max(0, limit),
+                decode: Revision.init(row:))
+        }
+    }
+
+    public func revision(_ revisionID: Int64) throws(StoreError) -> RevisionDetail? {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> RevisionDetail? in
+            guard let revision = try fetchRevision(revisionID, connection) else { return nil }
+            let steps = try connection.query(
+                """
+                SELECT kind, name, action, outcome, error, started_at, finished_at
+                FROM revision_steps WHERE revision_id = ? ORDER BY seq
+                """, revisionID, decode: RevisionStep.init(row:))
+            return RevisionDetail(revision: revision, steps: steps)
+        }
+    }
+
+    private func fetchRevision(_ revisionID: Int64, _ connection: borrowing SQLiteConnection) throws(StoreError)
+        -> Revision?
+    {
+        try connection.queryFirst(
+            "SELECT \(Revision.columns) FROM revisions WHERE id = ?", revisionID, decode: Revision.init(row:))
+    }
+
+    /// Throws unless revision `revisionID` exists and has not finished.
+    private func requireUnfinished(_ revisionID: Int64, _ connection: borrowing SQLiteConnection)
+        throws(StoreError)
+    {
+        let finished = try connection.queryFirst(
+            "SELECT finished_at IS NOT NULL FROM revisions WHERE id = ?", revisionID
+        ) { row throws(StoreError) in try row.bool(at: 0) }
+        guard let finished else { throw missingRevision(revisionID) }
+        guard !finished else {
+            throw StoreError(
+                code: .constraint, message: "revision \(revisionID) has already finished", path: database.path)
+        }
+    }
+
+    private func missingRevision(_ revisionID: Int64) -> StoreError {
+        StoreError(code: .notFound, message: "revision \(revisionID) does not exist", path: database.path)
+    }
+}
+
+extension Revision {
+    /// The columns `init(row:)` reads, in order.
+    fileprivate static let columns = "id, generation, git_commit, started_at, finished_at, outcome, summary_json"
+
+    fileprivate init(row: SQLiteRow) throws(StoreError) {
+        self.init(
+            id: try row.int64(at: 0), generation: try row.text(at: 1), gitCommit: try row.optionalText(at: 2),
+            startedAt: try row.timestamp(at: 3), finishedAt: try row.optionalTimestamp(at: 4),
+            outcome: row.isNull(at: 5) ? nil : try row.enumeration(Outcome.self, at: 5),
+            summaryJSON: try row.optionalText(at: 6))
+    }
+}
+
+extension RevisionStep {
+    fileprivate init(row: SQLiteRow) throws(StoreError) {
+        self.init(
+            kind: try row.text(at: 0), name: try row.text(at: 1), action: try row.text(at: 2),
+            outcome: try row.enumeration(Outcome.self, at: 3), error: try row.optionalText(at: 4),
+            startedAt: try row.timestamp(at: 5), finishedAt: try row.timestamp(at: 6))
+    }
+}

@@ -1,0 +1,76 @@
+import ChainbotCore
+internal import Glibc
+
+/// The state store on a SQLite database: chainbot's state file.
+///
+/// Opening migrates the schema to the version this chainbot knows. Every time the store stamps
+/// (revision start and finish, event sightings, outbox bookkeeping) comes from the injected `now`, so
+/// tests decide what time it is.
+public struct SQLiteStateStore: StateStore {
+    /// The schema version this chainbot writes.
+    public static var schemaVersion: Int { StateSchema.migrations.count }
+
+    public let database: SQLiteDatabase
+    let now: @Sendable () -> Timestamp
+    /// A random identifier of this state file, the first part of every outbox idempotency key.
+    let instanceID: String
+
+    /// Uses `database`, migrating it first.
+    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() })
+        throws(StoreError)
+    {
+        try database.migrate(StateSchema.migrations)
+        let instanceID = try database.withConnection {
+            (connection: borrowing SQLiteConnection) throws(StoreError) -> String? in
+            try connection.queryFirst("SELECT value FROM store_meta WHERE key = 'instance_id'") {
+                row throws(StoreError) in try row.text(at: 0)
+            }
+        }
+        guard let instanceID else {
+            throw StoreError(
+                code: .invalidData, message: "store_meta has no instance_id", path: database.path)
+        }
+        self.database = database
+        self.now = now
+        self.instanceID = instanceID
+    }
+
+    /// Opens the state file at `path`, creating it and any missing parent directories (mode 0700).
+    public static func open(
+        path: String, configuration: SQLiteDatabase.Configuration = SQLiteDatabase.Configuration(),
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) throws(StoreError) -> SQLiteStateStore {
+        try createParentDirectories(of: path)
+        let database = try SQLiteDatabase(location: .path(path), configuration: configuration)
+        return try SQLiteStateStore(database: database, now: now)
+    }
+
+    /// A private store in memory, gone when the last copy of it goes away (tests, `--dry-run`).
+    public static func inMemory(now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws(StoreError)
+        -> SQLiteStateStore
+    {
+        try SQLiteStateStore(database: SQLiteDatabase(location: .memory), now: now)
+    }
+
+    /// Creates each missing directory above `path` with mode 0700; existing ones are left as they are.
+    static func createParentDirectories(of path: String) throws(StoreError) {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+        var directory = path.hasPrefix("/") ? "" : "."
+        for component in components {
+            directory += "/" + component
+            if isDirectory(directory) { continue }
+            if mkdir(directory, 0o700) == 0 { continue }
+            let osError = errno
+            // Another process may have created it in the meantime.
+            if osError == EEXIST, isDirectory(directory) { continue }
+            let reason = String(cString: strerror(osError))
+            throw StoreError(
+                code: .cannotOpen, message: "cannot create directory \(directory): \(reason)", path: path)
+        }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+}

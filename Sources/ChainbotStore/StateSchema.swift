@@ -1,0 +1,105 @@
+/// The state file's schema history; the last migration's version is the schema this chainbot writes.
+///
+/// Times are integer milliseconds since the Unix epoch, UTC. Resources are named by a `kind` and a
+/// `name` column each, never by a `Kind/name` string that would have to be split again.
+enum StateSchema {
+    static let migrations: [SQLiteMigration] = [version1]
+
+    static let version1 = SQLiteMigration(
+        version: 1, summary: "inventory, revisions, events, outbox, status",
+        sql: """
+            -- Facts about this state file. instance_id makes outbox idempotency keys unique even when the
+            -- state file is recreated and event numbers start again.
+            CREATE TABLE store_meta (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            );
+            INSERT INTO store_meta (key, value) VALUES ('instance_id', lower(hex(randomblob(16))));
+
+            -- The last-applied spec of every resource chainbot manages: the prune inventory.
+            CREATE TABLE resources (
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                spec_json TEXT NOT NULL,
+                spec_hash TEXT NOT NULL,
+                generation TEXT NOT NULL,
+                applied_at INTEGER NOT NULL,
+                created_by_chainbot INTEGER NOT NULL CHECK (created_by_chainbot IN (0, 1)),
+                PRIMARY KEY (kind, name)
+            );
+
+            -- One row per apply. AUTOINCREMENT: a revision number is never reused, even after deletes.
+            CREATE TABLE revisions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                generation TEXT NOT NULL,
+                git_commit TEXT,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                outcome TEXT,
+                summary_json TEXT,
+                CHECK ((finished_at IS NULL) = (outcome IS NULL))
+            );
+
+            -- The steps of an apply in the order they were recorded (seq is 1-based).
+            CREATE TABLE revision_steps (
+                revision_id INTEGER NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL CHECK (seq >= 1),
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                error TEXT,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER NOT NULL,
+                PRIMARY KEY (revision_id, seq)
+            );
+            CREATE INDEX revision_steps_by_resource ON revision_steps (kind, name);
+
+            -- Events, deduplicated: a repeat of the same type, reason, resource and message counts again.
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                type TEXT NOT NULL CHECK (type IN ('Normal', 'Warning')),
+                reason TEXT NOT NULL,
+                regarding_kind TEXT NOT NULL,
+                regarding_name TEXT NOT NULL,
+                message TEXT NOT NULL,
+                count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+                first_seen INTEGER NOT NULL,
+                last_seen INTEGER NOT NULL,
+                generation TEXT,
+                UNIQUE (type, reason, regarding_kind, regarding_name, message)
+            );
+            CREATE INDEX events_by_last_seen ON events (last_seen);
+
+            -- Event occurrences to deliver to ALEX OS, one row each. Deleting an event with entries is
+            -- refused (no cascade), so retention cannot drop an undelivered entry by accident.
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id INTEGER NOT NULL REFERENCES events (id),
+                idempotency_key TEXT NOT NULL UNIQUE,
+                resource_kind TEXT NOT NULL,
+                resource_name TEXT NOT NULL,
+                payload_json TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at INTEGER NOT NULL,
+                last_error TEXT,
+                created_at INTEGER NOT NULL,
+                delivered_at INTEGER
+            );
+            CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL;
+            CREATE INDEX outbox_by_event ON outbox (event_id);
+
+            -- The latest status of each resource. sync: Synced | OutOfSync | Unknown; health: Healthy |
+            -- Progressing | Degraded | Missing | Unknown; conditions_json: a JSON array of conditions.
+            CREATE TABLE resource_status (
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                sync TEXT NOT NULL DEFAULT 'Unknown',
+                health TEXT NOT NULL DEFAULT 'Unknown',
+                conditions_json TEXT NOT NULL DEFAULT '[]',
+                observed_generation TEXT,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, name)
+            );
+            """)
+}
