@@ -64,11 +64,18 @@ public enum CommandError: Error, Sendable, Hashable, CustomStringConvertible {
     case launchFailed(command: String, reason: String)
     /// The child ran past its timeout and was killed.
     case timedOut(command: String, after: Duration)
+    /// The child wrote more than `limit` bytes to one stream (`stream` names it) and was killed.
+    case outputLimitExceeded(command: String, stream: String, limit: Int)
+    /// Talking to the running child through its pipes failed (errno text included); the child was killed.
+    case ioFailed(command: String, reason: String)
 
     public var description: String {
         switch self {
         case .launchFailed(let command, let reason): "cannot run '\(command)': \(reason)"
         case .timedOut(let command, let after): "'\(command)' did not finish within \(after) and was killed"
+        case .outputLimitExceeded(let command, let stream, let limit):
+            "'\(command)' wrote more than \(limit) bytes to \(stream) and was killed"
+        case .ioFailed(let command, let reason): "lost contact with '\(command)': \(reason)"
         }
     }
 }

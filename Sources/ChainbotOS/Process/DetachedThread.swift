@@ -1,0 +1,31 @@
+import Glibc
+
+/// Runs blocking work on a new detached POSIX thread, away from Swift's cooperative thread pool.
+enum DetachedThread {
+    private final class Work {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+
+    /// Starts a thread that runs `body` once and ends; throws when the system cannot create a thread.
+    static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+
+        let context = Unmanaged.passRetained(Work(body)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(
+            &thread, &attributes,
+            { context in
+                guard let context else { return nil }
+                Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
+                return nil
+            }, context)
+        if status != 0 {
+            Unmanaged<Work>.fromOpaque(context).release()
+            throw SystemError("pthread_create", code: status)
+        }
+    }
+}
