@@ -1,0 +1,72 @@
+import ChainbotCore
+import Testing
+
+@Suite struct IPAddressTests {
+    @Test(arguments: [
+        ("10.42.69.208", "10.42.69.208"), ("::", "::"), ("::1", "::1"), ("FE80:0:0:0:0:0:0:1", "fe80::1"),
+        ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"), ("::ffff:10.0.0.1", "::ffff:a00:1"), ("0.0.0.0", "0.0.0.0"),
+    ])
+    func parsesAndPrintsCanonically(_ text: String, _ canonical: String) throws {
+        let address = try #require(IPAddress(text))
+        #expect(address.description == canonical)
+    }
+
+    @Test(arguments: ["", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", ":::", "12345::", "1.2.3.4/8"])
+    func rejectsMalformedAddresses(_ text: String) {
+        #expect(IPAddress(text) == nil)
+    }
+
+    @Test func knowsWildcardAndLoopback() throws {
+        #expect(try #require(IPAddress("0.0.0.0")).isUnspecified)
+        #expect(try #require(IPAddress("127.0.0.53")).isLoopback)
+        #expect(try #require(IPAddress("::1")).isLoopback)
+        #expect(try !#require(IPAddress("10.0.0.1")).isLoopback)
+    }
+
+    @Test func networksContainTheirSubnets() throws {
+        let lan = try #require(CIDR("10.42.69.0/24"))
+        #expect(lan.contains(try #require(CIDR("10.42.69.208"))))
+        #expect(lan.contains(try #require(CIDR("10.42.69.128/25"))))
+        #expect(!lan.contains(try #require(CIDR("10.42.0.0/16"))))
+        #expect(!lan.contains(try #require(CIDR("fd00::/8"))))
+        #expect(try #require(CIDR("0.0.0.0/0")).contains(lan))
+        #expect(try !#require(CIDR("10.42.69.208/24")).isNetworkAddress)
+        #expect(CIDR("10.0.0.0/33") == nil)
+        #expect(CIDR("fd00::/129") == nil)
+    }
+}
+
+@Suite struct DurationTextTests {
+    @Test(arguments: [("250ms", 250), ("30s", 30_000), ("5m", 300_000), ("1h30m", 5_400_000), ("2d", 172_800_000), ("0s", 0)])
+    func parsesUnits(_ text: String, _ milliseconds: Int64) {
+        #expect(DurationText.parse(text) == .milliseconds(milliseconds))
+    }
+
+    @Test(arguments: ["", "5", "s", "5 minutes", "1.5h", "-3s", "10x", "99999999999h"])
+    func rejectsMalformedDurations(_ text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+
+    @Test func formatsTheShortestRoundTrippingText() {
+        #expect(DurationText.format(.seconds(90)) == "1m30s")
+        #expect(DurationText.format(.milliseconds(1500)) == "1s500ms")
+        #expect(DurationText.format(.zero) == "0s")
+    }
+}
+
+@Suite struct SuggestionTests {
+    @Test func suggestsTheClosestPlausibleWord() {
+        #expect(Suggestion.closest(to: "enabeld", in: ["enabled", "exec", "state"]) == "enabled")
+        #expect(Suggestion.closest(to: "Sevice", in: ["Service", "Port"]) == "Service")
+        #expect(Suggestion.closest(to: "xyz", in: ["enabled", "exec"]) == nil)
+    }
+}
+
+@Suite struct JSONValueTests {
+    @Test func keepsKeyOrderAndEscapes() {
+        let value = JSONValue.object([("b", .int(1)), ("a", .string("q\"\n\u{1}")), ("c", .array([.null, .bool(true)]))])
+        #expect(value.serialized() == #"{"b":1,"a":"q\"\n\u0001","c":[null,true]}"#)
+        #expect(JSONValue.array([]).serialized(pretty: true) == "[]")
+        #expect(JSONValue.object([("k", .double(1.5))]).serialized(pretty: true) == "{\n  \"k\": 1.5\n}")
+    }
+}
