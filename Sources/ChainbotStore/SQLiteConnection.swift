@@ -85,6 +85,8 @@ public struct SQLiteConnection: ~Copyable {
                 sqlite3_finalize(handle)
                 throw context.error(resultCode, statement: text.trimmingWhitespace())
             }
+            // SQLite always consumes something; stopping otherwise guards against looping forever.
+            guard end != cursor else { break }
             cursor = end
             // A stretch of only whitespace or comments compiles to no statement.
             guard let handle else { continue }

@@ -94,6 +94,16 @@ public struct SQLiteRow {
         return value
     }
 
+    /// The milliseconds since the epoch in `column` as a `Timestamp`.
+    public func timestamp(at column: Int32) throws(StoreError) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: try int64(at: column))
+    }
+
+    /// The milliseconds since the epoch in `column` as a `Timestamp`, or nil for NULL.
+    public func optionalTimestamp(at column: Int32) throws(StoreError) -> Timestamp? {
+        try optionalInt64(at: column).map { Timestamp(millisecondsSinceEpoch: $0) }
+    }
+
     private func textValue(at column: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }
         let count = Int(sqlite3_column_bytes(statement, column))

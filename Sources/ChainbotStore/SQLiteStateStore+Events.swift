@@ -1,6 +1,7 @@
 import ChainbotCore
 
 extension SQLiteStateStore {
+    @discardableResult
     public func recordEvent(_ event: Event, outboxPayload: ((StoredEvent, _ idempotencyKey: String) -> String)?)
         throws(StoreError) -> RecordedEvent
     {

@@ -37,7 +37,8 @@ extension StoreError {
         let code = Code(sqliteResultCode: resultCode)
         switch code {
         case .busy:
-            message += "; gave up after waiting \(busyTimeoutMilliseconds) ms"
+            // Not "waited N ms": SQLite returns busy at once when waiting could only deadlock.
+            message += "; busy timeout \(busyTimeoutMilliseconds) ms"
         case .cannotOpen, .io, .readOnly, .full:
             if let handle, case let osError = sqlite3_system_errno(handle), osError != 0 {
                 message += " (\(String(cString: strerror(osError))))"

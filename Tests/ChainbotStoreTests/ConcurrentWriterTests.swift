@@ -47,7 +47,7 @@ struct ConcurrentWriterTests {
         #expect(error?.isRetryable == true)
         #expect(
             error?.description
-                == "state file \(path) is locked by another writer (database is locked; gave up after waiting 100 ms)")
+                == "state file \(path) is locked by another writer (database is locked; busy timeout 100 ms)")
         #expect(error?.description.contains(sentinel) == false)
         #expect(try store.allApplied().isEmpty)
     }

@@ -157,4 +157,37 @@ struct SQLiteDatabaseTests {
         }
         #expect(count == 400)
     }
+
+    @Test func twoConnectionsReadingThenWritingQueueInsteadOfFailing() async throws {
+        // With a deferred BEGIN, two read-then-write transactions deadlock and one fails with SQLITE_BUSY at
+        // once; BEGIN IMMEDIATE makes the second wait for the first.
+        let directory = try TemporaryDirectory()
+        let path = directory.file("state.db")
+        let databases = [
+            try SQLiteDatabase(location: .path(path)), try SQLiteDatabase(location: .path(path)),
+        ]
+        try databases[0].withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.execute("CREATE TABLE counter (n INTEGER NOT NULL)")
+            try connection.execute("INSERT INTO counter VALUES (0)")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for database in databases {
+                group.addTask {
+                    for _ in 0..<100 {
+                        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+                            let n = try connection.queryFirst("SELECT n FROM counter") { row throws(StoreError) in
+                                try row.int(at: 0)
+                            }
+                            try connection.execute("UPDATE counter SET n = ?", (n ?? 0) + 1)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = try databases[1].withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.queryFirst("SELECT n FROM counter") { row throws(StoreError) in try row.int(at: 0) }
+        }
+        #expect(total == 200, "no increment was lost")
+    }
 }

@@ -46,6 +46,7 @@ public protocol StateStore: Sendable {
     /// (count + 1, last seen now); otherwise it is inserted. When `outboxPayload` is given, one outbox
     /// entry for this occurrence is enqueued in the same transaction, with the payload it renders from
     /// the counted event and the entry's idempotency key.
+    @discardableResult
     func recordEvent(_ event: Event, outboxPayload: ((StoredEvent, _ idempotencyKey: String) -> String)?)
         throws(StoreError) -> RecordedEvent
 
