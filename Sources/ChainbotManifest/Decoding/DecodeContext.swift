@@ -12,8 +12,6 @@ final class DecodeContext {
     /// "Service 'chainbot'" once kind and name are known; appended to messages as "in …".
     var subject: String?
     private(set) var diagnostics: [ManifestDiagnostic] = []
-    /// Where each decoded field was written, by dotted path (`spec.port`, `metadata.dependsOn[0]`).
-    private(set) var locations: [String: SourceLocation] = [:]
 
     init(file: String, directory: String, fileExists: @escaping (String) -> Bool) {
         self.file = file
@@ -29,10 +27,6 @@ final class DecodeContext {
 
     func location(of mark: Mark, length: Int = 1) -> SourceLocation {
         SourceLocation(file: file, line: mark.line, column: mark.column, length: length)
-    }
-
-    func record(_ path: String, _ node: Node) {
-        locations[path] = location(of: node)
     }
 
     /// Adds an error at `node` reading "HEADLINE in SUBJECT: DETAIL" (the subject once kind and name are

@@ -2,12 +2,34 @@ import ChainbotCore
 import ChainbotYAML
 
 /// What one document declared: its identity (when kind and name could be read) and, when it is
-/// valid, the decoded resource with the locations of its fields.
+/// valid, the decoded resource; its node tree gives the location of any field on demand.
 struct DecodedDocument {
+    var root: Node
+    var file: String
     var id: ResourceID?
     var nameLocation: SourceLocation?
     var resource: Resource?
-    var locations: [String: SourceLocation]
+
+    /// Where the field at a dotted path (`spec.port`, `metadata.dependsOn[1]`) is written, if it is.
+    func location(_ path: String) -> SourceLocation? {
+        var node = root
+        for segment in path.split(separator: ".") {
+            var key = segment
+            var index: Int?
+            if let open = segment.firstIndex(of: "["), segment.last == "]" {
+                key = segment[..<open]
+                index = Int(segment[segment.index(after: open)..<segment.index(before: segment.endIndex)])
+            }
+            guard let child = node[String(key)] else { return nil }
+            node = child
+            if let index {
+                guard let items = node.sequence, items.indices.contains(index) else { return nil }
+                node = items[index]
+            }
+        }
+        let length = node.end.line == node.start.line ? node.end.column - node.start.column : 1
+        return SourceLocation(file: file, line: node.start.line, column: node.start.column, length: length)
+    }
 }
 
 /// Decodes one YAML document into a resource, reporting every problem in it.
@@ -20,7 +42,7 @@ struct DocumentDecoder {
             context.error(
                 .notAMapping, "a manifest document must be a mapping",
                 detail: "expected apiVersion, kind, metadata and spec, found \(root.kindDescription)", at: root)
-            return DecodedDocument(locations: [:])
+            return DecodedDocument(root: root, file: context.file)
         }
         let kind = readKind(root)
         let nameNode = root["metadata"]?["name"]
@@ -29,7 +51,7 @@ struct DocumentDecoder {
         let document = ObjectReader(root, schema: ManifestSchema.document, path: "", context: context)
         checkAPIVersion(document)
         let metadata = document.object("metadata").flatMap(readMetadata)
-        var decoded = DecodedDocument(locations: [:])
+        var decoded = DecodedDocument(root: root, file: context.file)
         if let kind, let metadata, let nameNode, Formats.dnsLabel(metadata.name) == nil {
             decoded.id = ResourceID(kind, metadata.name)
             decoded.nameLocation = context.location(of: nameNode)
@@ -43,7 +65,6 @@ struct DocumentDecoder {
             decoded.resource = Resource(
                 metadata: metadata, spec: spec, location: context.location(of: root.start), nameLocation: nameLocation)
         }
-        decoded.locations = context.locations
         return decoded
     }
 

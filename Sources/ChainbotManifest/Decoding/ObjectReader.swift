@@ -8,9 +8,10 @@ final class ObjectReader {
     let schema: ObjectSchema
     let path: String
     let context: DecodeContext
-    private var values: [String: TypedValue] = [:]
-    private var keyNodes: [String: Node] = [:]
-    private var valueNodes: [String: Node] = [:]
+    // Indexed like `schema.fields`: a handful of fields each, so arrays beat hashing.
+    private var values: [TypedValue?]
+    private var keyNodes: [Node?]
+    private var valueNodes: [Node?]
     private let errorsBefore: Int
 
     /// Checks `node` against `schema`; `path` is the dotted path of the mapping (`spec`, `spec.expose`).
@@ -20,6 +21,9 @@ final class ObjectReader {
         self.path = path
         self.context = context
         self.errorsBefore = context.errorCount
+        self.values = Array(repeating: nil, count: schema.fields.count)
+        self.keyNodes = Array(repeating: nil, count: schema.fields.count)
+        self.valueNodes = Array(repeating: nil, count: schema.fields.count)
         guard let pairs = node.mapping else {
             context.error(.typeMismatch, "wrong type for \(path)", detail: "expected a mapping, found \(node.kindDescription)", at: node)
             return
@@ -32,20 +36,18 @@ final class ObjectReader {
                     at: pair.key)
                 continue
             }
-            let fieldPath = path.isEmpty ? key : "\(path).\(key)"
-            guard let field = schema.field(key) else {
+            guard let fieldIndex = schema.fields.firstIndex(where: { $0.name == key }) else {
                 let notes = Suggestion.closest(to: key, in: schema.fields.map(\.name)).map {
                     [ManifestDiagnostic.Note("did you mean '\($0)'?")]
                 }
                 context.error(.unknownField, "unknown field '\(display(key))'", at: pair.key, notes: notes ?? [])
                 continue
             }
-            keyNodes[key] = pair.key
-            valueNodes[key] = pair.value
+            keyNodes[fieldIndex] = pair.key
+            valueNodes[fieldIndex] = pair.value
             if pair.value.scalar?.value == .null, pair.value.tag == nil { continue }  // `field:` alone means unset
-            if let value = decoder.decode(pair.value, as: field.type, path: fieldPath) {
-                values[key] = value
-            }
+            let fieldPath = path.isEmpty ? key : "\(path).\(key)"
+            values[fieldIndex] = decoder.decode(pair.value, as: schema.fields[fieldIndex].type, path: fieldPath)
         }
         checkRequired()
         checkGroups()
@@ -60,7 +62,7 @@ final class ObjectReader {
     private func checkGroups() {
         for group in schema.exclusive {
             let given = group.filter(isPresent)
-            guard given.count > 1, let first = keyNodes[given[0]], let second = keyNodes[given[1]] else { continue }
+            guard given.count > 1, let first = keyNode(given[0]), let second = keyNode(given[1]) else { continue }
             context.error(
                 .conflictingFields, "'\(display(given[1]))' cannot be combined with '\(given[0])'", at: second,
                 notes: [.init("'\(given[0])' is given here", at: context.location(of: first))])
@@ -84,8 +86,12 @@ final class ObjectReader {
         node.mapping?.first?.key ?? node
     }
 
+    private func index(_ name: String) -> Int? {
+        schema.fields.firstIndex { $0.name == name }
+    }
+
     private func isPresent(_ name: String) -> Bool {
-        guard let value = valueNodes[name] else { return false }
+        guard let value = valueNode(name) else { return false }
         return value.scalar?.value != .null || value.tag != nil
     }
 
@@ -95,43 +101,43 @@ final class ObjectReader {
     func has(_ name: String) -> Bool { isPresent(name) }
 
     /// The key node of a field, for pointing diagnostics at it.
-    func keyNode(_ name: String) -> Node? { keyNodes[name] }
+    func keyNode(_ name: String) -> Node? { index(name).flatMap { keyNodes[$0] } }
 
     /// The value node of a field, for checks that need more than its type.
-    func valueNode(_ name: String) -> Node? { valueNodes[name] }
+    func valueNode(_ name: String) -> Node? { index(name).flatMap { valueNodes[$0] } }
 
-    func value(_ name: String) -> TypedValue? { values[name] }
+    func value(_ name: String) -> TypedValue? { index(name).flatMap { values[$0] } }
 
-    func string(_ name: String) -> String? { values[name]?.string }
+    func string(_ name: String) -> String? { value(name)?.string }
 
-    func int(_ name: String) -> Int? { values[name]?.int }
+    func int(_ name: String) -> Int? { value(name)?.int }
 
-    func double(_ name: String) -> Double? { values[name]?.double }
+    func double(_ name: String) -> Double? { value(name)?.double }
 
-    func bool(_ name: String) -> Bool? { values[name]?.bool }
+    func bool(_ name: String) -> Bool? { value(name)?.bool }
 
-    func object(_ name: String) -> ObjectReader? { values[name]?.object }
+    func object(_ name: String) -> ObjectReader? { value(name)?.object }
 
-    func strings(_ name: String) -> [String]? { values[name]?.list?.compactMap(\.string) }
+    func strings(_ name: String) -> [String]? { value(name)?.list?.compactMap(\.string) }
 
     func duration(_ name: String) -> Duration? {
-        if case .duration(let value)? = values[name] { return value }
+        if case .duration(let result)? = value(name) { return result }
         return nil
     }
 
     func reference(_ name: String) -> ResourceID? {
-        if case .reference(let id)? = values[name] { return id }
+        if case .reference(let id)? = value(name) { return id }
         return nil
     }
 
     func references(_ name: String) -> [ResourceID]? {
-        values[name]?.list?.compactMap { item in
+        value(name)?.list?.compactMap { item in
             if case .reference(let id) = item { return id }
             return nil
         }
     }
 
     func stringMap(_ name: String) -> [(key: String, value: String)]? {
-        values[name]?.map?.compactMap { entry in entry.value.string.map { (entry.key, $0) } }
+        value(name)?.map?.compactMap { entry in entry.value.string.map { (entry.key, $0) } }
     }
 }

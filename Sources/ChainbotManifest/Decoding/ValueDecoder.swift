@@ -18,7 +18,6 @@ struct ValueDecoder {
                 .unsupportedTag, "unsupported tag '\(shown)' on \(path)", detail: "chainbot reads plain YAML values only", at: node)
             return nil
         }
-        context.record(path, node)
         switch type {
         case .string(let format): return string(node, format: format, path: path)
         case .integer(let range): return integer(node, range: range, path: path).map(TypedValue.int)
@@ -244,7 +243,6 @@ struct ValueDecoder {
                 detail: "expected {secretRef: {file: /absolute/path, key: NAME}}", at: stray, notes: notes ?? [])
             return nil
         }
-        context.record(path + ".secretRef", pair.value)
         let inner = ObjectReader(pair.value, schema: ManifestSchema.secretRef, path: path + ".secretRef", context: context)
         guard inner.isValid, let file = inner.string("file") else { return nil }
         return .secret(SecretRef(file: file, key: inner.string("key")))

@@ -250,26 +250,44 @@ enum Formats {
         isLowerAlnum(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
-    /// True when `text` is 1…`max` bytes, its first byte in `first` and the rest in `rest` (`a-z` style sets).
-    static func matches(_ text: String, first: String, rest: String, max: Int) -> Bool {
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty, bytes.count <= max, inSet(bytes[0], first) else { return false }
-        return bytes.dropFirst().allSatisfy { inSet($0, rest) }
+    /// True when `text` is 1…`max` bytes, its first byte in `first` and the rest in `rest`.
+    static func matches(_ text: String, first: ByteSet, rest: ByteSet, max: Int) -> Bool {
+        var iterator = text.utf8.makeIterator()
+        guard let head = iterator.next(), first.contains(head) else { return false }
+        var count = 1
+        while let byte = iterator.next() {
+            count += 1
+            guard count <= max, rest.contains(byte) else { return false }
+        }
+        return true
     }
+}
 
-    private static func inSet(_ byte: UInt8, _ set: String) -> Bool {
-        let spec = Array(set.utf8)
+/// A set of ASCII bytes written like a regex class (`a-zA-Z0-9_.-`), tested in constant time.
+struct ByteSet: ExpressibleByStringLiteral {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    init(stringLiteral spec: String) {
+        let bytes = Array(spec.utf8)
         var index = 0
-        while index < spec.count {
-            if index + 2 < spec.count, spec[index + 1] == UInt8(ascii: "-") {
-                if (spec[index]...spec[index + 2]).contains(byte) { return true }
+        while index < bytes.count {
+            if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "-") {
+                for byte in bytes[index]...bytes[index + 2] { insert(byte) }
                 index += 3
             } else {
-                if spec[index] == byte { return true }
+                insert(bytes[index])
                 index += 1
             }
         }
-        return false
+    }
+
+    private mutating func insert(_ byte: UInt8) {
+        if byte < 64 { low |= 1 << UInt64(byte) } else if byte < 128 { high |= 1 << UInt64(byte - 64) }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? low & (1 << UInt64(byte)) != 0 : byte < 128 && high & (1 << UInt64(byte - 64)) != 0
     }
 }
 

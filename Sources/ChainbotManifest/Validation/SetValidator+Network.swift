@@ -2,17 +2,19 @@ import ChainbotCore
 
 extension SetValidator {
     mutating func checkPorts() {
-        var claimed: [(spec: PortSpec, id: ResourceID, location: SourceLocation)] = []
+        // Bucketed by protocol and port, so only binds that can collide are compared.
+        var claimed: [String: [(spec: PortSpec, id: ResourceID, location: SourceLocation)]] = [:]
         for entry in resources {
             guard case .port(let port) = entry.resource.spec else { continue }
+            let key = "\(port.networkProtocol.rawValue)/\(port.port)"
             let location = location("spec.port", in: entry)
-            if let earlier = claimed.first(where: { Self.portsCollide($0.spec, port) }) {
+            if let earlier = claimed[key]?.first(where: { Self.portsCollide($0.spec, port) }) {
                 diagnostics.append(
                     .error(.portConflict,
                            "\(entry.resource.id) claims \(port.networkProtocol.rawValue) port \(port.port) on \(port.address), which \(earlier.id) already claims on \(earlier.spec.address)",
                            at: location, notes: [.init("\(earlier.id) claims it here", at: earlier.location)]))
             } else {
-                claimed.append((port, entry.resource.id, location))
+                claimed[key, default: []].append((port, entry.resource.id, location))
             }
         }
     }
@@ -48,12 +50,25 @@ extension SetValidator {
                                          at: location("spec.managementPorts", in: firewall))]))
             }
         }
+        checkRuleOverlaps(rules)
+    }
+
+    /// Compares each rule only with the earlier rules that could match all its traffic: those sharing
+    /// its first port, plus those with no ports or wide ranges.
+    private mutating func checkRuleOverlaps(_ rules: [Entry]) {
+        var byPort: [Int: [Int]] = [:]
+        var wide: [Int] = []
+        let specs = rules.map { entry -> FirewallRuleSpec? in
+            if case .firewallRule(let rule) = entry.resource.spec { return rule }
+            return nil
+        }
         for (index, entry) in rules.enumerated() {
-            guard case .firewallRule(let rule) = entry.resource.spec else { continue }
-            for earlier in rules[..<index] {
-                guard case .firewallRule(let first) = earlier.resource.spec, Self.covers(first, rule) else { continue }
-                let same = Self.covers(rule, first)
-                if same && first.action != rule.action {
+            guard let rule = specs[index] else { continue }
+            let candidates = (rule.ports.first.map { byPort[$0.lower] ?? [] } ?? []) + wide
+            for earlierIndex in candidates.sorted() {
+                guard let first = specs[earlierIndex], Self.covers(first, rule) else { continue }
+                let earlier = rules[earlierIndex]
+                if Self.covers(rule, first) && first.action != rule.action {
                     diagnostics.append(
                         .error(.contradictoryRules,
                                "\(entry.resource.id) matches the same traffic as \(earlier.resource.id) but says \(rule.action.rawValue), not \(first.action.rawValue)",
@@ -67,6 +82,14 @@ extension SetValidator {
                                  notes: [.init("\(earlier.resource.id) is here", at: earlier.resource.nameLocation)]))
                 }
                 break
+            }
+            let span = rule.ports.reduce(0) { $0 + $1.upper - $1.lower + 1 }
+            if rule.ports.isEmpty || span > 4096 {
+                wide.append(index)
+            } else {
+                for range in rule.ports {
+                    for port in range.lower...range.upper { byPort[port, default: []].append(index) }
+                }
             }
         }
     }

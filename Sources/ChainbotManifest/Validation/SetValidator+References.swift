@@ -42,7 +42,7 @@ extension SetValidator {
     /// Finds cycles through dependsOn, Port owners and Agent services, and names each cycle once.
     mutating func checkCycles() {
         var edges: [ResourceID: [(path: String, target: ResourceID)]] = [:]
-        var entries: [ResourceID: (resource: Resource, locations: [String: SourceLocation])] = [:]
+        var entries: [ResourceID: Entry] = [:]
         for entry in resources {
             entries[entry.resource.id] = entry
             edges[entry.resource.id] = Self.references(of: entry.resource).filter { !$0.path.hasPrefix("spec.notify") }

@@ -5,19 +5,19 @@ struct SetValidator {
     let documents: [DecodedDocument]
     /// The first declaration of each identity, whether or not its document is otherwise valid.
     let declared: [ResourceID: SourceLocation]
-    /// Resources that decoded cleanly and are the first of their identity.
-    let resources: [(resource: Resource, locations: [String: SourceLocation])]
+    /// Documents that decoded cleanly and are the first of their identity.
+    let resources: [Entry]
     var diagnostics: [ManifestDiagnostic] = []
 
     init(documents: [DecodedDocument]) {
         self.documents = documents
         var declared: [ResourceID: SourceLocation] = [:]
-        var resources: [(Resource, [String: SourceLocation])] = []
+        var resources: [Entry] = []
         for document in documents {
             guard let id = document.id, let location = document.nameLocation else { continue }
             if declared[id] == nil {
                 declared[id] = location
-                if let resource = document.resource { resources.append((resource, document.locations)) }
+                if let resource = document.resource { resources.append(Entry(resource: resource, document: document)) }
             }
         }
         self.declared = declared
@@ -77,9 +77,10 @@ struct SetValidator {
         _ kind: Kind, code: DiagnosticCode, field: String, what: String, _ value: (ResourceSpec) -> String?
     ) {
         var claimed: [String: (id: ResourceID, location: SourceLocation)] = [:]
-        for (resource, locations) in resources where resource.id.kind == kind {
+        for entry in resources where entry.resource.id.kind == kind {
+            let resource = entry.resource
             guard let key = value(resource.spec) else { continue }
-            let location = locations[field] ?? resource.nameLocation
+            let location = location(field, in: entry)
             if let earlier = claimed[key] {
                 diagnostics.append(
                     .error(code, "\(resource.id) manages \(what) '\(key)', which \(earlier.id) already manages", at: location,
@@ -91,7 +92,13 @@ struct SetValidator {
     }
 
     /// A location for `path` in a resource, falling back to its name.
-    func location(_ path: String, in entry: (resource: Resource, locations: [String: SourceLocation])) -> SourceLocation {
-        entry.locations[path] ?? entry.resource.nameLocation
+    func location(_ path: String, in entry: Entry) -> SourceLocation {
+        entry.document.location(path) ?? entry.resource.nameLocation
+    }
+
+    /// A valid resource and the document it came from.
+    struct Entry {
+        var resource: Resource
+        var document: DecodedDocument
     }
 }
