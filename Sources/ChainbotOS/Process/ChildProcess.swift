@@ -19,20 +19,16 @@ struct ChildProcess {
         let command = invocation.description
         func launchFailed(_ reason: String) -> CommandError { .launchFailed(command: command, reason: reason) }
 
+        if let problem = invocation.environment?.keys.lazy.compactMap(ChildEnvironment.problem(withName:)).first {
+            throw launchFailed(problem)
+        }
         let argv: CStringArray
         let envp: CStringArray?
         do {
             argv = try CStringArray([invocation.executable] + invocation.arguments)
-            if let overrides = invocation.environment {
-                if let problem = overrides.keys.lazy.compactMap(ChildEnvironment.problem(withName:)).first {
-                    throw launchFailed(problem)
-                }
-                envp = try CStringArray(ChildEnvironment.merged(overrides))
-            } else {
-                envp = nil
+            envp = try invocation.environment.map { overrides throws(CStringArrayError) in
+                try CStringArray(ChildEnvironment.merged(overrides))
             }
-        } catch let error as CommandError {
-            throw error
         } catch {
             throw launchFailed("\(error)")
         }
@@ -51,41 +47,16 @@ struct ChildProcess {
         let errors = pipes[1]
         let input = pipes.count > 2 ? pipes[2] : nil
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let input {
-            posix_spawn_file_actions_adddup2(&actions, input.readEnd, 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_adddup2(&actions, output.writeEnd, 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.writeEnd, 2)
-        // Descriptors that other code opened without O_CLOEXEC must not reach the child either.
-        if let addCloseFrom = GNULibc.addCloseFrom { _ = addCloseFrom(&actions, 3) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A parent that blocks or ignores signals (chainbot blocks SIGPIPE on this thread) must not pass
-        // that on: the child starts with an empty mask and default handling for every signal.
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
+        let settings = SpawnSettings(
+            standardInput: input?.readEnd, standardOutput: output.writeEnd, standardError: errors.writeEnd)
         var pid: pid_t = 0
         let status = argv.withUnsafePointer { argvPointer in
             withEnvironment(envp) { envpPointer in
                 spawnHoldingFallbackLock {
-                    invocation.executable.contains("/")
-                        ? posix_spawn(&pid, invocation.executable, &actions, &attributes, argvPointer, envpPointer)
-                        : posix_spawnp(&pid, invocation.executable, &actions, &attributes, argvPointer, envpPointer)
+                    let spawn = invocation.executable.contains("/") ? posix_spawn : posix_spawnp
+                    return spawn(
+                        &pid, invocation.executable, &settings.fileActions, &settings.attributes, argvPointer,
+                        envpPointer)
                 }
             }
         }

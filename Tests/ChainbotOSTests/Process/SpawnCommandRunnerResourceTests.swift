@@ -22,8 +22,12 @@ extension SpawnCommandRunnerTests {
     }
 
     @Test func keepsInheritableDescriptorsOfParentOutOfChild() async throws {
-        let inheritable = open("/dev/null", O_RDONLY)
-        try #require(inheritable > 3)
+        // F_DUPFD (unlike F_DUPFD_CLOEXEC) makes a copy that exec would keep; ≥ 10 keeps it apart from ls's own.
+        let original = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        try #require(original >= 0)
+        let inheritable = fcntl(original, F_DUPFD, 10)
+        close(original)
+        try #require(inheritable >= 10)
         defer { close(inheritable) }
 
         let result = try await runner.run(CommandInvocation("/bin/ls", ["/proc/self/fd"]))
