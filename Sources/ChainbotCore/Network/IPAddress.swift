@@ -32,15 +32,28 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func parseV4(_ text: Substring) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var out: [UInt8] = []
-        for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy(\.isASCIIDigit),
-                part.count == 1 || part.first != "0", let value = UInt8(part)
-            else { return nil }
-            out.append(value)
+        out.reserveCapacity(4)
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, out.count < 3 else { return nil }
+                out.append(UInt8(value))
+                value = 0
+                digits = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            if digits == 1 && leadingZero { return nil }  // "01" is ambiguous (octal in some parsers): refuse
+            if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            digits += 1
+            guard value <= 255 else { return nil }
         }
+        guard digits > 0, out.count == 3 else { return nil }
+        out.append(UInt8(value))
         return out
     }
 

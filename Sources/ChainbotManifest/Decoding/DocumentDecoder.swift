@@ -1,35 +1,17 @@
 import ChainbotCore
 import ChainbotYAML
 
-/// What one document declared: its identity (when kind and name could be read) and, when it is
-/// valid, the decoded resource; its node tree gives the location of any field on demand.
+/// What one document declared: its identity (when kind and name could be read), the decoded resource
+/// when the document is valid, and where the fields that set-wide checks point at are written.
 struct DecodedDocument {
-    var root: Node
-    var file: String
     var id: ResourceID?
     var nameLocation: SourceLocation?
     var resource: Resource?
+    /// Locations of the fields in `SetValidator.locatedFields` (and list items under them) that are present.
+    var locations: [String: SourceLocation] = [:]
 
-    /// Where the field at a dotted path (`spec.port`, `metadata.dependsOn[1]`) is written, if it is.
-    func location(_ path: String) -> SourceLocation? {
-        var node = root
-        for segment in path.split(separator: ".") {
-            var key = segment
-            var index: Int?
-            if let open = segment.firstIndex(of: "["), segment.last == "]" {
-                key = segment[..<open]
-                index = Int(segment[segment.index(after: open)..<segment.index(before: segment.endIndex)])
-            }
-            guard let child = node[String(key)] else { return nil }
-            node = child
-            if let index {
-                guard let items = node.sequence, items.indices.contains(index) else { return nil }
-                node = items[index]
-            }
-        }
-        let length = node.end.line == node.start.line ? node.end.column - node.start.column : 1
-        return SourceLocation(file: file, line: node.start.line, column: node.start.column, length: length)
-    }
+    /// Where the field at `path` is written, if it is.
+    func location(_ path: String) -> SourceLocation? { locations[path] }
 }
 
 /// Decodes one YAML document into a resource, reporting every problem in it.
@@ -42,7 +24,7 @@ struct DocumentDecoder {
             context.error(
                 .notAMapping, "a manifest document must be a mapping",
                 detail: "expected apiVersion, kind, metadata and spec, found \(root.kindDescription)", at: root)
-            return DecodedDocument(root: root, file: context.file)
+            return DecodedDocument()
         }
         let kind = readKind(root)
         let nameNode = root["metadata"]?["name"]
@@ -51,7 +33,7 @@ struct DocumentDecoder {
         let document = ObjectReader(root, schema: ManifestSchema.document, path: "", context: context)
         checkAPIVersion(document)
         let metadata = document.object("metadata").flatMap(readMetadata)
-        var decoded = DecodedDocument(root: root, file: context.file)
+        var decoded = DecodedDocument()
         if let kind, let metadata, let nameNode, Formats.dnsLabel(metadata.name) == nil {
             decoded.id = ResourceID(kind, metadata.name)
             decoded.nameLocation = context.location(of: nameNode)
@@ -64,8 +46,25 @@ struct DocumentDecoder {
         if let metadata, let spec, let nameLocation = decoded.nameLocation, context.errorCount == errorsBefore {
             decoded.resource = Resource(
                 metadata: metadata, spec: spec, location: context.location(of: root.start), nameLocation: nameLocation)
+            decoded.locations = locate(in: root)
         }
         return decoded
+    }
+
+    /// The locations set-wide checks may point at; kept instead of the node tree, which is large.
+    private func locate(in root: Node) -> [String: SourceLocation] {
+        var out: [String: SourceLocation] = [:]
+        for (section, fields) in SetValidator.locatedFields {
+            for pair in root[section]?.mapping ?? [] {
+                guard let key = pair.key.scalar?.text, fields.contains(key) else { continue }
+                let path = section + "." + key
+                out[path] = context.location(of: pair.value)
+                for (index, item) in (pair.value.sequence ?? []).enumerated() {
+                    out["\(path)[\(index)]"] = context.location(of: item)
+                }
+            }
+        }
+        return out
     }
 
     private func readKind(_ root: Node) -> Kind? {

@@ -41,38 +41,46 @@ extension SetValidator {
 
     /// Finds cycles through dependsOn, Port owners and Agent services, and names each cycle once.
     mutating func checkCycles() {
-        var edges: [ResourceID: [(path: String, target: ResourceID)]] = [:]
-        var entries: [ResourceID: Entry] = [:]
-        for entry in resources {
-            entries[entry.resource.id] = entry
-            edges[entry.resource.id] = Self.references(of: entry.resource).filter { !$0.path.hasPrefix("spec.notify") }
+        var index: [ResourceID: Int] = [:]
+        for (position, entry) in resources.enumerated() { index[entry.resource.id] = position }
+        // Edges by position; notify is not an ordering dependency.
+        let edges = resources.map { entry in
+            Self.references(of: entry.resource).compactMap { reference -> (path: String, target: Int)? in
+                guard !reference.path.hasPrefix("spec.notify"), let target = index[reference.target] else { return nil }
+                return (reference.path, target)
+            }
         }
-        enum Mark { case visiting, done }
-        var marks: [ResourceID: Mark] = [:]
-        var stack: [ResourceID] = []
-        var reported: Set<Set<ResourceID>> = []
-
-        func visit(_ id: ResourceID) {
-            marks[id] = .visiting
-            stack.append(id)
-            for (path, target) in edges[id] ?? [] where edges[target] != nil {
-                switch marks[target] {
-                case .visiting?:
-                    guard let start = stack.lastIndex(of: target) else { continue }
-                    let cycle = Array(stack[start...])
-                    guard reported.insert(Set(cycle)).inserted, let entry = entries[id] else { continue }
-                    let text = (cycle + [target]).map(\.description).joined(separator: " → ")
+        enum State { case unvisited, onStack, done }
+        var state = [State](repeating: .unvisited, count: resources.count)
+        var reported: Set<Set<Int>> = []
+        // An explicit stack of (node, next edge to follow), so long chains cannot overflow the call stack.
+        let order = resources.indices.sorted { resources[$0].resource.id < resources[$1].resource.id }
+        for start in order where state[start] == .unvisited {
+            var stack: [(node: Int, edge: Int)] = [(start, 0)]
+            state[start] = .onStack
+            while let (node, edge) = stack.last {
+                guard edge < edges[node].count else {
+                    state[node] = .done
+                    stack.removeLast()
+                    continue
+                }
+                stack[stack.count - 1].edge += 1
+                let (path, target) = edges[node][edge]
+                switch state[target] {
+                case .unvisited:
+                    state[target] = .onStack
+                    stack.append((target, 0))
+                case .onStack:
+                    guard let first = stack.firstIndex(where: { $0.node == target }) else { continue }
+                    let cycle = stack[first...].map(\.node)
+                    guard reported.insert(Set(cycle)).inserted else { continue }
+                    let text = (cycle + [target]).map { resources[$0].resource.id.description }.joined(separator: " → ")
                     diagnostics.append(
-                        .error(.dependencyCycle, "dependency cycle: \(text)", at: location(path, in: entry)))
-                case .done?: continue
-                case nil: visit(target)
+                        .error(.dependencyCycle, "dependency cycle: \(text)", at: location(path, in: resources[node])))
+                case .done:
+                    continue
                 }
             }
-            stack.removeLast()
-            marks[id] = .done
-        }
-        for id in resources.map(\.resource.id).sorted() where marks[id] == nil {
-            visit(id)
         }
     }
 }

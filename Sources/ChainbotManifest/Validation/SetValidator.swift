@@ -96,9 +96,20 @@ struct SetValidator {
         entry.document.location(path) ?? entry.resource.nameLocation
     }
 
-    /// A valid resource and the document it came from.
-    struct Entry {
-        var resource: Resource
-        var document: DecodedDocument
+    /// The fields whose locations set-wide diagnostics point at (list fields also by item).
+    static let locatedFields: [(section: String, fields: Set<String>)] = [
+        ("metadata", ["dependsOn"]),
+        ("spec", ["port", "owner", "service", "notify", "unitName", "path", "id", "action", "ports", "managementPorts", "expose"]),
+    ]
+
+    /// A valid resource and the document it came from (a class: entries are shared, not copied).
+    final class Entry {
+        let resource: Resource
+        let document: DecodedDocument
+
+        init(resource: Resource, document: DecodedDocument) {
+            self.resource = resource
+            self.document = document
+        }
     }
 }
