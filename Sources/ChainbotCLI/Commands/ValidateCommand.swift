@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotManifest
+import ChainbotOS
 
 /// `chainbot validate [PATH...]`: loads and checks manifests, printing every problem at once.
 enum ValidateCommand {
@@ -9,7 +10,9 @@ enum ValidateCommand {
     static let help = """
         Reads every *.yaml/*.yml under each PATH (default: manifests/), checks the YAML, each document's
         schema and the whole set (duplicates, references, cycles, ports, firewall), and prints every
-        problem compiler-style on stderr. Nothing is applied.
+        problem compiler-style on stderr. Nothing is applied. A valid set is summarized with its
+        generation: the git commit of the manifests' work tree (`-dirty` when they have uncommitted
+        changes), or `sha256:` and a content hash outside git.
 
         options:
           -f, --filename PATH   a manifest file or directory (repeatable; same as a positional PATH)
@@ -43,9 +46,10 @@ enum ValidateCommand {
         }
         if status == .success {
             let files = DiagnosticRenderer.plural(set.files.count, "file")
+            let generation = await ManifestGeneration.compute(paths: paths, files: set.files, runner: SpawnCommandRunner())
             context.stdout.write(
                 "\(DiagnosticRenderer.plural(set.resources.count, "resource")) in \(files) valid: "
-                    + summary(of: set.resources) + "\n")
+                    + summary(of: set.resources) + "\ngeneration \(generation)\n")
         }
         return status
     }

@@ -1,6 +1,5 @@
 public import ChainbotCore
 import ChainbotYAML
-import Glibc
 
 /// The desired state read from a set of manifest paths, with every problem found in it.
 public struct ManifestSet: Sendable {
@@ -67,7 +66,7 @@ public struct ManifestLoader: Sendable {
         let directory = Self.directory(of: file.path)
         var decoded: [DecodedDocument] = []
         for root in stream.documents where root.scalar?.value != .null || root.tag != nil {
-            let context = DecodeContext(file: file.path, directory: directory, fileExists: Self.isRegularFile)
+            let context = DecodeContext(file: file.path, directory: directory, fileExists: FileStatus.isRegularFile)
             decoded.append(DocumentDecoder(context: context).decode(root))
             diagnostics += context.diagnostics
         }
@@ -104,8 +103,4 @@ public struct ManifestLoader: Sendable {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
 }
