@@ -83,6 +83,13 @@ struct Composer {
     }
 
     private mutating func alias(_ name: String, span: Span) -> YAMLProblem? {
+        // An anchor is defined when its node ends, so an alias inside that node finds at most an earlier one.
+        if stack.contains(where: { $0.anchor == name }) {
+            return YAMLProblem(
+                .undefinedAlias,
+                "alias '*\(name)' refers to the node that contains it; recursive aliases are not allowed",
+                at: span.start, length: span.length)
+        }
         guard let anchored = anchors[name] else {
             return YAMLProblem(
                 .undefinedAlias, "alias '*\(name)' refers to no anchor '&\(name)' defined before it",
