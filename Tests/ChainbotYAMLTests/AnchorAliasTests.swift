@@ -78,3 +78,12 @@ extension AnchorAliasTests {
         #expect(stream.problems.first?.message.contains("recursive") == true)
     }
 }
+
+extension AnchorAliasTests {
+    @Test func streamWithMoreNodesThanTheBudgetIsRejectedWithoutAliases() {
+        let stream = parse("[1, 2, 3, 4]\n", limits: limits(maxExpandedNodes: 4))
+        #expect(stream.problems.map(\.kind) == [.aliasBudget])
+        #expect(stream.problems.first?.message == "the stream has more than 4 nodes")
+        #expect(stream.problems.first?.mark == Mark(line: 1, column: 11))
+    }
+}
