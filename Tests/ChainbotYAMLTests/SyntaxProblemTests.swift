@@ -17,6 +17,14 @@ import Testing
         #expect(stream.problems.first?.mark == text[1])
     }
 
+    @Test(arguments: ["- 1️⃣\ta\n", "a:\n  - 1️⃣\tb\n", "? a\n:1️⃣\tb\n"])
+    func tabAfterABlockIndicatorIsReportedAsIndentation(marked: String) {
+        let text = MarkedText(marked)
+        let stream = parse(text.text)
+        #expect(stream.problems.map(\.kind) == [.tabIndentation])
+        #expect(stream.problems.first?.mark == text[1])
+    }
+
     @Test func tabInsideALineIsNotIndentation() throws {
         let root = try document("a:\tb\n")
         #expect(root["a"]?.value == .string("b"))
