@@ -2,8 +2,8 @@
 /// call stack), enforcing the depth, document and alias-expansion limits.
 ///
 /// Every node counts as it would after expanding all aliases: each anchor remembers the expanded size
-/// and height of its node, and an alias adds them. Only an alias can make the count grow faster than
-/// the input, so the expansion budget is checked when an alias is added.
+/// and height of its node, and an alias adds them, so an alias bomb stops as soon as the count passes
+/// `maxExpandedNodes`, long before its copies would exist.
 struct Composer {
     /// An open sequence or mapping.
     private struct Frame {
@@ -34,6 +34,7 @@ struct Composer {
     private var problems: [YAMLProblem] = []
     private var documentCount = 0
     private var expandedNodes = 0
+    private var sawAlias = false
 
     init(limits: YAMLLimits) {
         self.limits = limits
@@ -83,6 +84,13 @@ struct Composer {
     }
 
     private mutating func alias(_ name: String, span: Span) -> YAMLProblem? {
+        // An anchor is defined when its node ends, so an alias inside that node finds at most an earlier one.
+        if stack.contains(where: { $0.anchor == name }) {
+            return YAMLProblem(
+                .undefinedAlias,
+                "alias '*\(name)' refers to the node that contains it; recursive aliases are not allowed",
+                at: span.start, length: span.length)
+        }
         guard let anchored = anchors[name] else {
             return YAMLProblem(
                 .undefinedAlias, "alias '*\(name)' refers to no anchor '&\(name)' defined before it",
@@ -91,11 +99,9 @@ struct Composer {
         if stack.count + anchored.height > limits.maxDepth {
             return tooDeep(at: span.start)
         }
-        expandedNodes += anchored.size
-        if expandedNodes > limits.maxExpandedNodes {
-            return YAMLProblem(
-                .aliasBudget, "aliases expand to more than \(limits.maxExpandedNodes) nodes (alias bomb?)",
-                at: span.start, length: span.length)
+        sawAlias = true
+        if let problem = count(anchored.size, at: span) {
+            return problem
         }
         attach(anchored.node, span: span, size: anchored.size, height: anchored.height)
         return nil
@@ -111,7 +117,9 @@ struct Composer {
         }
         let node = Node(
             .scalar(Scalar(text: text, style: style, value: value)), start: span.start, end: span.end, tag: tag)
-        expandedNodes += 1
+        if let problem = count(1, at: span) {
+            return problem
+        }
         if let anchor {
             anchors[anchor] = Anchored(node: node, size: 1, height: 0)
         }
@@ -126,7 +134,9 @@ struct Composer {
         if let mismatch = TagResolver.collectionMismatch(tag: tag, isMapping: isMapping) {
             return YAMLProblem(.syntax, mismatch.message, at: start)
         }
-        expandedNodes += 1
+        if let problem = count(1, at: Span(start: start, end: start)) {
+            return problem
+        }
         stack.append(Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor))
         return nil
     }
@@ -155,6 +165,17 @@ struct Composer {
         } else {
             stack[top].items.append(node)
         }
+    }
+
+    /// Adds `nodes` to the expanded count; the problem when that passes the budget.
+    private mutating func count(_ nodes: Int, at span: Span) -> YAMLProblem? {
+        expandedNodes += nodes
+        guard expandedNodes > limits.maxExpandedNodes else { return nil }
+        let message =
+            sawAlias
+            ? "aliases expand to more than \(limits.maxExpandedNodes) nodes (alias bomb?)"
+            : "the stream has more than \(limits.maxExpandedNodes) nodes"
+        return YAMLProblem(.aliasBudget, message, at: span.start, length: span.length)
     }
 
     private func tooDeep(at mark: Mark) -> YAMLProblem {

@@ -5,11 +5,20 @@
 enum CoreSchema {
     /// The value of a plain, untagged scalar.
     static func resolvePlain(_ text: String) -> ScalarValue {
-        if isNull(text) { return .null }
-        if let bool = bool(text) { return .bool(bool) }
-        if let integer = integer(text) { return integer }
-        if let float = float(text) { return .float(float) }
-        return .string(text)
+        // Most plain scalars are words; the first byte rules out every typed spelling that cannot apply.
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
+            return isNull(text) ? .null : .string(text)
+        case UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return bool(text).map(ScalarValue.bool) ?? .string(text)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            if let integer = integer(text) { return integer }
+            if let float = float(text) { return .float(float) }
+            return .string(text)
+        default:
+            return .string(text)
+        }
     }
 
     /// Whether `text` is a core-schema null: empty, `~`, `null`, `Null` or `NULL`.
@@ -32,17 +41,19 @@ enum CoreSchema {
     /// `.int` for a core-schema integer (decimal, `0o` octal, `0x` hexadecimal), `.float` when it does
     /// not fit in `Int`, or nil when `text` is not an integer.
     static func integer(_ text: String) -> ScalarValue? {
-        let bytes = Array(text.utf8)
-        if bytes.count > 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "o") {
-            return integer(digits: bytes[2...], radix: 8)
+        var text = text
+        return text.withUTF8 { bytes -> ScalarValue? in
+            if bytes.count > 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "o") {
+                return integer(digits: bytes[2...], radix: 8)
+            }
+            if bytes.count > 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") {
+                return integer(digits: bytes[2...], radix: 16)
+            }
+            let digits = bytes.first.map(isSign) == true ? bytes[1...] : bytes[...]
+            guard !digits.isEmpty, digits.allSatisfy(isDecimalDigit) else { return nil }
+            if let value = Int(decimal: digits, negative: bytes.first == UInt8(ascii: "-")) { return .int(value) }
+            return Double(String(decoding: bytes, as: UTF8.self)).map(ScalarValue.float)
         }
-        if bytes.count > 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") {
-            return integer(digits: bytes[2...], radix: 16)
-        }
-        let digits = bytes.first.map(isSign) == true ? bytes[1...] : bytes[...]
-        guard !digits.isEmpty, digits.allSatisfy(isDecimalDigit) else { return nil }
-        if let value = Int(text) { return .int(value) }
-        return Double(text).map(ScalarValue.float)
     }
 
     /// The value of a core-schema float (`1.5`, `.5`, `1e3`, `-.inf`, `.nan`), or nil.
@@ -55,12 +66,13 @@ enum CoreSchema {
         case ".nan", ".NaN", ".NAN": return .nan
         default: break
         }
-        guard isDecimalFloat(Array(text.utf8)) else { return nil }
+        var text = text
+        guard text.withUTF8(isDecimalFloat) else { return nil }
         return Double(text)
     }
 
     /// Reads hexadecimal or octal digits; values beyond `Int` become `.float`.
-    private static func integer(digits: ArraySlice<UInt8>, radix: Int) -> ScalarValue? {
+    private static func integer(digits: Slice<UnsafeBufferPointer<UInt8>>, radix: Int) -> ScalarValue? {
         var values: [Int] = []
         values.reserveCapacity(digits.count)
         for byte in digits {
@@ -80,7 +92,7 @@ enum CoreSchema {
     }
 
     /// Matches `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
-    private static func isDecimalFloat(_ bytes: [UInt8]) -> Bool {
+    private static func isDecimalFloat(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         func digitRun() -> Int {
             let start = index
@@ -120,5 +132,22 @@ enum CoreSchema {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
         default: nil
         }
+    }
+}
+
+extension Int {
+    /// Reads decimal `digits` (all `0`…`9`) as a negative or positive number; nil when it overflows.
+    fileprivate init?(decimal digits: Slice<UnsafeBufferPointer<UInt8>>, negative: Bool) {
+        var value = 0
+        for digit in digits {
+            let (shifted, overflowShift) = value.multipliedReportingOverflow(by: 10)
+            let step = Int(digit - UInt8(ascii: "0"))
+            // Accumulating toward the sign keeps Int.min readable.
+            let (sum, overflowAdd) =
+                negative ? shifted.subtractingReportingOverflow(step) : shifted.addingReportingOverflow(step)
+            if overflowShift || overflowAdd { return nil }
+            value = sum
+        }
+        self = value
     }
 }

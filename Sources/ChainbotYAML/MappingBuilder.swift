@@ -4,16 +4,18 @@
 /// order; merge keys `<<` are applied when the mapping ends, because an explicit key wins over a merged
 /// one wherever it is written.
 struct MappingBuilder {
-    private enum Entry {
-        case pair(Pair)
-        /// The mappings a `<<` entry merges, earliest first.
-        case merge([Node])
+    /// A `<<` entry: the mappings it merges (earliest first), and how many explicit pairs precede it.
+    private struct Merge {
+        var position: Int
+        var sources: [Node]
     }
 
-    private var entries: [Entry] = []
+    /// The explicit pairs, duplicates left out.
+    private var explicit: [Pair] = []
+    private var merges: [Merge] = []
     private var pendingKey: (node: Node, span: Span)?
-    /// Where each explicit scalar key was first written, by resolved value.
-    private var firstKeys: [ScalarValue: Mark] = [:]
+    /// Where each explicit scalar key was first written.
+    private var firstKeys = KeyIndex()
     /// Where the first `<<` key was written.
     private var firstMergeKey: Mark?
 
@@ -27,37 +29,34 @@ struct MappingBuilder {
         if Self.isMergeKey(key.node) {
             return addMerge(node, valueSpan: span, keySpan: key.span)
         }
-        if let identity = Self.identity(of: key.node) {
-            if let first = firstKeys[identity] {
-                return [duplicate(key.node, at: key.span, first: first)]
-            }
-            firstKeys[identity] = key.span.start
+        if let identity = Self.identity(of: key.node),
+            let first = firstKeys.insert(identity, at: key.span.start)
+        {
+            return [duplicate(key.node, at: key.span, first: first)]
         }
-        entries.append(.pair(Pair(key: key.node, value: node)))
+        explicit.append(Pair(key: key.node, value: node))
         return []
     }
 
     /// The mapping's pairs in written order, each merge's entries where its `<<` was.
     func pairs() -> [Pair] {
-        var present = Set(firstKeys.keys)
+        guard !merges.isEmpty else { return explicit }
+        var present = Set(explicit.compactMap { Self.identity(of: $0.key) })
         var pairs: [Pair] = []
-        pairs.reserveCapacity(entries.count)
-        for entry in entries {
-            switch entry {
-            case .pair(let pair):
-                pairs.append(pair)
-            case .merge(let sources):
-                for source in sources {
-                    for pair in source.mapping ?? [] {
-                        if let identity = Self.identity(of: pair.key), !present.insert(identity).inserted {
-                            continue
-                        }
-                        pairs.append(pair)
+        var next = 0
+        for merge in merges {
+            pairs += explicit[next..<merge.position]
+            next = merge.position
+            for source in merge.sources {
+                for pair in source.mapping ?? [] {
+                    if let identity = Self.identity(of: pair.key), !present.insert(identity).inserted {
+                        continue
                     }
+                    pairs.append(pair)
                 }
             }
         }
-        return pairs
+        return pairs + explicit[next...]
     }
 
     private mutating func addMerge(_ value: Node, valueSpan: Span, keySpan: Span) -> [YAMLProblem] {
@@ -71,7 +70,7 @@ struct MappingBuilder {
         firstMergeKey = keySpan.start
         switch value.content {
         case .mapping:
-            entries.append(.merge([value]))
+            merges.append(Merge(position: explicit.count, sources: [value]))
             return []
         case .sequence(let items):
             var problems: [YAMLProblem] = []
@@ -83,7 +82,7 @@ struct MappingBuilder {
                         at: item.start))
                 return false
             }
-            entries.append(.merge(sources))
+            merges.append(Merge(position: explicit.count, sources: sources))
             return problems
         case .scalar:
             return [

@@ -11,6 +11,11 @@ struct SourceText {
         bytes.starts(with: SourceText.utf8ByteOrderMark) ? 3 : 0
     }
 
+    /// Bytes that may come before a tab for the tab to count as indentation.
+    private static let indentationBytes: Set<UInt8> = [
+        UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"),
+    ]
+
     /// The UTF-8 encoding of U+FEFF.
     static let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
@@ -23,7 +28,8 @@ struct SourceText {
         return Mark(line: cursor.line, column: cursor.column)
     }
 
-    /// Whether the character at `mark` is a tab with only spaces and tabs before it on its line.
+    /// Whether the character at `mark` is a tab in a line's indentation: only spaces, tabs and block
+    /// indicators (`-`, `?`, `:`, which libyaml counts as indentation) come before it on its line.
     func isIndentationTab(at mark: Mark) -> Bool {
         var cursor = Cursor(offset: firstLineOffset)
         var lineStart = cursor.offset
@@ -38,7 +44,7 @@ struct SourceText {
         else {
             return false
         }
-        return bytes[lineStart..<cursor.offset].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return bytes[lineStart..<cursor.offset].allSatisfy(Self.indentationBytes.contains)
     }
 
     /// The Unicode scalar encoded at byte `offset`, or nil when the bytes there are not valid UTF-8.
