@@ -9,7 +9,10 @@ struct ManifestBenchmark {
 
     func run() {
         var template = Array("/tmp/chainbot-bench-XXXXXX".utf8CString)
-        guard let directory = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap(mkdtemp) }).map({ String(cString: $0) })
+        guard
+            let directory = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap(mkdtemp) }).map({
+                String(cString: $0)
+            })
         else {
             print("cannot create a temporary directory")
             return
@@ -30,7 +33,8 @@ struct ManifestBenchmark {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(
             "manifests: \(resources) resources in \(files) files (\(bytes / 1024) KiB): load+validate median \(format(times[times.count / 2])) s, min \(format(times[0])) s, "
-                + "\(set?.resources.count ?? 0) valid, \(set?.diagnostics.count ?? 0) diagnostics, peak RSS \(usage.ru_maxrss / 1024) MiB")
+                + "\(set?.resources.count ?? 0) valid, \(set?.diagnostics.count ?? 0) diagnostics, peak RSS \(usage.ru_maxrss / 1024) MiB"
+        )
     }
 
     /// Writes the manifests and returns their total size in bytes.
@@ -56,7 +60,9 @@ struct ManifestBenchmark {
             // One Firewall for the rules to belong to.
             let path = directory + "/firewall.yaml"
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            let text = Array("apiVersion: chainbot.dev/v1\nkind: Firewall\nmetadata: {name: pi}\nspec:\n  managementPorts: [5420]\n".utf8)
+            let text = Array(
+                "apiVersion: chainbot.dev/v1\nkind: Firewall\nmetadata: {name: pi}\nspec:\n  managementPorts: [5420]\n"
+                    .utf8)
             _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
         }
@@ -145,13 +151,16 @@ struct ManifestBenchmark {
 
     private func format(_ seconds: Double) -> String {
         let milliseconds = Int((seconds * 1000).rounded())
-        return "\(milliseconds / 1000).\(String(repeating: "0", count: 3 - String(milliseconds % 1000).count))\(milliseconds % 1000)"
+        return
+            "\(milliseconds / 1000).\(String(repeating: "0", count: 3 - String(milliseconds % 1000).count))\(milliseconds % 1000)"
     }
 
     private func removeTree(_ directory: String) {
         guard let handle = opendir(directory) else { return }
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != ".", name != ".." { unlink(directory + "/" + name) }
         }
         closedir(handle)

@@ -44,7 +44,9 @@ public enum ChainbotCLI {
     /// What `chainbot --help` prints.
     static var overview: String {
         let width = commands.map(\.name.count).max() ?? 0
-        let lines = commands.map { "  \($0.name)" + String(repeating: " ", count: width - $0.name.count + 3) + $0.summary }
+        let lines = commands.map {
+            "  \($0.name)" + String(repeating: " ", count: width - $0.name.count + 3) + $0.summary
+        }
         return """
             chainbot \(version): declarative config sync for an ALEX OS Raspberry Pi.
 
@@ -69,7 +71,8 @@ enum HelpCommand {
     static let name = "help"
     static let summary = "show help for a command or a manifest kind"
     static let usage = "chainbot help [COMMAND | KIND]"
-    static let help = "Without an argument, lists the commands. With a command, shows its usage; with a kind (Service, Port, …), its schema, as `chainbot explain` does."
+    static let help =
+        "Without an argument, lists the commands. With a command, shows its usage; with a kind (Service, Port, …), its schema, as `chainbot explain` does."
 
     static let command = Command(name: name, summary: summary, usage: usage, help: help, run: run)
 

@@ -3,5 +3,6 @@ import Glibc
 
 let status = await ChainbotCLI.run(
     Array(CommandLine.arguments.dropFirst()),
-    context: CommandContext(stdout: .standardOutput, stderr: .standardError, environment: CommandContext.processEnvironment()))
+    context: CommandContext(
+        stdout: .standardOutput, stderr: .standardError, environment: CommandContext.processEnvironment()))
 exit(status)

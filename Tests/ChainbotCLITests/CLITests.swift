@@ -28,7 +28,9 @@ import Testing
     @Test func anUnknownOptionIsAUsageErrorWithTheCommandsUsage() async {
         let run = await CLIHarness.run(["validate", "--outptu", "json"])
         #expect(run.status == 64)
-        #expect(run.stderr.hasPrefix("chainbot validate: unknown option '--outptu'; did you mean '--output'?\nusage: chainbot validate"))
+        #expect(
+            run.stderr.hasPrefix(
+                "chainbot validate: unknown option '--outptu'; did you mean '--output'?\nusage: chainbot validate"))
         let badFormat = await CLIHarness.run(["validate", "-o", "yaml", Fixtures.path("manifests")])
         #expect(badFormat.status == 64)
     }
@@ -56,7 +58,9 @@ import Testing
 
     @Test func validateAcceptsRepeatedFilenameOptions() async {
         let manifests = Fixtures.path("manifests")
-        let run = await CLIHarness.run(["validate", "-f", manifests + "/host.yaml", "--filename=" + manifests + "/firewall.yaml"])
+        let run = await CLIHarness.run([
+            "validate", "-f", manifests + "/host.yaml", "--filename=" + manifests + "/firewall.yaml",
+        ])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("3 resources in 2 files valid"))
     }
@@ -104,19 +108,26 @@ import Testing
             #expect(run.stdout.hasPrefix(kind.rawValue + "\n"))
         }
         let service = await CLIHarness.run(["explain", "Service"])
-        #expect(service.stdout.contains("  enabled: true or false\n      Whether the unit is enabled at boot. Default: true.\n"))
+        #expect(
+            service.stdout.contains(
+                "  enabled: true or false\n      Whether the unit is enabled at boot. Default: true.\n"))
     }
 
     @Test func explainNarrowsToANestedField() async {
         let run = await CLIHarness.run(["explain", "service.healthCheck.interval"])
         #expect(run.status == 0)
-        #expect(run.stdout == "Service.healthCheck.interval: a duration like 30s, 5m, 1h30m\ndefault: 30s\n\nTime between probes.\n")
+        #expect(
+            run.stdout
+                == "Service.healthCheck.interval: a duration like 30s, 5m, 1h30m\ndefault: 30s\n\nTime between probes.\n"
+        )
     }
 
     @Test func explainRejectsUnknownTopicsWithASuggestion() async {
         let kind = await CLIHarness.run(["explain", "Sevice"])
         #expect(kind.status == 64)
-        #expect(kind.stderr.hasPrefix("chainbot explain: 'Sevice' is not a kind or a diagnostic code. Did you mean 'Service'?\n"))
+        #expect(
+            kind.stderr.hasPrefix(
+                "chainbot explain: 'Sevice' is not a kind or a diagnostic code. Did you mean 'Service'?\n"))
         let field = await CLIHarness.run(["explain", "Port.adress"])
         #expect(field.status == 64)
         #expect(field.stderr == "chainbot explain: Port has no field 'adress'. Did you mean 'address'?\n")

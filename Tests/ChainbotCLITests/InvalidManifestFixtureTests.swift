@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotTestSupport
+import Glibc
 import Testing
 
 /// Every case under fixtures/manifests/invalid/ is validated and its output compared, whole, with the
@@ -54,7 +55,9 @@ import Testing
             let expected = Fixtures.readText(Self.root + "/" + name + "/expected.txt") ?? ""
             seen.formUnion(Self.codes(in: expected))
         }
-        let missing = DiagnosticCode.allCases.filter { !seen.contains($0.rawValue) && !Self.coveredElsewhere.contains($0) }
+        let missing = DiagnosticCode.allCases.filter {
+            !seen.contains($0.rawValue) && !Self.coveredElsewhere.contains($0)
+        }
         #expect(missing.isEmpty, "no fixture shows: \(missing.map(\.rawValue))")
     }
 
@@ -74,5 +77,3 @@ enum CLIHarnessEnvironment {
         return String(cString: value) == "1"
     }
 }
-
-import Glibc

@@ -11,7 +11,9 @@ import Testing
         #expect(address.description == canonical)
     }
 
-    @Test(arguments: ["", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", ":::", "12345::", "1.2.3.4/8"])
+    @Test(arguments: [
+        "", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", ":::", "12345::", "1.2.3.4/8",
+    ])
     func rejectsMalformedAddresses(_ text: String) {
         #expect(IPAddress(text) == nil)
     }
@@ -37,7 +39,9 @@ import Testing
 }
 
 @Suite struct DurationTextTests {
-    @Test(arguments: [("250ms", 250), ("30s", 30_000), ("5m", 300_000), ("1h30m", 5_400_000), ("2d", 172_800_000), ("0s", 0)])
+    @Test(arguments: [
+        ("250ms", 250), ("30s", 30_000), ("5m", 300_000), ("1h30m", 5_400_000), ("2d", 172_800_000), ("0s", 0),
+    ])
     func parsesUnits(_ text: String, _ milliseconds: Int64) {
         #expect(DurationText.parse(text) == .milliseconds(milliseconds))
     }
@@ -64,7 +68,9 @@ import Testing
 
 @Suite struct JSONValueTests {
     @Test func keepsKeyOrderAndEscapes() {
-        let value = JSONValue.object([("b", .int(1)), ("a", .string("q\"\n\u{1}")), ("c", .array([.null, .bool(true)]))])
+        let value = JSONValue.object([
+            ("b", .int(1)), ("a", .string("q\"\n\u{1}")), ("c", .array([.null, .bool(true)])),
+        ])
         #expect(value.serialized() == #"{"b":1,"a":"q\"\n\u0001","c":[null,true]}"#)
         #expect(JSONValue.array([]).serialized(pretty: true) == "[]")
         #expect(JSONValue.object([("k", .double(1.5))]).serialized(pretty: true) == "{\n  \"k\": 1.5\n}")

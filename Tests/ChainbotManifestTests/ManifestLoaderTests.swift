@@ -2,6 +2,7 @@ import ChainbotCore
 import ChainbotManifest
 import ChainbotTestSupport
 import ChainbotYAML
+import Glibc
 import Testing
 
 @Suite struct ManifestLoaderTests {
@@ -122,7 +123,8 @@ import Testing
     }
 
     @Test func yamlOnePointOneBooleansAreStringsSoTheyAreReportedNotGuessed() {
-        let marked = MarkedText("""
+        let marked = MarkedText(
+            """
             apiVersion: chainbot.dev/v1
             kind: Firewall
             metadata: {name: pi}
@@ -140,7 +142,8 @@ import Testing
     }
 
     @Test func everyProblemInAFileIsReportedAtItsOwnPlace() {
-        let marked = MarkedText("""
+        let marked = MarkedText(
+            """
             apiVersion: chainbot.dev/v1
             kind: Port
             metadata:
@@ -166,7 +169,9 @@ import Testing
 
     @Test func directoriesAreWalkedInSortedOrderSkippingDotFilesAndOtherExtensions() {
         let directory = TemporaryDirectory()
-        let doc = { (name: String) in "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: \(name)}\nspec: {exec: /bin/true}\n" }
+        let doc = { (name: String) in
+            "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: \(name)}\nspec: {exec: /bin/true}\n"
+        }
         directory.write("b.yaml", doc("b"))
         directory.write("a.yml", doc("a"))
         directory.write("sub/c.yaml", doc("c"))
@@ -175,7 +180,10 @@ import Testing
         let set = ManifestLoader().load([directory.path])
         #expect(set.diagnostics.isEmpty)
         #expect(set.resources.map(\.metadata.name) == ["a", "b", "c"])
-        #expect(set.files.map { $0.path.split(separator: "/").last.map(String.init) ?? "" } == ["a.yml", "b.yaml", "c.yaml"])
+        #expect(
+            set.files.map { $0.path.split(separator: "/").last.map(String.init) ?? "" } == [
+                "a.yml", "b.yaml", "c.yaml",
+            ])
     }
 
     @Test func aFiftyMegabyteFileIsRejectedWithoutReadingIt() {
@@ -205,12 +213,15 @@ import Testing
     @Test func aMissingPathIsAnIOErrorNotAnInvalidManifest() {
         let set = ManifestLoader().load(["/nonexistent/chainbot/manifests"])
         #expect(set.hasIOErrors)
-        #expect(set.diagnostics.first?.message == "cannot read /nonexistent/chainbot/manifests: No such file or directory")
+        #expect(
+            set.diagnostics.first?.message == "cannot read /nonexistent/chainbot/manifests: No such file or directory")
     }
 
     @Test func aDirectoryNamedLikeAManifestIsWalkedNotRead() {
         let directory = TemporaryDirectory()
-        directory.write("odd.yaml/inner.yaml", "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: x}\nspec: {exec: /bin/true}\n")
+        directory.write(
+            "odd.yaml/inner.yaml",
+            "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: x}\nspec: {exec: /bin/true}\n")
         let set = ManifestLoader().load([directory.path])
         #expect(set.diagnostics.isEmpty)
         #expect(set.resources.count == 1)
@@ -221,5 +232,3 @@ struct Failure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
-
-import Glibc

@@ -52,7 +52,8 @@ enum ExplainCommand {
         var field: FieldSchema?
         for name in parts.dropFirst() {
             guard let next = current.field(name) else {
-                let hint = Suggestion.closest(to: name, in: current.fields.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
+                let hint =
+                    Suggestion.closest(to: name, in: current.fields.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
                 context.stderr.write("chainbot explain: \(title) has no field '\(name)'.\(hint)\n")
                 return .usage
             }

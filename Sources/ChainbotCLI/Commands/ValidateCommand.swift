@@ -46,7 +46,8 @@ enum ValidateCommand {
         }
         if status == .success {
             let files = DiagnosticRenderer.plural(set.files.count, "file")
-            let generation = await ManifestGeneration.compute(paths: paths, files: set.files, runner: SpawnCommandRunner())
+            let generation = await ManifestGeneration.compute(
+                paths: paths, files: set.files, runner: SpawnCommandRunner())
             context.stdout.write(
                 "\(DiagnosticRenderer.plural(set.resources.count, "resource")) in \(files) valid: "
                     + summary(of: set.resources) + "\ngeneration \(generation)\n")

@@ -97,9 +97,12 @@ struct DocumentDecoder {
                 drift = policy
             } else if let node = reader.valueNode("annotations")?[DriftPolicy.annotation] {
                 let words = DriftPolicy.allCases.map(\.rawValue)
-                let notes = Suggestion.closest(to: value, in: words).map { [ManifestDiagnostic.Note("did you mean '\($0)'?")] }
+                let notes = Suggestion.closest(to: value, in: words).map {
+                    [ManifestDiagnostic.Note("did you mean '\($0)'?")]
+                }
                 context.error(
-                    .invalidEnum, "invalid drift policy '\(value)'", detail: "must be one of " + words.joined(separator: ", "),
+                    .invalidEnum, "invalid drift policy '\(value)'",
+                    detail: "must be one of " + words.joined(separator: ", "),
                     at: node, notes: notes ?? [])
             }
         }

@@ -25,14 +25,17 @@ final class ObjectReader {
         self.keyNodes = Array(repeating: nil, count: schema.fields.count)
         self.valueNodes = Array(repeating: nil, count: schema.fields.count)
         guard let pairs = node.mapping else {
-            context.error(.typeMismatch, "wrong type for \(path)", detail: "expected a mapping, found \(node.kindDescription)", at: node)
+            context.error(
+                .typeMismatch, "wrong type for \(path)", detail: "expected a mapping, found \(node.kindDescription)",
+                at: node)
             return
         }
         let decoder = ValueDecoder(context: context)
         for pair in pairs {
             guard let key = pair.key.scalar?.text, pair.key.scalar?.value != .null else {
                 context.error(
-                    .typeMismatch, "wrong type for a key of \(path)", detail: "expected a string, found \(pair.key.kindDescription)",
+                    .typeMismatch, "wrong type for a key of \(path)",
+                    detail: "expected a string, found \(pair.key.kindDescription)",
                     at: pair.key)
                 continue
             }
@@ -69,7 +72,9 @@ final class ObjectReader {
         }
         for group in schema.requireOne where !group.contains(where: isPresent) {
             let names = group.map { "'\(display($0))'" }
-            let list = names.count == 2 ? names.joined(separator: " or ")
+            let list =
+                names.count == 2
+                ? names.joined(separator: " or ")
                 : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
             context.error(.missingOneOf, "one of \(list) is required", at: anchorNode)
         }

@@ -15,7 +15,8 @@ struct ValueDecoder {
         if let tag = node.tag, !Self.coreTags.contains(tag) {
             let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst(18) : Substring(tag)
             context.error(
-                .unsupportedTag, "unsupported tag '\(shown)' on \(path)", detail: "chainbot reads plain YAML values only", at: node)
+                .unsupportedTag, "unsupported tag '\(shown)' on \(path)",
+                detail: "chainbot reads plain YAML values only", at: node)
             return nil
         }
         switch type {
@@ -48,7 +49,8 @@ struct ValueDecoder {
         -> TypedValue?
     {
         context.error(
-            .typeMismatch, "wrong type for \(path)", detail: "expected \(type.summary), found \(node.kindDescription)", at: node,
+            .typeMismatch, "wrong type for \(path)", detail: "expected \(type.summary), found \(node.kindDescription)",
+            at: node,
             notes: notes)
         return nil
     }
@@ -59,7 +61,9 @@ struct ValueDecoder {
         case .string: break
         case .int, .float:
             // A plain number where text is wanted (`version: 1.0`) reads as written.
-            if case .text = format {} else if case .nonEmpty = format {} else {
+            if case .text = format {
+            } else if case .nonEmpty = format {
+            } else {
                 return mismatch(node, .string(format), path)
             }
         case .null, .bool: return mismatch(node, .string(format), path)
@@ -80,7 +84,8 @@ struct ValueDecoder {
         }
         guard range.contains(value) else {
             context.error(
-                .outOfRange, "\(path) \(value) is out of range", detail: "must be \(range.lowerBound)–\(range.upperBound)", at: node)
+                .outOfRange, "\(path) \(value) is out of range",
+                detail: "must be \(range.lowerBound)–\(range.upperBound)", at: node)
             return nil
         }
         return value
@@ -122,9 +127,12 @@ struct ValueDecoder {
     private func enumeration(_ node: Node, words: [String], path: String) -> TypedValue? {
         guard let scalar = node.scalar, scalar.value != .null else { return mismatch(node, .enumeration(words), path) }
         guard words.contains(scalar.text) else {
-            let notes = Suggestion.closest(to: scalar.text, in: words).map { [ManifestDiagnostic.Note("did you mean '\($0)'?")] }
+            let notes = Suggestion.closest(to: scalar.text, in: words).map {
+                [ManifestDiagnostic.Note("did you mean '\($0)'?")]
+            }
             context.error(
-                .invalidEnum, "invalid \(path) '\(scalar.text)'", detail: "must be one of " + words.joined(separator: ", "),
+                .invalidEnum, "invalid \(path) '\(scalar.text)'",
+                detail: "must be one of " + words.joined(separator: ", "),
                 at: node, notes: notes ?? [])
             return nil
         }
@@ -152,11 +160,13 @@ struct ValueDecoder {
         }
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds[1]) else {
-            context.error(.invalidPort, "invalid \(path) '\(text)'", detail: "not a port or a range like 8000-8100", at: node)
+            context.error(
+                .invalidPort, "invalid \(path) '\(text)'", detail: "not a port or a range like 8000-8100", at: node)
             return nil
         }
         guard (1...65535).contains(low), (1...65535).contains(high), low <= high else {
-            context.error(.invalidPort, "invalid \(path) '\(text)'", detail: "a range is LOW-HIGH within 1–65535", at: node)
+            context.error(
+                .invalidPort, "invalid \(path) '\(text)'", detail: "a range is LOW-HIGH within 1–65535", at: node)
             return nil
         }
         return .portRange(PortRange(low, high))
@@ -169,11 +179,15 @@ struct ValueDecoder {
             return mismatch(node, .duration(minimum: minimum), path, notes: notes)
         }
         guard let value = DurationText.parse(text) else {
-            context.error(.invalidDuration, "invalid \(path) '\(text)'", detail: "not a duration like 250ms, 30s, 5m or 1h30m", at: node)
+            context.error(
+                .invalidDuration, "invalid \(path) '\(text)'", detail: "not a duration like 250ms, 30s, 5m or 1h30m",
+                at: node)
             return nil
         }
         guard value >= minimum else {
-            context.error(.outOfRange, "\(path) \(text) is too short", detail: "the minimum is \(DurationText.format(minimum))", at: node)
+            context.error(
+                .outOfRange, "\(path) \(text) is too short", detail: "the minimum is \(DurationText.format(minimum))",
+                at: node)
             return nil
         }
         return .duration(value)
@@ -185,12 +199,17 @@ struct ValueDecoder {
             if scalar.text.hasPrefix("0o"), (0...0o7777).contains(value) { return .mode(UInt32(value)) }
             context.error(
                 .invalidMode, "invalid \(path) \(scalar.text)", detail: "a mode must be written in octal", at: node,
-                notes: [.init("YAML 1.2 reads \(scalar.text) as a decimal number; write '0\(scalar.text.drop { $0 == "0" })' in quotes, or 0o\(scalar.text.drop { $0 == "0" })")])
+                notes: [
+                    .init(
+                        "YAML 1.2 reads \(scalar.text) as a decimal number; write '0\(scalar.text.drop { $0 == "0" })' in quotes, or 0o\(scalar.text.drop { $0 == "0" })"
+                    )
+                ])
             return nil
         }
         let digits = scalar.text
         guard case .string = scalar.value, (3...4).contains(digits.count), let value = UInt32(digits, radix: 8) else {
-            context.error(.invalidMode, "invalid \(path) '\(scalar.text)'", detail: "not an octal mode like '0640'", at: node)
+            context.error(
+                .invalidMode, "invalid \(path) '\(scalar.text)'", detail: "not an octal mode like '0640'", at: node)
             return nil
         }
         return .mode(value)
@@ -201,7 +220,11 @@ struct ValueDecoder {
         var values: [TypedValue] = []
         var failed = false
         for (index, element) in items.enumerated() {
-            if let value = decode(element, as: item, path: "\(path)[\(index)]") { values.append(value) } else { failed = true }
+            if let value = decode(element, as: item, path: "\(path)[\(index)]") {
+                values.append(value)
+            } else {
+                failed = true
+            }
         }
         return failed ? nil : .list(values)
     }
@@ -212,13 +235,16 @@ struct ValueDecoder {
         var failed = false
         for pair in pairs {
             guard let keyScalar = pair.key.scalar, keyScalar.value != .null else {
-                context.error(.typeMismatch, "wrong type for a key of \(path)", detail: "expected a string, found \(pair.key.kindDescription)", at: pair.key)
+                context.error(
+                    .typeMismatch, "wrong type for a key of \(path)",
+                    detail: "expected a string, found \(pair.key.kindDescription)", at: pair.key)
                 failed = true
                 continue
             }
             let keyText = keyScalar.text
             if let problem = Formats.check(keyText, as: key) {
-                context.error(Formats.code(for: key), "invalid key '\(keyText)' in \(path)", detail: problem, at: pair.key)
+                context.error(
+                    Formats.code(for: key), "invalid key '\(keyText)' in \(path)", detail: problem, at: pair.key)
                 failed = true
             }
             if let decoded = decode(pair.value, as: value, path: "\(path).\(keyText)") {
@@ -243,7 +269,8 @@ struct ValueDecoder {
                 detail: "expected {secretRef: {file: /absolute/path, key: NAME}}", at: stray, notes: notes ?? [])
             return nil
         }
-        let inner = ObjectReader(pair.value, schema: ManifestSchema.secretRef, path: path + ".secretRef", context: context)
+        let inner = ObjectReader(
+            pair.value, schema: ManifestSchema.secretRef, path: path + ".secretRef", context: context)
         guard inner.isValid, let file = inner.string("file") else { return nil }
         return .secret(SecretRef(file: file, key: inner.string("key")))
     }

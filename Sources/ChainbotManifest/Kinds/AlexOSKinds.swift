@@ -8,31 +8,37 @@ extension ManifestSchema {
             FieldSchema("displayName", .string(.text), doc: "A human-friendly name."),
             FieldSchema("description", .string(.text), doc: "What the agent does."),
             FieldSchema("role", .string(.text), doc: "The agent's `role` in the registry."),
-            FieldSchema("agentType", .enumeration(AgentSpec.AgentType.allCases.map(\.rawValue)), default: "ai_agent",
-                        doc: "alex_os_framework_agent or ai_agent."),
-            FieldSchema("version", .string(.nonEmpty), required: true, doc: "`agent_version` reported to the registry."),
+            FieldSchema(
+                "agentType", .enumeration(AgentSpec.AgentType.allCases.map(\.rawValue)), default: "ai_agent",
+                doc: "alex_os_framework_agent or ai_agent."),
+            FieldSchema(
+                "version", .string(.nonEmpty), required: true, doc: "`agent_version` reported to the registry."),
             FieldSchema("capabilities", .list(.string(.nonEmpty)), doc: "Capability names."),
             FieldSchema("uiFeatures", .list(.string(.nonEmpty)), doc: "`ui_features` for the ChainBot GUI."),
             FieldSchema("endpoints", .list(.string(.nonEmpty)), doc: "API endpoints the agent offers."),
             FieldSchema("port", .port, doc: "The port the agent serves on."),
-            FieldSchema("healthEndpoint", .string(.urlOrPath),
-                        doc: "A URL, or a path on `port`, answering JSON with a `status`."),
+            FieldSchema(
+                "healthEndpoint", .string(.urlOrPath),
+                doc: "A URL, or a path on `port`, answering JSON with a `status`."),
             FieldSchema("service", .string(.reference([.service])), doc: "The Service that runs the agent."),
         ])
 
     static let watchtowerTarget = ObjectSchema(
         "WatchtowerTarget spec",
         [
-            FieldSchema("type", .enumeration(WatchtowerTargetSpec.TargetType.allCases.map(\.rawValue)), required: true,
-                        doc: "http, tcp, systemd or process."),
-            FieldSchema("target", .string(.nonEmpty), required: true,
-                        doc: "A URL (http), host:port (tcp), a unit name (systemd) or a process name (process)."),
+            FieldSchema(
+                "type", .enumeration(WatchtowerTargetSpec.TargetType.allCases.map(\.rawValue)), required: true,
+                doc: "http, tcp, systemd or process."),
+            FieldSchema(
+                "target", .string(.nonEmpty), required: true,
+                doc: "A URL (http), host:port (tcp), a unit name (systemd) or a process name (process)."),
             FieldSchema("interval", .duration(minimum: .seconds(1)), default: "30s", doc: "Time between probes."),
             FieldSchema("timeout", .duration(minimum: .milliseconds(1)), default: "5s", doc: "Time a probe may take."),
             FieldSchema("thresholds", .object(thresholds), doc: "How many results change the target's state."),
             FieldSchema("expect", .object(expect), doc: "What a healthy http answer looks like."),
-            FieldSchema("severity", .enumeration(WatchtowerTargetSpec.Severity.allCases.map(\.rawValue)),
-                        default: "warning", doc: "Severity of the alert events."),
+            FieldSchema(
+                "severity", .enumeration(WatchtowerTargetSpec.Severity.allCases.map(\.rawValue)),
+                default: "warning", doc: "Severity of the alert events."),
         ])
 
     static let thresholds = ObjectSchema(
@@ -56,7 +62,9 @@ extension SpecDecoder {
         if let health = spec.string("healthEndpoint"), health.hasPrefix("/"), !spec.has("port"),
             let node = spec.valueNode("healthEndpoint")
         {
-            context.error(.missingField, "missing field 'port'", detail: "healthEndpoint is a path, which needs the agent's port", at: node)
+            context.error(
+                .missingField, "missing field 'port'", detail: "healthEndpoint is a path, which needs the agent's port",
+                at: node)
         }
         return AgentSpec(
             agentID: spec.string("id") ?? name, displayName: spec.string("displayName"),
@@ -76,10 +84,13 @@ extension SpecDecoder {
             case .http: Formats.url(target).map { (.invalidURL, $0) }
             case .tcp: Formats.endpoint(target).map { (.invalidAddress, $0) }
             case .systemd: Formats.unitName(target, suffixes: nil).map { (.invalidUnitName, $0) }
-            case .process: target.contains("/") && !target.hasPrefix("/") ? (.invalidIdentifier, "not a process name or an absolute path") : nil
+            case .process:
+                target.contains("/") && !target.hasPrefix("/")
+                    ? (.invalidIdentifier, "not a process name or an absolute path") : nil
             }
         if let (code, message) = problem {
-            context.error(code, "invalid spec.target '\(target)' for type \(type.rawValue)", detail: message, at: targetNode)
+            context.error(
+                code, "invalid spec.target '\(target)' for type \(type.rawValue)", detail: message, at: targetNode)
             return nil
         }
         let interval = spec.duration("interval") ?? .seconds(30)
@@ -90,7 +101,9 @@ extension SpecDecoder {
                 detail: "\(DurationText.format(timeout)) > \(DurationText.format(interval))", at: node)
         }
         if spec.has("expect"), type != .http, let node = spec.keyNode("expect") {
-            context.error(.conflictingFields, "'expect' cannot be combined with type \(type.rawValue)", detail: "it applies to http targets only", at: node)
+            context.error(
+                .conflictingFields, "'expect' cannot be combined with type \(type.rawValue)",
+                detail: "it applies to http targets only", at: node)
         }
         let thresholds = spec.object("thresholds")
         let expect = spec.object("expect")

@@ -4,17 +4,20 @@ extension ManifestSchema {
     static let configFile = ObjectSchema(
         "ConfigFile spec",
         [
-            FieldSchema("path", .string(.writablePath), required: true,
-                        doc: "Absolute path on the host; no '..', not under /proc, /sys or /dev."),
+            FieldSchema(
+                "path", .string(.writablePath), required: true,
+                doc: "Absolute path on the host; no '..', not under /proc, /sys or /dev."),
             FieldSchema("content", .string(.text), doc: "The file's text."),
             FieldSchema("source", .string(.sourceFile), doc: "A file beside the manifest whose bytes are copied."),
-            FieldSchema("env", .map(key: .envName, value: .secretOrText),
-                        doc: "Rendered as `KEY=value` lines (an EnvironmentFile); a value may be `{secretRef: {file, key}}`."),
+            FieldSchema(
+                "env", .map(key: .envName, value: .secretOrText),
+                doc: "Rendered as `KEY=value` lines (an EnvironmentFile); a value may be `{secretRef: {file, key}}`."),
             FieldSchema("mode", .mode, default: "'0644'", doc: "Permission bits, a quoted octal string."),
             FieldSchema("owner", .string(.account), doc: "Owning user (default: root)."),
             FieldSchema("group", .string(.account), doc: "Owning group (default: root)."),
-            FieldSchema("notify", .list(.string(.reference([.service]))),
-                        doc: "Services restarted once per run when the file changes."),
+            FieldSchema(
+                "notify", .list(.string(.reference([.service]))),
+                doc: "Services restarted once per run when the file changes."),
         ],
         exclusive: [["content", "source", "env"]],
         requireOne: [["content", "source", "env"]])
@@ -29,7 +32,8 @@ extension SpecDecoder {
         } else if let source = spec.string("source") {
             let resolved = source.hasPrefix("/") ? source : context.directory + "/" + source
             if !context.fileExists(resolved), let node = spec.valueNode("source") {
-                context.error(.sourceNotFound, "source file '\(source)' not found", detail: "looked for \(resolved)", at: node)
+                context.error(
+                    .sourceNotFound, "source file '\(source)' not found", detail: "looked for \(resolved)", at: node)
                 return nil
             }
             content = .source(path: resolved, relative: source)

@@ -4,14 +4,18 @@ extension ManifestSchema {
     static let host = ObjectSchema(
         "Host spec",
         [
-            FieldSchema("model", .string(.glob), doc: "A glob the device-tree model must match, e.g. 'Raspberry Pi 4*'."),
+            FieldSchema(
+                "model", .string(.glob), doc: "A glob the device-tree model must match, e.g. 'Raspberry Pi 4*'."),
             FieldSchema("hostname", .string(.hostname), doc: "The host name chainbot sets."),
             FieldSchema("thermal", .object(thermal), doc: "Temperature thresholds."),
             FieldSchema("throttling", .object(throttling), doc: "Which `vcgencmd get_throttled` flags count as drift."),
             FieldSchema("disk", .object(disk), doc: "Minimum free disk space."),
             FieldSchema("memory", .object(memory), doc: "Minimum available memory."),
-            FieldSchema("bootConfig", .map(key: .bootSection, value: .map(key: .bootKey, value: .oneOrMany(.scalarText))),
-                        doc: "config.txt keys by section (`all`, `pi4`, `pi5`, …); a list writes a repeatable key (dtoverlay) once per value. Changes mark reboot required; chainbot never reboots."),
+            FieldSchema(
+                "bootConfig", .map(key: .bootSection, value: .map(key: .bootKey, value: .oneOrMany(.scalarText))),
+                doc:
+                    "config.txt keys by section (`all`, `pi4`, `pi5`, …); a list writes a repeatable key (dtoverlay) once per value. Changes mark reboot required; chainbot never reboots."
+            ),
         ])
 
     static let thermal = ObjectSchema(
@@ -25,9 +29,13 @@ extension ManifestSchema {
     static let throttling = ObjectSchema(
         "throttling",
         [
-            FieldSchema("forbid", .list(.enumeration(HostSpec.ThrottleFlag.allCases.map(\.rawValue))),
-                        default: "all four flags", doc: "Flags that count as drift: underVoltage, frequencyCapped, throttled, softTempLimit."),
-            FieldSchema("sinceBoot", .boolean, default: "false", doc: "Count flags that occurred since boot, not only current ones."),
+            FieldSchema(
+                "forbid", .list(.enumeration(HostSpec.ThrottleFlag.allCases.map(\.rawValue))),
+                default: "all four flags",
+                doc: "Flags that count as drift: underVoltage, frequencyCapped, throttled, softTempLimit."),
+            FieldSchema(
+                "sinceBoot", .boolean, default: "false",
+                doc: "Count flags that occurred since boot, not only current ones."),
         ])
 
     static let disk = ObjectSchema(

@@ -4,33 +4,41 @@ extension ManifestSchema {
     static let service = ObjectSchema(
         "Service spec",
         [
-            FieldSchema("unitName", .string(.unitName(suffixes: [".service"])), default: "NAME.service",
-                        doc: "The unit's file name, when it differs from `metadata.name` + `.service`."),
+            FieldSchema(
+                "unitName", .string(.unitName(suffixes: [".service"])), default: "NAME.service",
+                doc: "The unit's file name, when it differs from `metadata.name` + `.service`."),
             FieldSchema("description", .string(.text), doc: "`Description=` of the unit."),
             FieldSchema("exec", .string(.command), doc: "`ExecStart=`: an absolute program path and its arguments."),
-            FieldSchema("type", .enumeration(["simple", "exec", "forking", "oneshot", "notify", "idle"]),
-                        default: "simple", doc: "`Type=` of the service."),
+            FieldSchema(
+                "type", .enumeration(["simple", "exec", "forking", "oneshot", "notify", "idle"]),
+                default: "simple", doc: "`Type=` of the service."),
             FieldSchema("user", .string(.account), doc: "`User=` the service runs as."),
             FieldSchema("group", .string(.account), doc: "`Group=` the service runs as."),
             FieldSchema("workingDirectory", .string(.absolutePath), doc: "`WorkingDirectory=`."),
             FieldSchema("environment", .map(key: .envName, value: .scalarText), doc: "`Environment=` variables."),
-            FieldSchema("environmentFile", .string(.absolutePath), doc: "`EnvironmentFile=`; a change to it restarts the service."),
+            FieldSchema(
+                "environmentFile", .string(.absolutePath),
+                doc: "`EnvironmentFile=`; a change to it restarts the service."),
             FieldSchema("after", .list(.string(.unitName(suffixes: nil))), doc: "`After=` units."),
             FieldSchema("wants", .list(.string(.unitName(suffixes: nil))), doc: "`Wants=` units."),
             FieldSchema("requires", .list(.string(.unitName(suffixes: nil))), doc: "`Requires=` units."),
-            FieldSchema("wantedBy", .list(.string(.unitName(suffixes: [".target"]))), default: "[multi-user.target]",
-                        doc: "`WantedBy=` targets in `[Install]`."),
-            FieldSchema("restart",
-                        .enumeration(["no", "always", "on-success", "on-failure", "on-abnormal", "on-abort", "on-watchdog"]),
-                        doc: "`Restart=` policy."),
+            FieldSchema(
+                "wantedBy", .list(.string(.unitName(suffixes: [".target"]))), default: "[multi-user.target]",
+                doc: "`WantedBy=` targets in `[Install]`."),
+            FieldSchema(
+                "restart",
+                .enumeration(["no", "always", "on-success", "on-failure", "on-abnormal", "on-abort", "on-watchdog"]),
+                doc: "`Restart=` policy."),
             FieldSchema("restartSec", .duration(minimum: .zero), doc: "`RestartSec=`."),
             FieldSchema("hardening", .object(hardening), doc: "systemd sandboxing options."),
             FieldSchema("unit", .string(.nonEmpty), doc: "Raw unit file text, instead of the structured fields."),
-            FieldSchema("dropIns", .map(key: .dropInName, value: .string(.nonEmpty)),
-                        doc: "Drop-in files by name, written to `UNIT.d/NAME.conf`."),
+            FieldSchema(
+                "dropIns", .map(key: .dropInName, value: .string(.nonEmpty)),
+                doc: "Drop-in files by name, written to `UNIT.d/NAME.conf`."),
             FieldSchema("enabled", .boolean, default: "true", doc: "Whether the unit is enabled at boot."),
-            FieldSchema("state", .enumeration(ServiceSpec.State.allCases.map(\.rawValue)), default: "running",
-                        doc: "Whether the unit should be running or stopped."),
+            FieldSchema(
+                "state", .enumeration(ServiceSpec.State.allCases.map(\.rawValue)), default: "running",
+                doc: "Whether the unit should be running or stopped."),
             FieldSchema("healthCheck", .object(healthCheck), doc: "A probe beyond systemd's own state."),
         ],
         exclusive: structuredFields.map { ["unit", $0] },
@@ -55,7 +63,9 @@ extension ManifestSchema {
     static let healthCheck = ObjectSchema(
         "healthCheck",
         [
-            FieldSchema("http", .string(.url), doc: "GET this URL; healthy on 2xx and a JSON `status` of ok/healthy if present."),
+            FieldSchema(
+                "http", .string(.url), doc: "GET this URL; healthy on 2xx and a JSON `status` of ok/healthy if present."
+            ),
             FieldSchema("tcp", .string(.endpoint), doc: "Connect to this host:port."),
             FieldSchema("exec", .string(.command), doc: "Run this command; healthy on exit status 0."),
             FieldSchema("interval", .duration(minimum: .seconds(1)), default: "30s", doc: "Time between probes."),

@@ -16,7 +16,9 @@ enum FileStatus {
     static func currentDirectory() -> String {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
         let found = buffer.withUnsafeMutableBufferPointer { raw in
-            raw.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: raw.count) { getcwd($0, raw.count) != nil } }
+            raw.baseAddress.map {
+                $0.withMemoryRebound(to: CChar.self, capacity: raw.count) { getcwd($0, raw.count) != nil }
+            }
         }
         guard found == true else { return "." }
         return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)

@@ -75,7 +75,8 @@ struct ManifestFiles {
             let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 if stack.contains(id) {
-                    fail(.symlinkLoop, path, "\(path) leads back to a directory already being read (symbolic-link loop)")
+                    fail(
+                        .symlinkLoop, path, "\(path) leads back to a directory already being read (symbolic-link loop)")
                 } else {
                     walk(path, stack: stack + [id])
                 }
@@ -106,7 +107,9 @@ struct ManifestFiles {
         }
         let size = Int(info.st_size)
         guard size <= maxBytes else {
-            fail(.fileTooLarge, path, "\(path) is \(Self.megabytes(size)); manifests are limited to \(Self.megabytes(maxBytes))")
+            fail(
+                .fileTooLarge, path,
+                "\(path) is \(Self.megabytes(size)); manifests are limited to \(Self.megabytes(maxBytes))")
             return
         }
         var bytes = [UInt8](repeating: 0, count: size)

@@ -37,14 +37,17 @@ public enum ManifestGeneration {
             commit.count == 40 || commit.count == 64
         else { return nil }
         let pathspecs = paths.map { absolute($0) }
-        guard let status = await git(["-C", root, "status", "--porcelain", "--untracked-files=all", "--"] + pathspecs, runner: runner)
+        guard
+            let status = await git(
+                ["-C", root, "status", "--porcelain", "--untracked-files=all", "--"] + pathspecs, runner: runner)
         else { return nil }
         return status.isEmpty ? commit : commit + "-dirty"
     }
 
     /// Runs git and returns its trimmed output, or nil when it is missing or fails.
     private static func git(_ arguments: [String], runner: some CommandRunner) async -> String? {
-        let invocation = CommandInvocation("git", arguments, environment: ["GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"], timeout: .seconds(10))
+        let invocation = CommandInvocation(
+            "git", arguments, environment: ["GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"], timeout: .seconds(10))
         guard let result = try? await runner.run(invocation), result.succeeded else { return nil }
         var output = result.output
         while output.last?.isWhitespace == true { output.removeLast() }

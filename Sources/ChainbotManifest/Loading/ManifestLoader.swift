@@ -72,7 +72,9 @@ public struct ManifestLoader: Sendable {
         }
         if decoded.isEmpty, !stream.problems.contains(where: \.isFatal) {
             diagnostics.append(
-                .error(.emptyFile, "the file contains no manifest document", at: SourceLocation(file: file.path, line: 0, column: 0)))
+                .error(
+                    .emptyFile, "the file contains no manifest document",
+                    at: SourceLocation(file: file.path, line: 0, column: 0)))
         }
         return (decoded, diagnostics)
     }
@@ -91,9 +93,11 @@ public struct ManifestLoader: Sendable {
             case .invalidMerge: .invalidMerge
             case .fileTooLarge: .fileTooLarge
             }
-        let location = SourceLocation(file: file, line: problem.mark.line, column: problem.mark.column, length: problem.length)
+        let location = SourceLocation(
+            file: file, line: problem.mark.line, column: problem.mark.column, length: problem.length)
         let notes = problem.related.map {
-            ManifestDiagnostic.Note($0.message, at: SourceLocation(file: file, line: $0.mark.line, column: $0.mark.column))
+            ManifestDiagnostic.Note(
+                $0.message, at: SourceLocation(file: file, line: $0.mark.line, column: $0.mark.column))
         }
         return .error(code, problem.message, at: location, notes: notes)
     }

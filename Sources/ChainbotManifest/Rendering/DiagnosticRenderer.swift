@@ -21,7 +21,9 @@ public struct DiagnosticRenderer: Sendable {
         let errors = diagnostics.count { $0.severity == .error }
         let warnings = diagnostics.count - errors
         if errors + warnings > 0 {
-            let parts = [errors > 0 ? Self.plural(errors, "error") : nil, warnings > 0 ? Self.plural(warnings, "warning") : nil]
+            let parts = [
+                errors > 0 ? Self.plural(errors, "error") : nil, warnings > 0 ? Self.plural(warnings, "warning") : nil,
+            ]
             out += parts.compactMap { $0 }.joined(separator: " and ") + " generated.\n"
         }
         return out
@@ -94,13 +96,20 @@ extension ManifestDiagnostic {
         .object([
             ("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column)),
             ("severity", .string(severity.rawValue)), ("code", .string(code.rawValue)), ("message", .string(message)),
-            ("notes", .array(notes.map { note in
-                var members: [(String, JSONValue)] = [("message", .string(note.message))]
-                if let location = note.location {
-                    members += [("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column))]
-                }
-                return .object(members)
-            })),
+            (
+                "notes",
+                .array(
+                    notes.map { note in
+                        var members: [(String, JSONValue)] = [("message", .string(note.message))]
+                        if let location = note.location {
+                            members += [
+                                ("file", .string(location.file)), ("line", .int(location.line)),
+                                ("column", .int(location.column)),
+                            ]
+                        }
+                        return .object(members)
+                    })
+            ),
         ])
     }
 }

@@ -115,7 +115,9 @@ extension StringFormat {
         case .nonEmpty: "a non-empty string"
         case .name: "a DNS-1123 name"
         case .unitName(let suffixes):
-            if let suffixes, suffixes.count == 1 { "a systemd unit name ending in \(suffixes[0])" } else {
+            if let suffixes, suffixes.count == 1 {
+                "a systemd unit name ending in \(suffixes[0])"
+            } else {
                 "a systemd unit name"
             }
         case .absolutePath: "an absolute path"
@@ -150,8 +152,10 @@ public struct FieldSchema: Sendable {
     public var defaultValue: String?
     public var doc: String
 
-    public init(_ name: String, _ type: FieldType, required: Bool = false, default defaultValue: String? = nil,
-                doc: String) {
+    public init(
+        _ name: String, _ type: FieldType, required: Bool = false, default defaultValue: String? = nil,
+        doc: String
+    ) {
         self.name = name
         self.type = type
         self.required = required

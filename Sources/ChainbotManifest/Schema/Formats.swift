@@ -51,7 +51,8 @@ enum Formats {
         case .command: command(text)
         case .bootKey: matches(text, first: "a-zA-Z0-9_", rest: "a-zA-Z0-9_:", max: 64) ? nil : "not a config.txt key"
         case .bootSection:
-            matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_:=+.-", max: 64) ? nil : "not a config.txt section filter"
+            matches(text, first: "a-zA-Z0-9", rest: "a-zA-Z0-9_:=+.-", max: 64)
+                ? nil : "not a config.txt section filter"
         }
     }
 
@@ -60,7 +61,8 @@ enum Formats {
     static func dnsLabel(_ text: String) -> String? {
         if text.isEmpty { return "must not be empty" }
         if text.utf8.count > 63 { return "longer than 63 characters" }
-        let ok = text.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+        let ok =
+            text.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
             && isLowerAlnum(text.utf8.first ?? 0) && isLowerAlnum(text.utf8.last ?? 0)
         return ok ? nil : "not a DNS-1123 name (lowercase letters, digits and '-', starting and ending alphanumeric)"
     }
@@ -222,7 +224,9 @@ enum Formats {
         }
         let kindText = String(text[..<slash])
         guard let kind = Kind(rawValue: kindText) else {
-            let hint = Suggestion.closest(to: kindText, in: Kind.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" }
+            let hint = Suggestion.closest(to: kindText, in: Kind.allCases.map(\.rawValue)).map {
+                "; did you mean '\($0)'?"
+            }
             return "'\(kindText)' is not a resource kind" + (hint ?? "")
         }
         if !kinds.contains(kind) {

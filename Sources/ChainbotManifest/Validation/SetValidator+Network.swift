@@ -10,9 +10,10 @@ extension SetValidator {
             let location = location("spec.port", in: entry)
             if let earlier = claimed[key]?.first(where: { Self.portsCollide($0.spec, port) }) {
                 diagnostics.append(
-                    .error(.portConflict,
-                           "\(entry.resource.id) claims \(port.networkProtocol.rawValue) port \(port.port) on \(port.address), which \(earlier.id) already claims on \(earlier.spec.address)",
-                           at: location, notes: [.init("\(earlier.id) claims it here", at: earlier.location)]))
+                    .error(
+                        .portConflict,
+                        "\(entry.resource.id) claims \(port.networkProtocol.rawValue) port \(port.port) on \(port.address), which \(earlier.id) already claims on \(earlier.spec.address)",
+                        at: location, notes: [.init("\(earlier.id) claims it here", at: earlier.location)]))
             } else {
                 claimed[key, default: []].append((port, entry.resource.id, location))
             }
@@ -40,14 +41,20 @@ extension SetValidator {
                 guard case .firewallRule(let rule) = entry.resource.spec, rule.action != .accept,
                     rule.ruleProtocol == .tcp || rule.ruleProtocol == .any
                 else { continue }
-                let hit = spec.managementPorts.filter { port in rule.ports.isEmpty || rule.ports.contains { $0.contains(port) } }
+                let hit = spec.managementPorts.filter { port in
+                    rule.ports.isEmpty || rule.ports.contains { $0.contains(port) }
+                }
                 guard let port = hit.first else { continue }
                 diagnostics.append(
-                    .error(.dropsManagementPort,
-                           "\(entry.resource.id) would \(rule.action.rawValue) management port \(port)",
-                           at: location(rule.ports.isEmpty ? "spec.action" : "spec.ports", in: entry),
-                           notes: [.init("management ports are always accepted first; remove \(port) from this rule or from managementPorts in \(firewall.resource.id)",
-                                         at: location("spec.managementPorts", in: firewall))]))
+                    .error(
+                        .dropsManagementPort,
+                        "\(entry.resource.id) would \(rule.action.rawValue) management port \(port)",
+                        at: location(rule.ports.isEmpty ? "spec.action" : "spec.ports", in: entry),
+                        notes: [
+                            .init(
+                                "management ports are always accepted first; remove \(port) from this rule or from managementPorts in \(firewall.resource.id)",
+                                at: location("spec.managementPorts", in: firewall))
+                        ]))
             }
         }
         checkRuleOverlaps(rules)
@@ -70,16 +77,18 @@ extension SetValidator {
                 let earlier = rules[earlierIndex]
                 if Self.covers(rule, first) && first.action != rule.action {
                     diagnostics.append(
-                        .error(.contradictoryRules,
-                               "\(entry.resource.id) matches the same traffic as \(earlier.resource.id) but says \(rule.action.rawValue), not \(first.action.rawValue)",
-                               at: location("spec.action", in: entry),
-                               notes: [.init("\(earlier.resource.id) is here", at: earlier.resource.nameLocation)]))
+                        .error(
+                            .contradictoryRules,
+                            "\(entry.resource.id) matches the same traffic as \(earlier.resource.id) but says \(rule.action.rawValue), not \(first.action.rawValue)",
+                            at: location("spec.action", in: entry),
+                            notes: [.init("\(earlier.resource.id) is here", at: earlier.resource.nameLocation)]))
                 } else {
                     diagnostics.append(
-                        .warning(.shadowedRule,
-                                 "\(entry.resource.id) never matches: \(earlier.resource.id), evaluated first (rules run in name order), already matches all its traffic",
-                                 at: entry.resource.nameLocation,
-                                 notes: [.init("\(earlier.resource.id) is here", at: earlier.resource.nameLocation)]))
+                        .warning(
+                            .shadowedRule,
+                            "\(entry.resource.id) never matches: \(earlier.resource.id), evaluated first (rules run in name order), already matches all its traffic",
+                            at: entry.resource.nameLocation,
+                            notes: [.init("\(earlier.resource.id) is here", at: earlier.resource.nameLocation)]))
                 }
                 break
             }
@@ -100,7 +109,9 @@ extension SetValidator {
         if let interface = outer.interface, interface != inner.interface { return false }
         if !outer.ports.isEmpty {
             guard !inner.ports.isEmpty,
-                inner.ports.allSatisfy({ range in outer.ports.contains { $0.lower <= range.lower && range.upper <= $0.upper } })
+                inner.ports.allSatisfy({ range in
+                    outer.ports.contains { $0.lower <= range.lower && range.upper <= $0.upper }
+                })
             else { return false }
         }
         if !outer.from.isEmpty {

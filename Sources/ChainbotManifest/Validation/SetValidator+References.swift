@@ -21,20 +21,24 @@ extension SetValidator {
                     [ManifestDiagnostic.Note("did you mean '\(target.kind.rawValue)/\($0)'?")]
                 }
                 diagnostics.append(
-                    .error(.danglingReference, "\(path) in \(entry.resource.id.kind.rawValue) '\(entry.resource.id.name)' refers to \(target), which no manifest defines",
-                           at: location(path, in: entry), notes: notes ?? []))
+                    .error(
+                        .danglingReference,
+                        "\(path) in \(entry.resource.id.kind.rawValue) '\(entry.resource.id.name)' refers to \(target), which no manifest defines",
+                        at: location(path, in: entry), notes: notes ?? []))
             }
         }
         let firewall = declared.keys.contains { $0.kind == .firewall }
         for entry in resources where !firewall {
             if entry.resource.id.kind == .firewallRule {
                 diagnostics.append(
-                    .error(.danglingReference, "\(entry.resource.id) has no Firewall to belong to",
-                           at: entry.resource.nameLocation, notes: [.init("add a Firewall resource (one per host)")]))
+                    .error(
+                        .danglingReference, "\(entry.resource.id) has no Firewall to belong to",
+                        at: entry.resource.nameLocation, notes: [.init("add a Firewall resource (one per host)")]))
             } else if case .port(let port) = entry.resource.spec, !port.exposeFrom.isEmpty {
                 diagnostics.append(
-                    .warning(.danglingReference, "spec.expose has no effect without a Firewall in \(entry.resource.id)",
-                             at: location("spec.expose", in: entry)))
+                    .warning(
+                        .danglingReference, "spec.expose has no effect without a Firewall in \(entry.resource.id)",
+                        at: location("spec.expose", in: entry)))
             }
         }
     }

@@ -52,8 +52,9 @@ struct SetValidator {
             guard let id = document.id, let location = document.nameLocation else { continue }
             if let earlier = first[id] {
                 diagnostics.append(
-                    .error(.duplicateResource, "\(id) is defined more than once", at: location,
-                           notes: [.init("first defined here", at: earlier)]))
+                    .error(
+                        .duplicateResource, "\(id) is defined more than once", at: location,
+                        notes: [.init("first defined here", at: earlier)]))
             } else {
                 first[id] = location
             }
@@ -66,8 +67,10 @@ struct SetValidator {
             guard let first = ids.first else { continue }
             for other in ids.dropFirst() {
                 diagnostics.append(
-                    .error(.singletonKind, "a host has one \(kind.rawValue); \(other.key) is a second one", at: other.value,
-                           notes: [.init("\(first.key) is defined here", at: first.value)]))
+                    .error(
+                        .singletonKind, "a host has one \(kind.rawValue); \(other.key) is a second one",
+                        at: other.value,
+                        notes: [.init("\(first.key) is defined here", at: first.value)]))
             }
         }
     }
@@ -83,8 +86,10 @@ struct SetValidator {
             let location = location(field, in: entry)
             if let earlier = claimed[key] {
                 diagnostics.append(
-                    .error(code, "\(resource.id) manages \(what) '\(key)', which \(earlier.id) already manages", at: location,
-                           notes: [.init("\(earlier.id) claims it here", at: earlier.location)]))
+                    .error(
+                        code, "\(resource.id) manages \(what) '\(key)', which \(earlier.id) already manages",
+                        at: location,
+                        notes: [.init("\(earlier.id) claims it here", at: earlier.location)]))
             } else {
                 claimed[key] = (resource.id, location)
             }
@@ -99,7 +104,13 @@ struct SetValidator {
     /// The fields whose locations set-wide diagnostics point at (list fields also by item).
     static let locatedFields: [(section: String, fields: Set<String>)] = [
         ("metadata", ["dependsOn"]),
-        ("spec", ["port", "owner", "service", "notify", "unitName", "path", "id", "action", "ports", "managementPorts", "expose"]),
+        (
+            "spec",
+            [
+                "port", "owner", "service", "notify", "unitName", "path", "id", "action", "ports", "managementPorts",
+                "expose",
+            ]
+        ),
     ]
 
     /// A valid resource and the document it came from (a class: entries are shared, not copied).
