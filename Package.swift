@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
         .executableTarget(
             name: "chainbot-bench",
-            dependencies: ["ChainbotCore", "ChainbotManifest"],
+            dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotYAML"],
             path: "Sources/ChainbotBench"
         ),
         .target(

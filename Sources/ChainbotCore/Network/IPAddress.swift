@@ -121,12 +121,13 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `ADDRESS[/PREFIX]`; nil when malformed or the prefix is out of range for the family.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let address = IPAddress(parts[0]) else { return nil }
+        let slash = text.firstIndex(of: "/")
+        guard let address = IPAddress(text[..<(slash ?? text.endIndex)]) else { return nil }
         let maximum = address.family == .v4 ? 32 : 128
-        if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].count <= 3, parts[1].allSatisfy(\.isASCIIDigit),
-                let prefix = Int(parts[1]), prefix <= maximum
+        if let slash {
+            let digits = text[text.index(after: slash)...]
+            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy(\.isASCIIDigit),
+                let prefix = Int(digits), prefix <= maximum
             else { return nil }
             prefixLength = prefix
         } else {

@@ -3,7 +3,7 @@ import ChainbotYAML
 
 /// What one document declared: its identity (when kind and name could be read), the decoded resource
 /// when the document is valid, and where the fields that set-wide checks point at are written.
-struct DecodedDocument {
+struct DecodedDocument: Sendable {
     var id: ResourceID?
     var nameLocation: SourceLocation?
     var resource: Resource?

@@ -8,10 +8,11 @@ final class ObjectReader {
     let schema: ObjectSchema
     let path: String
     let context: DecodeContext
+    private let pairs: [Pair]
     // Indexed like `schema.fields`: a handful of fields each, so arrays beat hashing.
     private var values: [TypedValue?]
-    private var keyNodes: [Node?]
-    private var valueNodes: [Node?]
+    /// Where each field's entry is in `pairs`, or -1.
+    private var positions: [Int]
     private let errorsBefore: Int
 
     /// Checks `node` against `schema`; `path` is the dotted path of the mapping (`spec`, `spec.expose`).
@@ -21,17 +22,17 @@ final class ObjectReader {
         self.path = path
         self.context = context
         self.errorsBefore = context.errorCount
+        self.pairs = node.mapping ?? []
         self.values = Array(repeating: nil, count: schema.fields.count)
-        self.keyNodes = Array(repeating: nil, count: schema.fields.count)
-        self.valueNodes = Array(repeating: nil, count: schema.fields.count)
-        guard let pairs = node.mapping else {
+        self.positions = Array(repeating: -1, count: schema.fields.count)
+        guard node.mapping != nil else {
             context.error(
                 .typeMismatch, "wrong type for \(path)", detail: "expected a mapping, found \(node.kindDescription)",
                 at: node)
             return
         }
         let decoder = ValueDecoder(context: context)
-        for pair in pairs {
+        for (position, pair) in pairs.enumerated() {
             guard let key = pair.key.scalar?.text, pair.key.scalar?.value != .null else {
                 context.error(
                     .typeMismatch, "wrong type for a key of \(path)",
@@ -46,8 +47,7 @@ final class ObjectReader {
                 context.error(.unknownField, "unknown field '\(display(key))'", at: pair.key, notes: notes ?? [])
                 continue
             }
-            keyNodes[fieldIndex] = pair.key
-            valueNodes[fieldIndex] = pair.value
+            positions[fieldIndex] = position
             if pair.value.scalar?.value == .null, pair.value.tag == nil { continue }  // `field:` alone means unset
             let fieldPath = path.isEmpty ? key : "\(path).\(key)"
             values[fieldIndex] = decoder.decode(pair.value, as: schema.fields[fieldIndex].type, path: fieldPath)
@@ -106,10 +106,15 @@ final class ObjectReader {
     func has(_ name: String) -> Bool { isPresent(name) }
 
     /// The key node of a field, for pointing diagnostics at it.
-    func keyNode(_ name: String) -> Node? { index(name).flatMap { keyNodes[$0] } }
+    func keyNode(_ name: String) -> Node? { entry(name)?.key }
 
     /// The value node of a field, for checks that need more than its type.
-    func valueNode(_ name: String) -> Node? { index(name).flatMap { valueNodes[$0] } }
+    func valueNode(_ name: String) -> Node? { entry(name)?.value }
+
+    private func entry(_ name: String) -> Pair? {
+        guard let index = index(name), positions[index] >= 0 else { return nil }
+        return pairs[positions[index]]
+    }
 
     func value(_ name: String) -> TypedValue? { index(name).flatMap { values[$0] } }
 

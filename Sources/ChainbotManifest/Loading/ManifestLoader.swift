@@ -1,5 +1,7 @@
 public import ChainbotCore
 import ChainbotYAML
+import Dispatch
+import Synchronization
 
 /// The desired state read from a set of manifest paths, with every problem found in it.
 public struct ManifestSet: Sendable {
@@ -31,8 +33,7 @@ public struct ManifestLoader: Sendable {
         for path in paths { finder.collect(path) }
         var diagnostics = finder.diagnostics
         var documents: [DecodedDocument] = []
-        for file in finder.files {
-            let (decoded, problems) = loadFile(file)
+        for (decoded, problems) in loadConcurrently(finder.files) {
             documents += decoded
             diagnostics += problems
         }
@@ -49,6 +50,18 @@ public struct ManifestLoader: Sendable {
         let diagnostics = problems + SetValidator(documents: documents).validate()
         return ManifestSet(
             resources: documents.compactMap(\.resource), diagnostics: diagnostics.sortedForOutput(), files: [file])
+    }
+
+    /// Parses and decodes files on all cores (files are independent until the set-wide checks);
+    /// results keep the files' order.
+    private func loadConcurrently(_ files: [ManifestFile]) -> [([DecodedDocument], [ManifestDiagnostic])] {
+        guard files.count > 1 else { return files.map(loadFile) }
+        let results = Mutex<[([DecodedDocument], [ManifestDiagnostic])?]>(Array(repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let result = loadFile(files[index])
+            results.withLock { $0[index] = result }
+        }
+        return results.withLock { $0.compactMap { $0 } }
     }
 
     private func loadFile(_ file: ManifestFile) -> ([DecodedDocument], [ManifestDiagnostic]) {

@@ -139,7 +139,7 @@ enum Formats {
     static func absolutePath(_ text: String) -> String? {
         if !text.hasPrefix("/") { return "not an absolute path" }
         if text.contains("\0") { return "contains a NUL byte" }
-        if text.split(separator: "/").contains(where: { $0 == ".." }) { return "contains '..'" }
+        if text.hasSuffix("/..") || text.contains("/../") { return "contains '..'" }
         return nil
     }
 
