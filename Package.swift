@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "ChainbotCore", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "ChainbotYAML", dependencies: ["CYAML"]),
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
-        .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML", "ChainbotOS"]),
+        .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
         .target(
             name: "ChainbotCLI",
@@ -47,12 +47,12 @@ let package = Package(
         .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotOS", "ChainbotTestSupport"]),
         .testTarget(
             name: "ChainbotManifestTests",
-            dependencies: ["ChainbotManifest", "ChainbotTestSupport"]
+            dependencies: ["ChainbotManifest", "ChainbotYAML", "ChainbotOS", "ChainbotTestSupport"]
         ),
         .testTarget(name: "ChainbotStoreTests", dependencies: ["ChainbotStore", "ChainbotTestSupport"]),
         .testTarget(
             name: "ChainbotCLITests",
-            dependencies: ["ChainbotCLI", "ChainbotTestSupport"]
+            dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotTestSupport"]
         ),
     ]
 )
