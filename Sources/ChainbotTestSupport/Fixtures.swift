@@ -67,16 +67,17 @@ public enum Fixtures {
     public static func write(_ path: String, _ text: String) -> Bool { write(path, Array(text.utf8)) }
 }
 
-/// A fresh directory under /tmp, removed with everything in it when the value is released.
+/// A fresh directory under `$TMPDIR` (or /tmp), removed with everything in it when the value is released.
 public final class TemporaryDirectory: @unchecked Sendable {
     public let path: String
 
     public init(_ label: String = "chainbot-test") {
-        var template = Array("/tmp/\(label)-XXXXXX".utf8CString)
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(base)/\(label)-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
         }
-        path = created ?? "/tmp/\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        path = created ?? "\(base)/\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         if created == nil { mkdir(path, 0o700) }
     }
 

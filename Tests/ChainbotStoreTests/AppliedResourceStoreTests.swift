@@ -1,12 +1,13 @@
 import ChainbotCore
 import ChainbotStore
+import ChainbotTestSupport
 import Testing
 
 @Suite("Last-applied inventory")
 struct AppliedResourceStoreTests {
     @Test(arguments: StoreLocation.allCases)
     func recordedSpecReadsBackUnchanged(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         let resource = AppliedResource.sample(
             kind: "ConfigFile", name: "watchtower-env", spec: #"{"path":"/etc/watchtower.env","mode":"0600"}"#,
@@ -18,7 +19,7 @@ struct AppliedResourceStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func recordingAgainReplacesTheSpec(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         try store.recordApplied(.sample(name: "chainbot", spec: #"{"enabled":false}"#, generation: "old"))
         let newer = AppliedResource.sample(
@@ -29,7 +30,7 @@ struct AppliedResourceStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func inventoryListsByKindThenName(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         for (kind, name) in [("Service", "watchtower"), ("Port", "ssh"), ("Service", "chainbot")] {
             try store.recordApplied(.sample(kind: kind, name: name))
@@ -39,7 +40,7 @@ struct AppliedResourceStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func deletingForgetsOnlyThatResource(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         try store.recordApplied(.sample(name: "chainbot"))
         try store.recordApplied(.sample(name: "watchtower"))

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotTestSupport
 import Testing
 
 @testable import ChainbotStore
@@ -7,7 +8,7 @@ import Testing
 @Suite("A second process writing the state file", .enabled(if: LockHolder.python3 != nil, "python3 is not on PATH"))
 struct ConcurrentWriterTests {
     @Test func writerWaitsForAnotherProcessInsteadOfFailing() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         let store = try SQLiteStateStore.open(path: path)
         let holder = try LockHolder(databasePath: path, holdSeconds: 1.0)
@@ -31,7 +32,7 @@ struct ConcurrentWriterTests {
     }
 
     @Test func shortBusyTimeoutGivesALockedErrorNamingTheFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         let store = try SQLiteStateStore.open(
             path: path, configuration: SQLiteDatabase.Configuration(busyTimeout: .milliseconds(100)))

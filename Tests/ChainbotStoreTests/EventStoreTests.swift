@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotStore
+import ChainbotTestSupport
 import Testing
 
 @Suite("Events")
@@ -10,7 +11,7 @@ struct EventStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func repeatedEventCountsInsteadOfRepeating(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         let first = try store.recordEvent(Self.drift, outboxPayload: nil)
@@ -31,7 +32,7 @@ struct EventStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func eventsDifferingInAnyKeyFieldAreSeparate(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         var variants = [Self.drift]
         variants.append(modifying(Self.drift) { $0.type = .normal })
@@ -51,7 +52,7 @@ struct EventStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func eventsSinceReturnsOnlyRecentOnesOldestFirst(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         try store.recordEvent(modifying(Self.drift) { $0.message = "old" }, outboxPayload: nil)
@@ -70,7 +71,7 @@ struct EventStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func eachOccurrenceEnqueuesOneEntryWithItsOwnKey(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         let render = { (event: StoredEvent, key: String) in

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotTestSupport
 import Testing
 
 @testable import ChainbotStore
@@ -6,7 +7,7 @@ import Testing
 @Suite("Migrations")
 struct MigrationTests {
     @Test func freshFileGetsSchemaVersion1WithEveryTable() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try SQLiteStateStore.open(path: directory.file("state.db"))
         let (version, tables) = try store.database.withConnection {
             (connection: borrowing SQLiteConnection) throws(StoreError) in
@@ -27,7 +28,7 @@ struct MigrationTests {
     }
 
     @Test func reopeningMigratesNothingAndKeepsTheData() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         let first = try SQLiteStateStore.open(path: path)
         try first.recordApplied(.sample(name: "chainbot"))
@@ -39,7 +40,7 @@ struct MigrationTests {
     }
 
     @Test func newerSchemaIsRefusedWithAnUpgradeHint() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         try SQLiteDatabase(location: .path(path)).withConnection {
             (connection: borrowing SQLiteConnection) throws(StoreError) in

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotTestSupport
 import Glibc
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite("Opening the state file")
 struct OpeningErrorTests {
     @Test func fileOfRandomBytesIsNotADatabase() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         var generator = SystemRandomNumberGenerator()
         try writeFile(path, (0..<4096).map { _ in generator.next() })
@@ -17,7 +18,7 @@ struct OpeningErrorTests {
     }
 
     @Test func damagedDatabaseIsReportedAsCorrupt() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         // A valid 100-byte header followed by a first page of garbage: SQLite reads the header, then fails.
         let header = Array("SQLite format 3\u{0}".utf8) + [0x10, 0x00, 1, 1, 0, 64, 32, 32] + [0, 0, 0, 1]
@@ -30,7 +31,7 @@ struct OpeningErrorTests {
     }
 
     @Test func directoryIsNotOpenedAsADatabase() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         #expect(mkdir(path, 0o700) == 0)
         let error = #expect(throws: StoreError.self) { try SQLiteStateStore.open(path: path) }
@@ -50,7 +51,7 @@ struct OpeningErrorTests {
     }
 
     @Test func missingDirectoryWithoutCreatingIsNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("missing/state.db")
         let error = #expect(throws: StoreError.self) { try SQLiteDatabase(location: .path(path)) }
         #expect(error?.code == .cannotOpen)
@@ -60,7 +61,7 @@ struct OpeningErrorTests {
     }
 
     @Test func openCreatesMissingParentDirectoriesPrivately() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("var/lib/chainbot/state.db")
         _ = try SQLiteStateStore.open(path: path)
         for created in ["var", "var/lib", "var/lib/chainbot"] {

@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotStore
+import ChainbotTestSupport
 import Testing
 
 @Suite("Outbox")
@@ -16,7 +17,7 @@ struct OutboxStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func pendingEntriesComeInEnqueueOrderUpToTheLimit(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         let entries = try enqueue(4, in: store)
         #expect(try store.pendingOutboxEntries(limit: 3) == Array(entries.prefix(3)))
@@ -25,7 +26,7 @@ struct OutboxStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func deliveredEntryIsNoLongerPending(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         let entries = try enqueue(2, in: store)
@@ -45,7 +46,7 @@ struct OutboxStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func failedEntryWaitsOutItsBackoff(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         let entries = try enqueue(3, in: store)
@@ -72,7 +73,7 @@ struct OutboxStoreTests {
     }
 
     @Test func pendingEntriesSurviveReopeningTheFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let entries = try enqueue(2, in: StoreLocation.file.makeStore(in: directory, clock: clock))
         let reopened = try StoreLocation.file.makeStore(in: directory, clock: clock)

@@ -1,12 +1,13 @@
 import ChainbotCore
 import ChainbotStore
+import ChainbotTestSupport
 import Testing
 
 @Suite("Revisions")
 struct RevisionStoreTests {
     @Test(arguments: StoreLocation.allCases)
     func revisionKeepsItsStepsInRecordedOrder(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         let started = clock.now()
@@ -39,7 +40,7 @@ struct RevisionStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func revisionsListNewestFirst(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         var ids: [Int64] = []
@@ -56,7 +57,7 @@ struct RevisionStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func finishedRevisionTakesNoMoreSteps(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()
         let store = try location.makeStore(in: directory, clock: clock)
         let revision = try store.beginRevision(generation: "g1", gitCommit: nil)
@@ -77,7 +78,7 @@ struct RevisionStoreTests {
 
     @Test(arguments: StoreLocation.allCases)
     func unknownRevisionIsNotFound(location: StoreLocation) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let store = try location.makeStore(in: directory, clock: ManualClock())
         #expect(try store.revision(42) == nil)
         let error = #expect(throws: StoreError.self) {

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotTestSupport
 import Testing
 
 @testable import ChainbotStore
@@ -93,7 +94,7 @@ struct SQLiteDatabaseTests {
     }
 
     @Test func boundValuesNeverAppearInErrors() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let database = try SQLiteDatabase(location: .path(directory.file("state.db")))
         let sentinel = "SENTINEL-hunter2-do-not-print"
         try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
@@ -114,13 +115,13 @@ struct SQLiteDatabaseTests {
     }
 
     @Test func fileDatabasesUseWriteAheadLogging() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         #expect(try SQLiteDatabase(location: .path(directory.file("state.db"))).journalMode() == "wal")
         #expect(try SQLiteDatabase(location: .memory).journalMode() == "memory")
     }
 
     @Test func connectionPragmasAreSet() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let database = try SQLiteDatabase(
             location: .path(directory.file("state.db")),
             configuration: SQLiteDatabase.Configuration(busyTimeout: .milliseconds(1234)))
@@ -161,7 +162,7 @@ struct SQLiteDatabaseTests {
     @Test func twoConnectionsReadingThenWritingQueueInsteadOfFailing() async throws {
         // With a deferred BEGIN, two read-then-write transactions deadlock and one fails with SQLITE_BUSY at
         // once; BEGIN IMMEDIATE makes the second wait for the first.
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("chainbot-store-test")
         let path = directory.file("state.db")
         let databases = [
             try SQLiteDatabase(location: .path(path)), try SQLiteDatabase(location: .path(path)),

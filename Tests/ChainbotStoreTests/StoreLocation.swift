@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotStore
+import ChainbotTestSupport
 import Testing
 
 /// Where a parameterized test keeps its store: the same behaviour must hold in memory and in a file.
