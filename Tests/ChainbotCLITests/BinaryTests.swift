@@ -17,7 +17,9 @@ import Testing
     func exitStatusesFollowTheCLIContract() async throws {
         #expect(try await run(["--version"]).termination == .exited(0))
         #expect(try await run(["validate", Fixtures.path("manifests")]).termination == .exited(0))
-        #expect(try await run(["validate", Fixtures.path("fixtures/manifests/invalid/many-problems")]).termination == .exited(65))
+        #expect(
+            try await run(["validate", Fixtures.path("fixtures/manifests/invalid/many-problems")]).termination
+                == .exited(65))
         #expect(try await run(["validate", "/nonexistent/manifests"]).termination == .exited(2))
         #expect(try await run(["validate", "--bogus"]).termination == .exited(64))
         #expect(try await run(["frobnicate"]).termination == .exited(64))
