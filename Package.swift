@@ -28,9 +28,13 @@ let package = Package(
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
+        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore"]),
+        .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
         .target(
             name: "ChainbotCLI",
-            dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS"]
+            dependencies: [
+                "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders", "ChainbotEngine",
+            ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
         .executableTarget(
@@ -50,6 +54,11 @@ let package = Package(
             dependencies: ["ChainbotManifest", "ChainbotYAML", "ChainbotOS", "ChainbotTestSupport"]
         ),
         .testTarget(name: "ChainbotStoreTests", dependencies: ["ChainbotStore", "ChainbotTestSupport"]),
+        .testTarget(
+            name: "ChainbotProvidersTests",
+            dependencies: ["ChainbotProviders", "ChainbotOS", "ChainbotTestSupport"]
+        ),
+        .testTarget(name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotTestSupport"]),
         .testTarget(
             name: "ChainbotCLITests",
             dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotTestSupport"]

@@ -1,0 +1,34 @@
+/// How a resource looks on the host right now.
+public struct ObservedResource: Sendable, Hashable {
+    public var id: ResourceID
+    /// The facets the provider could see, by name; a facet it could not see is simply missing.
+    public var facets: [String: FacetValue]
+    public var health: Health
+    /// Why the health is what it is, for people (`failed: exit-code`, `not found`).
+    public var healthReason: String?
+    /// Extra facts the provider's step planning needs (e.g. `needsDaemonReload`), not compared.
+    public var hints: Set<String>
+
+    public init(
+        id: ResourceID, facets: [String: FacetValue], health: Health = .unknown, healthReason: String? = nil,
+        hints: Set<String> = []
+    ) {
+        self.id = id
+        self.facets = facets
+        self.health = health
+        self.healthReason = healthReason
+        self.hints = hints
+    }
+
+    /// True when nothing of the resource exists on the host.
+    public var isAbsent: Bool { facets.values.allSatisfy { $0 == .absent } }
+}
+
+/// A resource's health, Kubernetes style.
+public enum Health: String, Sendable, Hashable, Codable, CaseIterable {
+    case healthy = "Healthy"
+    case progressing = "Progressing"
+    case degraded = "Degraded"
+    case missing = "Missing"
+    case unknown = "Unknown"
+}

@@ -1,0 +1,51 @@
+/// What planning decided for one resource.
+public struct ResourcePlan: Sendable, Hashable {
+    public enum Action: String, Sendable, Hashable {
+        /// Not on the host yet: create it.
+        case create
+        /// On the host but different: change it.
+        case update
+        /// Left the manifests, and chainbot created it: remove it.
+        case prune
+        /// Left the manifests but chainbot adopted it: forget it, leave it on the host.
+        case forget
+        /// Matches the manifests.
+        case unchanged
+        /// Different, but the drift policy says warn: reported, not changed.
+        case warn
+    }
+
+    public var id: ResourceID
+    public var action: Action
+    public var changes: [FieldChange]
+    /// Indexes of this resource's steps in the plan.
+    public var steps: [Int]
+    public var health: Health
+    public var healthReason: String?
+
+    public init(
+        id: ResourceID, action: Action, changes: [FieldChange], steps: [Int] = [], health: Health = .unknown,
+        healthReason: String? = nil
+    ) {
+        self.id = id
+        self.action = action
+        self.changes = changes
+        self.steps = steps
+        self.health = health
+        self.healthReason = healthReason
+    }
+}
+
+/// Everything a run will do: per-resource decisions and the ordered steps.
+public struct Plan: Sendable, Hashable {
+    public var resources: [ResourcePlan]
+    public var steps: [Step]
+
+    public init(resources: [ResourcePlan], steps: [Step]) {
+        self.resources = resources
+        self.steps = steps
+    }
+
+    /// True when applying would change nothing.
+    public var isEmpty: Bool { steps.isEmpty && resources.allSatisfy { $0.action == .unchanged || $0.action == .warn } }
+}

@@ -1,0 +1,54 @@
+/// Why a provider could not observe or act, with what a person needs to act on it.
+public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A one-line summary naming the command, file or URL involved.
+    public var message: String
+    /// Output of the failing command (stderr, journal lines), trimmed; may be empty.
+    public var detail: String
+    /// Whether trying again later could help.
+    public var retryable: Bool
+
+    public init(_ message: String, detail: String = "", retryable: Bool = false) {
+        self.message = message
+        self.detail = detail
+        self.retryable = retryable
+    }
+
+    public var description: String { detail.isEmpty ? message : "\(message)\n\(detail)" }
+}
+
+/// A resource to observe: its identity and the spec that says where to look (the desired spec, or the
+/// last-applied one for a resource that left the manifests).
+public struct ObserveTarget: Sendable, Hashable {
+    public var id: ResourceID
+    public var spec: ResourceSpec
+
+    public init(id: ResourceID, spec: ResourceSpec) {
+        self.id = id
+        self.spec = spec
+    }
+}
+
+/// One kind's connection to the host: it renders desired facets, observes, plans its steps and runs them.
+///
+/// Rendering and observing may read the host; `steps` is pure. Providers reach the host only through
+/// the seams they are built with (a command runner, a filesystem root).
+public protocol Provider: Sendable {
+    /// The kinds this provider manages.
+    var kinds: [Kind] { get }
+
+    /// The facets `spec` asks for; `previous` (the last-applied spec) lets a provider ask for the
+    /// removal of what the manifests no longer mention (a drop-in taken out, for example).
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet]
+
+    /// Observes every target in one batch (one `systemctl show` for all units, say).
+    func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource]
+
+    /// The actions that turn `observed` into the desired facets (spec nil: prune), in order.
+    func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction]
+
+    /// Runs one action; throws with the command's output when it fails.
+    func execute(_ action: StepAction) async throws(ProviderError)
+}

@@ -1,0 +1,1 @@
+// Providers: one folder per kind (Systemd/, ConfigFile/, …).
