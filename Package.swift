@@ -33,7 +33,8 @@ let package = Package(
         .target(
             name: "ChainbotCLI",
             dependencies: [
-                "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders", "ChainbotEngine",
+                "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
+                "ChainbotEngine",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
@@ -58,7 +59,9 @@ let package = Package(
             name: "ChainbotProvidersTests",
             dependencies: ["ChainbotProviders", "ChainbotOS", "ChainbotTestSupport"]
         ),
-        .testTarget(name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotTestSupport"]),
+        .testTarget(
+            name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
+        ),
         .testTarget(
             name: "ChainbotCLITests",
             dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotTestSupport"]

@@ -22,10 +22,12 @@ public struct ResourcePlan: Sendable, Hashable {
     public var steps: [Int]
     public var health: Health
     public var healthReason: String?
+    /// For a prune: true when it waits for `--prune` (listed, no steps).
+    public var deferred: Bool
 
     public init(
         id: ResourceID, action: Action, changes: [FieldChange], steps: [Int] = [], health: Health = .unknown,
-        healthReason: String? = nil
+        healthReason: String? = nil, deferred: Bool = false
     ) {
         self.id = id
         self.action = action
@@ -33,6 +35,7 @@ public struct ResourcePlan: Sendable, Hashable {
         self.steps = steps
         self.health = health
         self.healthReason = healthReason
+        self.deferred = deferred
     }
 }
 

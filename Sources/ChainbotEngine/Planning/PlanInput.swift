@@ -1,0 +1,37 @@
+public import ChainbotCore
+
+/// What chainbot last applied to a resource, decoded from the store.
+public struct AppliedSpec: Sendable, Hashable {
+    public var spec: ResourceSpec
+    /// True when chainbot created the object, so pruning may remove it.
+    public var createdByChainbot: Bool
+
+    public init(spec: ResourceSpec, createdByChainbot: Bool) {
+        self.spec = spec
+        self.createdByChainbot = createdByChainbot
+    }
+}
+
+/// Everything the planner decides from: desired resources with their rendered facets, what is on the
+/// host, and what chainbot last applied.
+public struct PlanInput: Sendable {
+    public var desired: [Resource]
+    /// Desired facets by resource (from each provider's `render`).
+    public var rendered: [ResourceID: [Facet]]
+    public var observed: [ResourceID: ObservedResource]
+    public var applied: [ResourceID: AppliedSpec]
+    /// Whether resources that left the manifests get prune steps (`apply --prune`); otherwise they are
+    /// listed as pending prunes without steps.
+    public var prune: Bool
+
+    public init(
+        desired: [Resource], rendered: [ResourceID: [Facet]], observed: [ResourceID: ObservedResource],
+        applied: [ResourceID: AppliedSpec], prune: Bool
+    ) {
+        self.desired = desired
+        self.rendered = rendered
+        self.observed = observed
+        self.applied = applied
+        self.prune = prune
+    }
+}

@@ -1,0 +1,88 @@
+import ChainbotCore
+
+/// Lays out steps with their `requires` links: each resource's steps form a chain, a resource's first
+/// step waits for the resources it depends on, and shared actions (daemon-reload) appear once.
+struct StepBuilder {
+    private(set) var steps: [Step] = []
+    /// The last step of each resource so far.
+    private(set) var lastStep: [ResourceID: Int] = [:]
+
+    /// Appends one step and returns its index.
+    @discardableResult
+    mutating func append(_ action: StepAction, for resource: ResourceID, requires: [Int], reason: String) -> Int {
+        let index = steps.count
+        steps.append(
+            Step(
+                index: index, resource: resource, action: action, requires: Array(Set(requires)).sorted(),
+                reason: reason))
+        lastStep[resource] = index
+        return index
+    }
+
+    /// What the next step of `resource` must wait for: its own previous step, or (for its first step)
+    /// the last steps of the resources it depends on.
+    func requirements(for resource: ResourceID, after dependencies: [ResourceID]) -> [Int] {
+        if let previous = lastStep[resource] { return [previous] }
+        return dependencies.compactMap { lastStep[$0] }
+    }
+
+    /// Appends a resource's actions in order.
+    mutating func add(
+        _ actions: [StepAction], for resource: ResourceID, after dependencies: [ResourceID],
+        plans: inout [ResourceID: ResourcePlan]
+    ) {
+        for action in actions {
+            let index = append(
+                action, for: resource, requires: requirements(for: resource, after: dependencies),
+                reason: reason(for: resource, plans))
+            plans[resource]?.steps.append(index)
+        }
+    }
+
+    /// Appends a group of resources split around their shared action: every resource's actions before
+    /// it, the shared action once (ordered after them but not blocked by their failures), then every
+    /// resource's actions after it, which do wait for the shared step.
+    mutating func addPhased(
+        _ group: [(ResourceID, [StepAction])], dependencies: [ResourceID: [ResourceID]],
+        plans: inout [ResourceID: ResourcePlan]
+    ) {
+        var after: [(ResourceID, [StepAction])] = []
+        var shared: StepAction?
+        var sharers: [ResourceID] = []
+        for (resource, actions) in group {
+            let split = actions.firstIndex(where: \.isShared)
+            add(
+                Array(actions[..<(split ?? actions.endIndex)]), for: resource, after: dependencies[resource] ?? [],
+                plans: &plans)
+            if let split {
+                shared = actions[split]
+                sharers.append(resource)
+                after.append((resource, Array(actions[(split + 1)...])))
+            }
+        }
+        guard let shared, let first = sharers.first else { return }
+        let sharedIndex = steps.count
+        steps.append(
+            Step(index: sharedIndex, resource: first, action: shared, requires: [], reason: "unit files changed"))
+        for resource in sharers { plans[resource]?.steps.append(sharedIndex) }
+        for (resource, actions) in after {
+            var requires = requirements(for: resource, after: dependencies[resource] ?? []) + [sharedIndex]
+            for action in actions {
+                let index = append(action, for: resource, requires: requires, reason: reason(for: resource, plans))
+                plans[resource]?.steps.append(index)
+                requires = [index]
+            }
+        }
+    }
+
+    private func reason(for resource: ResourceID, _ plans: [ResourceID: ResourcePlan]) -> String {
+        guard let plan = plans[resource] else { return "" }
+        switch plan.action {
+        case .prune: return "left the manifests"
+        case .create: return "not on the host"
+        default:
+            let facets = plan.changes.map(\.facet)
+            return facets.isEmpty ? "host needs it" : "changed: " + facets.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,179 @@
+public import ChainbotCore
+
+/// A resource chainbot could not render or observe, and why.
+public struct ResourceFailure: Sendable, Hashable {
+    public var id: ResourceID
+    public var error: ProviderError
+}
+
+/// The result of looking: the plan, plus the resources that could not be planned.
+public struct PreparedRun: Sendable {
+    public var plan: Plan
+    public var failures: [ResourceFailure]
+    public var desired: [Resource]
+    public var applied: [ResourceID: AppliedSpec]
+}
+
+/// What an apply did.
+public struct ApplyReport: Sendable {
+    public var prepared: PreparedRun
+    public var records: [StepRecord]
+    public var revision: Revision?
+    public var changed: [ResourceID]
+    public var unchanged: [ResourceID]
+    public var failed: [ResourceID]
+    public var pruned: [ResourceID]
+
+    /// True when every step succeeded and every resource could be planned.
+    public var converged: Bool { failed.isEmpty && prepared.failures.isEmpty }
+}
+
+/// Observe → plan → apply → record, once: the engine behind `diff`, `apply` and (later) the agent.
+public struct Reconciler: Sendable {
+    let providers: [any Provider]
+    let store: any StateStore
+    let now: @Sendable () -> Timestamp
+
+    public init(providers: [any Provider], store: any StateStore, now: @escaping @Sendable () -> Timestamp) {
+        self.providers = providers
+        self.store = store
+        self.now = now
+    }
+
+    /// Renders, observes and plans `desired` against the host and the store; touches nothing.
+    public func prepare(_ desired: [Resource], prune: Bool, force: Bool) async throws -> PreparedRun {
+        let managed = Set(providers.flatMap(\.kinds))
+        let desired = desired.filter { managed.contains($0.id.kind) }
+        var applied: [ResourceID: AppliedSpec] = [:]
+        for record in try store.allApplied() {
+            guard let kind = Kind(rawValue: record.kind), managed.contains(kind),
+                let spec = SpecCoding.decode(ResourceSpec.self, from: record.specJSON)
+            else { continue }
+            applied[ResourceID(kind, record.name)] = AppliedSpec(
+                spec: spec, createdByChainbot: record.createdByChainbot)
+        }
+        var failures: [ResourceFailure] = []
+        var rendered: [ResourceID: [Facet]] = [:]
+        var observed: [ResourceID: ObservedResource] = [:]
+        var planned = desired
+        let desiredIDs = Set(desired.map(\.id))
+        for provider in providers {
+            let mine = desired.filter { provider.kinds.contains($0.id.kind) }
+            var targets: [ObserveTarget] = []
+            for resource in mine {
+                do {
+                    rendered[resource.id] = try await provider.render(
+                        resource.id, spec: resource.spec, previous: applied[resource.id]?.spec)
+                    targets.append(ObserveTarget(id: resource.id, spec: resource.spec))
+                } catch {
+                    failures.append(ResourceFailure(id: resource.id, error: error))
+                }
+            }
+            for (id, record) in applied where provider.kinds.contains(id.kind) && !desiredIDs.contains(id) {
+                targets.append(ObserveTarget(id: id, spec: record.spec))
+            }
+            do {
+                let seen = try await provider.observe(targets.sorted { $0.id < $1.id })
+                observed.merge(seen) { first, _ in first }
+            } catch {
+                for target in targets { failures.append(ResourceFailure(id: target.id, error: error)) }
+            }
+        }
+        let failed = Set(failures.map(\.id))
+        planned = planned.filter { !failed.contains($0.id) }
+        let plannable = applied.filter { !failed.contains($0.key) }
+        let plan = try Planner(providers: providers).plan(
+            PlanInput(desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune),
+            allowPruningEverything: force)
+        return PreparedRun(plan: plan, failures: failures, desired: desired, applied: applied)
+    }
+
+    /// Runs the prepared plan and records it: a revision with every step, and the last-applied specs of
+    /// the resources whose steps all succeeded.
+    public func apply(
+        _ prepared: PreparedRun, generation: String, gitCommit: String?,
+        progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in }
+    ) async throws -> ApplyReport {
+        let plan = prepared.plan
+        let records = await Executor(providers: providers, now: now).run(plan, progress: progress)
+        var outcomes: [Int: StepOutcome] = [:]
+        for record in records { outcomes[record.step.index] = record.outcome }
+        var report = ApplyReport(
+            prepared: prepared, records: records, revision: nil, changed: [], unchanged: [],
+            failed: prepared.failures.map(\.id), pruned: [])
+        let specs = Dictionary(uniqueKeysWithValues: prepared.desired.map { ($0.id, $0.spec) })
+        var inventoryChanged = false
+        for resource in plan.resources where !resource.deferred {
+            let succeeded = resource.steps.allSatisfy { outcomes[$0]?.succeeded == true }
+            guard succeeded else {
+                report.failed.append(resource.id)
+                continue
+            }
+            switch resource.action {
+            case .create, .update, .unchanged:
+                guard let spec = specs[resource.id] else { continue }
+                let json = SpecCoding.encode(spec)
+                let previous = prepared.applied[resource.id]
+                let created = resource.action == .create || (previous?.createdByChainbot ?? false)
+                if resource.action == .unchanged, previous?.spec == spec, previous?.createdByChainbot == created {
+                    report.unchanged.append(resource.id)
+                    continue
+                }
+                try store.recordApplied(
+                    AppliedResource(
+                        kind: resource.id.kind.rawValue, name: resource.id.name, specJSON: json,
+                        specHash: SpecCoding.digest(json), generation: generation, appliedAt: now(),
+                        createdByChainbot: created))
+                inventoryChanged = true
+                if resource.action == .unchanged {
+                    report.unchanged.append(resource.id)
+                } else {
+                    report.changed.append(resource.id)
+                }
+            case .prune, .forget:
+                try store.deleteApplied(kind: resource.id.kind.rawValue, name: resource.id.name)
+                inventoryChanged = true
+                report.pruned.append(resource.id)
+            case .warn:
+                report.unchanged.append(resource.id)
+            }
+        }
+        if !records.isEmpty || inventoryChanged || !report.failed.isEmpty {
+            report.revision = try record(report, generation: generation, gitCommit: gitCommit)
+        }
+        return report
+    }
+
+    private func record(_ report: ApplyReport, generation: String, gitCommit: String?) throws -> Revision {
+        let revision = try store.beginRevision(generation: generation, gitCommit: gitCommit)
+        for record in report.records {
+            let (outcome, error): (RevisionStep.Outcome, String?) =
+                switch record.outcome {
+                case .succeeded: (.succeeded, nil)
+                case .failed(let failure): (.failed, failure.description)
+                case .blocked(let blocker): (.skipped, "blocked by step \(blocker + 1)")
+                }
+            try store.addStep(
+                RevisionStep(
+                    kind: record.step.resource.kind.rawValue, name: record.step.resource.name,
+                    action: record.step.action.description, outcome: outcome, error: error,
+                    startedAt: record.startedAt, finishedAt: record.finishedAt),
+                toRevision: revision.id)
+        }
+        let summary = RevisionSummary(
+            changed: report.changed.count, unchanged: report.unchanged.count, failed: report.failed.count,
+            pruned: report.pruned.count, resources: report.prepared.desired.map(SpecCoding.Record.init))
+        let outcome: Revision.Outcome =
+            report.failed.isEmpty ? .succeeded : (report.records.contains { $0.outcome.succeeded } ? .partial : .failed)
+        return try store.finishRevision(revision.id, outcome: outcome, summaryJSON: SpecCoding.encode(summary))
+    }
+}
+
+/// What a revision's summary JSON holds: counts, and the desired resources for `rollback`.
+public struct RevisionSummary: Sendable, Codable {
+    public var changed: Int
+    public var unchanged: Int
+    public var failed: Int
+    public var pruned: Int
+    public var resources: [SpecCoding.Record]
+}

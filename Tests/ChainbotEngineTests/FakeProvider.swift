@@ -1,0 +1,83 @@
+import ChainbotCore
+import Synchronization
+
+/// A provider whose facets, observations and step choices the test scripts, and that records what it ran.
+final class FakeProvider: Provider, Sendable {
+    let kinds: [Kind]
+    private let state = Mutex<State>(State())
+
+    struct State {
+        var desiredFacets: [ResourceID: [Facet]] = [:]
+        var observed: [ResourceID: ObservedResource] = [:]
+        var executed: [StepAction] = []
+        var failing: Set<StepAction> = []
+        var observeError: ProviderError?
+    }
+
+    init(_ kinds: [Kind]) {
+        self.kinds = kinds
+    }
+
+    func want(_ id: ResourceID, _ facets: [Facet]) {
+        state.withLock { $0.desiredFacets[id] = facets }
+    }
+
+    func see(_ id: ResourceID, _ facets: [String: FacetValue], health: Health = .healthy) {
+        state.withLock { $0.observed[id] = ObservedResource(id: id, facets: facets, health: health) }
+    }
+
+    func fail(_ action: StepAction) {
+        state.withLock { _ = $0.failing.insert(action) }
+    }
+
+    func failObserving(_ error: ProviderError) {
+        state.withLock { $0.observeError = error }
+    }
+
+    var executed: [StepAction] { state.withLock { $0.executed } }
+
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
+        state.withLock { $0.desiredFacets[id] ?? [Facet("content", .text("x"))] }
+    }
+
+    func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
+        let result: Result<[ResourceID: ObservedResource], ProviderError> = state.withLock { state in
+            if let error = state.observeError { return .failure(error) }
+            var out: [ResourceID: ObservedResource] = [:]
+            for target in targets {
+                out[target.id] =
+                    state.observed[target.id] ?? ObservedResource(id: target.id, facets: ["content": .absent])
+            }
+            return .success(out)
+        }
+        return try result.get()
+    }
+
+    /// Services: write the unit, reload, then start or restart; ConfigFiles: write; prunes: remove.
+    func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction] {
+        let path = "/fake/\(id.kind.rawValue)/\(id.name)"
+        guard spec != nil else { return [.removeFile(path: path)] }
+        if changes.isEmpty { return [] }
+        switch id.kind {
+        case .service:
+            let verb: SystemctlVerb = observed.isAbsent ? .start : .restart
+            return [
+                .writeFile(FileWrite(path: path, content: [])), .daemonReload,
+                .systemctl(verb, unit: "\(id.name).service"),
+            ]
+        default:
+            return [.writeFile(FileWrite(path: path, content: []))]
+        }
+    }
+
+    func execute(_ action: StepAction) async throws(ProviderError) {
+        let failing = state.withLock { state in
+            state.executed.append(action)
+            return state.failing.contains(action)
+        }
+        if failing { throw ProviderError("\(action) failed", detail: "scripted failure") }
+    }
+}

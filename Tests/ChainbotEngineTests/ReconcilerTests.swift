@@ -1,0 +1,95 @@
+import ChainbotCore
+import ChainbotStore
+import Testing
+
+@testable import ChainbotEngine
+
+@Suite struct ReconcilerTests {
+    let services = FakeProvider([.service])
+    let files = FakeProvider([.configFile])
+    let clock: @Sendable () -> Timestamp = { Timestamp(millisecondsSinceEpoch: 1_700_000_000_000) }
+
+    private func reconciler(_ store: SQLiteStateStore) -> Reconciler {
+        Reconciler(providers: [services, files], store: store, now: clock)
+    }
+
+    @Test func applyRecordsARevisionAndTheLastAppliedSpecs() async throws {
+        let store = try SQLiteStateStore.inMemory(now: clock)
+        let engine = reconciler(store)
+        let prepared = try await engine.prepare(
+            [Resources.service("a"), Resources.configFile("env")], prune: false, force: false)
+        let report = try await engine.apply(prepared, generation: "g1", gitCommit: nil)
+        #expect(report.converged)
+        #expect(Set(report.changed) == [ResourceID(.service, "a"), ResourceID(.configFile, "env")])
+        let applied = try store.allApplied()
+        #expect(applied.map(\.reference).sorted() == ["ConfigFile/env", "Service/a"])
+        #expect(applied.allSatisfy { $0.createdByChainbot && $0.generation == "g1" })
+        let revision = try #require(report.revision)
+        let detail = try #require(try store.revision(revision.id))
+        #expect(
+            detail.steps.map(\.action) == [
+                "write /fake/ConfigFile/env", "write /fake/Service/a", "systemctl daemon-reload",
+                "systemctl start a.service",
+            ])
+        #expect(revision.outcome == .succeeded)
+        let summary = try #require(SpecCoding.decode(RevisionSummary.self, from: revision.summaryJSON ?? ""))
+        #expect(summary.resources.map(\.name).sorted() == ["a", "env"])
+    }
+
+    @Test func aFailedResourceKeepsItsOldLastAppliedSpecAndTheRunIsPartial() async throws {
+        let store = try SQLiteStateStore.inMemory(now: clock)
+        let engine = reconciler(store)
+        services.fail(.systemctl(.start, unit: "a.service"))
+        let prepared = try await engine.prepare(
+            [Resources.service("a"), Resources.configFile("env")], prune: false, force: false)
+        let report = try await engine.apply(prepared, generation: "g1", gitCommit: nil)
+        #expect(!report.converged)
+        #expect(report.failed == [ResourceID(.service, "a")])
+        #expect(try store.allApplied().map(\.reference) == ["ConfigFile/env"])
+        #expect(report.revision?.outcome == .partial)
+    }
+
+    @Test func anObserveFailureFailsOnlyThatProvidersResources() async throws {
+        let store = try SQLiteStateStore.inMemory(now: clock)
+        services.failObserving(ProviderError("systemctl show failed: System has not been booted with systemd"))
+        let engine = reconciler(store)
+        let prepared = try await engine.prepare(
+            [Resources.service("a"), Resources.configFile("env")], prune: false, force: false)
+        #expect(prepared.failures.map(\.id) == [ResourceID(.service, "a")])
+        let report = try await engine.apply(prepared, generation: "g1", gitCommit: nil)
+        #expect(report.changed == [ResourceID(.configFile, "env")])
+        #expect(report.failed == [ResourceID(.service, "a")])
+    }
+
+    @Test func pruningForgetsTheResourceAfterItsStepsSucceed() async throws {
+        let store = try SQLiteStateStore.inMemory(now: clock)
+        let engine = reconciler(store)
+        _ = try await engine.apply(
+            try await engine.prepare([Resources.service("a"), Resources.service("b")], prune: false, force: false),
+            generation: "g1", gitCommit: nil)
+        services.see(ResourceID(.service, "a"), ["content": .text("x")])
+        services.see(ResourceID(.service, "b"), ["content": .text("x")])
+        let report = try await engine.apply(
+            try await engine.prepare([Resources.service("a")], prune: true, force: false), generation: "g2",
+            gitCommit: nil)
+        #expect(report.pruned == [ResourceID(.service, "b")])
+        #expect(try store.allApplied().map(\.reference) == ["Service/a"])
+        #expect(services.executed.last == .removeFile(path: "/fake/Service/b"))
+    }
+
+    @Test func aSecondRunWithNothingToDoRecordsNothing() async throws {
+        let store = try SQLiteStateStore.inMemory(now: clock)
+        let engine = reconciler(store)
+        _ = try await engine.apply(
+            try await engine.prepare([Resources.service("a")], prune: false, force: false), generation: "g1",
+            gitCommit: nil)
+        services.see(ResourceID(.service, "a"), ["content": .text("x")])
+        let report = try await engine.apply(
+            try await engine.prepare([Resources.service("a")], prune: false, force: false), generation: "g1",
+            gitCommit: nil)
+        #expect(report.records.isEmpty)
+        #expect(report.revision == nil)
+        #expect(report.unchanged == [ResourceID(.service, "a")])
+        #expect(try store.revisions(limit: 10).count == 1)
+    }
+}
