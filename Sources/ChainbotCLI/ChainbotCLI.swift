@@ -4,7 +4,10 @@ import ChainbotCore
 public enum ChainbotCLI {
     public static let version = "0.1.0"
 
-    static let commands: [Command] = [ValidateCommand.command, ExplainCommand.command, HelpCommand.command]
+    static let commands: [Command] = [
+        ValidateCommand.command, DiffCommand.command, ApplyCommand.command, HistoryCommand.command,
+        RollbackCommand.command, ExplainCommand.command, HelpCommand.command,
+    ]
 
     /// Runs `arguments` (without the program name) and returns the process exit code.
     public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {

@@ -4,6 +4,11 @@ public import ChainbotCore
 public struct ResourceFailure: Sendable, Hashable {
     public var id: ResourceID
     public var error: ProviderError
+
+    public init(id: ResourceID, error: ProviderError) {
+        self.id = id
+        self.error = error
+    }
 }
 
 /// The result of looking: the plan, plus the resources that could not be planned.
@@ -12,6 +17,19 @@ public struct PreparedRun: Sendable {
     public var failures: [ResourceFailure]
     public var desired: [Resource]
     public var applied: [ResourceID: AppliedSpec]
+    /// Desired resources of kinds no provider manages in this build: validated, not compared.
+    public var unmanaged: [ResourceID]
+
+    public init(
+        plan: Plan, failures: [ResourceFailure], desired: [Resource], applied: [ResourceID: AppliedSpec],
+        unmanaged: [ResourceID] = []
+    ) {
+        self.plan = plan
+        self.failures = failures
+        self.desired = desired
+        self.applied = applied
+        self.unmanaged = unmanaged
+    }
 }
 
 /// What an apply did.
@@ -43,6 +61,7 @@ public struct Reconciler: Sendable {
     /// Renders, observes and plans `desired` against the host and the store; touches nothing.
     public func prepare(_ desired: [Resource], prune: Bool, force: Bool) async throws -> PreparedRun {
         let managed = Set(providers.flatMap(\.kinds))
+        let unmanaged = desired.filter { !managed.contains($0.id.kind) }.map(\.id)
         let desired = desired.filter { managed.contains($0.id.kind) }
         var applied: [ResourceID: AppliedSpec] = [:]
         for record in try store.allApplied() {
@@ -85,7 +104,7 @@ public struct Reconciler: Sendable {
         let plan = try Planner(providers: providers).plan(
             PlanInput(desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune),
             allowPruningEverything: force)
-        return PreparedRun(plan: plan, failures: failures, desired: desired, applied: applied)
+        return PreparedRun(plan: plan, failures: failures, desired: desired, applied: applied, unmanaged: unmanaged)
     }
 
     /// Runs the prepared plan and records it: a revision with every step, and the last-applied specs of

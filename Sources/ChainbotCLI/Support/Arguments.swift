@@ -53,6 +53,11 @@ struct Arguments {
         }
     }
 
+    /// Drops the first positional argument (a command's operand, once it has been read).
+    mutating func dropPositional() {
+        if !positional.isEmpty { positional.removeFirst() }
+    }
+
     /// The last value given for an option.
     func value(_ name: String) -> String? { values[name]?.last }
 

@@ -1,5 +1,5 @@
 /// Process exit statuses, per DESIGN.md §8.
-public enum ExitCode: Int32, Sendable {
+public enum ExitCode: Int32, Sendable, Error {
     /// Success; for `diff`, no differences.
     case success = 0
     /// `diff` found differences.

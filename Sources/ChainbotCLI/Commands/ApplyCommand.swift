@@ -1,0 +1,116 @@
+import ChainbotCore
+import ChainbotEngine
+import ChainbotManifest
+import ChainbotOS
+import ChainbotStore
+
+/// `chainbot apply`: converges the host on the manifests and records the run.
+enum ApplyCommand {
+    static let command = Command(
+        name: "apply", summary: "change the host to match the manifests and record the run",
+        usage:
+            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE]",
+        help: """
+            Plans like `chainbot diff`, prints the plan, then runs its steps in dependency order with progress
+            on stderr. A failed step blocks only the steps that depend on it; independent resources still
+            converge. Every run that changes something is recorded as a revision (`chainbot history`).
+            Re-running after success changes nothing and says so.
+
+            options:
+              -f, --filename PATH   manifest file or directory (repeatable; default manifests/)
+              --prune               remove resources chainbot created that left the manifests
+              --force               allow --prune to remove everything when the manifest set is empty
+              --dry-run             print the plan only
+              -o, --output FORMAT   text (default) or json
+              --kind KIND           only resources of this kind
+              --root DIR            prepare an offline image root: files under DIR, enablement as
+                                    `systemctl --root=DIR enable`, no start or stop
+              --state FILE          state file (default /var/lib/chainbot/state.db as root; under DIR with --root)
+
+            exit: 0 converged, 2 any failure, 64 usage, 65 invalid manifests (nothing applied).
+            """,
+        valued: EngineOptions.valued,
+        switches: ["--prune": "prune", "--dry-run": "dry-run", "--force": "force"], run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot apply: \(error.message)\n")
+            return .usage
+        }
+        let set: ManifestSet
+        switch options.loadManifests(context) {
+        case .success(let loaded): set = loaded
+        case .failure(let code): return code
+        }
+        let generation = await ManifestGeneration.compute(
+            paths: options.paths, files: set.files, runner: SpawnCommandRunner())
+        return await ApplyRun(options: options, context: context, dryRun: arguments.has("dry-run")).run(
+            options.selected(set.resources), generation: generation, prune: arguments.has("prune"),
+            force: arguments.has("force"))
+    }
+}
+
+/// One apply of a desired set, shared by `apply` and `rollback`: lock, plan, print, run, summarize.
+struct ApplyRun {
+    let options: EngineOptions
+    let context: CommandContext
+    let dryRun: Bool
+
+    func run(_ desired: [Resource], generation: String, prune: Bool, force: Bool) async -> ExitCode {
+        guard let lock = options.lock(context), let store = options.openStore(context) else { return .failure }
+        defer { withExtendedLifetime(lock) {} }
+        let reconciler = options.reconciler(store)
+        let prepared: PreparedRun
+        do {
+            prepared = try await reconciler.prepare(desired, prune: prune, force: force)
+        } catch {
+            context.stderr.write("chainbot apply: \(error)\n")
+            return .failure
+        }
+        let renderer = PlanRenderer(colored: context.colors(on: context.stdout))
+        let json = options.output == "json"
+        if !json { context.stdout.write(renderer.text(prepared)) }
+        if dryRun {
+            if json {
+                context.stdout.write(renderer.json(prepared, generation: generation).serialized(pretty: true) + "\n")
+            }
+            return prepared.failures.isEmpty ? .success : .failure
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let total = prepared.plan.steps.count
+        let progress = Progress(sink: context.stderr, total: total, colored: context.colors(on: context.stderr))
+        let report: ApplyReport
+        do {
+            let commit = generation.hasPrefix("sha256:") ? nil : String(generation.prefix { $0 != "-" })
+            report = try await reconciler.apply(prepared, generation: generation, gitCommit: commit) { step, outcome in
+                progress.show(step, outcome)
+            }
+        } catch {
+            context.stderr.write("chainbot apply: recording the run failed: \(error)\n")
+            return .failure
+        }
+        let elapsed = clock.now - started
+        if json {
+            context.stdout.write(
+                ApplyJSON.render(report, generation: generation, renderer: renderer).serialized(pretty: true) + "\n")
+        } else {
+            context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
+        }
+        return report.converged ? .success : .failure
+    }
+
+    static func summary(_ report: ApplyReport, elapsed: Duration) -> String {
+        if report.records.isEmpty && report.changed.isEmpty && report.pruned.isEmpty && report.failed.isEmpty {
+            return "nothing to do: \(report.unchanged.count) resources match the manifests."
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rounded = (seconds * 10).rounded() / 10
+        var line =
+            "applied in \(rounded) s: \(report.changed.count) changed, \(report.unchanged.count) unchanged, "
+            + "\(report.failed.count) failed, \(report.pruned.count) pruned"
+        if let revision = report.revision { line += " (revision \(revision.id))" }
+        return line + "."
+    }
+}

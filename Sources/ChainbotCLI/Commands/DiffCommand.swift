@@ -1,0 +1,69 @@
+import ChainbotCore
+import ChainbotEngine
+import ChainbotManifest
+import ChainbotOS
+import ChainbotStore
+import Glibc
+
+/// `chainbot diff`: what `apply` would change, resource by resource; changes nothing.
+enum DiffCommand {
+    static let command = Command(
+        name: "diff", summary: "show what apply would change (exit 1 when anything differs)",
+        usage: "chainbot diff [-f PATH]... [-o text|json] [--kind KIND] [--root DIR] [--state FILE]",
+        help: """
+            Loads the manifests, observes the host (one `systemctl show` for every unit, the files on disk)
+            and prints, for each resource that differs, what would change: a unified diff of unit and config
+            files, state changes such as `stopped → running`, and the steps apply would run. Resources that
+            left the manifests are listed; `apply --prune` removes them. Secrets show only as sha256 digests.
+
+            options:
+              -f, --filename PATH   manifest file or directory (repeatable; default manifests/)
+              -o, --output FORMAT   text (default) or json
+              --kind KIND           only resources of this kind
+              --root DIR            compare against an offline image root instead of the live host
+              --state FILE          state file (default /var/lib/chainbot/state.db as root)
+
+            exit: 0 no differences, 1 differences, 2 failure (a provider or the store), 65 invalid manifests.
+            """,
+        valued: EngineOptions.valued, run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot diff: \(error.message)\n")
+            return .usage
+        }
+        let set: ManifestSet
+        switch options.loadManifests(context) {
+        case .success(let loaded): set = loaded
+        case .failure(let code): return code
+        }
+        // diff never creates a state file: without one, nothing has been applied yet.
+        let exists = access(options.statePath, F_OK) == 0
+        let store: SQLiteStateStore
+        do {
+            store = exists ? try SQLiteStateStore.open(path: options.statePath) : try SQLiteStateStore.inMemory()
+        } catch {
+            context.stderr.write("chainbot diff: \(error)\n")
+            return .failure
+        }
+        let prepared: PreparedRun
+        do {
+            prepared = try await options.reconciler(store).prepare(
+                options.selected(set.resources), prune: false, force: false)
+        } catch {
+            context.stderr.write("chainbot diff: \(error)\n")
+            return .failure
+        }
+        let generation = await ManifestGeneration.compute(
+            paths: options.paths, files: set.files, runner: SpawnCommandRunner())
+        let renderer = PlanRenderer(colored: context.colors(on: context.stdout))
+        if options.output == "json" {
+            context.stdout.write(renderer.json(prepared, generation: generation).serialized(pretty: true) + "\n")
+        } else {
+            context.stdout.write(renderer.text(prepared))
+        }
+        if !prepared.failures.isEmpty { return .failure }
+        return prepared.plan.resources.allSatisfy { $0.action == .unchanged } ? .success : .differences
+    }
+}

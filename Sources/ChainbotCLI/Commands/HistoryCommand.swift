@@ -1,0 +1,126 @@
+import ChainbotCore
+import ChainbotEngine
+import ChainbotStore
+import Glibc
+
+/// `chainbot history`: the recorded applies, newest first.
+enum HistoryCommand {
+    static let command = Command(
+        name: "history", summary: "list recorded applies (revisions), newest first",
+        usage: "chainbot history [REV] [-o text|json] [--state FILE] [--root DIR]",
+        help: """
+            Lists the revisions recorded by `chainbot apply`: when, which generation, the outcome and the
+            counts. With REV, shows that revision's steps and their outcomes. `chainbot rollback REV`
+            re-applies the specs it recorded.
+            """,
+        valued: ["-o": "output", "--output": "output", "--state": "state", "--root": "root"], run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        let output: String
+        do { output = try arguments.output() } catch {
+            context.stderr.write("chainbot history: \(error.message)\n")
+            return .usage
+        }
+        let path =
+            arguments.value("state")
+            ?? EngineOptions.defaultStatePath(root: arguments.value("root"), environment: context.environment)
+        guard access(path, F_OK) == 0 else {
+            context.stdout.write(
+                output == "json" ? "[]\n" : "no revisions: nothing has been applied with state file \(path)\n")
+            return .success
+        }
+        do {
+            let store = try SQLiteStateStore.open(path: path)
+            if let text = arguments.positional.first {
+                guard let id = Int64(text), let detail = try store.revision(id) else {
+                    context.stderr.write("chainbot history: no revision \(text) in \(path)\n")
+                    return .usage
+                }
+                context.stdout.write(output == "json" ? json(detail).serialized(pretty: true) + "\n" : describe(detail))
+                return .success
+            }
+            let revisions = try store.revisions(limit: 50)
+            if output == "json" {
+                context.stdout.write(JSONValue.array(revisions.map(json)).serialized(pretty: true) + "\n")
+            } else {
+                context.stdout.write(table(revisions))
+            }
+            return .success
+        } catch {
+            context.stderr.write("chainbot history: \(error)\n")
+            return .failure
+        }
+    }
+
+    static func table(_ revisions: [Revision]) -> String {
+        if revisions.isEmpty { return "no revisions yet\n" }
+        var out = "REV  STARTED (UTC)            OUTCOME    CHANGED  FAILED  PRUNED  GENERATION\n"
+        for revision in revisions {
+            let summary = revision.summaryJSON.flatMap { SpecCoding.decode(RevisionSummary.self, from: $0) }
+            let columns = [
+                pad(String(revision.id), 4), pad(TimeText.iso(revision.startedAt), 24),
+                pad(revision.outcome?.rawValue ?? "running", 10), pad(String(summary?.changed ?? 0), 8),
+                pad(String(summary?.failed ?? 0), 7), pad(String(summary?.pruned ?? 0), 7), revision.generation,
+            ]
+            out += columns.joined(separator: " ") + "\n"
+        }
+        return out
+    }
+
+    static func describe(_ detail: RevisionDetail) -> String {
+        var out = table([detail.revision])
+        for (index, step) in detail.steps.enumerated() {
+            out += "  \(index + 1). \(step.reference): \(step.action) — \(step.outcome.rawValue)"
+            if let error = step.error { out += ": " + error.split(separator: "\n").joined(separator: " | ") }
+            out += "\n"
+        }
+        return out
+    }
+
+    static func json(_ revision: Revision) -> JSONValue {
+        let summary = revision.summaryJSON.flatMap { SpecCoding.decode(RevisionSummary.self, from: $0) }
+        return .object([
+            ("revision", .int(Int(revision.id))), ("generation", .string(revision.generation)),
+            ("gitCommit", revision.gitCommit.map(JSONValue.string) ?? .null),
+            ("startedAt", .string(TimeText.iso(revision.startedAt))),
+            ("finishedAt", revision.finishedAt.map { .string(TimeText.iso($0)) } ?? .null),
+            ("outcome", revision.outcome.map { .string($0.rawValue) } ?? .null),
+            ("changed", .int(summary?.changed ?? 0)), ("unchanged", .int(summary?.unchanged ?? 0)),
+            ("failed", .int(summary?.failed ?? 0)), ("pruned", .int(summary?.pruned ?? 0)),
+        ])
+    }
+
+    static func json(_ detail: RevisionDetail) -> JSONValue {
+        guard case .object(var members) = json(detail.revision) else { return .null }
+        members.append(
+            (
+                "steps",
+                .array(
+                    detail.steps.map { step in
+                        .object([
+                            ("resource", .string(step.reference)), ("action", .string(step.action)),
+                            ("outcome", .string(step.outcome.rawValue)),
+                            ("error", step.error.map(JSONValue.string) ?? .null),
+                        ])
+                    })
+            ))
+        return .object(members)
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+/// Times as people read them.
+enum TimeText {
+    /// `2026-11-22T08:15:03Z`.
+    static func iso(_ timestamp: Timestamp) -> String {
+        var seconds = time_t(timestamp.millisecondsSinceEpoch / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}

@@ -1,0 +1,143 @@
+import ChainbotCore
+import ChainbotEngine
+
+/// Shows a plan to people (what will change, resource by resource) and to programs (`-o json`).
+struct PlanRenderer {
+    var colored: Bool
+
+    func text(_ prepared: PreparedRun) -> String {
+        var out = ""
+        let plan = prepared.plan
+        for resource in plan.resources where resource.action != .unchanged {
+            out += header(resource) + "\n"
+            for change in resource.changes {
+                out += self.change(change)
+            }
+            let steps = resource.steps.map { plan.steps[$0] }
+            if !steps.isEmpty {
+                out +=
+                    "    " + style("steps:", "2") + " " + steps.map(\.action.description).joined(separator: "; ") + "\n"
+            }
+        }
+        for failure in prepared.failures {
+            out +=
+                style("! \(failure.id): cannot plan", "1;31") + "\n" + indent(failure.error.description, by: 4) + "\n"
+        }
+        out += summary(prepared) + "\n"
+        if !prepared.unmanaged.isEmpty {
+            var counts: [Kind: Int] = [:]
+            for id in prepared.unmanaged { counts[id.kind, default: 0] += 1 }
+            let kinds = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }.joined(
+                separator: ", ")
+            out += style("note:", "1;36") + " not compared (this build does not manage these kinds yet): \(kinds)\n"
+        }
+        return out
+    }
+
+    private func header(_ resource: ResourcePlan) -> String {
+        switch resource.action {
+        case .create: return style("+ \(resource.id)", "1;32") + " will be created"
+        case .update: return style("~ \(resource.id)", "1;33") + " will be updated"
+        case .prune:
+            return style("- \(resource.id)", "1;31")
+                + (resource.deferred ? " left the manifests (apply --prune removes it)" : " will be pruned")
+        case .forget:
+            return style("- \(resource.id)", "1;31")
+                + " left the manifests; chainbot did not create it, so it stays on the host"
+        case .warn: return style("! \(resource.id)", "1;35") + " has drifted (drift policy warn: reported, not changed)"
+        case .unchanged: return "  \(resource.id) unchanged"
+        }
+    }
+
+    private func change(_ change: FieldChange) -> String {
+        textDiff(change) ?? "    \(change.facet): \(change.from) → \(change.to)\n"
+    }
+
+    private func textDiff(_ change: FieldChange) -> String? {
+        let old: String
+        let new: String
+        switch (change.from, change.to) {
+        case (.text(let a), .text(let b)): (old, new) = (a, b)
+        case (.absent, .text(let b)): (old, new) = ("", b)
+        case (.text(let a), .absent): (old, new) = (a, "")
+        default: return nil
+        }
+        var out = "    \(change.facet):\n"
+        for line in UnifiedDiff.lines(from: old, to: new) {
+            let colour = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : line.hasPrefix("@@") ? "36" : ""
+            out += "      " + (colour.isEmpty ? line : style(line, colour)) + "\n"
+        }
+        return out
+    }
+
+    func summary(_ prepared: PreparedRun) -> String {
+        let plan = prepared.plan
+        var counts: [(String, Int)] = [
+            ("to create", plan.resources.count { $0.action == .create }),
+            ("to update", plan.resources.count { $0.action == .update }),
+            ("to prune", plan.resources.count { ($0.action == .prune && !$0.deferred) || $0.action == .forget }),
+            ("left the manifests", plan.resources.count { $0.action == .prune && $0.deferred }),
+            ("drifted (warn)", plan.resources.count { $0.action == .warn }),
+            ("unchanged", plan.resources.count { $0.action == .unchanged }),
+            ("cannot be planned", prepared.failures.count),
+        ]
+        counts.removeAll { $0.1 == 0 && $0.0 != "unchanged" }
+        return counts.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + "."
+    }
+
+    /// The plan as JSON: resources with their changes and steps, failures, and counts.
+    func json(_ prepared: PreparedRun, generation: String) -> JSONValue {
+        let plan = prepared.plan
+        let resources = plan.resources.map { resource -> JSONValue in
+            .object([
+                ("kind", .string(resource.id.kind.rawValue)), ("name", .string(resource.id.name)),
+                ("action", .string(resource.action.rawValue)), ("deferred", .bool(resource.deferred)),
+                ("health", .string(resource.health.rawValue)),
+                (
+                    "changes",
+                    .array(
+                        resource.changes.map { change in
+                            .object([
+                                ("field", .string(change.facet)), ("from", Self.json(change.from)),
+                                ("to", Self.json(change.to)),
+                            ])
+                        })
+                ),
+                ("steps", .array(resource.steps.map { .int($0) })),
+            ])
+        }
+        let steps = plan.steps.map { step -> JSONValue in
+            .object([
+                ("index", .int(step.index)), ("resource", .string(step.resource.description)),
+                ("action", .string(step.action.description)), ("requires", .array(step.requires.map { .int($0) })),
+                ("reason", .string(step.reason)),
+            ])
+        }
+        let failures = prepared.failures.map { failure -> JSONValue in
+            .object([("resource", .string(failure.id.description)), ("error", .string(failure.error.description))])
+        }
+        return .object([
+            ("generation", .string(generation)), ("changed", .bool(!plan.isEmpty)), ("resources", .array(resources)),
+            ("steps", .array(steps)), ("failures", .array(failures)),
+            ("unmanaged", .array(prepared.unmanaged.map { .string($0.description) })),
+        ])
+    }
+
+    static func json(_ value: FacetValue) -> JSONValue {
+        switch value {
+        case .absent: .null
+        case .text(let text): .string(text)
+        case .word(let word): .string(word)
+        case .secret(let digest): .string(digest)
+        }
+    }
+
+    func style(_ text: String, _ code: String) -> String {
+        colored ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    func indent(_ text: String, by spaces: Int) -> String {
+        let pad = String(repeating: " ", count: spaces)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
+    }
+}

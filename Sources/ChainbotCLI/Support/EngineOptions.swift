@@ -1,0 +1,109 @@
+import ChainbotCore
+import ChainbotEngine
+import ChainbotManifest
+import ChainbotOS
+import ChainbotStore
+import Glibc
+
+/// The options `diff`, `apply` and `rollback` share, and the set-up they need: manifests loaded and
+/// valid, the state store open, providers built for the live host or an offline root.
+struct EngineOptions {
+    static let valued = [
+        "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
+        "--state": "state", "--kind": "kind",
+    ]
+
+    var paths: [String]
+    var output: String
+    /// The offline image root (`--root DIR`), or nil for the live host.
+    var root: String?
+    var statePath: String
+    var kinds: Set<Kind>?
+
+    init(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
+        paths = arguments.positional + arguments.all("filename")
+        if paths.isEmpty { paths = ["manifests/"] }
+        output = try arguments.output()
+        if let root = arguments.value("root") {
+            guard root.hasPrefix("/") || root.hasPrefix(".") || !root.isEmpty else {
+                throw UsageError(message: "--root needs a directory")
+            }
+            var normalized = root
+            while normalized.count > 1 && normalized.hasSuffix("/") { normalized.removeLast() }
+            self.root = normalized
+        }
+        statePath = arguments.value("state") ?? Self.defaultStatePath(root: root, environment: environment)
+        if let kind = arguments.value("kind") {
+            guard let parsed = Kind.allCases.first(where: { $0.rawValue.lowercased() == kind.lowercased() }) else {
+                throw UsageError(
+                    message: "--kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            kinds = [parsed]
+        }
+    }
+
+    /// `/var/lib/chainbot/state.db` as root (under `--root` when given), else `$XDG_STATE_HOME/chainbot/state.db`.
+    static func defaultStatePath(root: String?, environment: [String: String]) -> String {
+        if let root { return root + "/var/lib/chainbot/state.db" }
+        if getuid() == 0 { return "/var/lib/chainbot/state.db" }
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"].map { $0 + "/.local/state" } ?? "/tmp")
+        return base + "/chainbot/state.db"
+    }
+
+    /// Loads the manifests; on problems prints them and returns the exit code to stop with.
+    func loadManifests(_ context: CommandContext) -> Result<ManifestSet, ExitCode> {
+        let set = ManifestLoader().load(paths)
+        if !set.diagnostics.isEmpty {
+            let renderer = DiagnosticRenderer(files: set.files, colored: context.colors(on: context.stderr))
+            context.stderr.write(renderer.render(set.diagnostics))
+        }
+        if set.hasIOErrors { return .failure(.failure) }
+        if !set.isValid {
+            context.stderr.write("chainbot: the manifests are invalid; nothing was changed\n")
+            return .failure(.invalidManifests)
+        }
+        return .success(set)
+    }
+
+    /// The resources to manage, narrowed by `--kind`.
+    func selected(_ resources: [Resource]) -> [Resource] {
+        guard let kinds else { return resources }
+        return resources.filter { kinds.contains($0.id.kind) }
+    }
+
+    /// Opens the state store, creating its directory; prints a clear error on failure.
+    func openStore(_ context: CommandContext) -> SQLiteStateStore? {
+        do {
+            return try SQLiteStateStore.open(path: statePath)
+        } catch {
+            context.stderr.write("chainbot: \(error)\n")
+            return nil
+        }
+    }
+
+    /// Takes the state file's lock, waiting up to 60 s for another chainbot; prints why on failure.
+    func lock(_ context: CommandContext) -> StateLock? {
+        do {
+            return try StateLock.acquire(for: statePath, timeout: .seconds(60)) { holder in
+                let who = holder.map { " (pid \($0))" } ?? ""
+                context.stderr.write("chainbot: waiting for another chainbot\(who) using \(statePath)...\n")
+            }
+        } catch {
+            context.stderr.write(
+                "chainbot: another chainbot is still using \(statePath) after 60 s; try again when it has finished (\(error))\n"
+            )
+            return nil
+        }
+    }
+
+    /// The providers for the live host, or for the offline image under `--root`.
+    var providers: [any Provider] {
+        ProviderFactory.providers(root: root, runner: SpawnCommandRunner())
+    }
+
+    func reconciler(_ store: SQLiteStateStore) -> Reconciler {
+        Reconciler(providers: providers, store: store, now: { Timestamp.now() })
+    }
+}

@@ -1,0 +1,60 @@
+import ChainbotCore
+import Glibc
+
+/// An exclusive lock beside a state file (`STATE.lock`, `flock`), so two chainbot processes never
+/// apply at once. The kernel drops it when the process dies, so a crash never leaves it stuck.
+public final class StateLock: Sendable {
+    public let path: String
+    private let descriptor: Int32
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    /// Takes the lock for `statePath`, waiting up to `timeout` for another holder; `waiting` is called
+    /// once with the holder's pid (when known) if the lock is busy.
+    public static func acquire(
+        for statePath: String, timeout: Duration, waiting: (Int32?) -> Void = { _ in }
+    ) throws(SystemError) -> StateLock {
+        let path = statePath + ".lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SystemError.current("open", path: path) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var told = false
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(descriptor)
+                throw SystemError("flock", path: path, code: code)
+            }
+            if !told {
+                waiting(holder(descriptor))
+                told = true
+            }
+            guard clock.now < deadline else {
+                close(descriptor)
+                throw SystemError("flock", path: path, code: EWOULDBLOCK)
+            }
+            usleep(50_000)
+        }
+        // Record who holds it, for the next process's message.
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        return StateLock(path: path, descriptor: descriptor)
+    }
+
+    private static func holder(_ descriptor: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        return Int32(String(decoding: buffer[..<count], as: UTF8.self).prefix { $0.isNumber })
+    }
+}
