@@ -48,7 +48,7 @@ final class ObjectReader {
                 continue
             }
             positions[fieldIndex] = position
-            if pair.value.scalar?.value == .null, pair.value.tag == nil { continue }  // `field:` alone means unset
+            if pair.value.scalar?.value == .null { continue }  // `field:` alone (or `!!null`) means unset
             let fieldPath = path.isEmpty ? key : "\(path).\(key)"
             values[fieldIndex] = decoder.decode(pair.value, as: schema.fields[fieldIndex].type, path: fieldPath)
         }
@@ -97,7 +97,7 @@ final class ObjectReader {
 
     private func isPresent(_ name: String) -> Bool {
         guard let value = valueNode(name) else { return false }
-        return value.scalar?.value != .null || value.tag != nil
+        return value.scalar?.value != .null
     }
 
     /// True when no error was reported while reading this mapping (nested values included).

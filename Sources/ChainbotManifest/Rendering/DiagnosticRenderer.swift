@@ -61,23 +61,39 @@ public struct DiagnosticRenderer: Sendable {
         return " \(number) | \(line)\n \(gutter) | \(prefix)\(style(underline, "1;32"))\n"
     }
 
+    /// Line `number` (1-based) of a file, counting line breaks as libyaml does: LF, CR, CR LF, and the
+    /// YAML 1.1 breaks NEL (U+0085), LS (U+2028) and PS (U+2029).
     private func sourceLine(_ file: String, _ number: Int) -> String? {
         guard let bytes = sources[file] else { return nil }
         var line = 1
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var index = start
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") {
-                if line == number { break }
-                line += 1
-                start = index + 1
+            let breakLength = Self.lineBreakLength(bytes, at: index)
+            if breakLength == 0 {
+                index += 1
+                continue
             }
-            index += 1
+            if line == number { break }
+            line += 1
+            index += breakLength
+            start = index
         }
         guard line == number, start <= bytes.count else { return nil }
-        var end = min(index, bytes.count)
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        return String(decoding: bytes[start..<min(index, bytes.count)], as: UTF8.self)
+    }
+
+    /// How many bytes the line break at `index` takes, or 0 when there is none.
+    static func lineBreakLength(_ bytes: [UInt8], at index: Int) -> Int {
+        switch bytes[index] {
+        case 0x0A: return 1
+        case 0x0D: return index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+        case 0xC2: return index + 1 < bytes.count && bytes[index + 1] == 0x85 ? 2 : 0
+        case 0xE2:
+            return index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+                ? 3 : 0
+        default: return 0
+        }
     }
 
     private func style(_ text: String, _ code: String) -> String {
