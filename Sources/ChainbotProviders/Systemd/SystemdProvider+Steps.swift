@@ -53,9 +53,12 @@ extension SystemdProvider {
             actions += [.systemctl(.disable, unit: unit), .systemctl(.enable, unit: unit)]
         } else if let change = changes.first(where: { $0.facet == ServiceFacets.enabled }) {
             switch change.to {
-            case ServiceFacets.isEnabled: actions.append(.systemctl(.enable, unit: unit))
-            case ServiceFacets.isDisabled where change.from != .absent && change.from != ServiceFacets.isStatic:
-                actions.append(.systemctl(.disable, unit: unit))
+            case ServiceFacets.isEnabled:
+                actions.append(.systemctl(.enable, unit: unit))
+            case ServiceFacets.isDisabled, ServiceFacets.isStatic:
+                // A unit that lost its [Install] section is `static` but keeps its old links until disabled.
+                let linked = ![.absent, ServiceFacets.isDisabled, ServiceFacets.isStatic].contains(change.from)
+                if linked { actions.append(.systemctl(.disable, unit: unit)) }
             default: break
             }
         }

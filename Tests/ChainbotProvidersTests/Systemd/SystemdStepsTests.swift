@@ -128,6 +128,17 @@ import Testing
             ])
     }
 
+    @Test func unlinksAnEnabledServiceThatLostItsInstallTargets() async throws {
+        let spec = Support.spec(wantedBy: [])
+        let provider = live(Support.show(), files: [Support.unitPath: try rendered(Support.spec())])
+
+        #expect(
+            try await Support.plan(provider, spec) == [
+                write(Support.unitPath, try rendered(spec)), .daemonReload, .systemctl(.disable, unit: unit),
+                .systemctl(.restart, unit: unit),
+            ])
+    }
+
     @Test func neverEnablesAUnitWithoutInstallTargets() async throws {
         let spec = Support.spec(wantedBy: [])
         let provider = live(Support.show(load: "not-found", active: "inactive", sub: "dead", fileState: ""))
