@@ -94,13 +94,12 @@ extension SystemdProvider {
         let unitPath = try SystemdPaths.unitFile(service.unitName)
         if try fileSystem.readLink(unitPath) == "/dev/null" { return ServiceFacets.isMasked }
         let install = Self.install(service)
+        // A target name no path can be built from (raw text with `%i`, say) is not looked for.
+        let links = install.targets.compactMap { try? SystemdPaths.installLink(unit: service.unitName, target: $0) }
         var linked = 0
-        for target in install.targets {
-            let link = try SystemdPaths.installLink(unit: service.unitName, target: target)
-            if try fileSystem.info(link) != nil { linked += 1 }
-        }
+        for link in links where try fileSystem.info(link) != nil { linked += 1 }
         if !fileExists && linked == 0 { return .absent }
         if install.isStatic { return ServiceFacets.isStatic }
-        return linked == install.targets.count && linked > 0 ? ServiceFacets.isEnabled : ServiceFacets.isDisabled
+        return linked == links.count && linked > 0 ? ServiceFacets.isEnabled : ServiceFacets.isDisabled
     }
 }

@@ -155,6 +155,19 @@ import Testing
         #expect(try await provider.observe([target])[Support.id]?.facets["enabled"] == .word("enabled"))
     }
 
+    @Test func looksForNoLinkOfAnInstallTargetThatCouldLeaveTheUnitDirectory() async throws {
+        let raw = "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=../../../tmp/x.target multi-user.target\n"
+        let fileSystem = FakeFileSystem(root: "/image", files: [Support.unitPath: raw])
+        try fileSystem.symlink(Support.unitPath, at: "/etc/systemd/system/multi-user.target.wants/chainbot.service")
+        let provider = Support.provider(.offline, fileSystem: fileSystem)
+        let spec = ServiceSpec(unitName: "chainbot.service", definition: .raw(raw))
+
+        let observed = try await provider.observe([ObserveTarget(id: Support.id, spec: .service(spec))])
+
+        #expect(observed[Support.id]?.facets["enabled"] == .word("enabled"))
+        #expect(!fileSystem.touched.contains { $0.contains("..") })
+    }
+
     @Test func reportsMaskedStaticAndMissingUnitsOffline() async throws {
         let fileSystem = FakeFileSystem(root: "/image")
         let provider = Support.provider(.offline, fileSystem: fileSystem)
