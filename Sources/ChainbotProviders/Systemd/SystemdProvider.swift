@@ -1,0 +1,94 @@
+public import ChainbotCore
+
+/// The `Service` kind's provider: writes unit files and drop-ins under `/etc/systemd/system`, and drives
+/// `systemctl` to reload, enable, start, stop and restart them.
+///
+/// In `.live` mode it observes with one `systemctl show` for all units. In `.offline` mode (`--root DIR`,
+/// preparing an SD-card image) it never talks to a service manager: it reads files and the
+/// `.wants` links, enables with `systemctl --root=DIR enable`, and has no `state` facet.
+public struct SystemdProvider: Provider {
+    /// Whether a service manager is there to talk to.
+    public enum Mode: Sendable, Hashable {
+        /// A running systemd: observe with `systemctl show`, start and stop units.
+        case live
+        /// An image under the filesystem's root: files and `systemctl --root=DIR enable|disable` only.
+        case offline
+    }
+
+    let systemctl: Systemctl
+    let fileSystem: any HostFileSystem
+    let mode: Mode
+
+    public init(runner: some CommandRunner, fileSystem: some HostFileSystem, mode: Mode) {
+        self.systemctl = Systemctl(runner: runner)
+        self.fileSystem = fileSystem
+        self.mode = mode
+    }
+
+    public var kinds: [Kind] { [.service] }
+
+    /// The unit file, one facet per drop-in (`.absent` for drop-ins `previous` had and `spec` dropped),
+    /// `enabled`, and in live mode `state`.
+    public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
+        -> [Facet]
+    {
+        guard case .service(let service) = spec else { throw notAService(id) }
+        return try renderFacets(id, service, previous: previous.flatMap(Self.service))
+    }
+
+    /// The rendered facets of one service; pure.
+    func renderFacets(_ id: ResourceID, _ service: ServiceSpec, previous: ServiceSpec?) throws(ProviderError)
+        -> [Facet]
+    {
+        _ = try SystemdPaths.unitFile(service.unitName)
+        var facets = [Facet(ServiceFacets.unitFile, .text(try Self.unitText(id, service)))]
+        var wanted: Set<String> = []
+        for dropIn in service.dropIns.sorted(by: { $0.name < $1.name }) {
+            let fileName = try SystemdPaths.dropInFileName(dropIn.name)
+            wanted.insert(fileName)
+            facets.append(Facet(ServiceFacets.dropIn(fileName), .text(UnitText.normalize(dropIn.text))))
+        }
+        if let previous, previous.unitName == service.unitName {
+            var dropped: Set<String> = []
+            for dropIn in previous.dropIns {
+                let fileName = try SystemdPaths.dropInFileName(dropIn.name)
+                if !wanted.contains(fileName) { dropped.insert(fileName) }
+            }
+            facets += dropped.sorted().map { Facet(ServiceFacets.dropIn($0), .absent) }
+        }
+        let enabled: FacetValue =
+            Self.install(service).isStatic
+            ? ServiceFacets.isStatic : (service.enabled ? ServiceFacets.isEnabled : ServiceFacets.isDisabled)
+        facets.append(Facet(ServiceFacets.enabled, enabled))
+        if mode == .live {
+            facets.append(
+                Facet(ServiceFacets.state, service.state == .running ? ServiceFacets.running : ServiceFacets.stopped))
+        }
+        return facets
+    }
+
+    /// The unit file text: rendered from structure, or the raw text normalized.
+    static func unitText(_ id: ResourceID, _ service: ServiceSpec) throws(ProviderError) -> String {
+        switch service.definition {
+        case .structured(let unit): try UnitRenderer(id: id).render(unit)
+        case .raw(let text): UnitText.normalize(text)
+        }
+    }
+
+    /// The install section the unit will have once written.
+    static func install(_ service: ServiceSpec) -> InstallSection {
+        switch service.definition {
+        case .structured(let unit): InstallSection(unit)
+        case .raw(let text): InstallSection(parsing: text)
+        }
+    }
+
+    static func service(_ spec: ResourceSpec) -> ServiceSpec? {
+        if case .service(let service) = spec { return service }
+        return nil
+    }
+
+    func notAService(_ id: ResourceID) -> ProviderError {
+        ProviderError("\(id): the systemd provider manages only Service resources")
+    }
+}
