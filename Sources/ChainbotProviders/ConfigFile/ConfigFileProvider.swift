@@ -1,0 +1,114 @@
+public import ChainbotCore
+import Synchronization
+
+/// Manages `ConfigFile` resources: files chainbot owns, written atomically with their mode and owner.
+///
+/// Three seams: `fileSystem` is the host being configured (under `--root`), `sources` is where
+/// `.source` files beside the manifests are read (the real filesystem, rooted at "/"), and `secrets`
+/// reads `secretRef` values. Only `render` reads sources and secrets.
+///
+/// `steps` is pure but needs the rendered bytes, so `render` keeps its last result per resource (with
+/// the spec it came from) in a mutex-guarded cache; `steps` uses an entry only for the same spec and
+/// otherwise renders again where that needs no I/O (inline text, env without secrets). The cache holds
+/// secret values in memory until the next render of that resource or its prune.
+public final class ConfigFileProvider: Provider {
+    public let kinds: [Kind] = [.configFile]
+
+    private let fileSystem: any HostFileSystem
+    private let renderer: ConfigFileRenderer
+    private let rendered = Mutex<[ResourceID: RenderedFile]>([:])
+
+    /// Makes a provider that writes through `fileSystem`, reads `.source` files through `sources` and
+    /// secret values through `secrets`.
+    public init(fileSystem: some HostFileSystem, sources: some HostFileSystem, secrets: SecretReader) {
+        self.fileSystem = fileSystem
+        self.renderer = ConfigFileRenderer(sources: sources, secrets: secrets)
+    }
+
+    /// The facets `content`, `mode`, and `owner`/`group` when the spec sets them; reads sources and secrets.
+    public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
+        -> [Facet]
+    {
+        guard case .configFile(let fileSpec) = spec else {
+            throw ProviderError("the ConfigFile provider cannot render \(spec.kind) '\(id.name)'")
+        }
+        let file = try renderer.render(fileSpec)
+        rendered.withLock { $0[id] = file }
+        return ConfigFileFacets.desired(file)
+    }
+
+    /// Looks at each target's path: content (as a digest when the spec holds a secret), mode, owner, group.
+    public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
+        var observed: [ResourceID: ObservedResource] = [:]
+        for target in targets {
+            guard case .configFile(let spec) = target.spec else { continue }
+            observed[target.id] = try observe(target.id, spec)
+        }
+        return observed
+    }
+
+    /// One write when content, mode, owner or group differ (a mode-only change rewrites too: one atomic
+    /// path for every change); when the path moved, the old file is removed after the new one is written.
+    /// A prune removes the file if it is there.
+    public func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction] {
+        var oldPath: String?
+        if case .configFile(let previousSpec) = previous { oldPath = previousSpec.path }
+        guard let spec else {
+            rendered.withLock { $0[id] = nil }
+            guard let oldPath, !observed.isAbsent else { return [] }
+            return [.removeFile(path: oldPath)]
+        }
+        guard case .configFile(let fileSpec) = spec,
+            changes.contains(where: { ConfigFileFacets.names.contains($0.facet) }),
+            let file = renderedFile(for: id, fileSpec)
+        else { return [] }
+        var actions: [StepAction] = [
+            .writeFile(
+                FileWrite(
+                    path: fileSpec.path, content: file.bytes, mode: fileSpec.mode, owner: fileSpec.owner,
+                    group: fileSpec.group))
+        ]
+        if let oldPath, oldPath != fileSpec.path { actions.append(.removeFile(path: oldPath)) }
+        return actions
+    }
+
+    /// Writes or removes a file through the filesystem seam.
+    public func execute(_ action: StepAction) async throws(ProviderError) {
+        switch action {
+        case .writeFile(let file): try fileSystem.write(file)
+        case .removeFile(let path): try fileSystem.remove(path)
+        case .daemonReload, .systemctl: throw ProviderError("the ConfigFile provider cannot run '\(action)'")
+        }
+    }
+
+    /// The observed state of the file at `spec.path`.
+    private func observe(_ id: ResourceID, _ spec: ConfigFileSpec) throws(ProviderError) -> ObservedResource {
+        let missing = ObservedResource(
+            id: id, facets: ConfigFileFacets.absent, health: .missing, healthReason: "no file at \(spec.path)")
+        guard let info = try fileSystem.info(spec.path) else { return missing }
+        let content: FacetValue
+        switch info.type {
+        case .regular:
+            // Gone between lstat and open: as good as never there.
+            guard let bytes = try fileSystem.read(spec.path) else { return missing }
+            content = ConfigFileFacets.contentValue(bytes, secret: ConfigFileFacets.holdsSecret(spec))
+        case .symlink:
+            // Writing replaces the link with a file; until then the link itself is what is there.
+            content = .word("symbolic link to \(try fileSystem.readLink(spec.path) ?? "?")")
+        case .directory:
+            throw ProviderError("cannot manage \(spec.path): it is a directory, not a file")
+        case .other:
+            throw ProviderError("cannot manage \(spec.path): it is not a regular file")
+        }
+        return ObservedResource(id: id, facets: ConfigFileFacets.observed(info, content: content), health: .healthy)
+    }
+
+    /// The bytes rendered for this exact spec, or a fresh I/O-free render; nil when neither is possible.
+    private func renderedFile(for id: ResourceID, _ spec: ConfigFileSpec) -> RenderedFile? {
+        if let cached = rendered.withLock({ $0[id] }), cached.spec == spec { return cached }
+        return try? ConfigFileRenderer.renderInline(spec)
+    }
+}
