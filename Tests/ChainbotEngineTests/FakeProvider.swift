@@ -37,7 +37,11 @@ final class FakeProvider: Provider, Sendable {
     var executed: [StepAction] { state.withLock { $0.executed } }
 
     func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
-        state.withLock { $0.desiredFacets[id] ?? [Facet("content", .text("x"))] }
+        // Services declare a running state, as the live systemd provider does.
+        let facets =
+            id.kind == .service
+            ? [Facet("content", .text("x")), Facet("state", .word("running"))] : [Facet("content", .text("x"))]
+        return state.withLock { $0.desiredFacets[id] ?? facets }
     }
 
     func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {

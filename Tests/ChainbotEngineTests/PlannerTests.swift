@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func aResourceMatchingTheHostHasNoSteps() async throws {
-        services.see(ResourceID(.service, "a"), ["content": .text("x")])
+        services.see(ResourceID(.service, "a"), ["content": .text("x"), "state": .word("running")])
         let plan = try await plan([Resources.service("a")])
         #expect(plan.steps.isEmpty)
         #expect(plan.isEmpty)
@@ -72,7 +72,7 @@ import Testing
         let plan = try await plan([Resources.service("a", drift: .warn)])
         #expect(plan.steps.isEmpty)
         #expect(plan.resources.first?.action == .warn)
-        #expect(plan.resources.first?.changes.map(\.facet) == ["content"])
+        #expect(plan.resources.first?.changes.map(\.facet) == ["content", "state"])
     }
 
     @Test func ignorePolicyNeitherReportsNorFixes() async throws {
@@ -122,7 +122,7 @@ import Testing
 
     @Test func aServiceIsRestartedOnceHoweverManyOfItsFilesChanged() async throws {
         let app = ResourceID(.service, "app")
-        services.see(app, ["content": .text("x")])
+        services.see(app, ["content": .text("x"), "state": .word("running")])
         let plan = try await plan([
             Resources.configFile("a", notify: [app]), Resources.configFile("b", notify: [app]),
             Resources.configFile("env", path: "/etc/app.env"),
@@ -146,8 +146,19 @@ import Testing
 
     @Test func aStoppedServiceIsNotRestartedForItsFiles() async throws {
         let app = ResourceID(.service, "app")
-        services.see(app, ["content": .text("x")])
+        services.see(app, ["content": .text("x"), "state": .word("running")])
         let plan = try await plan([Resources.configFile("a", notify: [app]), Resources.service("app", state: .stopped)])
+        #expect(!plan.steps.contains { $0.action == .systemctl(.restart, unit: "app.service") })
+    }
+}
+
+extension PlannerTests {
+    @Test func anOfflineImageNeverRestartsForChangedFiles() async throws {
+        let app = ResourceID(.service, "app")
+        // Offline, the systemd provider renders no `state` facet: there is nothing running to restart.
+        services.want(app, [Facet("content", .text("x"))])
+        services.see(app, ["content": .text("x")])
+        let plan = try await plan([Resources.configFile("a", notify: [app]), Resources.service("app")])
         #expect(!plan.steps.contains { $0.action == .systemctl(.restart, unit: "app.service") })
     }
 }

@@ -67,8 +67,8 @@ import Testing
         _ = try await engine.apply(
             try await engine.prepare([Resources.service("a"), Resources.service("b")], prune: false, force: false),
             generation: "g1", gitCommit: nil)
-        services.see(ResourceID(.service, "a"), ["content": .text("x")])
-        services.see(ResourceID(.service, "b"), ["content": .text("x")])
+        services.see(ResourceID(.service, "a"), ["content": .text("x"), "state": .word("running")])
+        services.see(ResourceID(.service, "b"), ["content": .text("x"), "state": .word("running")])
         let report = try await engine.apply(
             try await engine.prepare([Resources.service("a")], prune: true, force: false), generation: "g2",
             gitCommit: nil)
@@ -83,7 +83,7 @@ import Testing
         _ = try await engine.apply(
             try await engine.prepare([Resources.service("a")], prune: false, force: false), generation: "g1",
             gitCommit: nil)
-        services.see(ResourceID(.service, "a"), ["content": .text("x")])
+        services.see(ResourceID(.service, "a"), ["content": .text("x"), "state": .word("running")])
         let report = try await engine.apply(
             try await engine.prepare([Resources.service("a")], prune: false, force: false), generation: "g1",
             gitCommit: nil)

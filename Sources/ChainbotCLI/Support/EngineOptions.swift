@@ -91,9 +91,13 @@ struct EngineOptions {
                 context.stderr.write("chainbot: waiting for another chainbot\(who) using \(statePath)...\n")
             }
         } catch {
-            context.stderr.write(
-                "chainbot: another chainbot is still using \(statePath) after 60 s; try again when it has finished (\(error))\n"
-            )
+            if error.code == EWOULDBLOCK {
+                context.stderr.write(
+                    "chainbot: another chainbot is still using \(statePath) after 60 s; try again when it has finished\n"
+                )
+            } else {
+                context.stderr.write("chainbot: cannot lock the state file: \(error)\n")
+            }
             return nil
         }
     }

@@ -6,6 +6,12 @@ import ChainbotProviders
 /// concrete providers are wired to their seams.
 enum ProviderFactory {
     static func providers(root: String?, runner: some CommandRunner) -> [any Provider] {
-        []
+        let host = LocalFileSystem(root: root ?? "/")
+        // Sources and secrets live beside the manifests on this machine, never inside an image root.
+        let local = LocalFileSystem()
+        return [
+            SystemdProvider(runner: runner, fileSystem: host, mode: root == nil ? .live : .offline),
+            ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
+        ]
     }
 }

@@ -146,8 +146,10 @@ public struct Planner: Sendable {
             for target in Set(targets) { notified[target, default: []].append(resource.id) }
         }
         for (serviceID, sources) in notified.sorted(by: { $0.key < $1.key }) {
+            // Only where the provider manages running state (not in an offline image).
             guard let service = services[serviceID], service.state == .running,
-                plans[serviceID]?.action != .warn, plans[serviceID] != nil
+                plans[serviceID]?.action != .warn, plans[serviceID] != nil,
+                input.rendered[serviceID]?.contains(where: { $0.name == "state" }) == true
             else { continue }
             let alreadyRestarting = (actions[serviceID] ?? []).contains { action in
                 if case .systemctl(let verb, _) = action { return verb == .start || verb == .restart }

@@ -23,6 +23,7 @@ public final class StateLock: Sendable {
         for statePath: String, timeout: Duration, waiting: (Int32?) -> Void = { _ in }
     ) throws(SystemError) -> StateLock {
         let path = statePath + ".lock"
+        try createParents(of: path)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemError.current("open", path: path) }
         let clock = ContinuousClock()
@@ -49,6 +50,15 @@ public final class StateLock: Sendable {
         _ = ftruncate(descriptor, 0)
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         return StateLock(path: path, descriptor: descriptor)
+    }
+
+    /// Creates the missing directories above `path` (mode 0700: state is private).
+    private static func createParents(of path: String) throws(SystemError) {
+        var current = ""
+        for component in path.split(separator: "/").dropLast() {
+            current += "/" + component
+            if mkdir(current, 0o700) != 0, errno != EEXIST { throw SystemError.current("mkdir", path: current) }
+        }
     }
 
     private static func holder(_ descriptor: Int32) -> Int32? {

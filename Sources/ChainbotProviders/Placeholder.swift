@@ -1,1 +1,0 @@
-// Providers: one folder per kind (Systemd/, ConfigFile/, …).
