@@ -43,3 +43,21 @@ import Testing
         #expect(clock.now - start < .seconds(10))
     }
 }
+
+extension BinaryTests {
+    @Test(
+        .enabled(if: Fixtures.exists(binary), "the chainbot binary is not built at .build/debug/chainbot"),
+        .enabled(if: !Fixtures.exists("/run/systemd/system"), "this host runs systemd"))
+    func withoutARunningSystemdDiffFailsWithOneClearErrorPerProvider() async throws {
+        let work = TemporaryDirectory("chainbot-nosystemd")
+        let manifests = work.write(
+            "m.yaml",
+            "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: a}\nspec: {exec: /bin/true}\n---\n"
+                + "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: b}\nspec: {exec: /bin/true}\n")
+        let result = try await run(["diff", "-f", manifests, "--state", work.file("state.db")])
+        #expect(result.termination == .exited(2))
+        #expect(result.output.contains("! Service/a, Service/b: cannot plan\n    systemctl show failed: "))
+        #expect(result.output.ranges(of: "systemctl show failed").count == 1)
+        #expect(!Fixtures.exists(work.file("state.db")), "diff must not create a state file")
+    }
+}

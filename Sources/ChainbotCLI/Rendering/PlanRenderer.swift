@@ -19,9 +19,18 @@ struct PlanRenderer {
                     "    " + style("steps:", "2") + " " + steps.map(\.action.description).joined(separator: "; ") + "\n"
             }
         }
+        // One error per cause: a provider that cannot observe fails all its resources the same way.
+        var groups: [(error: ProviderError, ids: [ResourceID])] = []
         for failure in prepared.failures {
-            out +=
-                style("! \(failure.id): cannot plan", "1;31") + "\n" + indent(failure.error.description, by: 4) + "\n"
+            if let index = groups.firstIndex(where: { $0.error == failure.error }) {
+                groups[index].ids.append(failure.id)
+            } else {
+                groups.append((failure.error, [failure.id]))
+            }
+        }
+        for group in groups {
+            let names = group.ids.map(\.description).joined(separator: ", ")
+            out += style("! \(names): cannot plan", "1;31") + "\n" + indent(group.error.description, by: 4) + "\n"
         }
         out += summary(prepared) + "\n"
         if !prepared.unmanaged.isEmpty {
