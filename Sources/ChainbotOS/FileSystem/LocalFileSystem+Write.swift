@@ -13,8 +13,8 @@ extension LocalFileSystem {
         let path = try HostPath(file.path, root: root)
         guard !path.name.isEmpty else { throw ProviderError("refusing to write '\(file.path)': it is the root") }
         // Names are resolved first: an unknown user fails before anything exists on disk.
-        let uid = try Self.userID(file.owner, path: path.host)
-        let gid = try Self.groupID(file.group, path: path.host)
+        let uid = try userID(file.owner, path: path.host)
+        let gid = try groupID(file.group, path: path.host)
         try makeParents(of: path)
 
         let (fd, temp) = try Self.makeTemporaryFile(beside: path)
@@ -72,18 +72,18 @@ extension LocalFileSystem {
         }
     }
 
-    private static func userID(_ name: String?, path: String) throws(ProviderError) -> uid_t? {
+    private func userID(_ name: String?, path: String) throws(ProviderError) -> uid_t? {
         guard let name else { return nil }
         let id: uid_t?
-        do { id = try Accounts.userID(named: name) } catch { throw ProviderError(error) }
+        do { id = try AccountNames(root: root).userID(named: name) } catch { throw ProviderError(error) }
         guard let id else { throw ProviderError("no such user '\(name)' (owner of \(path))") }
         return id
     }
 
-    private static func groupID(_ name: String?, path: String) throws(ProviderError) -> gid_t? {
+    private func groupID(_ name: String?, path: String) throws(ProviderError) -> gid_t? {
         guard let name else { return nil }
         let id: gid_t?
-        do { id = try Accounts.groupID(named: name) } catch { throw ProviderError(error) }
+        do { id = try AccountNames(root: root).groupID(named: name) } catch { throw ProviderError(error) }
         guard let id else { throw ProviderError("no such group '\(name)' (group of \(path))") }
         return id
     }

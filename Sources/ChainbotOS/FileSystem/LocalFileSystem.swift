@@ -48,7 +48,8 @@ public struct LocalFileSystem: HostFileSystem {
             }
         return FileInfo(
             type: type, mode: UInt32(status.st_mode & 0o7777), uid: status.st_uid, gid: status.st_gid,
-            owner: Accounts.userName(of: status.st_uid), group: Accounts.groupName(of: status.st_gid),
+            owner: AccountNames(root: root).userName(of: status.st_uid),
+            group: AccountNames(root: root).groupName(of: status.st_gid),
             size: Int(status.st_size))
     }
 
