@@ -11,7 +11,7 @@ extension ManifestSchema {
             FieldSchema("exec", .string(.command), doc: "`ExecStart=`: an absolute program path and its arguments."),
             FieldSchema(
                 "type", .enumeration(["simple", "exec", "forking", "oneshot", "notify", "idle"]),
-                default: "simple", doc: "`Type=` of the service."),
+                default: "exec", doc: "`Type=` of the service (exec: start fails when the program cannot run)."),
             FieldSchema("user", .string(.account), doc: "`User=` the service runs as."),
             FieldSchema("group", .string(.account), doc: "`Group=` the service runs as."),
             FieldSchema("workingDirectory", .string(.absolutePath), doc: "`WorkingDirectory=`."),

@@ -36,6 +36,7 @@ extension SystemdProvider {
             do {
                 try await systemctl.run(
                     [verb.rawValue, unit], timeout: isJob ? Systemctl.jobTimeout : Systemctl.quickTimeout)
+                if verb == .start || verb == .restart { try await verifyRunning(unit) }
             } catch {
                 guard verb == .start || verb == .restart else { throw error }
                 let lines = await systemctl.journal(unit)
@@ -47,4 +48,35 @@ extension SystemdProvider {
             }
         }
     }
+
+    /// `systemctl start` returns once the job is queued or the process is forked; a service that dies at
+    /// once (a crash on start-up, a missing interpreter) only shows in its state. Watches the unit for a
+    /// short settle time and fails the step when it lands in `failed` or an auto-restart loop.
+    private func verifyRunning(_ unit: String) async throws(ProviderError) {
+        var steadyChecks = 0
+        for _ in 0..<Self.settleChecks {
+            try? await Task.sleep(for: Self.settleInterval)
+            let state = try await systemctl.run(
+                ["show", "--property=ActiveState,SubState,Result,ExecMainStatus", unit], timeout: Systemctl.quickTimeout
+            )
+            var properties: [String: String] = [:]
+            for line in state.output.split(separator: "\n") {
+                guard let equals = line.firstIndex(of: "=") else { continue }
+                properties[String(line[..<equals])] = String(line[line.index(after: equals)...])
+            }
+            let active = properties["ActiveState"] ?? ""
+            let sub = properties["SubState"] ?? ""
+            if active == "failed" || sub == "auto-restart" {
+                let result =
+                    properties["Result"].map { " (\($0), status \(properties["ExecMainStatus"] ?? "?"))" } ?? ""
+                throw ProviderError("\(unit) failed right after starting\(result)", retryable: true)
+            }
+            steadyChecks = active == "active" ? steadyChecks + 1 : 0
+            if steadyChecks >= 2 { return }
+        }
+    }
+
+    /// How often and how many times a started unit is checked (at most 1.5 s, usually 0.3 s).
+    static let settleChecks = 10
+    static let settleInterval: Duration = .milliseconds(150)
 }

@@ -23,7 +23,8 @@ struct UnitRenderer: Sendable {
         if !unitSection.isEmpty { lines += ["[Unit]"] + unitSection + [""] }
 
         lines.append("[Service]")
-        if let type = unit.type { lines.append(try line("Type", type)) }
+        // exec, not simple, by default: `systemctl start` then fails when the program cannot be executed.
+        lines.append(try line("Type", unit.type ?? "exec"))
         if let user = unit.user { lines.append(try line("User", user)) }
         if let group = unit.group { lines.append(try line("Group", group)) }
         if let directory = unit.workingDirectory { lines.append(try line("WorkingDirectory", directory)) }

@@ -9,20 +9,43 @@ import Testing
 
     @Test func runsEachVerbAsSystemctlArgvWithAJobTimeoutForStartStopRestart() async throws {
         let runner = FakeCommandRunner()
+        runner.script("systemctl", ["show"], exitCode: 0, output: "ActiveState=active\nSubState=running\n")
         runner.script("systemctl")
         let provider = Support.provider(runner: runner)
 
         for verb in SystemctlVerb.allCases { try await provider.execute(.systemctl(verb, unit: "chainbot.service")) }
         try await provider.execute(.daemonReload)
 
+        let check = "systemctl show --property=ActiveState,SubState,Result,ExecMainStatus chainbot.service"
         #expect(
             runner.commandLines == [
                 "systemctl enable chainbot.service", "systemctl disable chainbot.service",
-                "systemctl start chainbot.service", "systemctl stop chainbot.service",
-                "systemctl restart chainbot.service", "systemctl reset-failed chainbot.service",
+                "systemctl start chainbot.service", check, check, "systemctl stop chainbot.service",
+                "systemctl restart chainbot.service", check, check, "systemctl reset-failed chainbot.service",
                 "systemctl daemon-reload",
             ])
-        #expect(runner.invocations.map(\.timeout) == [60, 60, 120, 120, 120, 60, 60].map { Duration.seconds($0) })
+        #expect(
+            runner.invocations.map(\.timeout)
+                == [60, 60, 120, 60, 60, 120, 120, 60, 60, 60, 60].map { Duration.seconds($0) })
+    }
+
+    @Test func aUnitThatDiesRightAfterStartingIsAFailedStepWithItsJournal() async throws {
+        let runner = FakeCommandRunner()
+        runner.script(
+            "systemctl", ["show"], exitCode: 0,
+            output: "ActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainStatus=1\n")
+        runner.script("systemctl")
+        runner.script("journalctl", exitCode: 0, output: "Traceback (most recent call last):\nImportError: no module\n")
+        let provider = Support.provider(runner: runner)
+        await #expect(throws: ProviderError.self) {
+            try await provider.execute(.systemctl(.start, unit: "chainbot.service"))
+        }
+        do {
+            try await provider.execute(.systemctl(.start, unit: "chainbot.service"))
+        } catch {
+            #expect(error.message == "chainbot.service failed right after starting (exit-code, status 1)")
+            #expect(error.detail.contains("ImportError: no module"))
+        }
     }
 
     @Test func writesAndRemovesUnitFilesThroughTheFileSystem() async throws {

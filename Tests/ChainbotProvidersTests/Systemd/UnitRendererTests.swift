@@ -53,13 +53,14 @@ import Testing
                 """#)
     }
 
-    @Test func leavesOutSectionsAndKeysTheManifestDoesNotSet() throws {
+    @Test func leavesOutSectionsAndKeysTheManifestDoesNotSetButDefaultsTheTypeToExec() throws {
         let unit = ServiceUnit(exec: "/usr/bin/true", wantedBy: [])
 
         #expect(
             try renderer.render(unit) == """
                 # Managed by chainbot (Service/chainbot); local edits are reverted.
                 [Service]
+                Type=exec
                 ExecStart=/usr/bin/true
 
                 """)
