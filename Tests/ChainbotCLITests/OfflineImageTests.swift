@@ -137,3 +137,31 @@ struct OfflineImageTests {
         #expect(Fixtures.exists(image + "/etc/systemd/system/app.service"))
     }
 }
+
+extension OfflineImageTests {
+    @Test func anInvalidManifestAbortsBeforeAnyStepAndCreatesNoState() async throws {
+        let work = TemporaryDirectory("chainbot-offline")
+        let image = work.file("image")
+        mkdir(image, 0o755)
+        let manifests = work.write(
+            "manifests/app.yaml", Self.manifests.replacing("restart: on-failure", with: "restart: sometimes"))
+        let run = await CLIHarness.run(["apply", "-f", manifests, "--root", image])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("invalid spec.restart 'sometimes' in Service 'app'"))
+        #expect(run.stderr.hasSuffix("chainbot: the manifests are invalid; nothing was changed\n"))
+        #expect(Fixtures.list(image).isEmpty, "nothing may be written: \(Fixtures.list(image))")
+    }
+
+    @Test func dryRunPrintsThePlanAndChangesNothing() async throws {
+        let work = TemporaryDirectory("chainbot-offline")
+        let image = work.file("image")
+        mkdir(image, 0o755)
+        let manifests = work.write("manifests/app.yaml", Self.manifests)
+        let run = await CLIHarness.run(["apply", "--dry-run", "-f", manifests, "--root", image])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("+ Service/sleeper will be created"))
+        #expect(Fixtures.list(image).isEmpty, "a dry run writes nothing, not even a state file")
+        let json = await CLIHarness.run(["apply", "--dry-run", "-o", "json", "-f", manifests, "--root", image])
+        #expect(json.stdout.hasPrefix("{\n  \"generation\": \"sha256:"))
+    }
+}

@@ -58,7 +58,10 @@ struct ApplyRun {
     let dryRun: Bool
 
     func run(_ desired: [Resource], generation: String, prune: Bool, force: Bool) async -> ExitCode {
-        guard let lock = options.lock(context), let store = options.openStore(context) else { return .failure }
+        // A dry run only reads, like diff: no lock, and no state file created.
+        let lock = dryRun ? nil : options.lock(context)
+        guard dryRun || lock != nil, let store = dryRun ? options.existingStore(context) : options.openStore(context)
+        else { return .failure }
         defer { withExtendedLifetime(lock) {} }
         let reconciler = options.reconciler(store)
         let prepared: PreparedRun

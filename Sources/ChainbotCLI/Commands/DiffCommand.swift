@@ -39,14 +39,7 @@ enum DiffCommand {
         case .failure(let code): return code
         }
         // diff never creates a state file: without one, nothing has been applied yet.
-        let exists = access(options.statePath, F_OK) == 0
-        let store: SQLiteStateStore
-        do {
-            store = exists ? try SQLiteStateStore.open(path: options.statePath) : try SQLiteStateStore.inMemory()
-        } catch {
-            context.stderr.write("chainbot diff: \(error)\n")
-            return .failure
-        }
+        guard let store = options.existingStore(context) else { return .failure }
         let prepared: PreparedRun
         do {
             prepared = try await options.reconciler(store).prepare(

@@ -83,6 +83,18 @@ struct EngineOptions {
         }
     }
 
+    /// The state store when the file exists, else an empty in-memory one: for commands that only read
+    /// (diff, dry runs), which must not create a state file.
+    func existingStore(_ context: CommandContext) -> SQLiteStateStore? {
+        do {
+            return access(statePath, F_OK) == 0
+                ? try SQLiteStateStore.open(path: statePath) : try SQLiteStateStore.inMemory()
+        } catch {
+            context.stderr.write("chainbot: \(error)\n")
+            return nil
+        }
+    }
+
     /// Takes the state file's lock, waiting up to 60 s for another chainbot; prints why on failure.
     func lock(_ context: CommandContext) -> StateLock? {
         do {
