@@ -12,7 +12,9 @@ import Testing
 struct ServicesInTestbedTests {
     static let binary = Fixtures.path(".build/debug/chainbot")
 
-    static func manifests(greeting: String = "hello", port: Int = 18090, extra: String = "") -> String {
+    static func manifests(greeting: String = "hello", port: Int = 18090, mode: String = "a", extra: String = "")
+        -> String
+    {
         """
         apiVersion: chainbot.dev/v1
         kind: ConfigFile
@@ -30,6 +32,7 @@ struct ServicesInTestbedTests {
           description: A real HTTP server on loopback
           exec: /usr/bin/python3 -m http.server \(port) --bind 127.0.0.1 --directory /etc/web
           environmentFile: /etc/web/web.env
+          environment: {MODE: \(mode)}
           restart: on-failure
         ---
         apiVersion: chainbot.dev/v1
@@ -115,16 +118,28 @@ struct ServicesInTestbedTests {
             #expect(try await property("MainPID", of: "web.service", in: testbed) != before)
             #expect(try await testbed.exec(["cat", "/etc/web/web.env"]).output == "GREETING=bonjour\n")
 
+            // The Service's own environment changes: its unit file changes, one restart.
+            let beforeEnvironment = try await property("MainPID", of: "web.service", in: testbed)
+            try await write(Self.manifests(greeting: "bonjour", mode: "b"), in: testbed)
+            let environment = try await chainbot(["apply"], in: testbed)
+            #expect(environment.termination == .exited(0), "\(environment.output)\n\(environment.errorOutput)")
+            #expect(environment.errorOutput.ranges(of: "systemctl restart web.service").count == 1)
+            #expect(environment.errorOutput.ranges(of: "systemctl daemon-reload").count == 1)
+            #expect(try await property("MainPID", of: "web.service", in: testbed) != beforeEnvironment)
+            #expect(try await property("Environment", of: "web.service", in: testbed) == "MODE=b")
+
             // The ConfigFile edited by hand is shown and restored.
             _ = try await testbed.exec(["sh", "-c", "echo GREETING=tampered > /etc/web/web.env"])
             let tampered = try await chainbot(["diff"], in: testbed)
+            #expect(tampered.termination == .exited(1))
             #expect(
                 tampered.output.contains("      -GREETING=tampered\n      +GREETING=bonjour\n"), "\(tampered.output)")
             #expect(try await chainbot(["apply"], in: testbed).termination == .exited(0))
             #expect(try await testbed.exec(["cat", "/etc/web/web.env"]).output == "GREETING=bonjour\n")
 
             // Prune: sleeper leaves the manifests.
-            let withoutSleeper = Self.manifests(greeting: "bonjour").components(beforeDocumentNamed: "sleeper")
+            let withoutSleeper = Self.manifests(greeting: "bonjour", mode: "b").components(
+                beforeDocumentNamed: "sleeper")
             try await write(withoutSleeper, in: testbed)
             let prune = try await chainbot(["apply", "--prune"], in: testbed)
             #expect(prune.termination == .exited(0), "\(prune.output)\n\(prune.errorOutput)")
