@@ -42,11 +42,24 @@ struct OfflineImageTests {
 
         """
 
-    @Test func applyPreparesAnImageThatDiffThenFindsConverged() async throws {
+    /// A work directory with an empty image root and the test manifests, removed with the value.
+    struct ImageFixture {
+        let work: TemporaryDirectory
+        let root: String
+        let manifests: String
+    }
+
+    static func makeImage(_ text: String = manifests) -> ImageFixture {
         let work = TemporaryDirectory("chainbot-offline")
-        let image = work.file("image")
-        mkdir(image, 0o755)
-        let manifests = work.write("manifests/app.yaml", Self.manifests)
+        let root = work.file("image")
+        mkdir(root, 0o755)
+        return ImageFixture(work: work, root: root, manifests: work.write("manifests/app.yaml", text))
+    }
+
+    @Test func applyPreparesAnImageThatDiffThenFindsConverged() async throws {
+        let fixture = Self.makeImage()
+        let (image, manifests) = (fixture.root, fixture.manifests)
+        defer { withExtendedLifetime(fixture) {} }
         let common = ["-f", manifests, "--root", image]
 
         let apply = await CLIHarness.run(["apply"] + common)
@@ -73,10 +86,9 @@ struct OfflineImageTests {
     }
 
     @Test func aHandEditIsShownAsADiffAndHealed() async throws {
-        let work = TemporaryDirectory("chainbot-offline")
-        let image = work.file("image")
-        mkdir(image, 0o755)
-        let manifests = work.write("manifests/app.yaml", Self.manifests)
+        let fixture = Self.makeImage()
+        let (image, manifests) = (fixture.root, fixture.manifests)
+        defer { withExtendedLifetime(fixture) {} }
         let common = ["-f", manifests, "--root", image]
         #expect(await CLIHarness.run(["apply"] + common).status == 0)
 
@@ -98,10 +110,9 @@ struct OfflineImageTests {
     }
 
     @Test func pruneRemovesWhatLeftTheManifestsAndRollbackBringsItBack() async throws {
-        let work = TemporaryDirectory("chainbot-offline")
-        let image = work.file("image")
-        mkdir(image, 0o755)
-        let manifests = work.write("manifests/app.yaml", Self.manifests)
+        let fixture = Self.makeImage()
+        let (work, image, manifests) = (fixture.work, fixture.root, fixture.manifests)
+        defer { withExtendedLifetime(fixture) {} }
         let common = ["-f", manifests, "--root", image]
         #expect(await CLIHarness.run(["apply"] + common).status == 0)
 
@@ -126,10 +137,9 @@ struct OfflineImageTests {
     }
 
     @Test func anEmptyManifestSetDoesNotPruneEverythingWithoutForce() async throws {
-        let work = TemporaryDirectory("chainbot-offline")
-        let image = work.file("image")
-        mkdir(image, 0o755)
-        let manifests = work.write("manifests/app.yaml", Self.manifests)
+        let fixture = Self.makeImage()
+        let (work, image, manifests) = (fixture.work, fixture.root, fixture.manifests)
+        defer { withExtendedLifetime(fixture) {} }
         #expect(await CLIHarness.run(["apply", "-f", manifests, "--root", image]).status == 0)
         work.write("manifests/app.yaml", "# everything removed\n---\n")
         let refused = await CLIHarness.run(["apply", "--prune", "-f", manifests, "--root", image])
@@ -140,11 +150,9 @@ struct OfflineImageTests {
 
 extension OfflineImageTests {
     @Test func anInvalidManifestAbortsBeforeAnyStepAndCreatesNoState() async throws {
-        let work = TemporaryDirectory("chainbot-offline")
-        let image = work.file("image")
-        mkdir(image, 0o755)
-        let manifests = work.write(
-            "manifests/app.yaml", Self.manifests.replacing("restart: on-failure", with: "restart: sometimes"))
+        let fixture = Self.makeImage(Self.manifests.replacing("restart: on-failure", with: "restart: sometimes"))
+        let (image, manifests) = (fixture.root, fixture.manifests)
+        defer { withExtendedLifetime(fixture) {} }
         let run = await CLIHarness.run(["apply", "-f", manifests, "--root", image])
         #expect(run.status == 65)
         #expect(run.stderr.contains("invalid spec.restart 'sometimes' in Service 'app'"))
@@ -153,10 +161,9 @@ extension OfflineImageTests {
     }
 
     @Test func dryRunPrintsThePlanAndChangesNothing() async throws {
-        let work = TemporaryDirectory("chainbot-offline")
-        let image = work.file("image")
-        mkdir(image, 0o755)
-        let manifests = work.write("manifests/app.yaml", Self.manifests)
+        let fixture = Self.makeImage()
+        let (image, manifests) = (fixture.root, fixture.manifests)
+        defer { withExtendedLifetime(fixture) {} }
         let run = await CLIHarness.run(["apply", "--dry-run", "-f", manifests, "--root", image])
         #expect(run.status == 0)
         #expect(run.stdout.contains("+ Service/sleeper will be created"))

@@ -34,13 +34,9 @@ enum ApplyCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
-            context.stderr.write("chainbot apply: \(error.message)\n")
-            return .usage
-        }
         let set: ManifestSet
-        switch options.loadManifests(context) {
-        case .success(let loaded): set = loaded
+        switch EngineOptions.load(arguments, context, command: "apply") {
+        case .success(let loaded): (options, set) = loaded
         case .failure(let code): return code
         }
         let generation = await ManifestGeneration.compute(

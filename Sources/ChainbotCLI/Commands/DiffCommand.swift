@@ -29,13 +29,9 @@ enum DiffCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
-            context.stderr.write("chainbot diff: \(error.message)\n")
-            return .usage
-        }
         let set: ManifestSet
-        switch options.loadManifests(context) {
-        case .success(let loaded): set = loaded
+        switch EngineOptions.load(arguments, context, command: "diff") {
+        case .success(let loaded): (options, set) = loaded
         case .failure(let code): return code
         }
         // diff never creates a state file: without one, nothing has been applied yet.

@@ -52,6 +52,19 @@ struct EngineOptions {
         return base + "/chainbot/state.db"
     }
 
+    /// Parses the options and loads the manifests, the start of `diff` and `apply`; on a problem prints it
+    /// (prefixed with `chainbot COMMAND:` for usage errors) and returns the exit code to stop with.
+    static func load(_ arguments: Arguments, _ context: CommandContext, command: String) -> Result<
+        (EngineOptions, ManifestSet), ExitCode
+    > {
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot \(command): \(error.message)\n")
+            return .failure(.usage)
+        }
+        return options.loadManifests(context).map { (options, $0) }
+    }
+
     /// Loads the manifests; on problems prints them and returns the exit code to stop with.
     func loadManifests(_ context: CommandContext) -> Result<ManifestSet, ExitCode> {
         let set = ManifestLoader().load(paths)
