@@ -34,8 +34,11 @@ extension SystemdProvider {
         case .live:
             let isJob = verb == .start || verb == .stop || verb == .restart
             do {
+                // enable/disable would otherwise reload the whole manager per unit; the plan already runs
+                // one daemon-reload per apply, before any enable.
+                let noReload = verb == .enable || verb == .disable ? ["--no-reload"] : []
                 try await systemctl.run(
-                    [verb.rawValue, unit], timeout: isJob ? Systemctl.jobTimeout : Systemctl.quickTimeout)
+                    [verb.rawValue] + noReload + [unit], timeout: isJob ? Systemctl.jobTimeout : Systemctl.quickTimeout)
                 if verb == .start || verb == .restart { try await verifyRunning(unit) }
             } catch {
                 guard verb == .start || verb == .restart else { throw error }
@@ -76,7 +79,7 @@ extension SystemdProvider {
         }
     }
 
-    /// How often and how many times a started unit is checked (at most 1.5 s, usually 0.3 s).
-    static let settleChecks = 10
-    static let settleInterval: Duration = .milliseconds(150)
+    /// How often and how many times a started unit is checked (at most 1.5 s, usually 0.2 s).
+    static let settleChecks = 15
+    static let settleInterval: Duration = .milliseconds(100)
 }

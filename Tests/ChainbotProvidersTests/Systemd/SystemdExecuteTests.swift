@@ -19,7 +19,7 @@ import Testing
         let check = "systemctl show --property=ActiveState,SubState,Result,ExecMainStatus chainbot.service"
         #expect(
             runner.commandLines == [
-                "systemctl enable chainbot.service", "systemctl disable chainbot.service",
+                "systemctl enable --no-reload chainbot.service", "systemctl disable --no-reload chainbot.service",
                 "systemctl start chainbot.service", check, check, "systemctl stop chainbot.service",
                 "systemctl restart chainbot.service", check, check, "systemctl reset-failed chainbot.service",
                 "systemctl daemon-reload",
@@ -139,8 +139,8 @@ import Testing
             try await provider.execute(.systemctl(.enable, unit: "x.service"))
         }
 
-        #expect(error?.message == "systemctl enable x.service failed: exit status 1")
-        #expect(runner.commandLines == ["systemctl enable x.service"])
+        #expect(error?.message == "systemctl enable --no-reload x.service failed: exit status 1")
+        #expect(runner.commandLines == ["systemctl enable --no-reload x.service"])
     }
 
     @Test func enablesAndDisablesOfflineUnderTheRoot() async throws {
