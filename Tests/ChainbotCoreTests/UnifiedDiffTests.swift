@@ -30,3 +30,20 @@ import Testing
         #expect(hunks == ["@@ -1,5 +1,5 @@", "@@ -16,5 +16,5 @@"])
     }
 }
+
+@Suite struct FileWriteTests {
+    @Test func neitherTheDescriptionNorTheMirrorShowsTheContent() {
+        let write = FileWrite(
+            path: "/etc/app.env", content: Array("TOKEN=s3cr3t-sentinel\n".utf8), mode: 0o600, owner: "alex")
+        #expect(!"\(write)".contains("s3cr3t"))
+        var dumped = ""
+        dump(write, to: &dumped)
+        #expect(!dumped.contains("s3cr3t"))
+        #expect(dumped.contains("22 bytes, sha256:"))
+        // Reflection sees a summary, not the byte array (which `dump` would print byte by byte).
+        let content = Mirror(reflecting: write).children.first { $0.label == "content" }?.value
+        #expect(content is String)
+        #expect("\(write)".hasPrefix("/etc/app.env (22 bytes, sha256:"))
+        #expect("\(write)".hasSuffix(", mode 600, alex)"))
+    }
+}

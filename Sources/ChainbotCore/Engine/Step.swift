@@ -29,7 +29,10 @@ public enum SystemctlVerb: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A file to write: where, what, and with which permissions.
-public struct FileWrite: Sendable, Hashable {
+///
+/// The content may hold secrets, so the description and the mirror (`dump`, test failure output) show
+/// only its size and digest, never the bytes.
+public struct FileWrite: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public var path: String
     public var content: [UInt8]
     public var mode: UInt32
@@ -42,6 +45,25 @@ public struct FileWrite: Sendable, Hashable {
         self.mode = mode
         self.owner = owner
         self.group = group
+    }
+
+    /// `sha256:` and 12 hex digits of the content.
+    public var contentDigest: String { "sha256:" + String(SHA256.hex(SHA256.hash(content)).prefix(12)) }
+
+    public var description: String {
+        let octal = String(mode, radix: 8)
+        let who = [owner, group].compactMap { $0 }.joined(separator: ":")
+        return "\(path) (\(content.count) bytes, \(contentDigest), mode \(octal)\(who.isEmpty ? "" : ", " + who))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "path": path, "content": "\(content.count) bytes, \(contentDigest)", "mode": mode,
+                "owner": owner as Any,
+                "group": group as Any,
+            ])
     }
 }
 
