@@ -1,4 +1,5 @@
 import ChainbotCore
+import Synchronization
 import Testing
 
 @testable import ChainbotEngine
@@ -46,5 +47,77 @@ import Testing
             ])
         let records = await Executor(providers: [provider], now: { Timestamp(millisecondsSinceEpoch: 0) }).run(plan)
         #expect(records.map(\.outcome).suffix(2) == [.blocked(by: 0), .blocked(by: 1)])
+    }
+}
+
+/// Counts how many actions run at once, holding each for a moment.
+final class ConcurrencyProbe: Provider, Sendable {
+    let kinds: [Kind] = [.service]
+    private let state = Mutex<(running: Int, peak: Int, order: [String])>((0, 0, []))
+
+    var peak: Int { state.withLock { $0.peak } }
+    var order: [String] { state.withLock { $0.order } }
+
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
+        []
+    }
+    func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] { [:] }
+    func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction] { [] }
+
+    func execute(_ action: StepAction) async throws(ProviderError) {
+        state.withLock { state in
+            state.running += 1
+            state.peak = max(state.peak, state.running)
+            state.order.append(action.description)
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        state.withLock { $0.running -= 1 }
+    }
+}
+
+extension ExecutorTests {
+    @Test func startsOfIndependentServicesRunSideBySide() async {
+        let probe = ConcurrencyProbe()
+        let steps = (0..<4).map { index in
+            Step(
+                index: index, resource: ResourceID(.service, "s\(index)"),
+                action: .systemctl(.start, unit: "s\(index).service"), reason: "")
+        }
+        let records = await Executor(providers: [probe], now: { Timestamp(millisecondsSinceEpoch: 0) }).run(
+            Plan(resources: [], steps: steps))
+        #expect(records.map(\.outcome) == Array(repeating: .succeeded, count: 4))
+        #expect(records.map(\.step.index) == [0, 1, 2, 3])
+        #expect(probe.peak == 4)
+    }
+
+    @Test func aStartThatRequiresAnotherWaitsForIt() async {
+        let probe = ConcurrencyProbe()
+        let steps = [
+            Step(
+                index: 0, resource: ResourceID(.service, "db"), action: .systemctl(.start, unit: "db.service"),
+                reason: ""),
+            Step(
+                index: 1, resource: ResourceID(.service, "web"), action: .systemctl(.start, unit: "web.service"),
+                requires: [0], reason: ""),
+        ]
+        _ = await Executor(providers: [probe], now: { Timestamp(millisecondsSinceEpoch: 0) }).run(
+            Plan(resources: [], steps: steps))
+        #expect(probe.peak == 1)
+        #expect(probe.order == ["systemctl start db.service", "systemctl start web.service"])
+    }
+
+    @Test func otherActionsRunOneAtATime() async {
+        let probe = ConcurrencyProbe()
+        let steps = (0..<3).map { index in
+            Step(
+                index: index, resource: ResourceID(.service, "s\(index)"),
+                action: .writeFile(FileWrite(path: "/etc/s\(index)", content: [])), reason: "")
+        }
+        _ = await Executor(providers: [probe], now: { Timestamp(millisecondsSinceEpoch: 0) }).run(
+            Plan(resources: [], steps: steps))
+        #expect(probe.peak == 1)
     }
 }

@@ -162,3 +162,47 @@ extension PlannerTests {
         #expect(!plan.steps.contains { $0.action == .systemctl(.restart, unit: "app.service") })
     }
 }
+
+/// Services whose step lists have several actions after the shared reload.
+final class EnablingProvider: Provider, Sendable {
+    let kinds: [Kind] = [.service]
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
+        [Facet("content", .text("x"))]
+    }
+    func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] { [:] }
+    func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction] {
+        [
+            .writeFile(FileWrite(path: "/u/\(id.name)", content: [])), .daemonReload,
+            .systemctl(.enable, unit: "\(id.name).service"), .systemctl(.start, unit: "\(id.name).service"),
+        ]
+    }
+    func execute(_ action: StepAction) async throws(ProviderError) {}
+}
+
+extension PlannerTests {
+    @Test func afterTheReloadLikeActionsStandTogetherAndDependentsWaitForTheirDependency() throws {
+        let a = Resources.service("a")
+        let b = Resources.service("b", dependsOn: [ResourceID(.service, "a")])
+        let c = Resources.service("c")
+        let plan = try Planner(providers: [EnablingProvider()]).plan(
+            PlanInput(
+                desired: [a, b, c],
+                rendered: [
+                    a.id: [Facet("content", .text("x"))], b.id: [Facet("content", .text("x"))],
+                    c.id: [Facet("content", .text("x"))],
+                ],
+                observed: [:], applied: [:], prune: false))
+        #expect(
+            plan.steps.map(\.action.description) == [
+                "write /u/a", "write /u/b", "write /u/c", "systemctl daemon-reload",
+                "systemctl enable a.service", "systemctl enable b.service", "systemctl enable c.service",
+                "systemctl start a.service", "systemctl start b.service", "systemctl start c.service",
+            ])
+        let startA = try #require(plan.steps.firstIndex { $0.action == .systemctl(.start, unit: "a.service") })
+        let startB = try #require(plan.steps.first { $0.action == .systemctl(.start, unit: "b.service") })
+        #expect(startB.requires.contains(startA))
+    }
+}

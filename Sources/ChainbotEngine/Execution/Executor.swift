@@ -38,26 +38,68 @@ public struct Executor: Sendable {
     ) async -> [StepRecord] {
         var records: [StepRecord] = []
         var outcomes: [Int: StepOutcome] = [:]
-        for step in plan.steps {
+        var next = 0
+        while next < plan.steps.count {
+            let batch = Self.batch(plan.steps, from: next)
             let started = now()
-            let outcome: StepOutcome
-            if let blocker = step.requires.first(where: { outcomes[$0]?.succeeded != true }) {
-                outcome = .blocked(by: blocker)
-            } else if let provider = providers[step.resource.kind] {
-                progress(step, nil)
-                do {
-                    try await provider.execute(step.action)
-                    outcome = .succeeded
-                } catch {
-                    outcome = .failed(error)
+            var runnable: [Step] = []
+            for step in batch {
+                if let blocker = step.requires.first(where: { outcomes[$0]?.succeeded != true }) {
+                    outcomes[step.index] = .blocked(by: blocker)
+                } else {
+                    runnable.append(step)
+                    progress(step, nil)
                 }
-            } else {
-                outcome = .failed(ProviderError("no provider manages \(step.resource.kind.rawValue) resources"))
             }
-            outcomes[step.index] = outcome
-            records.append(StepRecord(step: step, outcome: outcome, startedAt: started, finishedAt: now()))
-            progress(step, outcome)
+            let results = await withTaskGroup(of: (Int, StepOutcome).self) { group in
+                for step in runnable {
+                    group.addTask { (step.index, await self.execute(step)) }
+                }
+                var collected: [Int: StepOutcome] = [:]
+                for await (index, outcome) in group { collected[index] = outcome }
+                return collected
+            }
+            outcomes.merge(results) { _, new in new }
+            for step in batch {
+                let outcome = outcomes[step.index] ?? .blocked(by: step.index)
+                records.append(StepRecord(step: step, outcome: outcome, startedAt: started, finishedAt: now()))
+                progress(step, outcome)
+            }
+            next += batch.count
         }
         return records
+    }
+
+    private func execute(_ step: Step) async -> StepOutcome {
+        guard let provider = providers[step.resource.kind] else {
+            return .failed(ProviderError("no provider manages \(step.resource.kind.rawValue) resources"))
+        }
+        do {
+            try await provider.execute(step.action)
+            return .succeeded
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// The steps from `start` that may run side by side: a run of service starts and restarts for
+    /// different resources, none requiring another in the run (at most 16 at once); otherwise one step.
+    static func batch(_ steps: [Step], from start: Int) -> ArraySlice<Step> {
+        func concurrent(_ action: StepAction) -> Bool {
+            if case .systemctl(let verb, _) = action { return verb == .start || verb == .restart }
+            return false
+        }
+        guard concurrent(steps[start].action) else { return steps[start...start] }
+        var end = start + 1
+        var members: Set<Int> = [steps[start].index]
+        var resources: Set<ResourceID> = [steps[start].resource]
+        while end < steps.count, end - start < 16, concurrent(steps[end].action),
+            !resources.contains(steps[end].resource), steps[end].requires.allSatisfy({ !members.contains($0) })
+        {
+            members.insert(steps[end].index)
+            resources.insert(steps[end].resource)
+            end += 1
+        }
+        return steps[start..<end]
     }
 }

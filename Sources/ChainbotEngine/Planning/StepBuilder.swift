@@ -65,12 +65,22 @@ struct StepBuilder {
         steps.append(
             Step(index: sharedIndex, resource: first, action: shared, requires: [], reason: "unit files changed"))
         for resource in sharers { plans[resource]?.steps.append(sharedIndex) }
-        for (resource, actions) in after {
-            var requires = requirements(for: resource, after: dependencies[resource] ?? []) + [sharedIndex]
-            for action in actions {
-                let index = append(action, for: resource, requires: requires, reason: reason(for: resource, plans))
+        // Round-robin over the resources (every first action — enable, say — then every second — start),
+        // so like actions stand together and the executor can run the starts side by side. A resource's
+        // step waits for its own previous step and for the latest step of what it depends on.
+        var requires: [ResourceID: [Int]] = [:]
+        for (resource, _) in after {
+            requires[resource] = requirements(for: resource, after: dependencies[resource] ?? []) + [sharedIndex]
+        }
+        let longest = after.map(\.1.count).max() ?? 0
+        for position in 0..<longest {
+            for (resource, actions) in after where position < actions.count {
+                let waits =
+                    (requires[resource] ?? [sharedIndex]) + (dependencies[resource] ?? []).compactMap { lastStep[$0] }
+                let index = append(
+                    actions[position], for: resource, requires: waits, reason: reason(for: resource, plans))
                 plans[resource]?.steps.append(index)
-                requires = [index]
+                requires[resource] = [index]
             }
         }
     }
