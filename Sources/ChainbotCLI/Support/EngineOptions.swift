@@ -25,7 +25,7 @@ struct EngineOptions {
         if paths.isEmpty { paths = ["manifests/"] }
         output = try arguments.output()
         if let root = arguments.value("root") {
-            guard root.hasPrefix("/") || root.hasPrefix(".") || !root.isEmpty else {
+            guard !root.isEmpty else {
                 throw UsageError(message: "--root needs a directory")
             }
             var normalized = root
