@@ -26,14 +26,19 @@ public enum NftJSONParser {
         guard let objects = document["nftables"]?.array else { throw .shape("no \"nftables\" array") }
         var policy: FirewallSpec.Policy?
         var rules: [NftRule] = []
+        var otherChains: [String] = []
         for object in objects {
-            if let chain = object["chain"], isOurs(chain), chain["name"]?.string == NftRuleset.chain {
-                policy = chain["policy"]?.string.flatMap(FirewallSpec.Policy.init(rawValue:)) ?? .accept
+            if let chain = object["chain"], isOurs(chain), let name = chain["name"]?.string {
+                if name == NftRuleset.chain {
+                    policy = chain["policy"]?.string.flatMap(FirewallSpec.Policy.init(rawValue:)) ?? .accept
+                } else {
+                    otherChains.append(name)
+                }
             } else if let rule = object["rule"], isOurs(rule), rule["chain"]?.string == NftRuleset.chain {
                 rules.append(self.rule(rule))
             }
         }
-        return policy.map { NftRuleset(policy: $0, rules: rules) }
+        return policy.map { NftRuleset(policy: $0, rules: rules, otherChains: otherChains.sorted()) }
     }
 
     private static func isOurs(_ object: JSONValue) -> Bool {

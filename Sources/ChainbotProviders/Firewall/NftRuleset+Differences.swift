@@ -1,5 +1,6 @@
 extension NftRuleset {
     /// What loading `self` would change in `observed`, one line each: `~ policy accept -> drop`,
+    /// `- chain NAME (added by hand)` for a chain chainbot did not render,
     /// `- RULE (OWNER)` for a rule only `observed` has, `+ RULE (OWNER)` for one only `self` has.
     ///
     /// Rules compare as an ordered list (order matters in a chain) of normalized rules, so the same rule
@@ -9,6 +10,9 @@ extension NftRuleset {
         var lines: [String] = []
         if policy != observed.policy {
             lines.append("~ policy \(observed.policy.rawValue) -> \(policy.rawValue)")
+        }
+        for name in observed.otherChains where !otherChains.contains(name) {
+            lines.append("- chain \(name) (added by hand)")
         }
         let old = observed.rules
         let new = rules

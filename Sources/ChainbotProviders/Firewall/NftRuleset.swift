@@ -10,10 +10,13 @@ public struct NftRuleset: Sendable, Hashable {
     public var policy: FirewallSpec.Policy
     /// The chain's rules in evaluation order.
     public var rules: [NftRule]
+    /// Names of chains other than `input` found in the table (chainbot renders none: they were added by hand).
+    public var otherChains: [String]
 
-    public init(policy: FirewallSpec.Policy, rules: [NftRule]) {
+    public init(policy: FirewallSpec.Policy, rules: [NftRule], otherChains: [String] = []) {
         self.policy = policy
         self.rules = rules
+        self.otherChains = otherChains
     }
 }
 

@@ -49,6 +49,19 @@ import Testing
         #expect(try NftJSONParser.parse(text) == NftRuleset(policy: .drop, rules: []))
     }
 
+    @Test func reportsAChainAddedByHandToChainbotsTable() throws {
+        let text = #"""
+            {"nftables": [{"chain": {"family": "inet", "table": "chainbot", "name": "input", "policy": "drop"}},
+            {"chain": {"family": "inet", "table": "chainbot", "name": "sneaky"}},
+            {"rule": {"family": "inet", "table": "chainbot", "chain": "sneaky", "handle": 3, "expr": [{"drop": null}]}}]}
+            """#
+        let observed = try #require(try NftJSONParser.parse(text))
+
+        #expect(observed.rules == [])
+        #expect(
+            NftRuleset(policy: .drop, rules: []).differences(from: observed) == ["- chain sneaky (added by hand)"])
+    }
+
     @Test func reportsOutputThatIsNotJSONWithItsOffset() {
         #expect(throws: NftJSONParser.Failure.syntax(JSONSyntaxError(offset: 16, message: "expected ',' or ']'"))) {
             try NftJSONParser.parse(#"{"nftables": [1 2]}"#)
