@@ -71,6 +71,8 @@ public struct Reconciler: Sendable {
             applied[ResourceID(kind, record.name)] = AppliedSpec(
                 spec: spec, createdByChainbot: record.createdByChainbot)
         }
+        let appliedSpecs = applied.mapValues(\.spec)
+        let providers = self.providers.map { $0.bound(to: desired, applied: appliedSpecs) }
         var failures: [ResourceFailure] = []
         var rendered: [ResourceID: [Facet]] = [:]
         var observed: [ResourceID: ObservedResource] = [:]

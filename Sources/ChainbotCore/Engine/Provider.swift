@@ -51,4 +51,13 @@ public protocol Provider: Sendable {
 
     /// Runs one action; throws with the command's output when it fails.
     func execute(_ action: StepAction) async throws(ProviderError)
+
+    /// This provider for one run that sees the whole desired set and what was applied before, for kinds
+    /// whose resources render together (the firewall is one table made from several kinds). The default
+    /// is the provider itself.
+    func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider
+}
+
+extension Provider {
+    public func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider { self }
 }

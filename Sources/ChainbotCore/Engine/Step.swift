@@ -8,9 +8,20 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     case daemonReload
     /// `systemctl VERB UNIT`.
     case systemctl(SystemctlVerb, unit: String)
+    /// Replaces chainbot's whole firewall in one transaction, then confirms it or reverts it.
+    case loadFirewall(FirewallLoad)
+    /// Sets the running host name (what `hostnamectl set-hostname` does besides writing /etc/hostname).
+    case setHostname(String)
 
     /// True for actions that many resources ask for but that run once per plan.
     public var isShared: Bool { self == .daemonReload }
+
+    /// True for actions that several resources may ask for, identically, in one plan; the plan holds
+    /// the step once and every asker's later steps wait for it.
+    public var runsOncePerPlan: Bool {
+        if case .loadFirewall = self { return true }
+        return self == .daemonReload
+    }
 
     public var description: String {
         switch self {
@@ -18,6 +29,8 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         case .removeFile(let path): "remove \(path)"
         case .daemonReload: "systemctl daemon-reload"
         case .systemctl(let verb, let unit): "systemctl \(verb.rawValue) \(unit)"
+        case .loadFirewall(let load): load.description
+        case .setHostname(let name): "set hostname \(name)"
         }
     }
 }
@@ -64,6 +77,36 @@ public struct FileWrite: Sendable, Hashable, CustomStringConvertible, CustomRefl
                 "owner": owner as Any,
                 "group": group as Any,
             ])
+    }
+}
+
+/// A whole firewall to load: what the backend takes, what must be true after loading, and how long the
+/// new rules may stay unconfirmed before they are reverted.
+public struct FirewallLoad: Sendable, Hashable, CustomStringConvertible {
+    public var backend: FirewallSpec.Backend
+    /// The backend's own input: the `nft -f` file for nftables, one `ufw` argv per line for UFW.
+    public var rendered: String
+    /// The rules as they must read back after loading, one normalized line each (the policy first).
+    public var expected: [String]
+    /// TCP ports that must be accepted before anything else.
+    public var managementPorts: [Int]
+    public var confirmTimeout: Duration
+
+    public init(
+        backend: FirewallSpec.Backend, rendered: String, expected: [String], managementPorts: [Int],
+        confirmTimeout: Duration
+    ) {
+        self.backend = backend
+        self.rendered = rendered
+        self.expected = expected
+        self.managementPorts = managementPorts
+        self.confirmTimeout = confirmTimeout
+    }
+
+    public var description: String {
+        let what = backend == .nftables ? "nftables table inet chainbot" : "ufw rules"
+        return
+            "load \(what) (\(max(expected.count - 1, 0)) rules, confirm within \(DurationText.format(confirmTimeout)))"
     }
 }
 

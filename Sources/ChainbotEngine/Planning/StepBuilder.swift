@@ -32,6 +32,12 @@ struct StepBuilder {
         plans: inout [ResourceID: ResourcePlan]
     ) {
         for action in actions {
+            if action.runsOncePerPlan, let existing = steps.firstIndex(where: { $0.action == action }) {
+                // Asked for already (one firewall load for a Firewall and its rules): wait for that step.
+                if !(plans[resource]?.steps.contains(existing) ?? true) { plans[resource]?.steps.append(existing) }
+                lastStep[resource] = existing
+                continue
+            }
             let index = append(
                 action, for: resource, requires: requirements(for: resource, after: dependencies),
                 reason: reason(for: resource, plans))

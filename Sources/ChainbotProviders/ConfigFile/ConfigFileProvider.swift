@@ -80,7 +80,8 @@ public final class ConfigFileProvider: Provider {
         switch action {
         case .writeFile(let file): try fileSystem.write(file)
         case .removeFile(let path): try fileSystem.remove(path)
-        case .daemonReload, .systemctl: throw ProviderError("the ConfigFile provider cannot run '\(action)'")
+        case .daemonReload, .systemctl, .loadFirewall, .setHostname:
+            throw ProviderError("the ConfigFile provider cannot run '\(action)'")
         }
     }
 

@@ -19,6 +19,8 @@ extension SystemdProvider {
         case .systemctl(let verb, let unit):
             try SystemdPaths.validateUnitName(unit, suffix: ".service")
             try await run(verb, unit)
+        case .loadFirewall, .setHostname:
+            throw ProviderError("the Service provider cannot run '\(action)'")
         }
     }
 
