@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "ChainbotTestSupport",
-            dependencies: ["ChainbotCore", "ChainbotCLI"]
+            dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotCLI"]
         ),
         .testTarget(name: "ChainbotCoreTests", dependencies: ["ChainbotCore", "ChainbotTestSupport"]),
         .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML", "ChainbotTestSupport"]),
@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainbotCLITests",
-            dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotTestSupport"]
+            dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotStore", "ChainbotTestSupport"]
         ),
     ]
 )

@@ -25,6 +25,9 @@ public enum ChainbotCLI {
         default:
             break
         }
+        if first == FirewallWatchdogCommand.name {
+            return await FirewallWatchdogCommand.run(Array(arguments.dropFirst()), context).rawValue
+        }
         guard let command = commands.first(where: { $0.name == first }) else {
             let hint = Suggestion.closest(to: first, in: commands.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
             context.stderr.write("chainbot: unknown command '\(first)'.\(hint) See 'chainbot --help'.\n")

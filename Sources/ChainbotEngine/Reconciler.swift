@@ -59,20 +59,27 @@ public struct Reconciler: Sendable {
     }
 
     /// Renders, observes and plans `desired` against the host and the store; touches nothing.
-    public func prepare(_ desired: [Resource], prune: Bool, force: Bool) async throws -> PreparedRun {
+    ///
+    /// `whole` is the complete manifest set when `desired` is a selection of it (`--kind`): resources that
+    /// render together (the firewall table) are rendered from all of it, and only resources of the
+    /// selected `kinds` are compared or pruned.
+    public func prepare(
+        _ desired: [Resource], prune: Bool, force: Bool, whole: [Resource]? = nil, kinds: Set<Kind>? = nil
+    ) async throws -> PreparedRun {
         let managed = Set(providers.flatMap(\.kinds))
         let unmanaged = desired.filter { !managed.contains($0.id.kind) }.map(\.id)
         let desired = desired.filter { managed.contains($0.id.kind) }
         var applied: [ResourceID: AppliedSpec] = [:]
         for record in try store.allApplied() {
-            guard let kind = Kind(rawValue: record.kind), managed.contains(kind),
+            guard let kind = Kind(rawValue: record.kind), managed.contains(kind), kinds?.contains(kind) ?? true,
                 let spec = SpecCoding.decode(ResourceSpec.self, from: record.specJSON)
             else { continue }
             applied[ResourceID(kind, record.name)] = AppliedSpec(
                 spec: spec, createdByChainbot: record.createdByChainbot)
         }
         let appliedSpecs = applied.mapValues(\.spec)
-        let providers = self.providers.map { $0.bound(to: desired, applied: appliedSpecs) }
+        let context = (whole ?? desired).filter { managed.contains($0.id.kind) }
+        let providers = self.providers.map { $0.bound(to: context, applied: appliedSpecs) }
         var failures: [ResourceFailure] = []
         var rendered: [ResourceID: [Facet]] = [:]
         var observed: [ResourceID: ObservedResource] = [:]

@@ -42,8 +42,8 @@ enum ApplyCommand {
         let generation = await ManifestGeneration.compute(
             paths: options.paths, files: set.files, runner: SpawnCommandRunner())
         return await ApplyRun(options: options, context: context, dryRun: arguments.has("dry-run")).run(
-            options.selected(set.resources), generation: generation, prune: arguments.has("prune"),
-            force: arguments.has("force"))
+            options.selected(set.resources), whole: set.resources, generation: generation,
+            prune: arguments.has("prune"), force: arguments.has("force"))
     }
 }
 
@@ -53,7 +53,9 @@ struct ApplyRun {
     let context: CommandContext
     let dryRun: Bool
 
-    func run(_ desired: [Resource], generation: String, prune: Bool, force: Bool) async -> ExitCode {
+    func run(_ desired: [Resource], whole: [Resource]? = nil, generation: String, prune: Bool, force: Bool) async
+        -> ExitCode
+    {
         // A dry run only reads, like diff: no lock, and no state file created.
         let lock = dryRun ? nil : options.lock(context)
         guard dryRun || lock != nil, let store = dryRun ? options.existingStore(context) : options.openStore(context)
@@ -62,7 +64,8 @@ struct ApplyRun {
         let reconciler = options.reconciler(store)
         let prepared: PreparedRun
         do {
-            prepared = try await reconciler.prepare(desired, prune: prune, force: force)
+            prepared = try await reconciler.prepare(
+                desired, prune: prune, force: force, whole: whole, kinds: options.kinds)
         } catch {
             context.stderr.write("chainbot apply: \(error)\n")
             return .failure

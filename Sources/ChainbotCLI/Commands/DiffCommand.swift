@@ -39,7 +39,8 @@ enum DiffCommand {
         let prepared: PreparedRun
         do {
             prepared = try await options.reconciler(store).prepare(
-                options.selected(set.resources), prune: false, force: false)
+                options.selected(set.resources), prune: false, force: false, whole: set.resources,
+                kinds: options.kinds)
         } catch {
             context.stderr.write("chainbot diff: \(error)\n")
             return .failure

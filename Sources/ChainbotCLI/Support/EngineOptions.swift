@@ -19,8 +19,13 @@ struct EngineOptions {
     var root: String?
     var statePath: String
     var kinds: Set<Kind>?
+    /// `--force`: also lets a firewall load stop accepting a management port.
+    var force = false
+    var environment: [String: String] = [:]
 
     init(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
+        self.environment = environment
+        force = arguments.has("force")
         paths = arguments.positional + arguments.all("filename")
         if paths.isEmpty { paths = ["manifests/"] }
         output = try arguments.output()
@@ -129,7 +134,9 @@ struct EngineOptions {
 
     /// The providers for the live host, or for the offline image under `--root`.
     var providers: [any Provider] {
-        ProviderFactory.providers(root: root, runner: SpawnCommandRunner())
+        ProviderFactory.providers(
+            root: root, runner: SpawnCommandRunner(),
+            firewall: ProviderFactory.firewallSettings(statePath: statePath, force: force, environment: environment))
     }
 
     func reconciler(_ store: SQLiteStateStore) -> Reconciler {

@@ -1,17 +1,52 @@
 import ChainbotCore
 import ChainbotOS
 import ChainbotProviders
+import Glibc
 
 /// Builds the providers for the live host (`root` nil) or an offline image root — the one place where
 /// concrete providers are wired to their seams.
 enum ProviderFactory {
-    static func providers(root: String?, runner: some CommandRunner) -> [any Provider] {
+    static func providers(
+        root: String?, runner: some CommandRunner, firewall: FirewallProvider.Settings? = nil
+    ) -> [any Provider] {
         let host = LocalFileSystem(root: root ?? "/")
         // Sources and secrets live beside the manifests on this machine, never inside an image root.
         let local = LocalFileSystem()
-        return [
+        var providers: [any Provider] = [
             SystemdProvider(runner: runner, fileSystem: host, mode: root == nil ? .live : .offline),
             ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
         ]
+        // The firewall and listening sockets exist only on a live host, not in an image.
+        if root == nil, let firewall {
+            providers.append(FirewallProvider(runner: runner, settings: firewall, launcher: DetachedLauncher()))
+        }
+        return providers
+    }
+
+    /// Confirm-or-revert settings: files under `$CHAINBOT_RUNTIME_DIR` (default `/run/chainbot`), this
+    /// very binary as the watchdog (in a systemd scope of its own when systemd runs the host, so that
+    /// stopping the agent's service does not stop the watchdog), and the test-only confirm delay
+    /// `CHAINBOT_FIREWALL_CONFIRM_DELAY_MS`.
+    static func firewallSettings(statePath: String, force: Bool, environment: [String: String])
+        -> FirewallProvider.Settings
+    {
+        let runtime = environment["CHAINBOT_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/run/chainbot"
+        let delay = environment["CHAINBOT_FIREWALL_CONFIRM_DELAY_MS"].flatMap(Int.init).map(Duration.milliseconds)
+        let executable = environment["CHAINBOT_WATCHDOG_EXECUTABLE"] ?? selfExecutable
+        let direct = [executable, FirewallWatchdogCommand.name, "--state", statePath]
+        var watchdog = [direct]
+        if access("/run/systemd/system", F_OK) == 0, access("/usr/bin/systemd-run", X_OK) == 0, getuid() == 0 {
+            watchdog.insert(["/usr/bin/systemd-run", "--scope", "--quiet", "--collect"] + direct, at: 0)
+        }
+        return FirewallProvider.Settings(
+            runtimeDirectory: runtime + "/firewall", watchdog: watchdog, force: force, confirmDelay: delay ?? .zero)
+    }
+
+    /// The running binary's path (`/proc/self/exe`).
+    static var selfExecutable: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return "/usr/local/bin/chainbot" }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,0 +1,72 @@
+import ChainbotCore
+import ChainbotOS
+import ChainbotProviders
+import ChainbotStore
+
+/// `chainbot firewall-watchdog` (internal, not listed): the process that restores the previous firewall
+/// when the chainbot that loaded a new one does not confirm it in time. Started by the firewall provider;
+/// see `FirewallGuard`.
+///
+///     chainbot firewall-watchdog --dir D --token T --timeout-ms N [--state FILE] -- RESTORE-ARGV...
+enum FirewallWatchdogCommand {
+    static let name = "firewall-watchdog"
+
+    static func run(_ arguments: [String], _ context: CommandContext) async -> ExitCode {
+        var options: [String: String] = [:]
+        var restore: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                restore = Array(arguments[(index + 1)...])
+                break
+            }
+            guard ["--dir", "--token", "--timeout-ms", "--state"].contains(argument), index + 1 < arguments.count
+            else {
+                context.stderr.write("chainbot \(name): unexpected argument '\(argument)'\n")
+                return .usage
+            }
+            options[argument] = arguments[index + 1]
+            index += 2
+        }
+        guard let directory = options["--dir"], let token = options["--token"],
+            let milliseconds = options["--timeout-ms"].flatMap(Int64.init), !restore.isEmpty,
+            token.allSatisfy({ $0.isHexDigit })
+        else {
+            context.stderr.write(
+                "usage: chainbot \(name) --dir D --token T --timeout-ms N [--state FILE] -- RESTORE-ARGV...\n")
+            return .usage
+        }
+        let timeout = Duration.milliseconds(milliseconds)
+        let outcome = await FirewallWatchdog.watch(
+            directory: directory, token: token, timeout: timeout, restore: restore, runner: SpawnCommandRunner())
+        let event: Event
+        switch outcome {
+        case .confirmed:
+            return .success
+        case .reverted:
+            context.stdout.write("firewall-watchdog \(token): not confirmed in time; previous rules restored\n")
+            event = Event(
+                type: .warning, reason: "FirewallReverted", regardingKind: Kind.firewall.rawValue,
+                regardingName: "inet chainbot",
+                message:
+                    "the new firewall was not confirmed within \(DurationText.format(timeout)) (chainbot exited or hung before checking it); the previous rules were restored"
+            )
+        case .revertFailed(let error):
+            context.stdout.write("firewall-watchdog \(token): restoring the previous rules failed: \(error)\n")
+            event = Event(
+                type: .warning, reason: "FirewallRevertFailed", regardingKind: Kind.firewall.rawValue,
+                regardingName: "inet chainbot",
+                message: "the new firewall was not confirmed in time and restoring the previous rules failed: \(error)")
+        }
+        if let path = options["--state"] {
+            do {
+                let store = try SQLiteStateStore.open(path: path)
+                try store.recordEvent(event, outboxPayload: nil)
+            } catch {
+                context.stdout.write("firewall-watchdog \(token): cannot record the event in \(path): \(error)\n")
+            }
+        }
+        return outcome == .reverted ? .success : .failure
+    }
+}

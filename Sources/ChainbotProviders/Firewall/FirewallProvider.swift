@@ -1,0 +1,287 @@
+public import ChainbotCore
+import Synchronization
+
+/// Firewall, FirewallRule and Port: one nftables table, `inet chainbot`, rendered from all three kinds and
+/// loaded in one transaction, then confirmed or reverted (`FirewallGuard`); Ports are also checked for
+/// who listens on them.
+///
+/// Each resource shows its own part of the table as rule lines: a FirewallRule its rules, a Port its
+/// `expose` rules, the Firewall its policy, its built-in rules (loopback, established, ICMP, management)
+/// and any rule nobody declared (added by hand). Any difference anywhere loads the whole table once.
+public struct FirewallProvider: Provider {
+    public let kinds: [Kind] = [.firewall, .firewallRule, .port]
+
+    /// What the provider needs besides the host tools.
+    public struct Settings: Sendable {
+        /// Where confirm-or-revert keeps its files (`/run/chainbot/firewall`).
+        public var runtimeDirectory: String
+        /// argv prefixes of the revert watchdog (`chainbot firewall-watchdog`), tried in order until one
+        /// starts (in a systemd scope first, then directly).
+        public var watchdog: [[String]]
+        /// `--force`: allow a load that stops accepting a management port.
+        public var force: Bool
+        /// A pause between loading and confirming (for tests that kill chainbot in between).
+        public var confirmDelay: Duration
+
+        public init(runtimeDirectory: String, watchdog: [[String]], force: Bool = false, confirmDelay: Duration = .zero)
+        {
+            self.runtimeDirectory = runtimeDirectory
+            self.watchdog = watchdog
+            self.force = force
+            self.confirmDelay = confirmDelay
+        }
+    }
+
+    let nft: Nft
+    let settings: Settings
+    let launcher: any BackgroundLauncher
+    let listeners: (@Sendable () throws(ProviderError) -> [PortListener])?
+    let plan: DesiredFirewall?
+    /// The table as read once per run (render checks management ports against it, observe reports it).
+    let observedTable = TableCache()
+
+    enum ObservedTable: Sendable {
+        case read(NftRuleset?)
+        case failed(ProviderError)
+    }
+
+    final class TableCache: Sendable {
+        let value = Mutex<ObservedTable?>(nil)
+    }
+
+    public init(
+        runner: any CommandRunner, settings: Settings, launcher: any BackgroundLauncher,
+        listeners: (@Sendable () throws(ProviderError) -> [PortListener])? = nil
+    ) {
+        self.init(runner: runner, settings: settings, launcher: launcher, listeners: listeners, plan: nil)
+    }
+
+    init(
+        runner: any CommandRunner, settings: Settings, launcher: any BackgroundLauncher,
+        listeners: (@Sendable () throws(ProviderError) -> [PortListener])?, plan: DesiredFirewall?
+    ) {
+        self.nft = Nft(runner: runner)
+        self.settings = settings
+        self.launcher = launcher
+        self.listeners = listeners
+        self.plan = plan
+    }
+
+    public func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider {
+        FirewallProvider(
+            runner: nft.runner, settings: settings, launcher: launcher, listeners: listeners,
+            plan: DesiredFirewall(desired))
+    }
+
+    var firewallGuard: FirewallGuard {
+        FirewallGuard(directory: settings.runtimeDirectory, watchdog: settings.watchdog, launcher: launcher)
+    }
+
+    // MARK: Render
+
+    public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
+        -> [Facet]
+    {
+        let plan = self.plan ?? DesiredFirewall([])
+        switch spec {
+        case .firewall(let firewall):
+            if firewall.backend == .ufw {
+                throw ProviderError(
+                    "Firewall '\(id.name)': backend ufw is not available in this build; use backend: nftables")
+            }
+            let desired = try plan.ruleset()
+            try await checkManagementPorts(keeping: firewall.managementPorts, firewall: id.name)
+            var facets = [
+                Facet(FirewallFacets.policy, .word(desired.policy.rawValue)),
+                Facet(FirewallFacets.rules, FirewallFacets.lines(desired.rules.filter { plan.isBuiltIn($0, of: id) })),
+            ]
+            // Chains and rule order only say something about a table that exists.
+            if (try? await table()) ?? nil != nil {
+                facets.append(Facet(FirewallFacets.chains, .word(NftRuleset.chain)))
+                facets.append(Facet(FirewallFacets.order, .word(FirewallFacets.asRendered)))
+            }
+            return facets
+        case .firewallRule:
+            guard plan.firewall != nil else {
+                throw ProviderError("\(id) needs a Firewall resource: FirewallRules are part of its table")
+            }
+            let desired = try plan.ruleset()
+            return [Facet(FirewallFacets.rules, FirewallFacets.lines(desired.rules.filter { $0.owner == "\(id)" }))]
+        case .port(let port):
+            var facets: [Facet] = []
+            if listeners != nil {
+                facets.append(
+                    Facet(FirewallFacets.listener, .word(PortListener.desiredWord(port, unit: plan.unit(of: port)))))
+            }
+            if plan.firewall != nil {
+                let desired = try plan.ruleset()
+                facets.append(
+                    Facet(FirewallFacets.exposed, FirewallFacets.lines(desired.rules.filter { $0.owner == "\(id)" })))
+            }
+            return facets
+        default:
+            throw ProviderError("the Firewall provider does not manage \(id.kind)")
+        }
+    }
+
+    /// Refuses (unless `--force`) a table that stops accepting a management port the loaded one accepts.
+    func checkManagementPorts(keeping ports: [Int], firewall name: String) async throws(ProviderError) {
+        guard !settings.force, let current = try await table() else { return }
+        let open = FirewallFacets.managementPorts(in: current)
+        let dropped = open.subtracting(ports).sorted()
+        guard !dropped.isEmpty else { return }
+        let list = dropped.map(String.init).joined(separator: ", ")
+        throw ProviderError(
+            "refusing to load a firewall that stops accepting management port\(dropped.count == 1 ? "" : "s") \(list) "
+                + "(Firewall '\(name)' no longer lists \(dropped.count == 1 ? "it" : "them") in managementPorts); "
+                + "this could cut off the session managing this host. Use --force if that is really meant")
+    }
+
+    /// The table, read once per bound run.
+    func table() async throws(ProviderError) -> NftRuleset? {
+        if let cached = observedTable.value.withLock({ $0 }) {
+            switch cached {
+            case .read(let table): return table
+            case .failed(let error): throw error
+            }
+        }
+        do {
+            let table = try await nft.observe()
+            observedTable.value.withLock { $0 = .read(table) }
+            return table
+        } catch {
+            observedTable.value.withLock { $0 = .failed(error) }
+            throw error
+        }
+    }
+
+    // MARK: Observe
+
+    public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
+        let plan = self.plan ?? DesiredFirewall([])
+        let needsTable = targets.contains { $0.id.kind != .port } || plan.firewall != nil
+        let table = needsTable ? try await table() : nil
+        let needsListeners = targets.contains { $0.id.kind == .port }
+        let sockets: Result<[PortListener], ProviderError>? =
+            needsListeners ? listeners.map { read in Result { () throws(ProviderError) in try read() } } : nil
+        var out: [ResourceID: ObservedResource] = [:]
+        for target in targets {
+            switch target.spec {
+            case .firewall:
+                out[target.id] = observeFirewall(target.id, table, plan)
+            case .firewallRule:
+                let lines = table.map { FirewallFacets.lines($0.rules.filter { $0.owner == "\(target.id)" }) }
+                let value = lines ?? .absent
+                out[target.id] = ObservedResource(
+                    id: target.id, facets: [FirewallFacets.rules: value],
+                    health: value == .absent ? .missing : .healthy,
+                    healthReason: value == .absent ? "no rule of \(target.id) is loaded" : nil)
+            case .port(let port):
+                out[target.id] = observePort(target.id, port, table, sockets, plan)
+            default:
+                continue
+            }
+        }
+        return out
+    }
+
+    func observeFirewall(_ id: ResourceID, _ table: NftRuleset?, _ plan: DesiredFirewall) -> ObservedResource {
+        guard let table else {
+            return ObservedResource(
+                id: id,
+                facets: [
+                    FirewallFacets.policy: .absent, FirewallFacets.rules: .absent, FirewallFacets.chains: .absent,
+                    FirewallFacets.order: .absent,
+                ], health: .missing, healthReason: "table inet chainbot is not loaded")
+        }
+        let mine = table.rules.filter { plan.isBuiltIn($0, of: id) || !plan.declares($0.owner) }
+        let desiredOrder = (try? plan.ruleset().rules) ?? []
+        let inOrder = FirewallFacets.sameRelativeOrder(table.rules, desiredOrder)
+        let facets: [String: FacetValue] = [
+            FirewallFacets.policy: .word(table.policy.rawValue),
+            FirewallFacets.rules: FirewallFacets.lines(mine, foreign: { !plan.declares($0.owner) }),
+            FirewallFacets.chains: .word(([NftRuleset.chain] + table.otherChains).joined(separator: ", ")),
+            FirewallFacets.order: .word(inOrder ? FirewallFacets.asRendered : "rules out of order"),
+        ]
+        if case .firewall(let spec)? = plan.firewall?.spec, spec.managementPorts.isEmpty == false {
+            let open = FirewallFacets.managementPorts(in: table)
+            let closed = Set(spec.managementPorts).subtracting(open).sorted()
+            if !closed.isEmpty {
+                return ObservedResource(
+                    id: id, facets: facets, health: .degraded,
+                    healthReason: "management port \(closed.map(String.init).joined(separator: ", ")) not accepted")
+            }
+        }
+        return ObservedResource(id: id, facets: facets, health: .healthy)
+    }
+
+    func observePort(
+        _ id: ResourceID, _ port: PortSpec, _ table: NftRuleset?, _ sockets: Result<[PortListener], ProviderError>?,
+        _ plan: DesiredFirewall
+    ) -> ObservedResource {
+        var facets: [String: FacetValue] = [:]
+        if let table {
+            facets[FirewallFacets.exposed] = FirewallFacets.lines(table.rules.filter { $0.owner == "\(id)" })
+        } else if plan.firewall != nil {
+            facets[FirewallFacets.exposed] = .absent
+        }
+        guard let sockets else {
+            return ObservedResource(
+                id: id, facets: facets, health: .unknown, healthReason: "listening sockets are not observed here")
+        }
+        switch sockets {
+        case .failure(let error):
+            return ObservedResource(id: id, facets: facets, health: .unknown, healthReason: error.message)
+        case .success(let listeners):
+            let status = PortListener.evaluate(port, unit: plan.unit(of: port), listeners: listeners)
+            facets[FirewallFacets.listener] = .word(status.word)
+            return ObservedResource(
+                id: id, facets: facets, health: status.healthy ? .healthy : .degraded,
+                healthReason: status.healthy ? nil : status.message)
+        }
+    }
+
+    // MARK: Steps
+
+    public func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction] {
+        let plan = self.plan ?? DesiredFirewall([])
+        var actions: [StepAction] = []
+        let tableChanged =
+            changes.contains { FirewallFacets.tableFacets.contains($0.facet) }
+            || (spec == nil && FirewallFacets.tableFacets.contains { (observed.facets[$0] ?? .absent) != .absent })
+        if tableChanged, let load = plan.load(removingTable: id.kind == .firewall && spec == nil) {
+            actions.append(.loadFirewall(load))
+        }
+        if case .port(let port)? = spec, changes.contains(where: { $0.facet == FirewallFacets.listener }),
+            let unit = plan.unit(of: port)
+        {
+            actions.append(.systemctl(.restart, unit: unit))
+        }
+        return actions
+    }
+
+    // MARK: Execute
+
+    public func execute(_ action: StepAction) async throws(ProviderError) {
+        switch action {
+        case .loadFirewall(let load):
+            try await FirewallLoader(provider: self).load(load)
+        case .systemctl(let verb, let unit):
+            try SystemdPaths.validateUnitName(unit, suffix: ".service")
+            let invocation = CommandInvocation("systemctl", [verb.rawValue, unit], timeout: .seconds(90))
+            let result: CommandResult
+            do { result = try await nft.runner.run(invocation) } catch {
+                throw ProviderError("\(invocation.description) failed: \(error)", retryable: true)
+            }
+            guard result.succeeded else {
+                throw ProviderError(
+                    "\(invocation.description) failed", detail: HostText.trimmed(result.errorOutput + result.output))
+            }
+        default:
+            throw ProviderError("the Firewall provider cannot run '\(action)'")
+        }
+    }
+}
