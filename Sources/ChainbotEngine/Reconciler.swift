@@ -169,7 +169,23 @@ public struct Reconciler: Sendable {
         if !records.isEmpty || inventoryChanged || !report.failed.isEmpty {
             report.revision = try record(report, generation: generation, gitCommit: gitCommit)
         }
+        try recordFailureEvents(records, generation: generation)
         return report
+    }
+
+    /// A Warning event per failed step, with the error; a firewall that was loaded and then reverted is
+    /// a `FirewallReverted` event.
+    private func recordFailureEvents(_ records: [StepRecord], generation: String) throws {
+        for record in records {
+            guard case .failed(let error) = record.outcome else { continue }
+            let reverted = error.message.hasPrefix("firewall reverted")
+            try store.recordEvent(
+                Event(
+                    type: .warning, reason: reverted ? "FirewallReverted" : "StepFailed",
+                    regardingKind: record.step.resource.kind.rawValue, regardingName: record.step.resource.name,
+                    message: "\(record.step.action): \(error.message)", generation: generation),
+                outboxPayload: nil)
+        }
     }
 
     private func record(_ report: ApplyReport, generation: String, gitCommit: String?) throws -> Revision {

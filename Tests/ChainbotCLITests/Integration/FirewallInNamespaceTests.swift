@@ -221,6 +221,13 @@ struct FirewallInNamespaceTests {
             #expect(
                 (late.output + late.errorOutput).contains("firewall reverted: it was not confirmed within 5s"),
                 "\(late.output)\(late.errorOutput)")
+            let events = try SQLiteStateStore.open(path: setup.state).events(
+                since: Timestamp(millisecondsSinceEpoch: 0))
+            #expect(
+                events.contains {
+                    $0.event.reason == "FirewallReverted" && $0.event.regardingName == "pi"
+                        && $0.event.message.contains("not confirmed within 5s")
+                }, "\(events)")
             // The table did not exist before, so the revert removed it: everything connects again.
             #expect(try await setup.pair.peerConnects(to: 7000))
             #expect(
