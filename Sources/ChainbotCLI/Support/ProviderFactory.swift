@@ -18,7 +18,10 @@ enum ProviderFactory {
         ]
         // The firewall and listening sockets exist only on a live host, not in an image.
         if root == nil, let firewall {
-            providers.append(FirewallProvider(runner: runner, settings: firewall, launcher: DetachedLauncher()))
+            providers.append(
+                FirewallProvider(
+                    runner: runner, settings: firewall, launcher: DetachedLauncher(),
+                    listeners: ListenerReader(fileSystem: host)))
         }
         return providers
     }

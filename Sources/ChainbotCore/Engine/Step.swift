@@ -19,8 +19,12 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     /// True for actions that several resources may ask for, identically, in one plan; the plan holds
     /// the step once and every asker's later steps wait for it.
     public var runsOncePerPlan: Bool {
-        if case .loadFirewall = self { return true }
-        return self == .daemonReload
+        switch self {
+        case .loadFirewall, .daemonReload: true
+        // A Port asking to restart its owner when a changed ConfigFile restarts it already.
+        case .systemctl(let verb, _): verb == .restart
+        default: false
+        }
     }
 
     public var description: String {

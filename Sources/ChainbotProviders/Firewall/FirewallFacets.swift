@@ -65,6 +65,12 @@ struct DesiredFirewall: Sendable {
     var declared: Set<String> = []
     /// Unit names of the Services, by resource id.
     var units: [ResourceID: String] = [:]
+    /// The table, rendered once per run.
+    private(set) var rendered: Result<NftRuleset, ProviderError> = .success(NftRuleset(policy: .accept, rules: []))
+    /// The rendered rules by owner (`FirewallRule/ssh`, `Firewall/pi:management`).
+    private(set) var rulesByOwner: [String: [NftRule]] = [:]
+    /// The load step for the rendered table (nil when it cannot be rendered).
+    private(set) var tableLoad: FirewallLoad?
 
     init(_ desired: [Resource]) {
         for resource in desired {
@@ -77,18 +83,34 @@ struct DesiredFirewall: Sendable {
             default: break
             }
         }
+        guard let firewall, case .firewall(let spec) = firewall.spec else { return }
+        do {
+            let ruleset = try NftRuleset(firewallName: firewall.id.name, firewall: spec, rules: rules, ports: ports)
+            rendered = .success(ruleset)
+            rulesByOwner = Dictionary(grouping: ruleset.rules) { $0.owner ?? "" }
+            tableLoad = FirewallLoad(
+                backend: spec.backend, rendered: NftRenderer.render(ruleset),
+                expected: ["policy \(ruleset.policy.rawValue)"] + ruleset.rules.map(\.description),
+                managementPorts: spec.managementPorts, confirmTimeout: spec.confirmTimeout)
+        } catch {
+            rendered = .failure(ProviderError("\(error)"))
+        }
     }
 
     /// The table to load.
     func ruleset() throws(ProviderError) -> NftRuleset {
-        guard let firewall, case .firewall(let spec) = firewall.spec else {
-            return NftRuleset(policy: .accept, rules: [])
-        }
-        do {
-            return try NftRuleset(firewallName: firewall.id.name, firewall: spec, rules: rules, ports: ports)
-        } catch {
-            throw ProviderError("\(error)")
-        }
+        try rendered.get()
+    }
+
+    /// The rendered rules of `owner` (a resource id, or the Firewall's built-in parts with `builtIn`).
+    func rules(of owner: ResourceID) -> [NftRule] {
+        rulesByOwner["\(owner)"] ?? []
+    }
+
+    /// The Firewall's own rules: loopback, established, ICMP, management.
+    func builtInRules(of firewall: ResourceID) -> [NftRule] {
+        let prefix = "\(firewall):"
+        return ((try? rendered.get())?.rules ?? []).filter { $0.owner?.hasPrefix(prefix) == true }
     }
 
     /// The load step that brings the host to this table (or removes the table).
@@ -99,11 +121,8 @@ struct DesiredFirewall: Sendable {
                 backend: .nftables, rendered: "\(table)\ndelete \(table)\n", expected: [], managementPorts: [],
                 confirmTimeout: .seconds(60))
         }
-        guard let ruleset = try? ruleset() else { return nil }
-        return FirewallLoad(
-            backend: spec.backend, rendered: NftRenderer.render(ruleset),
-            expected: ["policy \(ruleset.policy.rawValue)"] + ruleset.rules.map(\.description),
-            managementPorts: spec.managementPorts, confirmTimeout: spec.confirmTimeout)
+        _ = spec
+        return tableLoad
     }
 
     /// True for the rules the Firewall itself renders (loopback, management, ...).

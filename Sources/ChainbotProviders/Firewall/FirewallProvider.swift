@@ -35,7 +35,7 @@ public struct FirewallProvider: Provider {
     let nft: Nft
     let settings: Settings
     let launcher: any BackgroundLauncher
-    let listeners: (@Sendable () throws(ProviderError) -> [PortListener])?
+    let listeners: ListenerReader?
     let plan: DesiredFirewall?
     /// The table as read once per run (render checks management ports against it, observe reports it).
     let observedTable = TableCache()
@@ -51,14 +51,14 @@ public struct FirewallProvider: Provider {
 
     public init(
         runner: any CommandRunner, settings: Settings, launcher: any BackgroundLauncher,
-        listeners: (@Sendable () throws(ProviderError) -> [PortListener])? = nil
+        listeners: ListenerReader? = nil
     ) {
         self.init(runner: runner, settings: settings, launcher: launcher, listeners: listeners, plan: nil)
     }
 
     init(
         runner: any CommandRunner, settings: Settings, launcher: any BackgroundLauncher,
-        listeners: (@Sendable () throws(ProviderError) -> [PortListener])?, plan: DesiredFirewall?
+        listeners: ListenerReader?, plan: DesiredFirewall?
     ) {
         self.nft = Nft(runner: runner)
         self.settings = settings
@@ -93,7 +93,7 @@ public struct FirewallProvider: Provider {
             try await checkManagementPorts(keeping: firewall.managementPorts, firewall: id.name)
             var facets = [
                 Facet(FirewallFacets.policy, .word(desired.policy.rawValue)),
-                Facet(FirewallFacets.rules, FirewallFacets.lines(desired.rules.filter { plan.isBuiltIn($0, of: id) })),
+                Facet(FirewallFacets.rules, FirewallFacets.lines(plan.builtInRules(of: id))),
             ]
             // Chains and rule order only say something about a table that exists.
             if (try? await table()) ?? nil != nil {
@@ -105,18 +105,20 @@ public struct FirewallProvider: Provider {
             guard plan.firewall != nil else {
                 throw ProviderError("\(id) needs a Firewall resource: FirewallRules are part of its table")
             }
-            let desired = try plan.ruleset()
-            return [Facet(FirewallFacets.rules, FirewallFacets.lines(desired.rules.filter { $0.owner == "\(id)" }))]
+            _ = try plan.ruleset()
+            return [Facet(FirewallFacets.rules, FirewallFacets.lines(plan.rules(of: id)))]
         case .port(let port):
             var facets: [Facet] = []
             if listeners != nil {
                 facets.append(
-                    Facet(FirewallFacets.listener, .word(PortListener.desiredWord(port, unit: plan.unit(of: port)))))
+                    Facet(
+                        FirewallFacets.listener,
+                        .word(PortCheck.expectedWord(spec: port, ownerUnit: plan.unit(of: port)))))
             }
             if plan.firewall != nil {
-                let desired = try plan.ruleset()
+                _ = try plan.ruleset()
                 facets.append(
-                    Facet(FirewallFacets.exposed, FirewallFacets.lines(desired.rules.filter { $0.owner == "\(id)" })))
+                    Facet(FirewallFacets.exposed, FirewallFacets.lines(plan.rules(of: id))))
             }
             return facets
         default:
@@ -162,22 +164,22 @@ public struct FirewallProvider: Provider {
         let needsTable = targets.contains { $0.id.kind != .port } || plan.firewall != nil
         let table = needsTable ? try await table() : nil
         let needsListeners = targets.contains { $0.id.kind == .port }
-        let sockets: Result<[PortListener], ProviderError>? =
-            needsListeners ? listeners.map { read in Result { () throws(ProviderError) in try read() } } : nil
+        let sockets: Result<[Listener], ProviderError>? =
+            needsListeners ? listeners.map { reader in Result { () throws(ProviderError) in try reader.read() } } : nil
+        let observedByOwner = Dictionary(grouping: table?.rules ?? []) { $0.owner ?? "" }
         var out: [ResourceID: ObservedResource] = [:]
         for target in targets {
             switch target.spec {
             case .firewall:
                 out[target.id] = observeFirewall(target.id, table, plan)
             case .firewallRule:
-                let lines = table.map { FirewallFacets.lines($0.rules.filter { $0.owner == "\(target.id)" }) }
-                let value = lines ?? .absent
+                let value = table == nil ? .absent : FirewallFacets.lines(observedByOwner["\(target.id)"] ?? [])
                 out[target.id] = ObservedResource(
                     id: target.id, facets: [FirewallFacets.rules: value],
                     health: value == .absent ? .missing : .healthy,
                     healthReason: value == .absent ? "no rule of \(target.id) is loaded" : nil)
             case .port(let port):
-                out[target.id] = observePort(target.id, port, table, sockets, plan)
+                out[target.id] = observePort(target.id, port, table, observedByOwner, sockets, plan)
             default:
                 continue
             }
@@ -216,12 +218,13 @@ public struct FirewallProvider: Provider {
     }
 
     func observePort(
-        _ id: ResourceID, _ port: PortSpec, _ table: NftRuleset?, _ sockets: Result<[PortListener], ProviderError>?,
+        _ id: ResourceID, _ port: PortSpec, _ table: NftRuleset?, _ observedByOwner: [String: [NftRule]],
+        _ sockets: Result<[Listener], ProviderError>?,
         _ plan: DesiredFirewall
     ) -> ObservedResource {
         var facets: [String: FacetValue] = [:]
-        if let table {
-            facets[FirewallFacets.exposed] = FirewallFacets.lines(table.rules.filter { $0.owner == "\(id)" })
+        if table != nil {
+            facets[FirewallFacets.exposed] = FirewallFacets.lines(observedByOwner["\(id)"] ?? [])
         } else if plan.firewall != nil {
             facets[FirewallFacets.exposed] = .absent
         }
@@ -233,11 +236,11 @@ public struct FirewallProvider: Provider {
         case .failure(let error):
             return ObservedResource(id: id, facets: facets, health: .unknown, healthReason: error.message)
         case .success(let listeners):
-            let status = PortListener.evaluate(port, unit: plan.unit(of: port), listeners: listeners)
+            let status = PortCheck.evaluate(spec: port, ownerUnit: plan.unit(of: port), listeners: listeners)
             facets[FirewallFacets.listener] = .word(status.word)
             return ObservedResource(
-                id: id, facets: facets, health: status.healthy ? .healthy : .degraded,
-                healthReason: status.healthy ? nil : status.message)
+                id: id, facets: facets, health: status.isHealthy ? .healthy : .degraded,
+                healthReason: status.isHealthy ? nil : status.message)
         }
     }
 
