@@ -12,6 +12,9 @@ enum ProviderFactory {
         return [
             SystemdProvider(runner: runner, fileSystem: host, mode: root == nil ? .live : .offline),
             ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
+            HostProvider(
+                fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,
+                diskSpace: HostProvider.statvfsProbe(root: root ?? "/")),
         ]
     }
 }
