@@ -19,7 +19,8 @@ extension HostProvider {
             if changed.contains(Self.hostnameFacet) {
                 actions.append(
                     .writeFile(
-                        FileWrite(path: "/etc/hostname", content: Array("\(name)\n".utf8), mode: files.hostnameMode ?? 0o644)
+                        FileWrite(
+                            path: "/etc/hostname", content: Array("\(name)\n".utf8), mode: files.hostnameMode ?? 0o644)
                     ))
             }
             if changed.contains(Self.hostsFacet) {

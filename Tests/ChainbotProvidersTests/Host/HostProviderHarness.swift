@@ -21,7 +21,8 @@ struct HostProviderHarness {
         }
         runner.script("hostname", output: "")
         let disks = HostProvider.recordedDiskSpace(Fixtures.readText(root + "/statvfs") ?? "")
-        let provider = HostProvider(fileSystem: LocalFileSystem(root: root), runner: runner, mode: .live, diskSpace: disks)
+        let provider = HostProvider(
+            fileSystem: LocalFileSystem(root: root), runner: runner, mode: .live, diskSpace: disks)
         return HostProviderHarness(provider: provider, runner: runner, root: root)
     }
 
@@ -49,7 +50,8 @@ struct HostProviderHarness {
             try await provider.observe([ObserveTarget(id: Self.id, spec: resourceSpec)])[Self.id])
         let changes = desired.compactMap { facet -> FieldChange? in
             let current = observed.facets[facet.name] ?? .absent
-            return current == facet.value ? nil : FieldChange(resource: Self.id, facet: facet.name, from: current, to: facet.value)
+            return current == facet.value
+                ? nil : FieldChange(resource: Self.id, facet: facet.name, from: current, to: facet.value)
         }
         let actions = provider.steps(
             for: Self.id, spec: resourceSpec, previous: nil, changes: changes, observed: observed)

@@ -46,7 +46,8 @@ struct HostProviderObservationTests {
         let planned = try await harness.plan(Self.spec)
         #expect(planned.observed.health == golden.health)
         #expect(planned.observed.healthReason == golden.reason)
-        #expect(Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
+        #expect(
+            Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
         // Conditions are shown, never "fixed".
         #expect(planned.actions.isEmpty)
         #expect(harness.runner.commandLines == ["vcgencmd get_throttled"])
@@ -58,20 +59,23 @@ struct HostProviderObservationTests {
         let planned = try await harness.plan(Self.spec)
         #expect(planned.observed.health == golden.health)
         #expect(planned.observed.healthReason == golden.reason)
-        #expect(Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
+        #expect(
+            Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
         #expect(harness.runner.commandLines.isEmpty)
     }
 
     @Test func aModelThatDoesNotMatchTheGlobIsACrossedCondition() async throws {
         var spec = Self.spec
         spec.model = "Raspberry Pi 4*"
-        let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi5-undervoltage")).plan(spec)
+        let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi5-undervoltage")).plan(
+            spec)
         #expect(planned.changes.first?.facet == "model")
         #expect(planned.changes.first?.from == .word("Raspberry Pi 5 Model B Rev 1.0"))
         #expect(planned.changes.first?.to == .word("Raspberry Pi 4*"))
         #expect(
             planned.observed.healthReason
-                == "model 'Raspberry Pi 5 Model B Rev 1.0' does not match 'Raspberry Pi 4*'; throttling now: underVoltage, throttled")
+                == "model 'Raspberry Pi 5 Model B Rev 1.0' does not match 'Raspberry Pi 4*'; throttling now: underVoltage, throttled"
+        )
     }
 
     @Test func criticalTemperatureAndLowMemoryAreListedTogether() async throws {
@@ -99,7 +103,10 @@ struct HostProviderObservationTests {
         #expect(planned.observed.health == .unknown)
         let reason = try #require(planned.observed.healthReason)
         #expect(reason.hasPrefix("model unknown (no /proc/device-tree/model); temperature unknown"))
-        #expect(reason.contains("throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled': offline (--root): no vcgencmd/get_throttled recorded in"))
+        #expect(
+            reason.contains(
+                "throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled': offline (--root): no vcgencmd/get_throttled recorded in"
+            ))
         #expect(planned.changes.allSatisfy { $0.from == .word("unknown") })
         #expect(planned.actions.isEmpty)
     }
