@@ -105,8 +105,8 @@ extension CompletionCommand {
             """
     }
 
-    /// Text safe inside a single-quoted zsh `_describe` entry: no quotes, colons escaped.
+    /// Text safe inside a single-quoted zsh `_describe` entry (its description part): no single quotes.
     static func zshQuoted(_ text: String) -> String {
-        text.replacing("'", with: "").replacing(":", with: "\\:").replacing("[", with: "(").replacing("]", with: ")")
+        text.replacing("'", with: "")
     }
 }
