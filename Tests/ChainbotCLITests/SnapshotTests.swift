@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotOS
 import ChainbotTestSupport
 import Glibc
 import Testing
@@ -155,6 +156,42 @@ import Testing
         let diff = await CLIHarness.run(["diff", "--root", snapshot, "-f", manifest])
         #expect(diff.status == 0, "\(hostname): \(diff.stdout)\(diff.stderr)")
         #expect(!diff.stdout.contains("cannot plan"))
+    }
+
+    @Test(.enabled(if: Fixtures.exists("/bin/bash") || Fixtures.exists("/usr/bin/bash"), "bash is not installed"))
+    func theShellScriptWritesTheSameSnapshotAsTheCommand() async throws {
+        let work = TemporaryDirectory("chainbot-snapshot")
+        let pi = Self.convergedPi(work)
+        let command = await CLIHarness.run(["snapshot", "--root", pi, work.file("by-chainbot")])
+        #expect(command.status == 0)
+        let script = try await SpawnCommandRunner().run(
+            CommandInvocation("bash", [Fixtures.path("contrib/snapshot.sh"), "--root", pi, work.file("by-script")]))
+        #expect(script.succeeded, "\(script.errorOutput)")
+        let byChainbot = Self.entries(work.file("by-chainbot"))
+        #expect(byChainbot.count > 10)
+        #expect(Self.entries(work.file("by-script")) == byChainbot)
+        let index = try #require(Fixtures.readText(work.file("by-script/SNAPSHOT.txt")))
+        #expect(index.contains("redacted Environment= values:\n  /etc/systemd/system/chainbot.service: API_TOKEN\n"))
+    }
+
+    /// Every path under `root` but SNAPSHOT.txt, with a link's target or a file's bytes.
+    static func entries(_ root: String, _ relative: String = "") -> [String] {
+        Fixtures.list(root + relative, hidden: true).flatMap { name -> [String] in
+            let path = relative + "/" + name
+            guard path != "/SNAPSHOT.txt" else { return [] }
+            var info = stat()
+            guard lstat(root + path, &info) == 0 else { return [] }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: return entries(root, path)
+            case S_IFLNK:
+                var target = [CChar](repeating: 0, count: 4096)
+                let length = readlink(root + path, &target, 4095)
+                return [
+                    "\(path) -> \(String(decoding: target.prefix(max(length, 0)).map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+                ]
+            default: return ["\(path): \(Fixtures.readText(root + path) ?? "?")"]
+            }
+        }
     }
 
     @Test func refusesADirectoryThatIsNotEmpty() async throws {
