@@ -14,7 +14,7 @@ enum ProviderFactory {
             ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
             HostProvider(
                 fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,
-                diskSpace: HostProvider.statvfsProbe(root: root ?? "/")),
+                diskSpace: HostProvider.statvfsProbe()),
         ]
     }
 }

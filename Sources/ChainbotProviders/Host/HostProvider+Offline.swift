@@ -7,6 +7,31 @@ extension HostProvider {
     /// Where a snapshot records the output of `vcgencmd get_throttled`.
     public static let recordedThrottlingPath = "/vcgencmd/get_throttled"
 
+    /// The condition facets whose readings are not under the offline root: no model file, no thermal zone,
+    /// no recorded `vcgencmd` output or disk space, no meminfo.
+    func unmeasuredOffline(_ spec: HostSpec) throws(ProviderError) -> Set<String> {
+        var names: Set<String> = []
+        if try fileSystem.info("/proc/device-tree/model") == nil,
+            try fileSystem.info("/sys/firmware/devicetree/base/model") == nil
+        {
+            names.insert(HostConditions.model)
+        }
+        if try !fileSystem.list("/sys/class/thermal").contains(where: { $0.hasPrefix("thermal_zone") }) {
+            names.insert(HostConditions.temperature)
+        }
+        if try fileSystem.info(Self.recordedThrottlingPath) == nil {
+            names.formUnion([HostConditions.throttling, HostConditions.throttlingSinceBoot])
+        }
+        let disks = try fileSystem.read(Self.recordedDiskSpacePath).map {
+            Self.parseDiskSpace(String(decoding: $0, as: UTF8.self))
+        }
+        for path in spec.diskPaths where disks?.contains(where: { $0.path == path }) != true {
+            names.insert(HostConditions.disk(path))
+        }
+        if try fileSystem.info("/proc/meminfo") == nil { names.insert(HostConditions.memory) }
+        return names
+    }
+
     /// A disk-space probe over `statvfs` file text (`PATH TOTAL AVAILABLE` lines).
     public static func recordedDiskSpace(_ text: String) -> PiHardwareReader.DiskSpaceProbe {
         let disks = parseDiskSpace(text)

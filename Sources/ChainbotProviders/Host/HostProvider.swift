@@ -11,7 +11,8 @@ import Synchronization
 /// `.live` mode set on the running kernel with `hostname NAME`.
 ///
 /// `.offline` mode (`--root DIR`: an SD-card image, or a `chainbot snapshot`) runs no command: throttling
-/// comes from `DIR/vcgencmd/get_throttled` and disk space from `DIR/statvfs` when a snapshot recorded them.
+/// comes from `DIR/vcgencmd/get_throttled` and disk space from `DIR/statvfs` when a snapshot recorded them,
+/// and a condition whose reading is not under `DIR` at all is not compared (an image has no temperature).
 ///
 /// `steps` is pure but needs the bytes of the files it edits, so `observe` keeps them per resource in a
 /// mutex-guarded cache, as `ConfigFileProvider` does with its rendered files.
@@ -51,7 +52,13 @@ public final class HostProvider: Provider {
         guard case .host(let host) = spec else {
             throw ProviderError("\(id): the Host provider manages only Host resources")
         }
-        return try desiredFacets(host)
+        var facets = try desiredFacets(host)
+        if mode == .offline {
+            // An image has no readings; a snapshot has those it recorded. Compare only what can be measured.
+            let unmeasured = try unmeasuredOffline(host)
+            facets.removeAll { unmeasured.contains($0.name) }
+        }
+        return facets
     }
 
     /// The desired facets of `spec`; validates the host name and the boot config before anything else.
@@ -126,8 +133,7 @@ public final class HostProvider: Provider {
                 Self.recordedDiskSpace(String(decoding: $0, as: UTF8.self))
             }
             return PiHardwareReader(
-                fileSystem: fileSystem, runner: RecordedCommands(fileSystem: fileSystem),
-                diskSpace: recorded ?? diskSpace)
+                fileSystem: fileSystem, runner: RecordedCommands(fileSystem: fileSystem), diskSpace: recorded)
         }
     }
 

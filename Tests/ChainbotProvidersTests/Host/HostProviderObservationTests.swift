@@ -96,19 +96,38 @@ struct HostProviderObservationTests {
         #expect(planned.changes.isEmpty)
     }
 
-    @Test func readingsThatCannotBeMadeAreUnknownNotHealthy() async throws {
+    @Test func liveReadingsThatCannotBeMadeAreUnknownAndShown() async throws {
         let empty = TemporaryDirectory("chainbot-host")
-        let harness = HostProviderHarness.offline(root: empty.path)
+        let harness = HostProviderHarness.live(root: empty.path)
         let planned = try await harness.plan(Self.spec)
         #expect(planned.observed.health == .unknown)
         let reason = try #require(planned.observed.healthReason)
         #expect(reason.hasPrefix("model unknown (no /proc/device-tree/model); temperature unknown"))
+        #expect(reason.contains("throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled'"))
         #expect(
-            reason.contains(
-                "throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled': offline (--root): no vcgencmd/get_throttled recorded in"
-            ))
+            planned.facets == ["model", "temperature", "throttling since boot", "disk free /", "memory available"])
         #expect(planned.changes.allSatisfy { $0.from == .word("unknown") })
         #expect(planned.actions.isEmpty)
+    }
+
+    @Test func offlineAConditionWithoutAReadingUnderTheRootIsNotCompared() async throws {
+        let image = TemporaryDirectory("chainbot-image")
+        let harness = HostProviderHarness.offline(root: image.path)
+        let planned = try await harness.plan(Self.spec)
+        #expect(planned.changes.isEmpty)
+        #expect(planned.observed.health == .unknown)
+        #expect(
+            planned.observed.healthReason?.contains(
+                "throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled': offline (--root): no vcgencmd/get_throttled recorded in"
+            ) == true)
+        #expect(harness.runner.commandLines.isEmpty)
+
+        // A partial snapshot: what it recorded is compared, the rest is not.
+        image.write("proc/meminfo", "MemTotal: 1000000 kB\nMemAvailable: 100000 kB\n")
+        let partial = try await harness.plan(Self.spec)
+        #expect(partial.facets == ["memory available"])
+        #expect(partial.changes.first?.from == .word("97 MB"))
+        #expect(partial.observed.health == .degraded)
     }
 
     @Test func aRebootRequiredMarkerMakesAHealthyHostProgressing() async throws {
