@@ -15,6 +15,9 @@ enum ProviderFactory {
         var providers: [any Provider] = [
             SystemdProvider(runner: runner, fileSystem: host, mode: root == nil ? .live : .offline),
             ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
+            HostProvider(
+                fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,
+                diskSpace: HostProvider.statvfsProbe()),
         ]
         // The firewall and listening sockets exist only on a live host, not in an image.
         if root == nil, let firewall {

@@ -1,0 +1,267 @@
+import ChainbotCore
+import ChainbotProviders
+
+/// Copies what chainbot reads from a host (live, or an image/snapshot root) into a snapshot root.
+struct SnapshotCapture {
+    /// What a snapshot holds and what it could not or would not take.
+    struct Report {
+        var files = 0
+        var commands = 0
+        /// `what: why`, for files that could not be read and commands that failed.
+        var missed: [String] = []
+        /// Paths not copied because they hold secrets.
+        var withheld: [String] = []
+        /// `path: NAME` for each Environment= value replaced by REDACTED.
+        var redacted: [String] = []
+    }
+
+    let source: any HostFileSystem
+    /// True when `source` is this running host: commands run and disk space is measured.
+    let live: Bool
+    let target: any HostFileSystem
+    let runner: any CommandRunner
+    /// Manifest resources that widen the capture (ConfigFile paths, Service units, Host disk paths).
+    let resources: [Resource]
+
+    /// The files providers read, at their host paths.
+    static let files = [
+        "/proc/cpuinfo", "/proc/meminfo", "/proc/loadavg", "/proc/uptime", "/proc/sys/kernel/hostname",
+        "/etc/hostname", "/etc/hosts", "/etc/os-release", "/boot/firmware/config.txt", "/boot/config.txt",
+        "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6",
+    ]
+    static let unitDirectory = "/etc/systemd/system"
+    static let secretsDirectory = "/etc/chainbot/secrets"
+    static let commandTimeout: Duration = .seconds(10)
+
+    func run(takenAt: String) async throws(ProviderError) -> Report {
+        var report = Report()
+        if try !copy("/proc/device-tree/model", &report) {
+            try copy("/sys/firmware/devicetree/base/model", &report)
+        }
+        for path in Self.files { try copy(path, &report) }
+        for zone in try listed("/sys/class/thermal", &report) where zone.hasPrefix("thermal_zone") {
+            try copy("/sys/class/thermal/\(zone)/temp", &report)
+            try copy("/sys/class/thermal/\(zone)/type", &report)
+        }
+        try copyUnits(Self.unitDirectory, &report)
+        try copyConfigFiles(&report)
+        if live {
+            try await recordDiskSpace(&report)
+            try await runCommands(&report)
+        } else {
+            try copy(HostProvider.recordedDiskSpacePath, &report)
+            try copy(HostProvider.recordedThrottlingPath, &report)
+            for name in try listed("/commands", &report) { try copy("/commands/" + name, &report) }
+        }
+        try write("/SNAPSHOT.txt", Array(index(report, takenAt: takenAt).utf8))
+        return report
+    }
+
+    /// Copies one file if it is there; true when copied. A file that cannot be read is noted, not fatal.
+    @discardableResult
+    private func copy(_ path: String, _ report: inout Report) throws(ProviderError) -> Bool {
+        guard !path.hasPrefix(Self.secretsDirectory) else {
+            report.withheld.append(path)
+            return false
+        }
+        let bytes: [UInt8]
+        do {
+            guard let read = try source.read(path) else { return false }
+            bytes = read
+        } catch {
+            report.missed.append("\(path): \(error.message)")
+            return false
+        }
+        try write(path, bytes)
+        report.files += 1
+        return true
+    }
+
+    private func listed(_ directory: String, _ report: inout Report) throws(ProviderError) -> [String] {
+        do { return try source.list(directory) } catch {
+            report.missed.append("\(directory): \(error.message)")
+            return []
+        }
+    }
+
+    private func write(_ path: String, _ bytes: [UInt8], mode: UInt32 = 0o644) throws(ProviderError) {
+        try target.write(FileWrite(path: path, content: bytes, mode: mode))
+    }
+
+    /// Unit files and drop-ins (secret-looking Environment= values redacted) and the enablement links as links.
+    private func copyUnits(_ directory: String, _ report: inout Report) throws(ProviderError) {
+        for name in try listed(directory, &report) {
+            let path = directory + "/" + name
+            let info: FileInfo?
+            do { info = try source.info(path) } catch {
+                report.missed.append("\(path): \(error.message)")
+                continue
+            }
+            switch info?.type {
+            case .directory: try copyUnits(path, &report)
+            case .symlink:
+                guard let destination = try? source.readLink(path) else { continue }
+                try target.symlink(destination, at: path)
+                report.files += 1
+            case .regular:
+                guard let bytes = try? source.read(path) else {
+                    report.missed.append("\(path): cannot be read")
+                    continue
+                }
+                let (text, names) = Self.redacted(String(decoding: bytes, as: UTF8.self))
+                report.redacted += names.map { "\(path): \($0)" }
+                try write(path, names.isEmpty ? bytes : Array(text.utf8), mode: (info?.mode ?? 0o644) & 0o777)
+                report.files += 1
+            case .other, nil: continue
+            }
+        }
+    }
+
+    /// The paths of the manifests' ConfigFiles, except those that hold secrets.
+    private func copyConfigFiles(_ report: inout Report) throws(ProviderError) {
+        for resource in resources {
+            guard case .configFile(let spec) = resource.spec else { continue }
+            var holdsSecret = false
+            if case .env(let entries) = spec.content {
+                holdsSecret = entries.contains {
+                    if case .secret = $0.value { true } else { false }
+                }
+            }
+            if holdsSecret || spec.path.hasPrefix(Self.secretsDirectory) {
+                report.withheld.append("\(spec.path) (\(resource.id))")
+                continue
+            }
+            try copy(spec.path, &report)
+        }
+    }
+
+    /// `statvfs` of `/`, `/boot/firmware` and the Host's disk paths, one `PATH TOTAL AVAILABLE` line each.
+    private func recordDiskSpace(_ report: inout Report) async throws(ProviderError) {
+        var paths = ["/", "/boot/firmware"]
+        for resource in resources {
+            if case .host(let spec) = resource.spec { paths += spec.diskPaths.filter { !paths.contains($0) } }
+        }
+        let probe = HostProvider.statvfsProbe(root: "/")
+        let lines = paths.compactMap { probe($0) }.map(HostProvider.diskSpaceLine)
+        try write(HostProvider.recordedDiskSpacePath, Array(lines.joined().utf8))
+        report.files += 1
+    }
+
+    /// Runs the read-only commands whose output providers (and bug reports) need.
+    private func runCommands(_ report: inout Report) async throws(ProviderError) {
+        let units = resources.compactMap { resource -> String? in
+            if case .service(let spec) = resource.spec { return spec.unitName }
+            return nil
+        }
+        var commands: [(file: String, invocation: CommandInvocation)] = [
+            ("vcgencmd-get_throttled", CommandInvocation("vcgencmd", ["get_throttled"], timeout: Self.commandTimeout)),
+            (
+                "systemctl-list-units",
+                CommandInvocation(
+                    "systemctl", ["list-units", "--type=service", "--all", "--no-pager", "--plain"],
+                    timeout: Self.commandTimeout)
+            ),
+            ("nft-list-ruleset", CommandInvocation("nft", ["-j", "list", "ruleset"], timeout: Self.commandTimeout)),
+            ("ss-ltnup", CommandInvocation("ss", ["-ltnup"], timeout: Self.commandTimeout)),
+        ]
+        if !units.isEmpty {
+            commands.insert(
+                (
+                    "systemctl-show",
+                    CommandInvocation("systemctl", ["show", "--"] + units, timeout: Self.commandTimeout)
+                ),
+                at: 1)
+        }
+        for (file, invocation) in commands {
+            let result: CommandResult
+            do { result = try await runner.run(invocation) } catch {
+                report.missed.append("\(invocation): \(error)")
+                continue
+            }
+            guard result.succeeded else {
+                let why = result.errorOutput.split(separator: "\n").first.map(String.init) ?? ""
+                let status =
+                    switch result.termination {
+                    case .exited(let code): "exit \(code)"
+                    case .signaled(let signal): "signal \(signal)"
+                    }
+                report.missed.append("\(invocation): failed (\(status)) \(why)")
+                continue
+            }
+            try write("/commands/\(file).txt", result.standardOutput)
+            report.commands += 1
+            if file == "vcgencmd-get_throttled" {
+                try write(HostProvider.recordedThrottlingPath, result.standardOutput)
+                report.files += 1
+            }
+        }
+    }
+
+    /// `SNAPSHOT.txt`: what this is, what it holds, and what it does not.
+    private func index(_ report: Report, takenAt: String) -> String {
+        var text = """
+            chainbot snapshot (chainbot \(ChainbotCLI.version)), taken \(takenAt) of \(live ? "this host" : source.root)
+            \(report.files) files at their host paths, \(report.commands) command outputs in commands/
+            statvfs: PATH TOTAL_BYTES AVAILABLE_BYTES per line; vcgencmd/get_throttled: its output.
+            Compare offline: chainbot diff --root THIS_DIRECTORY -f MANIFESTS
+
+            """
+        let sections = [
+            ("not captured", report.missed), ("withheld (secrets)", report.withheld),
+            ("redacted Environment= values", report.redacted),
+        ]
+        for (title, lines) in sections where !lines.isEmpty {
+            text += "\n\(title):\n" + lines.map { "  \($0)\n" }.joined()
+        }
+        return text
+    }
+
+    /// `text` with the values of secret-looking `Environment=` assignments replaced by `REDACTED`, and the
+    /// names replaced. Assignments are split as systemd splits them: on spaces outside quotes.
+    static func redacted(_ text: String) -> (String, [String]) {
+        var names: [String] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            let trimmed = line.dropFirst(indent.count)
+            guard trimmed.hasPrefix("Environment=") else { return String(line) }
+            let words = assignments(trimmed.dropFirst("Environment=".count)).map { word -> String in
+                let quote = word.first == "\"" || word.first == "'" ? String(word.prefix(1)) : ""
+                guard let equals = word.firstIndex(of: "=") else { return word }
+                let name = String(word[word.index(word.startIndex, offsetBy: quote.count)..<equals])
+                guard looksSecret(name) else { return word }
+                names.append(name)
+                return word[...equals] + "REDACTED" + quote
+            }
+            return indent + "Environment=" + words.joined(separator: " ")
+        }
+        return (lines.joined(separator: "\n"), names)
+    }
+
+    /// The space-separated words of an `Environment=` value, quotes kept, spaces inside quotes kept.
+    static func assignments(_ value: Substring) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        for character in value {
+            if let open = quote {
+                current.append(character)
+                if character == open { quote = nil }
+            } else if character == " " {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                if character == "\"" || character == "'" { quote = character }
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    static func looksSecret(_ name: some StringProtocol) -> Bool {
+        let upper = name.uppercased()
+        return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"].contains {
+            upper.contains($0)
+        }
+    }
+}

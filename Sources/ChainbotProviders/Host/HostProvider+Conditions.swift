@@ -1,0 +1,153 @@
+import ChainbotCore
+import Glibc
+
+/// The Host's observation-only facets — model, temperature, throttling, free disk, available memory — and
+/// the health they add up to.
+///
+/// Each facet's desired value states the expectation (`below 70 °C`); the observed value is that same
+/// text while it holds, and the measurement when it does not (`82.0 °C (warn 70 °C)`), so the plan shows
+/// exactly the crossed ones. A reading chainbot cannot make (no thermal zone, no vcgencmd) is `unknown`.
+struct HostConditions {
+    static let model = "model"
+    static let temperature = "temperature"
+    static let throttling = "throttling"
+    static let throttlingSinceBoot = "throttling since boot"
+    static let memory = "memory available"
+    static let unknown = FacetValue.word("unknown")
+
+    static func disk(_ path: String) -> String { "disk free \(path)" }
+
+    /// Observed facets by name.
+    private(set) var facets: [String: FacetValue] = [:]
+    /// One phrase per crossed threshold, in facet order (`temperature 82.0 °C at or above warn 70 °C`).
+    private(set) var crossed: [String] = []
+    /// One phrase per reading that could not be made.
+    private(set) var unknowns: [String] = []
+
+    /// The desired facets of `spec`, in display order.
+    static func desired(_ spec: HostSpec) -> [Facet] {
+        var facets: [Facet] = []
+        if let pattern = spec.model { facets.append(Facet(model, .word(pattern))) }
+        if let threshold = spec.thermalWarnC ?? spec.thermalCritC {
+            facets.append(Facet(temperature, .word("below \(number(threshold)) °C")))
+        }
+        if !spec.forbiddenThrottling.isEmpty {
+            facets.append(Facet(spec.throttlingSinceBoot ? throttlingSinceBoot : throttling, .word("none")))
+        }
+        if let minimum = spec.diskMinFreePercent {
+            for path in spec.diskPaths { facets.append(Facet(disk(path), .word("at least \(number(minimum))% free"))) }
+        }
+        if let minimum = spec.memoryMinAvailableMB { facets.append(Facet(memory, .word("at least \(minimum) MB"))) }
+        return facets
+    }
+
+    /// Compares `hardware` with every condition `spec` sets.
+    init(spec: HostSpec, hardware: PiHardware) {
+        let desired = Dictionary(uniqueKeysWithValues: Self.desired(spec).map { ($0.name, $0.value) })
+        if let pattern = spec.model { checkModel(pattern, hardware.model, desired) }
+        if spec.thermalWarnC != nil || spec.thermalCritC != nil {
+            checkTemperature(spec, hardware.maximumCelsius, desired)
+        }
+        if !spec.forbiddenThrottling.isEmpty { checkThrottling(spec, hardware) }
+        if let minimum = spec.diskMinFreePercent {
+            for path in spec.diskPaths {
+                let name = Self.disk(path)
+                guard let space = hardware.disks.first(where: { $0.path == path }) else {
+                    facets[name] = Self.unknown
+                    unknowns.append("disk \(path) unknown (cannot measure it)")
+                    continue
+                }
+                let free = space.availablePercent
+                if free >= minimum {
+                    facets[name] = desired[name]
+                } else {
+                    facets[name] = .word("\(Self.decimal(free))% free")
+                    crossed.append("disk \(path) \(Self.decimal(free))% free, below \(Self.number(minimum))%")
+                }
+            }
+        }
+        if let minimum = spec.memoryMinAvailableMB {
+            if let available = hardware.memory?.availableMB {
+                if available >= minimum {
+                    facets[Self.memory] = desired[Self.memory]
+                } else {
+                    facets[Self.memory] = .word("\(available) MB")
+                    crossed.append("memory \(available) MB available, below \(minimum) MB")
+                }
+            } else {
+                facets[Self.memory] = Self.unknown
+                unknowns.append("memory unknown (no MemAvailable in /proc/meminfo)")
+            }
+        }
+    }
+
+    private mutating func checkModel(_ pattern: String, _ found: String?, _ desired: [String: FacetValue]) {
+        guard let found else {
+            facets[Self.model] = Self.unknown
+            unknowns.append("model unknown (no /proc/device-tree/model)")
+            return
+        }
+        if fnmatch(pattern, found, 0) == 0 {
+            facets[Self.model] = desired[Self.model]
+        } else {
+            facets[Self.model] = .word(found)
+            crossed.append("model '\(found)' does not match '\(pattern)'")
+        }
+    }
+
+    private mutating func checkTemperature(_ spec: HostSpec, _ celsius: Double?, _ desired: [String: FacetValue]) {
+        guard let celsius else {
+            facets[Self.temperature] = Self.unknown
+            unknowns.append("temperature unknown (no readable /sys/class/thermal/thermal_zone*/temp)")
+            return
+        }
+        let reading = "\(Self.decimal(celsius)) °C"
+        if let critical = spec.thermalCritC, celsius >= critical {
+            facets[Self.temperature] = .word("\(reading) (critical \(Self.number(critical)) °C)")
+            crossed.append("temperature \(reading) at or above critical \(Self.number(critical)) °C")
+        } else if let warn = spec.thermalWarnC, celsius >= warn {
+            facets[Self.temperature] = .word("\(reading) (warn \(Self.number(warn)) °C)")
+            crossed.append("temperature \(reading) at or above warn \(Self.number(warn)) °C")
+        } else {
+            facets[Self.temperature] = desired[Self.temperature]
+        }
+    }
+
+    private mutating func checkThrottling(_ spec: HostSpec, _ hardware: PiHardware) {
+        let name = spec.throttlingSinceBoot ? Self.throttlingSinceBoot : Self.throttling
+        guard let status = hardware.throttling else {
+            facets[name] = Self.unknown
+            unknowns.append("throttling unknown (\(hardware.throttlingUnavailable ?? "vcgencmd gave no answer"))")
+            return
+        }
+        let forbidden = HostSpec.ThrottleFlag.allCases.filter { spec.forbiddenThrottling.contains($0) }
+        let now = forbidden.filter(status.isActive)
+        let since = spec.throttlingSinceBoot ? forbidden.filter { status.hasOccurred($0) && !status.isActive($0) } : []
+        let shown = now.map { "\($0.rawValue) now" } + since.map { "\($0.rawValue) since boot" }
+        facets[name] = .word(shown.isEmpty ? "none" : shown.joined(separator: ", "))
+        if !now.isEmpty { crossed.append("throttling now: " + now.map(\.rawValue).joined(separator: ", ")) }
+        if !since.isEmpty { crossed.append("throttling since boot: " + since.map(\.rawValue).joined(separator: ", ")) }
+    }
+
+    /// Degraded with every crossed threshold; Unknown when only readings are missing; Progressing while a
+    /// boot config change waits for a reboot; Healthy otherwise.
+    func health(rebootRequired: String?) -> (Health, String?) {
+        let reboot = rebootRequired.map { [$0] } ?? []
+        if !crossed.isEmpty { return (.degraded, (crossed + unknowns + reboot).joined(separator: "; ")) }
+        if !unknowns.isEmpty { return (.unknown, (unknowns + reboot).joined(separator: "; ")) }
+        if let rebootRequired { return (.progressing, rebootRequired) }
+        return (.healthy, nil)
+    }
+
+    /// A threshold as written: `70`, `12.5`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// A measurement with one decimal: `82.0`, `3.0`.
+    static func decimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+}

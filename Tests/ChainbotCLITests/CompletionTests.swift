@@ -1,0 +1,71 @@
+import ChainbotCore
+import ChainbotOS
+import ChainbotTestSupport
+import Testing
+
+@testable import ChainbotCLI
+
+/// `chainbot completion bash|zsh` is generated from the command table: every command, option and kind
+/// is in it, and the shells accept the scripts.
+@Suite struct CompletionTests {
+    static let bashPath = ["/bin/bash", "/usr/bin/bash"].first(where: Fixtures.exists)
+    static let zshPath = ["/bin/zsh", "/usr/bin/zsh"].first(where: Fixtures.exists)
+
+    @Test(arguments: ["bash", "zsh"])
+    func everyCommandOptionAndKindIsInTheScript(_ shell: String) async {
+        let run = await CLIHarness.run(["completion", shell])
+        #expect(run.status == 0)
+        #expect(!ChainbotCLI.commands.isEmpty)
+        for command in ChainbotCLI.commands {
+            #expect(
+                run.stdout.contains(shell == "bash" ? "\(command.name)) options=" : "(\(command.name))"),
+                "\(command.name)")
+            for option in Array(command.valued.keys) + Array(command.switches.keys) {
+                #expect(run.stdout.contains(option), "\(command.name) \(option)")
+            }
+        }
+        for kind in Kind.allCases { #expect(run.stdout.contains(kind.rawValue)) }
+        #expect(run.stdout.contains("snapshot") && run.stdout.contains("completion"))
+    }
+
+    @Test func anUnknownShellIsAUsageError() async {
+        let run = await CLIHarness.run(["completion", "fish"])
+        #expect(run.status == 64)
+        #expect(run.stderr.hasPrefix("chainbot completion: give the shell, bash or zsh\n"))
+    }
+
+    @Test(.enabled(if: bashPath != nil, "bash is not installed"))
+    func bashCompletesCommandsOptionsAndKinds() async throws {
+        let work = TemporaryDirectory("chainbot-completion")
+        let script = work.write("chainbot.bash", await CLIHarness.run(["completion", "bash"]).stdout)
+        let probe = """
+            source '\(script)'
+            complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _chainbot; echo "${COMPREPLY[*]}"; }
+            complete_words chainbot sn
+            complete_words chainbot apply --pr
+            complete_words chainbot diff --kind Fire
+            complete_words chainbot explain Wa
+            complete_words chainbot completion z
+            complete_words chainbot diff -o j
+            """
+        let result = try await SpawnCommandRunner().run(CommandInvocation(try #require(Self.bashPath), ["-c", probe]))
+        #expect(result.succeeded, "\(result.errorOutput)")
+        #expect(result.output == "snapshot\n--prune\nFirewall FirewallRule\nWatchtowerTarget\nzsh\njson\n")
+    }
+
+    @Test(.enabled(if: zshPath != nil, "zsh is not installed"))
+    func zshParsesTheScriptAndRegistersIt() async throws {
+        let work = TemporaryDirectory("chainbot-completion")
+        work.write("functions/_chainbot", await CLIHarness.run(["completion", "zsh"]).stdout)
+        let zsh = try #require(Self.zshPath)
+        let syntax = try await SpawnCommandRunner().run(
+            CommandInvocation(zsh, ["-n", work.file("functions/_chainbot")]))
+        #expect(syntax.succeeded, "\(syntax.errorOutput)")
+        let load = """
+            fpath=('\(work.file("functions"))' $fpath); autoload -Uz compinit; compinit -u -d '\(work.file("dump"))'
+            print -r -- ${_comps[chainbot]}
+            """
+        let registered = try await SpawnCommandRunner().run(CommandInvocation(zsh, ["-f", "-c", load]))
+        #expect(registered.output == "_chainbot\n", "\(registered.errorOutput)")
+    }
+}

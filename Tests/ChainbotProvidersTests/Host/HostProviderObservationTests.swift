@@ -1,0 +1,140 @@
+import ChainbotCore
+import ChainbotProviders
+import ChainbotTestSupport
+import Testing
+
+/// Host conditions on every fixture tree: the golden health, its reason, and the observation-only facets
+/// the plan shows — the same live (vcgencmd through the runner) and offline (what a snapshot recorded).
+struct HostProviderObservationTests {
+    /// Every condition the Host kind has, with thresholds the healthy tree meets.
+    static let spec = HostSpec(
+        model: "Raspberry Pi *", thermalWarnC: 70, thermalCritC: 85,
+        forbiddenThrottling: HostSpec.ThrottleFlag.allCases, throttlingSinceBoot: true, diskMinFreePercent: 10,
+        diskPaths: ["/"], memoryMinAvailableMB: 256)
+
+    struct Golden: Sendable, CustomTestStringConvertible {
+        var tree: String
+        var health: Health
+        var reason: String?
+        /// The changed facets with their observed values.
+        var changes: [String: String]
+
+        var testDescription: String { tree }
+    }
+
+    static let goldens: [Golden] = [
+        Golden(tree: "pi4-healthy", health: .healthy, reason: nil, changes: [:]),
+        Golden(
+            tree: "pi4-hot", health: .degraded,
+            reason:
+                "temperature 82.0 °C at or above warn 70 °C; throttling now: softTempLimit; throttling since boot: frequencyCapped",
+            changes: [
+                "temperature": "82.0 °C (warn 70 °C)",
+                "throttling since boot": "softTempLimit now, frequencyCapped since boot",
+            ]),
+        Golden(
+            tree: "pi5-undervoltage", health: .degraded, reason: "throttling now: underVoltage, throttled",
+            changes: ["throttling since boot": "underVoltage now, throttled now"]),
+        Golden(
+            tree: "pi4-disk-nearly-full", health: .degraded, reason: "disk / 3.0% free, below 10%",
+            changes: ["disk free /": "3.0% free"]),
+    ]
+
+    @Test(arguments: goldens)
+    func observesEveryFixtureTreeLive(_ golden: Golden) async throws {
+        let harness = HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/" + golden.tree))
+        let planned = try await harness.plan(Self.spec)
+        #expect(planned.observed.health == golden.health)
+        #expect(planned.observed.healthReason == golden.reason)
+        #expect(
+            Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
+        // Conditions are shown, never "fixed".
+        #expect(planned.actions.isEmpty)
+        #expect(harness.runner.commandLines == ["vcgencmd get_throttled"])
+    }
+
+    @Test(arguments: goldens)
+    func observesEveryFixtureTreeOfflineFromWhatWasRecorded(_ golden: Golden) async throws {
+        let harness = HostProviderHarness.offline(root: Fixtures.path("fixtures/hosts/" + golden.tree))
+        let planned = try await harness.plan(Self.spec)
+        #expect(planned.observed.health == golden.health)
+        #expect(planned.observed.healthReason == golden.reason)
+        #expect(
+            Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
+        #expect(harness.runner.commandLines.isEmpty)
+    }
+
+    @Test func aModelThatDoesNotMatchTheGlobIsACrossedCondition() async throws {
+        var spec = Self.spec
+        spec.model = "Raspberry Pi 4*"
+        let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi5-undervoltage")).plan(
+            spec)
+        #expect(planned.changes.first?.facet == "model")
+        #expect(planned.changes.first?.from == .word("Raspberry Pi 5 Model B Rev 1.0"))
+        #expect(planned.changes.first?.to == .word("Raspberry Pi 4*"))
+        #expect(
+            planned.observed.healthReason
+                == "model 'Raspberry Pi 5 Model B Rev 1.0' does not match 'Raspberry Pi 4*'; throttling now: underVoltage, throttled"
+        )
+    }
+
+    @Test func criticalTemperatureAndLowMemoryAreListedTogether() async throws {
+        let spec = HostSpec(thermalWarnC: 60, thermalCritC: 80, memoryMinAvailableMB: 4096)
+        let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi4-hot")).plan(spec)
+        #expect(planned.observed.health == .degraded)
+        #expect(
+            planned.observed.healthReason
+                == "temperature 82.0 °C at or above critical 80 °C; memory 2836 MB available, below 4096 MB")
+        #expect(planned.facets == ["temperature", "memory available"])
+    }
+
+    @Test func onlyCurrentFlagsCountUnlessSinceBootIsSet() async throws {
+        let spec = HostSpec(forbiddenThrottling: [.frequencyCapped])
+        let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi4-hot")).plan(spec)
+        // 0xa0008: frequency capped only since boot.
+        #expect(planned.observed.health == .healthy)
+        #expect(planned.changes.isEmpty)
+    }
+
+    @Test func liveReadingsThatCannotBeMadeAreUnknownAndShown() async throws {
+        let empty = TemporaryDirectory("chainbot-host")
+        let harness = HostProviderHarness.live(root: empty.path)
+        let planned = try await harness.plan(Self.spec)
+        #expect(planned.observed.health == .unknown)
+        let reason = try #require(planned.observed.healthReason)
+        #expect(reason.hasPrefix("model unknown (no /proc/device-tree/model); temperature unknown"))
+        #expect(reason.contains("throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled'"))
+        #expect(
+            planned.facets == ["model", "temperature", "throttling since boot", "disk free /", "memory available"])
+        #expect(planned.changes.allSatisfy { $0.from == .word("unknown") })
+        #expect(planned.actions.isEmpty)
+    }
+
+    @Test func offlineAConditionWithoutAReadingUnderTheRootIsNotCompared() async throws {
+        let image = TemporaryDirectory("chainbot-image")
+        let harness = HostProviderHarness.offline(root: image.path)
+        let planned = try await harness.plan(Self.spec)
+        #expect(planned.changes.isEmpty)
+        #expect(planned.observed.health == .unknown)
+        #expect(
+            planned.observed.healthReason?.contains(
+                "throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled': offline (--root): no vcgencmd/get_throttled recorded in"
+            ) == true)
+        #expect(harness.runner.commandLines.isEmpty)
+
+        // A partial snapshot: what it recorded is compared, the rest is not.
+        image.write("proc/meminfo", "MemTotal: 1000000 kB\nMemAvailable: 100000 kB\n")
+        let partial = try await harness.plan(Self.spec)
+        #expect(partial.facets == ["memory available"])
+        #expect(partial.changes.first?.from == .word("97 MB"))
+        #expect(partial.observed.health == .degraded)
+    }
+
+    @Test func aRebootRequiredMarkerMakesAHealthyHostProgressing() async throws {
+        let tree = copyOfHostFixture("pi4-healthy")
+        tree.write("run/chainbot/reboot-required", "/boot/firmware/config.txt changed\n")
+        let planned = try await HostProviderHarness.live(root: tree.path).plan(Self.spec)
+        #expect(planned.observed.health == .progressing)
+        #expect(planned.observed.healthReason == "reboot required (/boot/firmware/config.txt changed)")
+    }
+}
