@@ -11,7 +11,8 @@
 # Addresses: NAME has 10.213.0.1/24 on cb0, NAME-peer has 10.213.0.2/24 on cb0 (both namespaces are
 # private, so every NAME may use the same ones). Exit codes: 0 ok, 1 failure, 2 a requirement is missing,
 # 3 (exec/peer) NAME does not exist, 64 usage, 73 (create) NAME is in use. Recipe: §4 "UFW" of
-# shared/research/testbed-facts.md; see README.md beside this file.
+# shared/research/testbed-facts.md. Used by Tests/ChainbotProvidersTests/Firewall/Ufw
+# (UfwNamespace.swift) and fixtures/ufw/capture.sh; see fixtures/ufw/README.md.
 set -euo pipefail
 
 PROG=ufw-netns.sh
@@ -21,7 +22,7 @@ PEER_ADDRESS=10.213.0.2/24
 
 say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 usage() {
-    sed -n '4,8s/^#   /usage: /p' "${BASH_SOURCE[0]}" >&2
+    sed -n '4,9s/^#   /usage: /p' "${BASH_SOURCE[0]}" >&2
     exit 64
 }
 
@@ -50,9 +51,19 @@ netns_exists() { [[ -e /run/netns/$1 ]]; }
 # Removes what `create NAME` makes, in reverse order; quiet about what is already gone. Returns 1 (and says
 # what) when something is left.
 destroy() {
-    local name=$1 left=0
+    local name=$1 left=0 ns pids
     for ns in "$name-peer" "$name"; do
         if netns_exists "$ns"; then
+            # Processes still running inside (a listener whose test failed) would keep the namespace alive.
+            pids=$(ip netns pids "$ns" 2>/dev/null || true)
+            if [[ -n $pids ]]; then
+                # shellcheck disable=SC2086 # one pid a word
+                kill -TERM $pids 2>/dev/null || true
+                sleep 0.2
+                pids=$(ip netns pids "$ns" 2>/dev/null || true)
+                # shellcheck disable=SC2086
+                [[ -z $pids ]] || kill -KILL $pids 2>/dev/null || true
+            fi
             ip netns del "$ns" 2>/dev/null || true
             netns_exists "$ns" && { say "netns $ns is left"; left=1; }
         fi
@@ -71,8 +82,9 @@ create() {
         say "'$name' is in use (netns $name, $name-peer or $STATE_BASE/$name exists)"
         exit 73
     fi
-    # From here on, any failure removes whatever was made.
-    trap 'rc=$?; if [[ $rc -ne 0 ]]; then say "create $name failed; cleaning up"; destroy "$name" || true; fi' EXIT
+    # From here on, any failure removes whatever was made (a global: the trap may run after this function).
+    CREATING=$name
+    trap 'rc=$?; if [[ $rc -ne 0 ]]; then say "create $CREATING failed; cleaning up"; destroy "$CREATING" || true; fi' EXIT
     trap 'exit 130' INT TERM
     # Another NAME's destroy may remove an empty STATE_BASE between the two mkdirs: try again once.
     mkdir -p "$STATE_BASE" && mkdir -m 0700 "$STATE_BASE/$name" 2>/dev/null ||
@@ -124,10 +136,17 @@ run() {
     shift
     [[ $# -gt 0 ]] || usage
     create "$name"
-    trap 'destroy "$name" || true' EXIT
+    RUNNING=$name
+    CHILD=
+    trap 'if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null || true; fi; destroy "$RUNNING" || true' EXIT
     trap 'exit 130' INT TERM
+    # In the background so a signal to this script is handled at once; stdin passed on explicitly (a
+    # background command would otherwise read /dev/null).
+    "${BASH_SOURCE[0]}" exec "$name" "$@" <&0 &
+    CHILD=$!
     local rc=0
-    "${BASH_SOURCE[0]}" exec "$name" "$@" || rc=$?
+    wait "$CHILD" || rc=$?
+    CHILD=
     exit $rc
 }
 
