@@ -105,8 +105,9 @@ extension UfwRuleset {
             let owner = rule.owner ?? base
             if let first = seen[rule.key] {
                 let other = first == owner ? "repeats itself" : "is also a rule of \(first)"
+                let match = rule.statement.dropFirst(rule.action.rawValue.count + 1)
                 throw UfwRulesetError(
-                    resource: owner, message: "'\(rule.statement.dropFirst(rule.action.rawValue.count + 1))' \(other); ufw holds only one rule per match")
+                    resource: owner, message: "'\(match)' \(other); ufw holds only one rule per match")
             }
             seen[rule.key] = owner
         }

@@ -87,10 +87,15 @@ struct UfwKernelTests {
         try await Self.converge(try Self.desired(), in: namespace)
         _ = try await namespace.ufw("default", "allow", "incoming")
         #expect(try await namespace.backend.observe() != before)
+        let listener = try await namespace.listen(on: [5420, 5421], quitPort: 5999)
+        #expect(try await namespace.reachable([5420, 5421]) == [5420: "open", 5421: "open"])
         try await namespace.backend.restore(snapshot)
 
         #expect(try await namespace.backend.observe() == before)
         #expect(try await namespace.backend.snapshot() == snapshot)
+        // The running firewall was reloaded too, not just the files: default deny again, only 5421 allowed.
+        #expect(try await namespace.reachable([5420, 5421]) == [5420: "closed", 5421: "open"])
+        try await namespace.stopListening(listener, quitPort: 5999)
         #expect(try HostFirewallState.capture() == host)
     }
 
