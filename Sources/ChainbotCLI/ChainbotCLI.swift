@@ -26,6 +26,9 @@ public enum ChainbotCLI {
         default:
             break
         }
+        if first == FirewallWatchdogCommand.restoreUfw {
+            return await FirewallWatchdogCommand.restore(Array(arguments.dropFirst()), context).rawValue
+        }
         if first == FirewallWatchdogCommand.name {
             return await FirewallWatchdogCommand.run(Array(arguments.dropFirst()), context).rawValue
         }

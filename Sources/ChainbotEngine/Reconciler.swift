@@ -19,6 +19,8 @@ public struct PreparedRun: Sendable {
     public var applied: [ResourceID: AppliedSpec]
     /// Desired resources of kinds no provider manages in this build: validated, not compared.
     public var unmanaged: [ResourceID]
+    /// The providers bound to this run's desired set, which run the plan's steps.
+    public var providers: [any Provider] = []
 
     public init(
         plan: Plan, failures: [ResourceFailure], desired: [Resource], applied: [ResourceID: AppliedSpec],
@@ -113,7 +115,10 @@ public struct Reconciler: Sendable {
         let plan = try Planner(providers: providers).plan(
             PlanInput(desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune),
             allowPruningEverything: force)
-        return PreparedRun(plan: plan, failures: failures, desired: desired, applied: applied, unmanaged: unmanaged)
+        var prepared = PreparedRun(
+            plan: plan, failures: failures, desired: desired, applied: applied, unmanaged: unmanaged)
+        prepared.providers = providers
+        return prepared
     }
 
     /// Runs the prepared plan and records it: a revision with every step, and the last-applied specs of
@@ -123,7 +128,9 @@ public struct Reconciler: Sendable {
         progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in }
     ) async throws -> ApplyReport {
         let plan = prepared.plan
-        let records = await Executor(providers: providers, now: now).run(plan, progress: progress)
+        let records = await Executor(
+            providers: prepared.providers.isEmpty ? providers : prepared.providers, now: now
+        ).run(plan, progress: progress)
         var outcomes: [Int: StepOutcome] = [:]
         for record in records { outcomes[record.step.index] = record.outcome }
         var report = ApplyReport(

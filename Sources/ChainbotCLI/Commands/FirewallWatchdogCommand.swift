@@ -10,6 +10,29 @@ import ChainbotStore
 ///     chainbot firewall-watchdog --dir D --token T --timeout-ms N [--state FILE] -- RESTORE-ARGV...
 enum FirewallWatchdogCommand {
     static let name = "firewall-watchdog"
+    /// `chainbot firewall-restore-ufw FILE` (internal): the watchdog's restore for `backend: ufw`.
+    static let restoreUfw = "firewall-restore-ufw"
+
+    /// Puts ufw back as the snapshot file says (rule files, default policy, enabled or not).
+    static func restore(_ arguments: [String], _ context: CommandContext) async -> ExitCode {
+        guard arguments.count == 1 else {
+            context.stderr.write("usage: chainbot \(restoreUfw) SNAPSHOT-FILE\n")
+            return .usage
+        }
+        guard let bytes = try? LocalFileSystem().read(arguments[0]) ?? nil,
+            let snapshot = UfwSnapshotFile.decode(String(decoding: bytes, as: UTF8.self))
+        else {
+            context.stderr.write("chainbot \(restoreUfw): \(arguments[0]) is not a ufw snapshot\n")
+            return .failure
+        }
+        do {
+            try await UfwBackend(runner: SpawnCommandRunner()).restore(snapshot)
+            return .success
+        } catch {
+            context.stderr.write("chainbot \(restoreUfw): \(error)\n")
+            return .failure
+        }
+    }
 
     static func run(_ arguments: [String], _ context: CommandContext) async -> ExitCode {
         var options: [String: String] = [:]

@@ -44,8 +44,10 @@ enum ProviderFactory {
         if access("/run/systemd/system", F_OK) == 0, access("/usr/bin/systemd-run", X_OK) == 0, getuid() == 0 {
             watchdog.insert(["/usr/bin/systemd-run", "--scope", "--quiet", "--collect"] + direct, at: 0)
         }
-        return FirewallProvider.Settings(
+        var settings = FirewallProvider.Settings(
             runtimeDirectory: runtime + "/firewall", watchdog: watchdog, force: force, confirmDelay: delay ?? .zero)
+        settings.ufwRestore = [executable, FirewallWatchdogCommand.restoreUfw]
+        return settings
     }
 
     /// The running binary's path (`/proc/self/exe`).

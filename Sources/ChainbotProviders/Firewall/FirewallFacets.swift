@@ -8,9 +8,11 @@ enum FirewallFacets {
     static let order = "order"
     static let exposed = "exposed"
     static let listener = "listener"
+    /// UFW only: whether the firewall is on.
+    static let active = "active"
     static let asRendered = "as rendered"
     /// Facets whose change means loading the table.
-    static let tableFacets: Set<String> = [policy, rules, chains, order, exposed]
+    static let tableFacets: Set<String> = [policy, rules, chains, order, exposed, active]
 
     /// Rules as text, one per line: the statement, then the user's comment after `#`; rules `foreign`
     /// picks are marked as added by hand (or left by an undeclared resource).
@@ -71,6 +73,13 @@ struct DesiredFirewall: Sendable {
     private(set) var rulesByOwner: [String: [NftRule]] = [:]
     /// The load step for the rendered table (nil when it cannot be rendered).
     private(set) var tableLoad: FirewallLoad?
+    /// `backend: ufw`: the rules ufw must hold.
+    private(set) var ufw: Result<UfwRuleset, ProviderError>?
+
+    var backend: FirewallSpec.Backend {
+        if case .firewall(let spec)? = firewall?.spec { return spec.backend }
+        return .nftables
+    }
 
     init(_ desired: [Resource]) {
         for resource in desired {
@@ -84,6 +93,20 @@ struct DesiredFirewall: Sendable {
             }
         }
         guard let firewall, case .firewall(let spec) = firewall.spec else { return }
+        if spec.backend == .ufw {
+            do {
+                let ruleset = try UfwRuleset(firewallName: firewall.id.name, firewall: spec, rules: rules, ports: ports)
+                ufw = .success(ruleset)
+                tableLoad = FirewallLoad(
+                    backend: .ufw,
+                    rendered: ruleset.rules.map { $0.arguments.joined(separator: " ") }.joined(separator: "\n"),
+                    expected: ["policy \(ruleset.policy.rawValue)"] + ruleset.rules.map(\.description),
+                    managementPorts: spec.managementPorts, confirmTimeout: spec.confirmTimeout)
+            } catch {
+                ufw = .failure(ProviderError("\(error)"))
+            }
+            return
+        }
         do {
             let ruleset = try NftRuleset(firewallName: firewall.id.name, firewall: spec, rules: rules, ports: ports)
             rendered = .success(ruleset)
@@ -95,6 +118,12 @@ struct DesiredFirewall: Sendable {
         } catch {
             rendered = .failure(ProviderError("\(error)"))
         }
+    }
+
+    /// The ufw rules to hold.
+    func ufwRuleset() throws(ProviderError) -> UfwRuleset {
+        guard let ufw else { return UfwRuleset(policy: .allow, rules: []) }
+        return try ufw.get()
     }
 
     /// The table to load.
@@ -114,7 +143,11 @@ struct DesiredFirewall: Sendable {
     }
 
     /// The load step that brings the host to this table (or removes the table).
-    func load(removingTable: Bool) -> FirewallLoad? {
+    func load(removingTable: Bool, previousBackend: FirewallSpec.Backend? = nil) -> FirewallLoad? {
+        if removingTable, previousBackend == .ufw {
+            return FirewallLoad(
+                backend: .ufw, rendered: "", expected: [], managementPorts: [], confirmTimeout: .seconds(60))
+        }
         guard !removingTable, let firewall, case .firewall(let spec) = firewall.spec else {
             let table = "table \(NftRuleset.family) \(NftRuleset.table)"
             return FirewallLoad(

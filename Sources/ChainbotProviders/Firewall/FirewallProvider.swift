@@ -22,6 +22,8 @@ public struct FirewallProvider: Provider {
         public var force: Bool
         /// A pause between loading and confirming (for tests that kill chainbot in between).
         public var confirmDelay: Duration
+        /// argv that restores a ufw snapshot file (appended): `chainbot firewall-restore-ufw`.
+        public var ufwRestore: [String] = []
 
         public init(runtimeDirectory: String, watchdog: [[String]], force: Bool = false, confirmDelay: Duration = .zero)
         {
@@ -47,6 +49,7 @@ public struct FirewallProvider: Provider {
 
     final class TableCache: Sendable {
         let value = Mutex<ObservedTable?>(nil)
+        let ufw = Mutex<Result<ObservedUfw, ProviderError>?>(nil)
     }
 
     public init(
@@ -83,12 +86,18 @@ public struct FirewallProvider: Provider {
         -> [Facet]
     {
         let plan = self.plan ?? DesiredFirewall([])
+        if plan.backend == .ufw, spec.kind != .port || plan.firewall != nil {
+            var facets = try await renderUfw(id, spec, plan)
+            if case .port(let port) = spec, listeners != nil {
+                facets.append(
+                    Facet(
+                        FirewallFacets.listener,
+                        .word(PortCheck.expectedWord(spec: port, ownerUnit: plan.unit(of: port)))))
+            }
+            return facets
+        }
         switch spec {
         case .firewall(let firewall):
-            if firewall.backend == .ufw {
-                throw ProviderError(
-                    "Firewall '\(id.name)': backend ufw is not available in this build; use backend: nftables")
-            }
             let desired = try plan.ruleset()
             try await checkManagementPorts(keeping: firewall.managementPorts, firewall: id.name)
             var facets = [
@@ -161,14 +170,34 @@ public struct FirewallProvider: Provider {
 
     public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
         let plan = self.plan ?? DesiredFirewall([])
-        let needsTable = targets.contains { $0.id.kind != .port } || plan.firewall != nil
+        let ufwBackend = plan.backend == .ufw && plan.firewall != nil
+        let needsTable = !ufwBackend && (targets.contains { $0.id.kind != .port } || plan.firewall != nil)
         let table = needsTable ? try await table() : nil
+        let ufwState = ufwBackend ? try await observedUfw() : nil
         let needsListeners = targets.contains { $0.id.kind == .port }
         let sockets: Result<[Listener], ProviderError>? =
             needsListeners ? listeners.map { reader in Result { () throws(ProviderError) in try reader.read() } } : nil
         let observedByOwner = Dictionary(grouping: table?.rules ?? []) { $0.owner ?? "" }
         var out: [ResourceID: ObservedResource] = [:]
         for target in targets {
+            if let ufwState {
+                var facets = observeUfw(target.id, target.spec, ufwState, plan)
+                var observed = ObservedResource(id: target.id, facets: [:], health: .healthy)
+                if case .port(let port) = target.spec {
+                    observed = observePort(target.id, port, nil, [:], sockets, plan)
+                }
+                facets.merge(observed.facets) { mine, _ in mine }
+                observed.facets = facets
+                if target.id.kind == .firewall, let desired = try? plan.ufwRuleset() {
+                    let problems = desired.managementProblems(in: ufwState)
+                    if !problems.isEmpty {
+                        observed.health = .degraded
+                        observed.healthReason = "management port not reachable: " + problems.joined(separator: "; ")
+                    }
+                }
+                out[target.id] = observed
+                continue
+            }
             switch target.spec {
             case .firewall:
                 out[target.id] = observeFirewall(target.id, table, plan)
@@ -255,7 +284,11 @@ public struct FirewallProvider: Provider {
         let tableChanged =
             changes.contains { FirewallFacets.tableFacets.contains($0.facet) }
             || (spec == nil && FirewallFacets.tableFacets.contains { (observed.facets[$0] ?? .absent) != .absent })
-        if tableChanged, let load = plan.load(removingTable: id.kind == .firewall && spec == nil) {
+        var previousBackend: FirewallSpec.Backend?
+        if case .firewall(let old)? = previous { previousBackend = old.backend }
+        if tableChanged,
+            let load = plan.load(removingTable: id.kind == .firewall && spec == nil, previousBackend: previousBackend)
+        {
             actions.append(.loadFirewall(load))
         }
         if case .port(let port)? = spec, changes.contains(where: { $0.facet == FirewallFacets.listener }),
@@ -270,6 +303,8 @@ public struct FirewallProvider: Provider {
 
     public func execute(_ action: StepAction) async throws(ProviderError) {
         switch action {
+        case .loadFirewall(let load) where load.backend == .ufw:
+            try await loadUfw(load)
         case .loadFirewall(let load):
             try await FirewallLoader(provider: self).load(load)
         case .systemctl(let verb, let unit):
