@@ -147,6 +147,76 @@ struct ServicesInTestbedTests {
         }
     }
 
+    /// A Service whose port comes from its EnvironmentFile, and the Port it must listen on.
+    static func portManifests(port: Int) -> String {
+        """
+        apiVersion: chainbot.dev/v1
+        kind: ConfigFile
+        metadata: {name: web-env}
+        spec:
+          path: /etc/web/web.env
+          env: {PORT: "\(port)"}
+          notify: [Service/web]
+        ---
+        apiVersion: chainbot.dev/v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          exec: /usr/bin/python3 -m http.server ${PORT} --bind 127.0.0.1 --directory /etc/web
+          environmentFile: /etc/web/web.env
+        ---
+        apiVersion: chainbot.dev/v1
+        kind: Port
+        metadata: {name: web-port}
+        spec:
+          port: 18095
+          address: 127.0.0.1
+          owner: Service/web
+        """
+    }
+
+    @Test func aPortIsCheckedAgainstItsOwnerAndHealedWhenTheServiceMoves() async throws {
+        try await Testbed.with(name: "ports", binds: [Fixtures.packageRoot], runner: SpawnCommandRunner()) {
+            testbed in
+            try await write(Self.portManifests(port: 18095), in: testbed)
+            let first = try await chainbot(["apply"], in: testbed)
+            #expect(first.termination == .exited(0), "\(first.output)\n\(first.errorOutput)")
+            #expect(try await httpStatus(18095, in: testbed) == "200")
+            let clean = try await chainbot(["diff"], in: testbed)
+            #expect(clean.termination == .exited(0), "\(clean.output)")
+
+            // Moved by hand: the environment file now says 18096 and the service was restarted.
+            _ = try await testbed.exec(["sh", "-c", "echo PORT=18096 > /etc/web/web.env"])
+            _ = try await testbed.exec(["systemctl", "restart", "web.service"])
+            #expect(try await httpStatus(18096, in: testbed) == "200")
+            let drift = try await chainbot(["diff"], in: testbed)
+            #expect(drift.termination == .exited(1))
+            #expect(
+                drift.output.contains("    listener: (nothing listening) → 127.0.0.1:18095 by web.service\n"),
+                "\(drift.output)")
+            #expect(drift.output.contains("-PORT=18096"), "\(drift.output)")
+
+            // apply rewrites the file and restarts the owner once; the Port is healthy again.
+            let heal = try await chainbot(["apply"], in: testbed)
+            #expect(heal.termination == .exited(0), "\(heal.output)\n\(heal.errorOutput)")
+            #expect(heal.errorOutput.ranges(of: "systemctl restart web.service").count == 1, "\(heal.errorOutput)")
+            #expect(try await httpStatus(18095, in: testbed) == "200")
+            let healed = try await chainbot(["diff"], in: testbed)
+            #expect(healed.termination == .exited(0), "\(healed.output)")
+
+            // Something else takes the port: the Port names the intruder.
+            _ = try await testbed.exec(["systemctl", "stop", "web.service"])
+            _ = try await testbed.exec([
+                "systemd-run", "--unit=intruder", "/usr/bin/python3", "-m", "http.server", "18095", "--bind",
+                "127.0.0.1", "--directory", "/etc/web",
+            ])
+            _ = try await httpStatus(18095, in: testbed)
+            let held = try await chainbot(["diff", "--kind", "Port"], in: testbed)
+            #expect(held.termination == .exited(1))
+            #expect(held.output.contains("listener: 127.0.0.1:18095 by intruder.service → "), "\(held.output)")
+        }
+    }
+
     @Test func aServiceWhoseBinaryIsMissingFailsAloneWithItsJournal() async throws {
         try await Testbed.with(name: "broken", binds: [Fixtures.packageRoot], runner: SpawnCommandRunner()) { testbed in
             let broken = """
