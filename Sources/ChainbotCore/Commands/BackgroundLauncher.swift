@@ -5,6 +5,8 @@ public protocol BackgroundProcess: Sendable {
     func hasExited() -> Bool
     /// Kills the process and reaps it.
     func terminate()
+    /// Asks the process to exit (SIGTERM) and reaps it, waiting at most a second.
+    func stop()
     /// Reaps the process once it exits, waiting at most `timeout`; true when it is gone.
     @discardableResult func reap(within timeout: Duration) -> Bool
 }

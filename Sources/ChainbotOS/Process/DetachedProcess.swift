@@ -49,6 +49,11 @@ public struct DetachedProcess: BackgroundProcess {
 
     public func hasExited() -> Bool { reap(within: .zero) }
 
+    public func stop() {
+        kill(pid, SIGTERM)
+        if !reap(within: .seconds(1)) { terminate() }
+    }
+
     public func terminate() {
         kill(pid, SIGKILL)
         reap(within: .seconds(2))

@@ -78,8 +78,8 @@ public struct FirewallGuard: Sendable {
         let won = rename(path("pending", armed.token), path("confirmed", armed.token)) == 0
         if won {
             unlink(path("confirmed", armed.token))
-            // The watchdog notices within its poll interval and exits; reap it so no zombie stays behind.
-            armed.process.reap(within: .seconds(2))
+            // Its work is void now: stop it rather than wait for its next poll, and reap it.
+            armed.process.stop()
             cleanUp(armed.token)
         }
         return won
@@ -88,7 +88,7 @@ public struct FirewallGuard: Sendable {
     /// Claims the pending load to revert it now; false when the watchdog already took it.
     public func claimForRevert(_ armed: Armed) -> Bool {
         let won = rename(path("pending", armed.token), path("reverting", armed.token)) == 0
-        if won { armed.process.reap(within: .seconds(2)) }
+        if won { armed.process.stop() }
         return won
     }
 

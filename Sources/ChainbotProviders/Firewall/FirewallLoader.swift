@@ -8,7 +8,8 @@ struct FirewallLoader {
         let nft = provider.nft
         let table = "table \(NftRuleset.family) \(NftRuleset.table)"
         let current = try await nft.list(json: false)
-        if !provider.settings.force, !load.expected.isEmpty, let json = try await nft.observe() {
+        // The table as this run read it (render checked it already; this guards a load from elsewhere).
+        if !provider.settings.force, !load.expected.isEmpty, let json = try await provider.table() {
             let dropped = FirewallFacets.managementPorts(in: json).subtracting(load.managementPorts).sorted()
             if !dropped.isEmpty {
                 throw ProviderError(
