@@ -3,7 +3,19 @@
 /// Times are integer milliseconds since the Unix epoch, UTC. Resources are named by a `kind` and a
 /// `name` column each, never by a `Kind/name` string that would have to be split again.
 enum StateSchema {
-    static let migrations: [SQLiteMigration] = [version1]
+    static let migrations: [SQLiteMigration] = [version1, version2]
+    static let version2 = SQLiteMigration(
+        version: 2, summary: "suspensions",
+        sql: """
+            -- Resources the agent leaves alone until a time (`chainbot suspend KIND/NAME --for 2h`).
+            CREATE TABLE suspensions (
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                until INTEGER NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (kind, name)
+            );
+            """)
 
     static let version1 = SQLiteMigration(
         version: 1, summary: "inventory, revisions, events, outbox, status",

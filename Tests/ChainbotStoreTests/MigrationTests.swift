@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
-    @Test func freshFileGetsSchemaVersion1WithEveryTable() throws {
+    @Test func freshFileGetsTheLatestSchemaWithEveryTable() throws {
         let directory = TemporaryDirectory("chainbot-store-test")
         let store = try SQLiteStateStore.open(path: directory.file("state.db"))
         let (version, tables) = try store.database.withConnection {
@@ -18,12 +18,12 @@ struct MigrationTests {
                 }
             )
         }
-        #expect(version == 1)
-        #expect(SQLiteStateStore.schemaVersion == 1)
+        #expect(version == 2)
+        #expect(SQLiteStateStore.schemaVersion == 2)
         #expect(
             tables == [
                 "events", "outbox", "resource_status", "resources", "revision_steps", "revisions", "sqlite_sequence",
-                "store_meta",
+                "store_meta", "suspensions",
             ])
     }
 
@@ -34,7 +34,7 @@ struct MigrationTests {
         try first.recordApplied(.sample(name: "chainbot"))
         let second = try SQLiteStateStore.open(path: path)
         let previousVersion = try second.database.migrate(StateSchema.migrations)
-        #expect(previousVersion == 1)
+        #expect(previousVersion == 2)
         #expect(second.instanceID == first.instanceID)
         #expect(try second.allApplied().map(\.name) == ["chainbot"])
     }
@@ -50,7 +50,7 @@ struct MigrationTests {
         #expect(error?.code == .schemaTooNew)
         #expect(
             error?.description
-                == "state file \(path) has schema version 7; this chainbot knows up to 1: upgrade chainbot")
+                == "state file \(path) has schema version 7; this chainbot knows up to 2: upgrade chainbot")
     }
 
     @Test func migrationsRunInOrderAndOnlyOnce() throws {

@@ -65,4 +65,25 @@ public protocol StateStore: Sendable {
 
     /// How many entries are not delivered yet, due or not.
     func pendingOutboxCount() throws(StoreError) -> Int
+
+    // MARK: Status and suspensions
+
+    /// Inserts or replaces the status of `status.kind`/`status.name`.
+    func recordStatus(_ status: ResourceStatus) throws(StoreError)
+
+    /// Every stored status, ordered by kind then name.
+    func allStatus() throws(StoreError) -> [ResourceStatus]
+
+    /// Forgets the status of a resource that is no longer managed.
+    func deleteStatus(kind: String, name: String) throws(StoreError)
+
+    /// Suspends (or extends the suspension of) one resource.
+    func suspend(_ suspension: Suspension) throws(StoreError)
+
+    /// Ends a suspension; false when the resource was not suspended.
+    @discardableResult
+    func resume(kind: String, name: String) throws(StoreError) -> Bool
+
+    /// Suspensions that have not expired at `now`.
+    func suspensions(at now: Timestamp) throws(StoreError) -> [Suspension]
 }

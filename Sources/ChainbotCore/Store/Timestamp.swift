@@ -41,3 +41,15 @@ extension Int64 {
         return other < 0 ? .min : .max
     }
 }
+
+extension Timestamp: Codable {
+    /// Encoded as the bare number of milliseconds since the epoch.
+    public init(from decoder: any Decoder) throws {
+        millisecondsSinceEpoch = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(millisecondsSinceEpoch)
+    }
+}

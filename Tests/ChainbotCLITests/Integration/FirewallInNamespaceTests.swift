@@ -203,13 +203,18 @@ struct FirewallInNamespaceTests {
             let now = try await setup.table()
             #expect(reverted, "still: \(now)")
             #expect(try await !setup.pair.peerConnects(to: 7000))
-            // The revert is an event with its reason, in the state store.
-            let events = try SQLiteStateStore.open(path: setup.state).events(
-                since: Timestamp(millisecondsSinceEpoch: 0))
-            #expect(
-                events.contains {
-                    $0.event.reason == "FirewallReverted" && $0.event.message.contains("not confirmed within 5s")
-                })
+            // The revert is an event with its reason, in the state store (written just after restoring).
+            func isRevertEvent(_ event: StoredEvent) -> Bool {
+                event.event.reason == "FirewallReverted" && event.event.message.contains("not confirmed within 5s")
+            }
+            var events: [StoredEvent] = []
+            for _ in 0..<50 {
+                events = try SQLiteStateStore.open(path: setup.state).events(
+                    since: Timestamp(millisecondsSinceEpoch: 0))
+                if events.contains(where: isRevertEvent) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(events.contains(where: isRevertEvent), "\(events)")
         }
     }
 

@@ -127,8 +127,14 @@ struct UfwFirewallInNamespaceTests {
         }
         let now = try await pair.exec(["ufw", "status", "verbose"]).output
         #expect(restored, "\(now)")
-        let events = try SQLiteStateStore.open(path: directory.file("state.db")).events(
-            since: Timestamp(millisecondsSinceEpoch: 0))
+        // The watchdog records the event after restoring.
+        var events: [StoredEvent] = []
+        for _ in 0..<50 {
+            events = try SQLiteStateStore.open(path: directory.file("state.db")).events(
+                since: Timestamp(millisecondsSinceEpoch: 0))
+            if events.contains(where: { $0.event.reason == "FirewallReverted" }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(events.contains { $0.event.reason == "FirewallReverted" }, "\(events)")
     }
 }

@@ -1,0 +1,69 @@
+/// The latest status of one resource, as the agent (or an apply) last saw it.
+public struct ResourceStatus: Sendable, Hashable, Codable {
+    /// Whether the host matches the manifests for this resource.
+    public enum Sync: String, Sendable, Hashable, Codable, CaseIterable {
+        case synced = "Synced"
+        case outOfSync = "OutOfSync"
+        case unknown = "Unknown"
+    }
+
+    public var kind: String
+    public var name: String
+    public var sync: Sync
+    public var health: Health
+    public var conditions: [Condition]
+    /// The manifest set's generation this status was computed for.
+    public var observedGeneration: String?
+    public var updatedAt: Timestamp
+
+    public init(
+        kind: String, name: String, sync: Sync, health: Health, conditions: [Condition] = [],
+        observedGeneration: String? = nil, updatedAt: Timestamp
+    ) {
+        self.kind = kind
+        self.name = name
+        self.sync = sync
+        self.health = health
+        self.conditions = conditions
+        self.observedGeneration = observedGeneration
+        self.updatedAt = updatedAt
+    }
+
+    public var reference: String { "\(kind)/\(name)" }
+}
+
+/// One condition of a resource, Kubernetes style: `Synced` or `Healthy`, true or not, and why.
+public struct Condition: Sendable, Hashable, Codable {
+    public var type: String
+    public var status: Bool
+    /// A short UpperCamelCase cause: `Converged`, `DriftDetected`, `ApplyFailed`, `Suspended`.
+    public var reason: String
+    public var message: String
+    /// When `status` last changed.
+    public var lastTransitionTime: Timestamp
+
+    public init(type: String, status: Bool, reason: String, message: String, lastTransitionTime: Timestamp) {
+        self.type = type
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.lastTransitionTime = lastTransitionTime
+    }
+}
+
+/// A resource the agent must leave alone until `until` (`chainbot suspend KIND/NAME --for 2h`).
+public struct Suspension: Sendable, Hashable {
+    public var kind: String
+    public var name: String
+    public var until: Timestamp
+    public var reason: String
+
+    public init(kind: String, name: String, until: Timestamp, reason: String) {
+        self.kind = kind
+        self.name = name
+        self.until = until
+        self.reason = reason
+    }
+
+    public var reference: String { "\(kind)/\(name)" }
+}

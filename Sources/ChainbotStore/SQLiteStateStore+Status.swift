@@ -1,0 +1,78 @@
+import ChainbotCore
+
+extension SQLiteStateStore {
+    public func recordStatus(_ status: ResourceStatus) throws(StoreError) {
+        let conditions = SpecCoding.encode(status.conditions)
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.execute(
+                """
+                INSERT INTO resource_status (kind, name, sync, health, conditions_json, observed_generation, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (kind, name) DO UPDATE SET
+                    sync = excluded.sync, health = excluded.health, conditions_json = excluded.conditions_json,
+                    observed_generation = excluded.observed_generation, updated_at = excluded.updated_at
+                """,
+                status.kind, status.name, status.sync.rawValue, status.health.rawValue, conditions,
+                status.observedGeneration, status.updatedAt)
+        }
+    }
+
+    public func allStatus() throws(StoreError) -> [ResourceStatus] {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                """
+                SELECT kind, name, sync, health, conditions_json, observed_generation, updated_at
+                FROM resource_status ORDER BY kind, name
+                """,
+                decode: ResourceStatus.init(row:))
+        }
+    }
+
+    public func deleteStatus(kind: String, name: String) throws(StoreError) {
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.execute("DELETE FROM resource_status WHERE kind = ? AND name = ?", kind, name)
+        }
+    }
+
+    public func suspend(_ suspension: Suspension) throws(StoreError) {
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.execute(
+                """
+                INSERT INTO suspensions (kind, name, until, reason) VALUES (?, ?, ?, ?)
+                ON CONFLICT (kind, name) DO UPDATE SET until = excluded.until, reason = excluded.reason
+                """,
+                suspension.kind, suspension.name, suspension.until, suspension.reason)
+        }
+    }
+
+    @discardableResult
+    public func resume(kind: String, name: String) throws(StoreError) -> Bool {
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) -> Bool in
+            try connection.execute("DELETE FROM suspensions WHERE kind = ? AND name = ?", kind, name)
+            return connection.changes > 0
+        }
+    }
+
+    public func suspensions(at now: Timestamp) throws(StoreError) -> [Suspension] {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                "SELECT kind, name, until, reason FROM suspensions WHERE until > ? ORDER BY kind, name", now
+            ) { (row) throws(StoreError) in
+                Suspension(
+                    kind: try row.text(at: 0), name: try row.text(at: 1), until: try row.timestamp(at: 2),
+                    reason: try row.text(at: 3))
+            }
+        }
+    }
+}
+
+extension ResourceStatus {
+    fileprivate init(row: SQLiteRow) throws(StoreError) {
+        let sync = ResourceStatus.Sync(rawValue: try row.text(at: 2)) ?? .unknown
+        let health = Health(rawValue: try row.text(at: 3)) ?? .unknown
+        let conditions = SpecCoding.decode([Condition].self, from: try row.text(at: 4)) ?? []
+        self.init(
+            kind: try row.text(at: 0), name: try row.text(at: 1), sync: sync, health: health, conditions: conditions,
+            observedGeneration: try row.optionalText(at: 5), updatedAt: try row.timestamp(at: 6))
+    }
+}
