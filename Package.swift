@@ -30,11 +30,12 @@ let package = Package(
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
         .target(name: "ChainbotProviders", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
+        .target(name: "ChainbotAgent", dependencies: ["ChainbotCore", "ChainbotEngine"]),
         .target(
             name: "ChainbotCLI",
             dependencies: [
                 "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
-                "ChainbotEngine",
+                "ChainbotEngine", "ChainbotAgent",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotCLI"]
         ),
         .testTarget(name: "ChainbotCoreTests", dependencies: ["ChainbotCore", "ChainbotTestSupport"]),
+        .testTarget(name: "ChainbotAgentTests", dependencies: ["ChainbotAgent", "ChainbotTestSupport"]),
         .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML", "ChainbotTestSupport"]),
         .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotOS", "ChainbotTestSupport"]),
         .testTarget(

@@ -65,8 +65,12 @@ public struct Reconciler: Sendable {
     /// `whole` is the complete manifest set when `desired` is a selection of it (`--kind`): resources that
     /// render together (the firewall table) are rendered from all of it, and only resources of the
     /// selected `kinds` are compared or pruned.
+    ///
+    /// `ids` narrows further to single resources (the agent syncs the items its work queue hands out): only
+    /// those are compared, pruned or forgotten.
     public func prepare(
-        _ desired: [Resource], prune: Bool, force: Bool, whole: [Resource]? = nil, kinds: Set<Kind>? = nil
+        _ desired: [Resource], prune: Bool, force: Bool, whole: [Resource]? = nil, kinds: Set<Kind>? = nil,
+        ids: Set<ResourceID>? = nil
     ) async throws -> PreparedRun {
         let managed = Set(providers.flatMap(\.kinds))
         let unmanaged = desired.filter { !managed.contains($0.id.kind) }.map(\.id)
@@ -74,6 +78,7 @@ public struct Reconciler: Sendable {
         var applied: [ResourceID: AppliedSpec] = [:]
         for record in try store.allApplied() {
             guard let kind = Kind(rawValue: record.kind), managed.contains(kind), kinds?.contains(kind) ?? true,
+                ids?.contains(ResourceID(kind, record.name)) ?? true,
                 let spec = SpecCoding.decode(ResourceSpec.self, from: record.specJSON)
             else { continue }
             applied[ResourceID(kind, record.name)] = AppliedSpec(
@@ -188,7 +193,7 @@ public struct Reconciler: Sendable {
             let reverted = error.message.hasPrefix("firewall reverted")
             try store.recordEvent(
                 Event(
-                    type: .warning, reason: reverted ? "FirewallReverted" : "StepFailed",
+                    type: .warning, reason: reverted ? "FirewallReverted" : "ApplyFailed",
                     regardingKind: record.step.resource.kind.rawValue, regardingName: record.step.resource.name,
                     message: "\(record.step.action): \(error.message)", generation: generation),
                 outboxPayload: nil)

@@ -66,6 +66,28 @@ extension SQLiteStateStore {
     }
 }
 
+extension SQLiteStateStore {
+    public func setMeta(_ key: String, _ value: String?) throws(StoreError) {
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            if let value {
+                try connection.execute(
+                    "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    key, value)
+            } else {
+                try connection.execute("DELETE FROM store_meta WHERE key = ?", key)
+            }
+        }
+    }
+
+    public func meta(_ key: String) throws(StoreError) -> String? {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.queryFirst("SELECT value FROM store_meta WHERE key = ?", key) { (row) throws(StoreError) in
+                try row.text(at: 0)
+            }
+        }
+    }
+}
+
 extension ResourceStatus {
     fileprivate init(row: SQLiteRow) throws(StoreError) {
         let sync = ResourceStatus.Sync(rawValue: try row.text(at: 2)) ?? .unknown

@@ -86,4 +86,12 @@ public protocol StateStore: Sendable {
 
     /// Suspensions that have not expired at `now`.
     func suspensions(at now: Timestamp) throws(StoreError) -> [Suspension]
+
+    // MARK: Facts about the agent
+
+    /// Sets (or with nil removes) one fact about this state file's agent, e.g. `agent.lastSync`.
+    func setMeta(_ key: String, _ value: String?) throws(StoreError)
+
+    /// One stored fact, or nil.
+    func meta(_ key: String) throws(StoreError) -> String?
 }

@@ -19,10 +19,13 @@ public final class StateLock: Sendable {
 
     /// Takes the lock for `statePath`, waiting up to `timeout` for another holder; `waiting` is called
     /// once with the holder's pid (when known) if the lock is busy.
+    ///
+    /// `suffix` names the lock file beside the state file: `.lock` for applying, `.agent.lock` for the one
+    /// agent a state file may have.
     public static func acquire(
-        for statePath: String, timeout: Duration, waiting: (Int32?) -> Void = { _ in }
+        for statePath: String, suffix: String = ".lock", timeout: Duration, waiting: (Int32?) -> Void = { _ in }
     ) throws(SystemError) -> StateLock {
-        let path = statePath + ".lock"
+        let path = statePath + suffix
         try createParents(of: path)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemError.current("open", path: path) }

@@ -1,0 +1,160 @@
+public import ChainbotCore
+
+/// Turns one run (a plan, and what applying it did) into each resource's status and the events that go
+/// with it: drift found, applied, pruned, health changed. Failed steps are recorded by the Reconciler.
+public struct StatusBuilder: Sendable {
+    public var generation: String
+    public var now: Timestamp
+    /// The statuses stored before this run, by `Kind/name`, for transition times and health changes.
+    public var previous: [String: ResourceStatus]
+
+    public init(generation: String, now: Timestamp, previous: [ResourceStatus]) {
+        self.generation = generation
+        self.now = now
+        self.previous = Dictionary(previous.map { ($0.reference, $0) }) { first, _ in first }
+    }
+
+    /// What a run produced: statuses to store, events to record, and resources whose status must go.
+    public struct Result: Sendable {
+        public var statuses: [ResourceStatus] = []
+        public var events: [Event] = []
+        public var removed: [ResourceID] = []
+    }
+
+    /// The statuses and events of `prepared`, applied as `report` says (nil: only looked, as `diff`).
+    public func build(_ prepared: PreparedRun, report: ApplyReport?, suspended: Set<ResourceID> = []) -> Result {
+        var result = Result()
+        var outcomes: [Int: StepOutcome] = [:]
+        for record in report?.records ?? [] { outcomes[record.step.index] = record.outcome }
+        for failure in prepared.failures {
+            let message = failure.error.message
+            result.statuses.append(
+                status(
+                    failure.id, sync: .unknown, syncReason: "ObserveFailed", syncMessage: message, health: .unknown,
+                    healthReason: message))
+        }
+        for plan in prepared.plan.resources {
+            let id = plan.id
+            let changed = plan.changes.map(\.facet).joined(separator: ", ")
+            if suspended.contains(id) {
+                result.statuses.append(
+                    status(
+                        id, sync: plan.changes.isEmpty ? .synced : .outOfSync, syncReason: "Suspended",
+                        syncMessage: "suspended: not corrected until resumed", health: plan.health,
+                        healthReason: plan.healthReason))
+                continue
+            }
+            let applied = report != nil && !plan.deferred
+            let failedStep = plan.steps.compactMap { index -> ProviderError? in
+                if case .failed(let error)? = outcomes[index] { return error }
+                return nil
+            }.first
+            let blocked = plan.steps.contains { outcomes[$0].map { !$0.succeeded } ?? false }
+            switch plan.action {
+            case .prune, .forget:
+                if applied, !blocked {
+                    result.removed.append(id)
+                    result.events.append(
+                        Event(
+                            type: .normal, reason: plan.action == .prune ? "Pruned" : "Forgotten",
+                            regardingKind: id.kind.rawValue, regardingName: id.name,
+                            message: plan.action == .prune
+                                ? "removed: it left the manifests"
+                                : "forgotten: it left the manifests (left on the host)",
+                            generation: generation))
+                } else {
+                    result.statuses.append(
+                        status(
+                            id, sync: .outOfSync, syncReason: "LeftTheManifests",
+                            syncMessage: "left the manifests; apply --prune removes it", health: plan.health,
+                            healthReason: plan.healthReason))
+                }
+                continue
+            case .warn:
+                result.events.append(drift(id, changed, corrected: false))
+                result.statuses.append(
+                    status(
+                        id, sync: .outOfSync, syncReason: "DriftWarned",
+                        syncMessage: "drift in \(changed), reported only (chainbot.dev/drift: warn)",
+                        health: plan.health,
+                        healthReason: plan.healthReason))
+                continue
+            case .unchanged:
+                result.statuses.append(
+                    status(
+                        id, sync: .synced, syncReason: "Converged", syncMessage: "matches the manifests",
+                        health: plan.health, healthReason: plan.healthReason))
+                continue
+            case .create, .update:
+                break
+            }
+            if plan.action == .update { result.events.append(drift(id, changed, corrected: applied)) }
+            guard applied else {
+                result.statuses.append(
+                    status(
+                        id, sync: .outOfSync, syncReason: plan.action == .create ? "NotCreated" : "DriftDetected",
+                        syncMessage: plan.action == .create ? "not on the host yet" : "differs in \(changed)",
+                        health: plan.health, healthReason: plan.healthReason))
+                continue
+            }
+            if blocked {
+                let message = failedStep.map { $0.message } ?? "a step it needs failed"
+                result.statuses.append(
+                    status(
+                        id, sync: .outOfSync, syncReason: "ApplyFailed", syncMessage: message, health: plan.health,
+                        healthReason: plan.healthReason))
+                continue
+            }
+            result.events.append(
+                Event(
+                    type: .normal, reason: "Applied", regardingKind: id.kind.rawValue, regardingName: id.name,
+                    message: plan.action == .create ? "created" : "changed: \(changed)", generation: generation))
+            let health: Health = plan.health == .healthy ? .healthy : .progressing
+            result.statuses.append(
+                status(
+                    id, sync: .synced, syncReason: "Applied",
+                    syncMessage: plan.action == .create ? "created" : "changed: \(changed)", health: health,
+                    healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
+        }
+        for status in result.statuses {
+            guard let before = previous[status.reference], before.health != status.health,
+                status.health != .progressing, status.health != .unknown
+            else { continue }
+            let reason = status.conditions.first { $0.type == "Healthy" }?.message ?? ""
+            result.events.append(
+                Event(
+                    type: status.health == .healthy ? .normal : .warning, reason: "HealthChanged",
+                    regardingKind: status.kind, regardingName: status.name,
+                    message: "\(before.health.rawValue) → \(status.health.rawValue)"
+                        + (reason.isEmpty ? "" : ": \(reason)"),
+                    generation: generation))
+        }
+        return result
+    }
+
+    private func drift(_ id: ResourceID, _ changed: String, corrected: Bool) -> Event {
+        Event(
+            type: .warning, reason: "DriftDetected", regardingKind: id.kind.rawValue, regardingName: id.name,
+            message: "differs from the manifests in \(changed)" + (corrected ? "; corrected" : ""),
+            generation: generation)
+    }
+
+    private func status(
+        _ id: ResourceID, sync: ResourceStatus.Sync, syncReason: String, syncMessage: String, health: Health,
+        healthReason: String?
+    ) -> ResourceStatus {
+        let before = previous[id.description]
+        func condition(_ type: String, _ status: Bool, _ reason: String, _ message: String) -> Condition {
+            let old = before?.conditions.first { $0.type == type }
+            let since = old.map { $0.status == status ? $0.lastTransitionTime : now } ?? now
+            return Condition(type: type, status: status, reason: reason, message: message, lastTransitionTime: since)
+        }
+        let healthy = health == .healthy
+        return ResourceStatus(
+            kind: id.kind.rawValue, name: id.name, sync: sync, health: health,
+            conditions: [
+                condition("Synced", sync == .synced, syncReason, syncMessage),
+                condition("Healthy", healthy, health.rawValue, healthReason ?? (healthy ? "healthy" : health.rawValue)),
+            ], observedGeneration: generation, updatedAt: now)
+    }
+}

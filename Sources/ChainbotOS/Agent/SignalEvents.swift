@@ -1,0 +1,53 @@
+import Glibc
+
+/// SIGTERM, SIGINT and SIGHUP delivered as values to a callback, through a self-pipe (the handler only
+/// writes one byte, which is async-signal-safe), so the agent can drain on TERM and reload on HUP.
+public enum SignalEvents {
+    nonisolated(unsafe) static var pipeWrite: Int32 = -1
+
+    /// Installs the handlers and starts the thread that calls `onSignal` with the signal number.
+    public static func start(_ onSignal: @escaping @Sendable (Int32) -> Void) throws(SystemError) {
+        guard let ends = closeOnExecPipe() else { throw SystemError("pipe2", code: errno) }
+        pipeWrite = ends.write
+        let readEnd = ends.read
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(SignalEvents.pipeWrite, &byte, 1)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(signalNumber, &action, nil)
+        }
+        try DetachedThread.start {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(readEnd, &byte, 1)
+                if count == 1 {
+                    onSignal(Int32(byte))
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+}
+
+/// A pipe with both ends close-on-exec (and non-blocking when asked); nil when the system refuses.
+func closeOnExecPipe(nonBlocking: Bool = false) -> (read: Int32, write: Int32)? {
+    var ends: [Int32] = [0, 0]
+    let flags = O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
+    if let pipe2 = GNULibc.pipe2 {
+        guard pipe2(&ends, flags) == 0 else { return nil }
+    } else {
+        guard pipe(&ends) == 0 else { return nil }
+        for fd in ends {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            if nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        }
+    }
+    return (ends[0], ends[1])
+}
