@@ -94,6 +94,13 @@ struct ApplyRun {
             return .failure
         }
         let elapsed = clock.now - started
+        // Status and events for `chainbot status`, `get` and `events`, as the agent records them.
+        let built = StatusBuilder(
+            generation: generation, now: Timestamp.now(), previous: (try? store.allStatus()) ?? []
+        ).build(prepared, report: report)
+        for status in built.statuses { try? store.recordStatus(status) }
+        for id in built.removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
+        for event in built.events { _ = try? store.recordEvent(event, outboxPayload: nil) }
         if json {
             context.stdout.write(
                 ApplyJSON.render(report, generation: generation, renderer: renderer).serialized(pretty: true) + "\n")

@@ -19,6 +19,8 @@ public struct StatusBuilder: Sendable {
         public var statuses: [ResourceStatus] = []
         public var events: [Event] = []
         public var removed: [ResourceID] = []
+
+        public init() {}
     }
 
     /// The statuses and events of `prepared`, applied as `report` says (nil: only looked, as `diff`).

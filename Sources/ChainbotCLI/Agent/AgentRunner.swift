@@ -1,0 +1,292 @@
+import ChainbotAgent
+import ChainbotCore
+import ChainbotEngine
+import ChainbotManifest
+import ChainbotOS
+import ChainbotStore
+import Glibc
+
+/// `chainbot agent`'s controller: keeps the host converged on the manifests, level-triggered.
+///
+/// Work items are resources (`Kind/name`) in a `WorkQueue`; each pass takes every due item and syncs them
+/// together (one observe per provider, one plan, one apply). Triggers: the resync timer queues every
+/// resource, a change to the manifest files (inotify, debounced) reloads them and queues everything, a
+/// failed item comes back after its backoff, SIGHUP reloads, SIGTERM/SIGINT finish the pass in flight and
+/// stop. An invalid edit keeps the last good manifests in force and is reported, never retried until
+/// the files change again.
+actor AgentRunner {
+    struct Configuration: Sendable {
+        var options: EngineOptions
+        var resync: Duration = .seconds(60)
+        var debounce: Duration = .milliseconds(300)
+        var prune = false
+        var backoff = Backoff()
+        /// How long one pass may run before the systemd watchdog is left to fire.
+        var passLimit: Duration = .seconds(600)
+    }
+
+    enum Trigger: Sendable {
+        case filesChanged
+        case reload
+        case stop
+        /// A deadline passed (resync, backoff, debounce).
+        case tick
+    }
+
+    let configuration: Configuration
+    let context: CommandContext
+    let store: SQLiteStateStore
+    let notifier: SystemdNotifier
+    let metrics: AgentMetrics
+    private var queue = WorkQueue<ResourceID>()
+    private var backoff: Backoff
+    private var resources: [Resource] = []
+    private var generation = ""
+    private var gitCommit: String?
+    private var manifestProblem: String?
+    private var stopping = false
+    private var filesChangedAt: ContinuousClock.Instant?
+    private var nextResync = ContinuousClock.now
+    private let triggers: AsyncStream<Trigger>
+    private let continuation: AsyncStream<Trigger>.Continuation
+
+    init(configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics) {
+        self.configuration = configuration
+        self.context = context
+        self.store = store
+        self.metrics = metrics
+        self.notifier = SystemdNotifier(environment: context.environment)
+        self.backoff = configuration.backoff
+        (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self, bufferingPolicy: .bufferingNewest(64))
+    }
+
+    nonisolated func trigger(_ trigger: Trigger) { continuation.yield(trigger) }
+
+    /// Runs until SIGTERM/SIGINT; returns the exit code.
+    func run() async -> ExitCode {
+        let watcher: FileWatcher
+        do {
+            let continuation = self.continuation
+            watcher = try FileWatcher(paths: configuration.options.paths) { _ in continuation.yield(.filesChanged) }
+            try SignalEvents.start { [continuation] signal in
+                continuation.yield(signal == SIGHUP ? .reload : .stop)
+            }
+        } catch {
+            context.stderr.write("chainbot agent: cannot watch the manifests: \(error)\n")
+            return .failure
+        }
+        defer { watcher.stop() }
+        await reload(initial: true)
+        notifier.notify("READY=1\nSTATUS=\(statusLine)")
+        log("started: \(resources.count) resources, resync every \(DurationText.format(configuration.resync))")
+        let pinger = startWatchdogPings()
+        defer { pinger?.cancel() }
+
+        var iterator = triggers.makeAsyncIterator()
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
+        while !stopping {
+            let now = ContinuousClock.now
+            if let changed = filesChangedAt, now - changed >= configuration.debounce {
+                filesChangedAt = nil
+                await reload(initial: false)
+            }
+            if now >= nextResync {
+                nextResync = now + configuration.resync
+                for id in allIDs() { queue.add(id) }
+                metrics.resyncs.add(1)
+            }
+            let batch = queue.take(now: now)
+            if !batch.isEmpty {
+                await pass(Set(batch))
+                for id in batch { queue.done(id) }
+                continue
+            }
+            // Sleep until the next deadline or a trigger, whichever comes first.
+            var deadline = nextResync
+            if let due = queue.nextDeadline { deadline = min(deadline, due) }
+            if let changed = filesChangedAt { deadline = min(deadline, changed + configuration.debounce) }
+            metrics.queueDepth.store(queue.depth + queue.delayedCount)
+            let wait = deadline - ContinuousClock.now
+            timer?.cancel()
+            if wait > .zero {
+                timer = Task { [continuation] in
+                    try? await Task.sleep(for: wait)
+                    if !Task.isCancelled { continuation.yield(.tick) }
+                }
+            } else {
+                continue
+            }
+            switch await iterator.next() {
+            case .filesChanged?: filesChangedAt = ContinuousClock.now
+            case .reload?:
+                log("SIGHUP: reloading the manifests")
+                await reload(initial: false)
+            case .stop?, nil: stopping = true
+            case .tick?: break
+            }
+        }
+        notifier.notify("STOPPING=1\nSTATUS=stopping")
+        try? store.setMeta("agent.pid", nil)
+        log("stopped")
+        return .success
+    }
+
+    // MARK: Manifests
+
+    private func reload(initial: Bool) async {
+        let set = ManifestLoader().load(configuration.options.paths)
+        guard set.isValid, !set.hasIOErrors else {
+            let renderer = DiagnosticRenderer(files: set.files, colored: false)
+            let text = renderer.render(set.diagnostics)
+            manifestProblem =
+                "the manifests are invalid (\(set.diagnostics.count) problem\(set.diagnostics.count == 1 ? "" : "s")); "
+                + (resources.isEmpty ? "nothing is applied" : "the last good manifests stay in force")
+            context.stderr.write(text)
+            log(manifestProblem ?? "")
+            recordEvent(
+                Event(
+                    type: .warning, reason: "ManifestInvalid", regardingKind: "Manifests",
+                    regardingName: configuration.options.paths.joined(separator: ","),
+                    message: String(text.prefix(2000)), generation: generation))
+            try? store.setMeta("agent.manifestProblem", text)
+            notifier.notify("STATUS=\(statusLine)")
+            return
+        }
+        let newGeneration = await ManifestGeneration.compute(
+            paths: configuration.options.paths, files: set.files, runner: SpawnCommandRunner())
+        let changed = !initial && newGeneration != generation
+        resources = configuration.options.selected(set.resources)
+        generation = newGeneration
+        gitCommit = newGeneration.hasPrefix("sha256:") ? nil : String(newGeneration.prefix { $0 != "-" })
+        manifestProblem = nil
+        try? store.setMeta("agent.manifestProblem", nil)
+        try? store.setMeta("agent.generation", generation)
+        if initial || changed {
+            if changed { log("manifests changed: generation \(generation)") }
+            for id in allIDs() { queue.add(id) }
+        }
+    }
+
+    /// Every resource to sync: the desired ones and the ones chainbot applied before.
+    private func allIDs() -> [ResourceID] {
+        var ids = Set(resources.map(\.id))
+        for record in (try? store.allApplied()) ?? [] {
+            if let kind = Kind(rawValue: record.kind) { ids.insert(ResourceID(kind, record.name)) }
+        }
+        return ids.sorted()
+    }
+
+    // MARK: One pass
+
+    private func pass(_ batch: Set<ResourceID>) async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        metrics.passStarted(started)
+        defer { metrics.passStarted(nil) }
+        // Wait for a `chainbot apply` in progress; never two writers.
+        let lock: StateLock
+        do {
+            lock = try StateLock.acquire(for: configuration.options.statePath, timeout: .seconds(300)) { holder in
+                self.log("waiting for another chainbot\(holder.map { " (pid \($0))" } ?? "") to finish")
+            }
+        } catch {
+            log("cannot lock \(configuration.options.statePath): \(error); retrying later")
+            for id in batch { queue.add(id, at: clock.now + .seconds(5)) }
+            return
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let now = Timestamp.now()
+        let suspended = Set(
+            ((try? store.suspensions(at: now)) ?? []).compactMap { suspension in
+                Kind(rawValue: suspension.kind).map { ResourceID($0, suspension.name) }
+            })
+        let active = batch.subtracting(suspended)
+        let reconciler = configuration.options.reconciler(store)
+        var result = StatusBuilder.Result()
+        let previous = (try? store.allStatus()) ?? []
+        var failed: Set<ResourceID> = []
+        do {
+            if !active.isEmpty {
+                let desired = resources.filter { active.contains($0.id) }
+                let prepared = try await reconciler.prepare(
+                    desired, prune: configuration.prune, force: !resources.isEmpty, whole: resources, ids: active)
+                let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
+                let built = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
+                    prepared, report: report)
+                result.statuses += built.statuses
+                result.events += built.events
+                result.removed += built.removed
+                failed = Set(report.failed)
+                metrics.record(report)
+            }
+            let held = batch.intersection(suspended)
+            if !held.isEmpty {
+                let desired = resources.filter { held.contains($0.id) }
+                let prepared = try await reconciler.prepare(
+                    desired, prune: false, force: true, whole: resources, ids: held)
+                let built = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
+                    prepared, report: nil, suspended: held)
+                result.statuses += built.statuses
+            }
+        } catch {
+            log("sync failed: \(error)")
+            failed = batch
+        }
+        for status in result.statuses { try? store.recordStatus(status) }
+        for id in result.removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
+        for event in result.events { recordEvent(event) }
+        for id in batch {
+            if failed.contains(id) {
+                let delay = backoff.next(id.description)
+                queue.add(id, at: clock.now + delay)
+            } else {
+                backoff.forget(id.description)
+            }
+        }
+        let elapsed = clock.now - started
+        metrics.passDuration(elapsed, failed: !failed.isEmpty)
+        if failed.isEmpty {
+            try? store.setMeta("agent.lastSuccessfulSync", String(Timestamp.now().millisecondsSinceEpoch))
+        }
+        try? store.setMeta("agent.lastSync", String(Timestamp.now().millisecondsSinceEpoch))
+        let changed = result.events.filter { $0.reason == "Applied" || $0.reason == "Pruned" }.count
+        if changed > 0 || !failed.isEmpty {
+            log("synced \(batch.count): \(changed) changed, \(failed.count) failed in \(DurationText.format(elapsed))")
+        }
+        notifier.notify("STATUS=\(statusLine)")
+    }
+
+    private func recordEvent(_ event: Event) {
+        _ = try? store.recordEvent(event, outboxPayload: nil)
+    }
+
+    private var statusLine: String {
+        let statuses = (try? store.allStatus()) ?? []
+        let outOfSync = statuses.filter { $0.sync == .outOfSync }.count
+        let degraded = statuses.filter { $0.health == .degraded || $0.health == .missing }.count
+        var line = "\(resources.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
+        if let manifestProblem { line += "; \(manifestProblem)" }
+        return line
+    }
+
+    private nonisolated func log(_ message: String) {
+        context.stderr.write("chainbot agent: \(message)\n")
+    }
+
+    /// `WATCHDOG=1` at half the watchdog interval while the agent is healthy: idle, or in a pass that has
+    /// not run longer than `passLimit` (a hung pass stops the pings, and systemd restarts the agent). The
+    /// pings do not go through the actor, so a pass blocked waiting for a lock still counts as alive.
+    private func startWatchdogPings() -> Task<Void, Never>? {
+        guard let interval = notifier.watchdogInterval else { return nil }
+        let notifier = self.notifier
+        let metrics = self.metrics
+        let limit = configuration.passLimit
+        return Task.detached {
+            while !Task.isCancelled {
+                if metrics.isResponsive(limit: limit) { notifier.notify("WATCHDOG=1") }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

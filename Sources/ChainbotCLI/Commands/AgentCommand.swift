@@ -1,0 +1,86 @@
+import ChainbotAgent
+import ChainbotCore
+import ChainbotOS
+import ChainbotStore
+import Glibc
+
+/// `chainbot agent`: the controller that keeps the host converged (see `AgentRunner`).
+enum AgentCommand {
+    static let command = Command(
+        name: "agent", summary: "keep the host converged: watch the manifests, resync, heal drift",
+        usage: "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND]",
+        help: """
+            Runs until SIGTERM or SIGINT. Applies the manifests, then keeps applying them: every --resync
+            (default 60s) it observes every resource and corrects drift; a change to the manifest files is
+            applied within a second of the save (editors' atomic renames and `git checkout` included); a
+            resource whose apply failed is retried with exponential backoff (1s doubling to 5m, with
+            jitter). An invalid edit is reported (an event, the status, stderr) and the last good manifests
+            stay in force. `chainbot.dev/drift: warn` resources are reported, not corrected;
+            `chainbot suspend KIND/NAME --for 2h` holds one resource.
+
+            Status for other shells: `chainbot status`, `chainbot get KIND/NAME`, `chainbot events`.
+            Under systemd (Type=notify): READY=1 once the first pass is done, STATUS= lines, and WATCHDOG=1
+            at half of WatchdogSec= while passes finish in time. SIGHUP reloads the manifests. SIGTERM
+            finishes the pass in flight, flushes the state file and exits 0.
+
+            One agent per state file; `chainbot apply` meanwhile waits for the agent's pass in flight.
+
+            options:
+              -f, --filename PATH   manifest file or directory (repeatable; default manifests/)
+              --state FILE          state file (default /var/lib/chainbot/state.db as root)
+              --resync DURATION     full resync interval (default 60s)
+              --prune               remove resources chainbot created that left the manifests
+              --kind KIND           manage only resources of this kind
+            """,
+        valued: EngineOptions.valued.merging(["--resync": "resync"]) { $1 },
+        switches: ["--prune": "prune"], run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot agent: \(error.message)\n")
+            return .usage
+        }
+        if options.root != nil {
+            context.stderr.write(
+                "chainbot agent: --root is for preparing images offline; the agent runs on a live host\n")
+            return .usage
+        }
+        var configuration = AgentRunner.Configuration(options: options)
+        if let text = arguments.value("resync") {
+            guard let resync = DurationText.parse(text), resync >= .seconds(1) else {
+                context.stderr.write("chainbot agent: --resync needs a duration of at least 1s, like 30s or 5m\n")
+                return .usage
+            }
+            configuration.resync = resync
+        }
+        configuration.prune = arguments.has("prune")
+        // One agent per state file, for as long as it runs.
+        let agentLock: StateLock
+        do {
+            agentLock = try StateLock.acquire(for: options.statePath, suffix: ".agent.lock", timeout: .zero)
+        } catch {
+            let holder = Self.holder(of: options.statePath + ".agent.lock")
+            context.stderr.write(
+                "chainbot agent: another chainbot agent\(holder.map { " (pid \($0))" } ?? "") is running for "
+                    + "\(options.statePath); stop it first (systemctl stop chainbot-agent)\n")
+            return .failure
+        }
+        defer { withExtendedLifetime(agentLock) {} }
+        guard let store = options.openStore(context) else { return .failure }
+        try? store.setMeta("agent.pid", String(getpid()))
+        try? store.setMeta("agent.startedAt", String(Timestamp.now().millisecondsSinceEpoch))
+        let runner = AgentRunner(
+            configuration: configuration, context: context, store: store, metrics: AgentMetrics())
+        return await runner.run()
+    }
+
+    static func holder(of lockPath: String) -> String? {
+        guard let file = fopen(lockPath, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 32)
+        guard fgets(&buffer, 32, file) != nil else { return nil }
+        let text = String(decoding: buffer.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.isEmpty ? nil : text
+    }
+}

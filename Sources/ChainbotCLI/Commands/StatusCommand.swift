@@ -1,0 +1,245 @@
+import ChainbotCore
+import ChainbotOS
+import ChainbotStore
+import Glibc
+
+/// What `status` and `get` read: the agent's facts and the resources' stored status.
+struct StatusReport {
+    var agentPID: String?
+    var agentRunning: Bool
+    var lastSync: Timestamp?
+    var lastSuccessfulSync: Timestamp?
+    var generation: String?
+    var manifestProblem: String?
+    var statuses: [ResourceStatus]
+    var suspensions: [Suspension]
+
+    init(store: SQLiteStateStore, statePath: String) throws(StoreError) {
+        // The agent holds STATE.agent.lock while it runs: if it can be taken, no agent runs.
+        if let probe = try? StateLock.acquire(for: statePath, suffix: ".agent.lock", timeout: .zero) {
+            agentRunning = false
+            withExtendedLifetime(probe) {}
+        } else {
+            agentRunning = true
+        }
+        agentPID = try store.meta("agent.pid")
+        lastSync = try store.meta("agent.lastSync").flatMap(Int64.init).map(Timestamp.init(millisecondsSinceEpoch:))
+        lastSuccessfulSync = try store.meta("agent.lastSuccessfulSync").flatMap(Int64.init).map(
+            Timestamp.init(millisecondsSinceEpoch:))
+        generation = try store.meta("agent.generation")
+        manifestProblem = try store.meta("agent.manifestProblem")
+        statuses = try store.allStatus()
+        suspensions = try store.suspensions(at: Timestamp.now())
+    }
+
+    static func ago(_ timestamp: Timestamp?) -> String {
+        guard let timestamp else { return "never" }
+        let seconds = Timestamp.now().duration(since: timestamp).components.seconds
+        if seconds < 120 { return "\(seconds)s ago" }
+        if seconds < 7200 { return "\(seconds / 60)m ago" }
+        return "\(seconds / 3600)h ago"
+    }
+
+    var agentLine: String {
+        guard agentRunning else {
+            return "agent: not running (last sync \(Self.ago(lastSync)))"
+        }
+        return "agent: running\(agentPID.map { " (pid \($0))" } ?? ""), last sync \(Self.ago(lastSync)), "
+            + "last successful sync \(Self.ago(lastSuccessfulSync))"
+            + (generation.map { ", generation \(String($0.prefix(19)))" } ?? "")
+    }
+
+    func json(_ status: ResourceStatus) -> JSONValue {
+        let conditions: [JSONValue] = status.conditions.map { condition in
+            let members: [(String, JSONValue)] = [
+                ("type", .string(condition.type)), ("status", .bool(condition.status)),
+                ("reason", .string(condition.reason)), ("message", .string(condition.message)),
+                ("lastTransitionTime", .string(TimeText.iso(condition.lastTransitionTime))),
+            ]
+            return .object(members)
+        }
+        let suspended = suspensions.contains { $0.reference == status.reference }
+        let generation: JSONValue = status.observedGeneration.map { .string($0) } ?? .null
+        let members: [(String, JSONValue)] = [
+            ("kind", .string(status.kind)), ("name", .string(status.name)), ("sync", .string(status.sync.rawValue)),
+            ("health", .string(status.health.rawValue)), ("suspended", .bool(suspended)),
+            ("conditions", .array(conditions)), ("observedGeneration", generation),
+            ("updatedAt", .string(TimeText.iso(status.updatedAt))),
+        ]
+        return .object(members)
+    }
+
+    var agentJSON: JSONValue {
+        .object([
+            ("running", .bool(agentRunning)), ("pid", agentPID.flatMap(Int.init).map(JSONValue.int) ?? .null),
+            ("lastSync", lastSync.map { .string(TimeText.iso($0)) } ?? .null),
+            ("lastSuccessfulSync", lastSuccessfulSync.map { .string(TimeText.iso($0)) } ?? .null),
+            ("generation", generation.map(JSONValue.string) ?? .null),
+            ("manifestProblem", manifestProblem.map(JSONValue.string) ?? .null),
+        ])
+    }
+}
+
+/// `chainbot status`: the agent and every resource's sync and health, from the state file.
+enum StatusCommand {
+    static let command = Command(
+        name: "status", summary: "the agent's state and every resource's sync and health",
+        usage: "chainbot status [-o text|json] [--state FILE]",
+        help: """
+            Reads the state file (works while the agent runs, from any shell): whether the agent runs and
+            when it last synced, whether the manifests are valid, and per resource its sync (Synced,
+            OutOfSync, Unknown), health (Healthy, Progressing, Degraded, Missing, Unknown) and why.
+
+            exit: 0 everything Synced and Healthy, 1 something is not, 2 failure.
+            """,
+        valued: ["-o": "output", "--output": "output", "--state": "state"], run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot status: \(error.message)\n")
+            return .usage
+        }
+        guard access(options.statePath, F_OK) == 0 else {
+            context.stderr.write(
+                "chainbot status: no state file at \(options.statePath): nothing was applied yet (chainbot apply, or start the agent)\n"
+            )
+            return .failure
+        }
+        guard let store = options.existingStore(context) else { return .failure }
+        let report: StatusReport
+        do { report = try StatusReport(store: store, statePath: options.statePath) } catch {
+            context.stderr.write("chainbot status: \(error)\n")
+            return .failure
+        }
+        let allGood = report.statuses.allSatisfy { $0.sync == .synced && $0.health == .healthy }
+        if options.output == "json" {
+            let json = JSONValue.object([
+                ("agent", report.agentJSON), ("resources", .array(report.statuses.map(report.json))),
+            ])
+            context.stdout.write(json.serialized(pretty: true) + "\n")
+            return allGood ? .success : .differences
+        }
+        var text = report.agentLine + "\n"
+        if let problem = report.manifestProblem {
+            text += "manifests: INVALID, the last good ones stay in force:\n" + problem
+            if !problem.hasSuffix("\n") { text += "\n" }
+        }
+        let suspended = Set(report.suspensions.map(\.reference))
+        let width = max(20, (report.statuses.map(\.reference.count).max() ?? 0) + 2)
+        text += "RESOURCE".padding(width) + "SYNC".padding(11) + "HEALTH".padding(13) + "WHY\n"
+        for status in report.statuses {
+            let synced = status.conditions.first { $0.type == "Synced" }
+            let healthy = status.conditions.first { $0.type == "Healthy" }
+            var why = status.sync == .synced ? (healthy?.status == false ? healthy?.message : nil) : synced?.message
+            if suspended.contains(status.reference) { why = "suspended" + (why.map { "; \($0)" } ?? "") }
+            text +=
+                status.reference.padding(width) + status.sync.rawValue.padding(11) + status.health.rawValue.padding(13)
+                + (why ?? "") + "\n"
+        }
+        let outOfSync = report.statuses.filter { $0.sync != .synced }.count
+        let unhealthy = report.statuses.filter { $0.health != .healthy }.count
+        text += "\(report.statuses.count) resources: \(outOfSync) not synced, \(unhealthy) not healthy.\n"
+        context.stdout.write(text)
+        return allGood ? .success : .differences
+    }
+}
+
+/// `chainbot get KIND/NAME`: one resource's status, conditions and recent events.
+enum GetCommand {
+    static let command = Command(
+        name: "get", summary: "one resource's status, conditions and recent events",
+        usage: "chainbot get KIND/NAME [-o text|json] [--state FILE]",
+        help: """
+            Reads the state file: the resource's sync and health with each condition's reason, message and
+            last transition, the generation it was last seen at, whether it is suspended, and its events.
+
+            exit: 0 found, 2 not found or failure.
+            """,
+        valued: ["-o": "output", "--output": "output", "--state": "state"], run: run)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot get: \(error.message)\n")
+            return .usage
+        }
+        guard arguments.positional.count == 1, let id = ResourceReference.parse(arguments.positional[0]) else {
+            context.stderr.write("chainbot get: name one resource as KIND/NAME, e.g. Service/chainbot\n")
+            return .usage
+        }
+        guard access(options.statePath, F_OK) == 0, let store = options.existingStore(context) else {
+            context.stderr.write("chainbot get: no state file at \(options.statePath)\n")
+            return .failure
+        }
+        do {
+            let report = try StatusReport(store: store, statePath: options.statePath)
+            guard let status = report.statuses.first(where: { $0.reference == id.description }) else {
+                let names = report.statuses.map(\.reference)
+                let hint = Suggestion.closest(to: id.description, in: names).map { " Did you mean \($0)?" } ?? ""
+                context.stderr.write("chainbot get: no status for \(id) in \(options.statePath).\(hint)\n")
+                return .failure
+            }
+            let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0)).filter {
+                $0.event.regardingKind == id.kind.rawValue && $0.event.regardingName == id.name
+            }.suffix(10)
+            if options.output == "json" {
+                guard case .object(var members) = report.json(status) else { return .failure }
+                members.append(
+                    (
+                        "events",
+                        .array(
+                            events.map { stored in
+                                .object([
+                                    ("type", .string(stored.event.type.rawValue)),
+                                    ("reason", .string(stored.event.reason)),
+                                    ("message", .string(stored.event.message)), ("count", .int(stored.count)),
+                                    ("lastSeen", .string(TimeText.iso(stored.lastSeen))),
+                                ])
+                            })
+                    ))
+                context.stdout.write(JSONValue.object(members).serialized(pretty: true) + "\n")
+                return .success
+            }
+            var text = "\(status.reference)\n  sync: \(status.sync.rawValue)\n  health: \(status.health.rawValue)\n"
+            if let suspension = report.suspensions.first(where: { $0.reference == status.reference }) {
+                text += "  suspended until \(TimeText.iso(suspension.until))"
+                text += suspension.reason.isEmpty ? "\n" : " (\(suspension.reason))\n"
+            }
+            text += "  observed generation: \(status.observedGeneration ?? "-")\n  conditions:\n"
+            for condition in status.conditions {
+                text +=
+                    "    \(condition.type)=\(condition.status ? "True" : "False") \(condition.reason): \(condition.message) (since \(TimeText.iso(condition.lastTransitionTime)))\n"
+            }
+            text += "  events:\n"
+            for stored in events {
+                text +=
+                    "    \(TimeText.iso(stored.lastSeen)) \(stored.event.type.rawValue) \(stored.event.reason)"
+                    + (stored.count > 1 ? " (x\(stored.count))" : "") + ": \(stored.event.message)\n"
+            }
+            if events.isEmpty { text += "    (none)\n" }
+            context.stdout.write(text)
+            return .success
+        } catch {
+            context.stderr.write("chainbot get: \(error)\n")
+            return .failure
+        }
+    }
+}
+
+/// Parses `Kind/name` (kind case-insensitive).
+enum ResourceReference {
+    static func parse(_ text: String) -> ResourceID? {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty,
+            let kind = Kind.allCases.first(where: { $0.rawValue.lowercased() == parts[0].lowercased() })
+        else { return nil }
+        return ResourceID(kind, parts[1])
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
