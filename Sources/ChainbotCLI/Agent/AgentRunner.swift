@@ -76,11 +76,18 @@ actor AgentRunner {
             return .failure
         }
         defer { watcher.stop() }
-        await reload(initial: true)
-        notifier.notify("READY=1\nSTATUS=\(statusLine)")
-        log("started: \(resources.count) resources, resync every \(DurationText.format(configuration.resync))")
         let pinger = startWatchdogPings()
         defer { pinger?.cancel() }
+        await reload(initial: true)
+        // The first pass before READY=1, so `systemctl start` returns with the host converged.
+        nextResync = ContinuousClock.now + configuration.resync
+        let first = queue.take(now: ContinuousClock.now)
+        if !first.isEmpty {
+            await pass(Set(first))
+            for id in first { queue.done(id) }
+        }
+        notifier.notify("READY=1\nSTATUS=\(statusLine)")
+        log("started: \(resources.count) resources, resync every \(DurationText.format(configuration.resync))")
 
         var iterator = triggers.makeAsyncIterator()
         var timer: Task<Void, Never>?

@@ -1,0 +1,219 @@
+import ChainbotCore
+import ChainbotOS
+import ChainbotTestSupport
+import Testing
+
+/// `chainbot agent` as a real systemd service (contrib/systemd/chainbot-agent.service, with the test's
+/// binary, manifests and a short resync) inside the testbed, against a real systemd as PID 1.
+@Suite(
+    .enabled(if: Testbed.availability() == nil, "the testbed needs root, systemd and unshare (see contrib/testbed)"),
+    .enabled(if: Fixtures.exists(Fixtures.path(".build/debug/chainbot")), "the chainbot binary is not built"),
+    .serialized)
+struct AgentInTestbedTests {
+    static let binary = Fixtures.path(".build/debug/chainbot")
+
+    static func manifests(greeting: String = "hello", sleeperDrift: String = "enforce", extra: String = "") -> String {
+        """
+        apiVersion: chainbot.dev/v1
+        kind: ConfigFile
+        metadata: {name: web-env}
+        spec:
+          path: /etc/web/web.env
+          env: {GREETING: \(greeting)}
+          notify: [Service/web]
+        ---
+        apiVersion: chainbot.dev/v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          exec: /usr/bin/python3 -m http.server 18097 --bind 127.0.0.1 --directory /etc/web
+          environmentFile: /etc/web/web.env
+        ---
+        apiVersion: chainbot.dev/v1
+        kind: Service
+        metadata:
+          name: sleeper
+          annotations: {chainbot.dev/drift: \(sleeperDrift)}
+        spec:
+          exec: /bin/sleep infinity
+        \(extra)
+        """
+    }
+
+    /// The shipped unit with this test's binary, manifests and timings.
+    static func unit() throws -> String {
+        let shipped = try #require(Fixtures.readText(Fixtures.path("contrib/systemd/chainbot-agent.service")))
+        return shipped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("ExecStart=") {
+                return "ExecStart=\(binary) agent -f /srv/manifests --state /var/lib/chainbot/state.db --resync 3s"
+            }
+            if line.hasPrefix("WatchdogSec=") { return "WatchdogSec=4s" }
+            if line.hasPrefix("RestartSec=") { return "RestartSec=1s" }
+            if line.hasPrefix("TimeoutAbortSec=") { return "TimeoutAbortSec=2s" }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+
+    private func write(_ path: String, _ text: String, in testbed: Testbed) async throws {
+        let result = try await testbed.exec(
+            ["sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && cat > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"", "sh", path],
+            standardInput: Array(text.utf8))
+        try #require(result.succeeded, "\(result.errorOutput)")
+    }
+
+    private func property(_ name: String, of unit: String, in testbed: Testbed) async throws -> String {
+        let result = try await testbed.exec(["systemctl", "show", "--value", "--property=\(name)", unit])
+        return String(result.output.prefix { $0 != "\n" })
+    }
+
+    /// Polls `condition` every 100 ms for up to `seconds`; returns how long it took, or nil.
+    private func within(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Duration? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < .milliseconds(Int64(seconds * 1000)) {
+            if try await condition() { return clock.now - start }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    private func chainbot(_ arguments: [String], in testbed: Testbed) async throws -> CommandResult {
+        try await testbed.exec([Self.binary] + arguments + ["--state", "/var/lib/chainbot/state.db"])
+    }
+
+    @Test func keepsTheHostConvergedAsASystemdService() async throws {
+        try await Testbed.with(name: "agent", binds: [Fixtures.packageRoot], runner: SpawnCommandRunner()) { testbed in
+            try await write("/srv/manifests/pi.yaml", Self.manifests(), in: testbed)
+            try await write("/etc/systemd/system/chainbot-agent.service", try Self.unit(), in: testbed)
+            _ = try await testbed.exec(["systemctl", "daemon-reload"])
+            let started = try await testbed.exec(["systemctl", "start", "chainbot-agent.service"])
+            // Type=notify: start returns once READY=1 came, after the first pass.
+            #expect(started.succeeded, "\(started.errorOutput)")
+            #expect(try await property("ActiveState", of: "web.service", in: testbed) == "active")
+            #expect(try await property("ActiveState", of: "sleeper.service", in: testbed) == "active")
+            #expect(try await property("StatusText", of: "chainbot-agent.service", in: testbed).contains("3 resources"))
+
+            // Stopped by hand: back within one resync (3 s).
+            _ = try await testbed.exec(["systemctl", "stop", "sleeper.service"])
+            let healed = try await within(5) {
+                try await property("ActiveState", of: "sleeper.service", in: testbed) == "active"
+            }
+            #expect(healed != nil, "sleeper was not restarted within one resync")
+
+            // An edited manifest is applied within 2 s of the save.
+            try await write("/srv/manifests/pi.yaml", Self.manifests(greeting: "bonjour"), in: testbed)
+            let applied = try await within(2) {
+                try await testbed.exec(["cat", "/etc/web/web.env"]).output == "GREETING=bonjour\n"
+            }
+            #expect(applied != nil, "the edit was not applied within 2 s")
+
+            // An invalid edit: the last good state stays, the diagnostics are reported.
+            try await write(
+                "/srv/manifests/pi.yaml", Self.manifests(greeting: "bonjour") + "\nkind: Bogus\n", in: testbed)
+            let reported = try await within(3) {
+                try await chainbot(["status"], in: testbed).output.contains("manifests: INVALID")
+            }
+            #expect(reported != nil)
+            let status = try await chainbot(["status"], in: testbed).output
+            #expect(status.contains("duplicate key 'kind'"), "\(status)")
+            _ = try await testbed.exec(["systemctl", "stop", "sleeper.service"])
+            let stillHealed = try await within(5) {
+                try await property("ActiveState", of: "sleeper.service", in: testbed) == "active"
+            }
+            #expect(stillHealed != nil, "the last good manifests must stay in force")
+
+            // warn policy: reported, not touched.
+            try await write(
+                "/srv/manifests/pi.yaml", Self.manifests(greeting: "bonjour", sleeperDrift: "warn"), in: testbed)
+            try await Task.sleep(for: .seconds(1))
+            _ = try await testbed.exec(["systemctl", "stop", "sleeper.service"])
+            let warned = try await within(6) {
+                try await chainbot(["get", "Service/sleeper"], in: testbed).output.contains("DriftWarned")
+            }
+            #expect(warned != nil)
+            #expect(try await property("ActiveState", of: "sleeper.service", in: testbed) == "inactive")
+
+            // suspend / resume.
+            try await write("/srv/manifests/pi.yaml", Self.manifests(greeting: "bonjour"), in: testbed)
+            let suspend = try await chainbot(["suspend", "Service/web", "--for", "1h"], in: testbed)
+            #expect(suspend.succeeded, "\(suspend.errorOutput)")
+            _ = try await testbed.exec(["systemctl", "stop", "web.service"])
+            try await Task.sleep(for: .seconds(4))
+            #expect(try await property("ActiveState", of: "web.service", in: testbed) == "inactive")
+            #expect(try await chainbot(["get", "Service/web"], in: testbed).output.contains("suspended until"))
+            #expect(try await chainbot(["resume", "Service/web"], in: testbed).succeeded)
+            let resumed = try await within(5) {
+                try await property("ActiveState", of: "web.service", in: testbed) == "active"
+            }
+            #expect(resumed != nil)
+
+            // The watchdog: alive while healthy; a hung agent (SIGSTOP) is restarted by systemd.
+            let pid = try await property("MainPID", of: "chainbot-agent.service", in: testbed)
+            try await Task.sleep(for: .seconds(5))
+            #expect(
+                try await property("MainPID", of: "chainbot-agent.service", in: testbed) == pid, "pings keep it alive")
+            _ = try await testbed.exec(["kill", "-STOP", pid])
+            let restarted = try await within(20) {
+                let now = try await property("MainPID", of: "chainbot-agent.service", in: testbed)
+                return now != pid && now != "0"
+            }
+            #expect(restarted != nil, "systemd did not restart the hung agent")
+            #expect(try await property("NRestarts", of: "chainbot-agent.service", in: testbed) != "0")
+
+            // SIGTERM: exits 0 (the unit stops cleanly, not failed), the store is consistent.
+            let stop = try await testbed.exec(["systemctl", "stop", "chainbot-agent.service"])
+            #expect(stop.succeeded)
+            #expect(try await property("Result", of: "chainbot-agent.service", in: testbed) == "success")
+            let after = try await chainbot(["status"], in: testbed)
+            #expect(after.output.contains("agent: not running"), "\(after.output)")
+            let history = try await chainbot(["history", "-o", "json"], in: testbed)
+            #expect(history.succeeded, "\(history.errorOutput)")
+            #expect(!history.output.contains("\"outcome\" : null"), "no revision left unfinished")
+        }
+    }
+
+    @Test func killedMidApplyItConvergesAfterARestart() async throws {
+        try await Testbed.with(name: "agentkill", binds: [Fixtures.packageRoot], runner: SpawnCommandRunner()) {
+            testbed in
+            var extra = ""
+            for index in 1...12 {
+                extra += """
+                    ---
+                    apiVersion: chainbot.dev/v1
+                    kind: Service
+                    metadata: {name: extra-\(index)}
+                    spec: {exec: /bin/sleep infinity}
+
+                    """
+            }
+            try await write("/srv/manifests/pi.yaml", Self.manifests(extra: extra), in: testbed)
+            try await write("/etc/systemd/system/chainbot-agent.service", try Self.unit(), in: testbed)
+            _ = try await testbed.exec(["systemctl", "daemon-reload"])
+            // --no-block: kill it while the first pass is still starting services.
+            _ = try await testbed.exec(["systemctl", "start", "--no-block", "chainbot-agent.service"])
+            let running = try await within(10) {
+                let pid = try await property("MainPID", of: "chainbot-agent.service", in: testbed)
+                return pid != "0" && pid != ""
+            }
+            #expect(running != nil)
+            try await Task.sleep(for: .milliseconds(700))
+            _ = try await testbed.exec(["systemctl", "kill", "--signal=KILL", "chainbot-agent.service"])
+            // Restart=on-failure brings it back; it converges everything.
+            let converged = try await within(30) {
+                for index in 1...12
+                where try await property("ActiveState", of: "extra-\(index).service", in: testbed) != "active" {
+                    return false
+                }
+                return try await property("ActiveState", of: "web.service", in: testbed) == "active"
+            }
+            #expect(converged != nil, "not converged after the restart")
+            let status = try await within(10) {
+                try await chainbot(["status"], in: testbed).termination == .exited(0)
+            }
+            let final = try await chainbot(["status"], in: testbed).output
+            #expect(status != nil, "\(final)")
+            let history = try await chainbot(["history"], in: testbed)
+            #expect(history.succeeded, "\(history.errorOutput)")
+        }
+    }
+}
