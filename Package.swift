@@ -35,7 +35,7 @@ let package = Package(
             name: "ChainbotCLI",
             dependencies: [
                 "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
-                "ChainbotEngine", "ChainbotAgent",
+                "ChainbotEngine", "ChainbotAgent", "ChainbotYAML",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),

@@ -8,7 +8,8 @@ import Glibc
 enum AgentCommand {
     static let command = Command(
         name: "agent", summary: "keep the host converged: watch the manifests, resync, heal drift",
-        usage: "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND]",
+        usage:
+            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--config FILE]",
         help: """
             Runs until SIGTERM or SIGINT. Applies the manifests, then keeps applying them: every --resync
             (default 60s) it observes every resource and corrects drift; a change to the manifest files is
@@ -31,11 +32,21 @@ enum AgentCommand {
               --resync DURATION     full resync interval (default 60s)
               --prune               remove resources chainbot created that left the manifests
               --kind KIND           manage only resources of this kind
+              --config FILE         a YAML mapping of these long option names to values (default
+                                    /etc/chainbot/config.yaml when it exists); options given here win;
+                                    SIGHUP reads it again
             """,
-        valued: EngineOptions.valued.merging(["--resync": "resync"]) { $1 },
+        valued: EngineOptions.valued.merging(["--resync": "resync", "--config": "config"]) { $1 },
         switches: ["--prune": "prune"], run: run)
 
-    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+    static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
+        let arguments: Arguments
+        switch withConfigFile(given) {
+        case .success(let merged): arguments = merged
+        case .failure(let error):
+            context.stderr.write("chainbot agent: \(error.message)\n")
+            return .usage
+        }
         let options: EngineOptions
         do { options = try EngineOptions(arguments, environment: context.environment) } catch {
             context.stderr.write("chainbot agent: \(error.message)\n")
@@ -73,6 +84,24 @@ enum AgentCommand {
         let runner = AgentRunner(
             configuration: configuration, context: context, store: store, metrics: AgentMetrics())
         return await runner.run()
+    }
+
+    /// `given` over the configuration file's values (`--config`, or the default file when it exists).
+    static func withConfigFile(_ given: Arguments) -> Result<Arguments, UsageError> {
+        let path =
+            given.value("config")
+            ?? (access(AgentConfigFile.defaultPath, R_OK) == 0 ? AgentConfigFile.defaultPath : nil)
+        guard let path else { return .success(given) }
+        switch AgentConfigFile.load(path) {
+        case .failure(let error): return .failure(error)
+        case .success(let file):
+            do {
+                let base = try Arguments(file.arguments, valued: command.valued, switches: command.switches)
+                return .success(given.merged(over: base))
+            } catch {
+                return .failure(UsageError(message: "\(path): \(error.message)"))
+            }
+        }
     }
 
     static func holder(of lockPath: String) -> String? {

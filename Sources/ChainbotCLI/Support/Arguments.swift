@@ -65,6 +65,16 @@ struct Arguments {
 
     func has(_ flag: String) -> Bool { flags.contains(flag) }
 
+    /// These arguments over `base` (a configuration file's): a value given here replaces all of base's for
+    /// that name, flags add up, positional arguments here replace base's.
+    func merged(over base: Arguments) -> Arguments {
+        var out = base
+        for (name, list) in values { out.values[name] = list }
+        out.flags.formUnion(flags)
+        if !positional.isEmpty { out.positional = positional }
+        return out
+    }
+
     /// `-o text|json` (or the allowed set), defaulting to the first.
     func output(_ allowed: [String] = ["text", "json"]) throws(UsageError) -> String {
         guard let value = value("output") else { return allowed[0] }

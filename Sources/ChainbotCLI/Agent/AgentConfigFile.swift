@@ -1,0 +1,74 @@
+import ChainbotCore
+import ChainbotYAML
+import Glibc
+
+/// The agent's configuration file (`--config FILE`, default `/etc/chainbot/config.yaml` when it exists):
+/// a YAML mapping whose keys are the long flag names (`filename`, `state`, `resync`, `prune`, `kind`).
+/// Flags on the command line win. SIGHUP reads it again.
+struct AgentConfigFile {
+    static let defaultPath = "/etc/chainbot/config.yaml"
+    static let keys: Set<String> = ["filename", "state", "resync", "prune", "kind", "alexos-url", "listen"]
+
+    /// Values by flag name; a list for `filename`.
+    var values: [String: [String]] = [:]
+
+    /// Reads `path`; a problem is one message with `path:line:col`.
+    static func load(_ path: String) -> Result<AgentConfigFile, UsageError> {
+        guard let file = fopen(path, "r") else {
+            return .failure(
+                UsageError(message: "cannot read the configuration \(path): \(String(cString: strerror(errno)))"))
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes += buffer[..<count]
+        }
+        fclose(file)
+        let stream = YAMLParser.parse(bytes)
+        if let problem = stream.problems.first {
+            return .failure(UsageError(message: "\(path):\(problem.mark): \(problem.message)"))
+        }
+        var config = AgentConfigFile()
+        guard let document = stream.documents.first else { return .success(config) }
+        if case .scalar(let scalar) = document.content, case .null = scalar.value { return .success(config) }
+        guard let pairs = document.mapping else {
+            return .failure(
+                UsageError(
+                    message: "\(path):\(document.start): the configuration must be a mapping of flag names to values"))
+        }
+        for pair in pairs {
+            guard let key = pair.key.scalar?.text, keys.contains(key) else {
+                let name = pair.key.scalar?.text ?? "?"
+                let hint = Suggestion.closest(to: name, in: keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
+                return .failure(UsageError(message: "\(path):\(pair.key.start): unknown key '\(name)'\(hint)"))
+            }
+            let items = pair.value.sequence ?? [pair.value]
+            var texts: [String] = []
+            for item in items {
+                guard let scalar = item.scalar else {
+                    return .failure(
+                        UsageError(message: "\(path):\(item.start): '\(key)' takes a value or a list of values"))
+                }
+                if case .null = scalar.value { continue }
+                texts.append(scalar.text)
+            }
+            config.values[key] = texts
+        }
+        return .success(config)
+    }
+
+    /// The arguments the file stands for, to parse before the command line's (which win).
+    var arguments: [String] {
+        var out: [String] = []
+        for (key, texts) in values.sorted(by: { $0.key < $1.key }) {
+            if key == "prune" {
+                if texts.first == "true" { out.append("--prune") }
+                continue
+            }
+            for text in texts { out += ["--\(key)", text] }
+        }
+        return out
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# agent-bench.sh: the idle cost of `chainbot agent` and its reaction time (issue 6), in the testbed.
+#
+#   contrib/bench/agent-bench.sh [BINARY]      as root; BINARY defaults to $CHAINBOT_BIN, then
+#                                              .build/release/chainbot (relative to the repository)
+#
+# Boots a testbed (a real systemd as PID 1) binding the repository, writes 100 resources (20 Services
+# running /bin/sleep, 80 ConfigFiles, in /srv/bench-manifests, outside git) and runs the agent there as a
+# transient systemd service (Type=notify, --resync ${CHAINBOT_BENCH_RESYNC:-60s}). After the first
+# converge it measures, over ${CHAINBOT_BENCH_IDLE:-180} idle seconds:
+#   - CPU time (utime+stime from /proc/PID/stat), reported per hour;
+#   - wake-ups: voluntary + involuntary context switches of all the agent's threads, per minute;
+#   - peak RSS (VmHWM) and current RSS (VmRSS), threads;
+# then the latency from saving an edited manifest (atomic rename) to the file being on disk, over
+# ${CHAINBOT_BENCH_EDITS:-10} edits (median and max).
+set -euo pipefail
+
+PROG=agent-bench.sh
+SELF=$(realpath -e "${BASH_SOURCE[0]}")
+REPO=$(cd "$(dirname "$SELF")/../.." && pwd)
+TESTBED=$REPO/contrib/testbed/testbed.sh
+MANIFESTS=/srv/bench-manifests
+
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
+    local bin=$1 resync=$2 idle=$3 edits=$4 i name
+    rm -rf "$MANIFESTS" /etc/bench
+    mkdir -p "$MANIFESTS" /etc/bench
+    for ((i = 1; i <= 20; i++)); do
+        printf -v name 'svc-%03d' "$i"
+        printf -- '---\napiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: %s}\nspec: {exec: /bin/sleep infinity}\n' "$name"
+    done >"$MANIFESTS/services.yaml"
+    for ((i = 1; i <= 80; i++)); do
+        printf -v name 'file-%03d' "$i"
+        printf -- '---\napiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata: {name: %s}\nspec: {path: /etc/bench/%s.conf, content: "value %d\\n"}\n' "$name" "$name" "$i"
+    done >"$MANIFESTS/files.yaml"
+    systemd-run --unit=bench-agent --property=Type=notify --property=NotifyAccess=main \
+        "$bin" agent -f "$MANIFESTS" --state /var/lib/chainbot/state.db --resync "$resync" >/dev/null
+    local pid
+    pid=$(systemctl show --value --property=MainPID bench-agent.service)
+    [[ $pid != 0 ]] || die "the agent did not start"
+    [[ $(systemctl is-active svc-020.service) == active ]] || die "not converged after start"
+    cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+    switches() {
+        local total=0 f v
+        for f in /proc/"$pid"/task/*/status; do
+            v=$(awk '/ctxt_switches/ { s += $2 } END { print s }' "$f")
+            total=$((total + v))
+        done
+        echo "$total"
+    }
+    sleep 5 # let the first pass's aftermath settle
+    local ticks c0 s0 c1 s1 t0 t1
+    ticks=$(getconf CLK_TCK)
+    c0=$(cpu) s0=$(switches) t0=${EPOCHREALTIME/./}
+    sleep "$idle"
+    c1=$(cpu) s1=$(switches) t1=${EPOCHREALTIME/./}
+    local seconds=$(((t1 - t0) / 1000000))
+    local cpu_ms=$(((c1 - c0) * 1000 / ticks))
+    local hwm rss threads
+    hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+    rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+    threads=$(awk '/Threads/ { print $2 }' "/proc/$pid/status")
+    # Reaction: edit file-001's content, rename into place, wait for the file.
+    local latencies=() start end
+    for ((i = 1; i <= edits; i++)); do
+        sed "s/value 1\\\\n/value 1 edit $i\\\\n/" "$MANIFESTS/files.yaml" >"$MANIFESTS/.files.tmp"
+        start=${EPOCHREALTIME/./}
+        mv "$MANIFESTS/.files.tmp" "$MANIFESTS/files.yaml"
+        until grep -q "edit $i" /etc/bench/file-001.conf 2>/dev/null; do sleep 0.01; done
+        end=${EPOCHREALTIME/./}
+        latencies+=($(((end - start) / 1000)))
+        sleep 0.5
+    done
+    local sorted median max
+    sorted=$(printf '%s\n' "${latencies[@]}" | sort -n)
+    median=$(sed -n "$(((edits + 1) / 2))p" <<<"$sorted")
+    max=$(tail -n 1 <<<"$sorted")
+    systemctl stop bench-agent.service
+    printf 'RESULT %s %s %s %s %s %s %s %s %s\n' "$seconds" "$cpu_ms" "$((s1 - s0))" "$hwm" "$rss" "$threads" \
+        "$median" "$max" "$resync"
+}
+
+if [[ ${1:-} == __inner ]]; then
+    shift
+    inner "$@"
+    exit 0
+fi
+
+[[ $EUID -eq 0 ]] || die "must run as root (the testbed needs it)"
+BINARY=$(realpath -e "${1:-${CHAINBOT_BIN:-$REPO/.build/release/chainbot}}") || die "no chainbot binary; build it: swift build -c release"
+RESYNC=${CHAINBOT_BENCH_RESYNC:-60s}
+IDLE=${CHAINBOT_BENCH_IDLE:-180}
+EDITS=${CHAINBOT_BENCH_EDITS:-10}
+NAME=agentbench$$
+cleanup() { "$TESTBED" stop "$NAME" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+"$TESTBED" start "$NAME" --bind "$REPO" >/dev/null
+line=$("$TESTBED" exec "$NAME" bash "$SELF" __inner "$BINARY" "$RESYNC" "$IDLE" "$EDITS" | grep '^RESULT')
+read -r _ seconds cpu_ms switches hwm rss threads median max resync <<<"$line"
+printf 'chainbot %s, 100 resources (20 Services, 80 ConfigFiles), resync %s, %s s idle\n' \
+    "$("$BINARY" --version | cut -d' ' -f2)" "$resync" "$seconds"
+printf '  CPU: %s ms in %s s = %s s per hour\n' "$cpu_ms" "$seconds" "$(awk -v c="$cpu_ms" -v s="$seconds" 'BEGIN { printf "%.1f", c / s * 3.6 }')"
+printf '  wake-ups (context switches, all threads): %s in %s s = %s per minute\n' "$switches" "$seconds" \
+    "$(awk -v n="$switches" -v s="$seconds" 'BEGIN { printf "%.0f", n / s * 60 }')"
+printf '  memory: peak RSS %s KiB, RSS %s KiB, %s threads\n' "$hwm" "$rss" "$threads"
+printf '  manifest save -> applied: median %s ms, max %s ms over %s edits\n' "$median" "$max" "$EDITS"
