@@ -38,6 +38,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
+        .target(name: "ChainbotHTTP", dependencies: ["ChainbotCore", "ChainbotOS"]),
         .executableTarget(
             name: "chainbot-bench",
             dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotYAML"],
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
         ),
+        .testTarget(name: "ChainbotHTTPTests", dependencies: ["ChainbotHTTP", "ChainbotCore"]),
         .testTarget(
             name: "ChainbotCLITests",
             dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotTestSupport"]
