@@ -6,8 +6,10 @@ struct WireReader {
     let socket: Socket
     var deadline: ContinuousClock.Instant
     var idle: Duration
-    private var buffer: [UInt8] = []
+    /// Received bytes live in `buffer[start..<end]`; the rest of `buffer` is room for more.
+    private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
     private var start = 0
+    private var end = 0
 
     init(socket: Socket, deadline: ContinuousClock.Instant, idle: Duration) {
         self.socket = socket
@@ -16,31 +18,34 @@ struct WireReader {
     }
 
     /// Bytes received but not consumed yet.
-    var buffered: Int { buffer.count - start }
+    var buffered: Int { end - start }
 
-    /// Reads more bytes into the buffer; false at end of file.
+    /// Reads more bytes into the buffer (moving unread bytes to the front, or growing it, when full);
+    /// false at end of file.
     private mutating func fill() throws(WireError) -> Bool {
-        if start > 0 && start >= buffer.count / 2 {
-            buffer.removeFirst(start)
-            start = 0
+        if start == end { (start, end) = (0, 0) }
+        if end == buffer.count {
+            if start > 0 {
+                let (from, count) = (start, end - start)
+                buffer.withUnsafeMutableBytes { all in
+                    guard let base = all.baseAddress else { return }
+                    base.copyMemory(from: base + from, byteCount: count)
+                }
+                end = count
+                start = 0
+            } else {
+                buffer += [UInt8](repeating: 0, count: buffer.count)
+            }
         }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: 16 * 1024))
-        let deadline = deadline
-        let idle = idle
-        let socket = socket
+        let (deadline, idle, socket, offset) = (deadline, idle, socket, end)
         let result = buffer.withUnsafeMutableBytes { all in
             Result { () throws(WireError) -> Int in
                 try socket.receive(
-                    into: UnsafeMutableRawBufferPointer(rebasing: all[old...]), until: deadline, idle: idle)
+                    into: UnsafeMutableRawBufferPointer(rebasing: all[offset...]), until: deadline, idle: idle)
             }
         }
-        let count: Int
-        do { count = try result.get() } catch {
-            buffer.removeLast(16 * 1024)
-            throw error
-        }
-        buffer.removeLast(16 * 1024 - count)
+        let count = try result.get()
+        end += count
         return count > 0
     }
 
@@ -49,9 +54,9 @@ struct WireReader {
     mutating func readHead(limit: Int) throws(WireError) -> [UInt8]? {
         var scanned = 0
         while true {
-            while start < buffer.count, buffer[start] == 0x0d || buffer[start] == 0x0a { start += 1 }
+            while start < end, buffer[start] == 0x0d || buffer[start] == 0x0a { start += 1 }
             var index = start + scanned
-            while index < buffer.count {
+            while index < end {
                 if buffer[index] == 0x0a {
                     let previous = index - 1 >= start ? buffer[index - 1] : 0
                     let beforeThat = index - 2 >= start ? buffer[index - 2] : 0
@@ -64,7 +69,7 @@ struct WireReader {
                 index += 1
                 if index - start > limit { throw .headTooLarge(limit: limit) }
             }
-            scanned = buffer.count - start
+            scanned = end - start
             let hadBytes = buffered > 0
             guard try fill() else {
                 if hadBytes { throw .closed }
@@ -88,12 +93,12 @@ struct WireReader {
         // An offset from `start`, since `fill` may move the unread bytes to the front of the buffer.
         var offset = 0
         while true {
-            while start + offset < buffer.count {
+            while start + offset < end {
                 let index = start + offset
                 if buffer[index] == 0x0a {
-                    var end = index
-                    if end > start && buffer[end - 1] == 0x0d { end -= 1 }
-                    let line = Array(buffer[start..<end])
+                    var lineEnd = index
+                    if lineEnd > start && buffer[lineEnd - 1] == 0x0d { lineEnd -= 1 }
+                    let line = Array(buffer[start..<lineEnd])
                     start = index + 1
                     return line
                 }
@@ -109,8 +114,8 @@ struct WireReader {
         while try fill() {
             if buffered > limit { throw .bodyTooLarge(limit: limit) }
         }
-        let bytes = Array(buffer[start...])
-        start = buffer.count
+        let bytes = Array(buffer[start..<end])
+        start = end
         return bytes
     }
 
