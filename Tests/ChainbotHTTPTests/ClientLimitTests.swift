@@ -1,6 +1,7 @@
 import ChainbotCore
-import ChainbotHTTP
 import Testing
+
+@testable import ChainbotHTTP
 
 /// The client stays bounded in time and memory whatever the server does, and says what failed.
 @Suite struct ClientLimitTests {
@@ -199,6 +200,28 @@ import Testing
         #expect(error?.isTransient == true)
         #expect(error?.requestSent == false)
         #expect(error?.description == "GET \(url): cannot connect to 127.0.0.1:\(server.port): Connection refused")
+    }
+
+    @Test func unansweredConnectIsBoundedByTheConnectTimeout() async throws {
+        // A listener that never accepts, with a full accept queue: the kernel drops further SYNs.
+        let (listener, port) = try Socket.listen(host: "127.0.0.1", port: 0, backlog: 0)
+        defer { listener.close() }
+        let fillers = try await offPool {
+            (0..<3).compactMap { _ in
+                try? Socket.connect(host: "127.0.0.1", port: port, until: .now + .milliseconds(100))
+            }
+        }
+        defer { for filler in fillers { filler.close() } }
+        let client = quickClient { $0.connectTimeout = .milliseconds(200) }
+        let start = ContinuousClock.now
+
+        let error = await #expect(throws: HTTPError.self) {
+            try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
+        }
+
+        #expect(error?.kind == .timedOut)
+        #expect(error?.message == "timed out connecting after 200 ms")
+        #expect(ContinuousClock.now - start < .seconds(1))
     }
 
     @Test func cancellingTheTaskAbortsTheExchange() async throws {
