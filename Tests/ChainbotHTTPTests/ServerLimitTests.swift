@@ -135,6 +135,17 @@ import Testing
         #expect(server.openConnections == 0)
     }
 
+    @Test func stopDoesNotWaitForAConnectionThatNeverSendsARequest() async throws {
+        let server = try HTTPServer(handler: { _ in .text("ok") })
+        let silent = try await RawConnection.open(port: server.port)
+        while server.openConnections == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let start = ContinuousClock.now
+        await server.stop(grace: .seconds(5))
+
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(await silent.isClosedByPeer(within: .seconds(1)))
+    }
+
     @Test func streamEndsWhenTheClientGoesAway() async throws {
         let ended = Recorder<String>()
         try await withServer(handler: { _ in

@@ -16,7 +16,7 @@ struct ServerConnection: Sendable {
         var served = 0
         while true {
             if reader.buffered == 0 {
-                guard socket.waitReadable(timeout: configuration.idleTimeout) else { return }
+                guard waitForRequest() else { return }
             }
             guard registry.markBusy(id) else { return }
             guard let request = readRequest(&reader) else { return }
@@ -28,6 +28,18 @@ struct ServerConnection: Sendable {
                 wantsKeepAlive(request) && served < configuration.maxRequestsPerConnection && !registry.isStopping
             guard write(response, to: request, keepAlive: keepAlive) else { return }
             guard registry.markIdle(id), keepAlive else { return }
+        }
+    }
+
+    /// Waits for the first bytes of a request, at most the idle timeout; false when none came or the
+    /// server is stopping (a connection that was idle then closes at once instead of holding up the stop).
+    private func waitForRequest() -> Bool {
+        let end = ContinuousClock.now + configuration.idleTimeout
+        while true {
+            let now = ContinuousClock.now
+            if now >= end { return false }
+            if socket.waitReadable(timeout: min(end - now, .milliseconds(100))) { return true }
+            if registry.isStopping { return false }
         }
     }
 
