@@ -14,10 +14,11 @@ public struct HTTPResponse: Sendable {
     public var reason: String
     public var headers: HTTPHeaders
     public var body: HTTPBody
-    /// The method of the request this answers (set by `HTTPClient`).
-    public internal(set) var requestMethod: HTTPMethod?
+    /// The method of the request this answers (set by `HTTPClient`; a fake transport sets it too, so
+    /// that errors name it).
+    public var requestMethod: HTTPMethod?
     /// The URL this response came from, the last one when redirects were followed (set by `HTTPClient`).
-    public internal(set) var url: String?
+    public var url: String?
 
     public init(status: Int = 200, reason: String? = nil, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
