@@ -33,6 +33,18 @@ import Testing
         }
     }
 
+    @Test func concurrentRegistrationsAreAllKept() async throws {
+        try await SimulatorHarness.run { sim in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 { group.addTask { try await sim.register("agent-\(index)").status } }
+                for try await status in group { #expect(status == 200) }
+            }
+
+            #expect(await sim.simulator.agents.count == 20)
+            #expect(Set(await sim.simulator.agents.map(\.id)).count == 20)
+        }
+    }
+
     @Test func chainbotAgentsAllListsAgentsInTheGUIShape() async throws {
         try await SimulatorHarness.run { sim in
             try await sim.register("chainbot").ensureSuccess()

@@ -64,8 +64,8 @@ import Testing
 
     @Test func keptAliveConnectionServesSeveralRequestsIncludingPipelined() async throws {
         try await withServer(handler: { request in .text("you asked for \(request.path)") }) { server in
-            let connection = try await RawConnection.open(port: server.port)
-            try await connection.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+            let connection = try await RawConnection.open(
+                port: server.port, sending: "GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
             let first = try await connection.readResponse()
             try await connection.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\nGET /three HTTP/1.1\r\nHost: x\r\n\r\n")
             let second = try await connection.readResponse()
@@ -80,8 +80,8 @@ import Testing
 
     @Test func connectionCloseIsHonouredAndAnnounced() async throws {
         try await withServer(handler: { _ in .text("bye") }) { server in
-            let connection = try await RawConnection.open(port: server.port)
-            try await connection.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let connection = try await RawConnection.open(
+                port: server.port, sending: "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             let response = try await connection.readResponse()
 
             #expect(response.headers["Connection"] == "close")
@@ -91,9 +91,9 @@ import Testing
 
     @Test func chunkedRequestBodyAndExpectContinueAreUnderstood() async throws {
         try await withServer(handler: { request in .text("got \(request.bodyText)") }) { server in
-            let connection = try await RawConnection.open(port: server.port)
-            try await connection.send(
-                "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let connection = try await RawConnection.open(
+                port: server.port,
+                sending: "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n")
             let interim = try await connection.readResponse()
             try await connection.send("5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
             let response = try await connection.readResponse()
@@ -121,7 +121,8 @@ import Testing
             let perRequest = (ContinuousClock.now - start) / 100
             print("HTTP round trip over loopback, new connection each: \(perRequest)")
 
-            #expect(perRequest < .milliseconds(50))
+            // Generous: other suites may keep the cooperative pool busy; this catches a stall per request.
+            #expect(perRequest < .milliseconds(500))
         }
     }
 }

@@ -9,6 +9,9 @@ func withServer<T>(
     _ body: (HTTPServer) async throws -> T
 ) async throws -> T {
     var configuration = HTTPServer.Configuration()
+    // Long enough that a test starved of the cooperative pool (other suites busy) is not cut off between
+    // connecting and sending; the idle-timeout test sets its own.
+    configuration.idleTimeout = .seconds(30)
     configure(&configuration)
     let server = try HTTPServer(configuration: configuration, handler: handler)
     do {
@@ -57,9 +60,12 @@ final class RawConnection: @unchecked Sendable {
         reader = WireReader(socket: socket, deadline: .now + .seconds(5), idle: .seconds(3))
     }
 
-    static func open(port: Int) async throws -> RawConnection {
+    /// Connects and, in the same step, sends `text` (so no pause between them can look idle to the server).
+    static func open(port: Int, sending text: String = "") async throws -> RawConnection {
         try await offPool {
-            RawConnection(socket: try Socket.connect(host: "127.0.0.1", port: port, until: .now + .seconds(2)))
+            let socket = try Socket.connect(host: "127.0.0.1", port: port, until: .now + .seconds(2))
+            if !text.isEmpty { try socket.send(Array(text.utf8), until: .now + .seconds(2), idle: .seconds(2)) }
+            return RawConnection(socket: socket)
         }
     }
 

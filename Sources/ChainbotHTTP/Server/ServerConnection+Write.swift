@@ -1,7 +1,7 @@
 extension ServerConnection {
     /// Writes `response`; false when the connection must be closed (written badly, dropped, or streamed
     /// to the end over HTTP/1.0).
-    func write(_ response: HTTPResponse, to request: HTTPRequest, keepAlive: Bool) -> Bool {
+    func write(_ response: HTTPResponse, to request: HTTPRequest, keepAlive: Bool, runLoop: ConnectionRunLoop) -> Bool {
         var headers = response.headers
         headers.remove("Transfer-Encoding")
         headers.remove("Content-Length")
@@ -32,34 +32,48 @@ extension ServerConnection {
                 version: request.version, status: response.status, reason: response.reason, headers: headers)
             do { try socket.send(head, until: deadline, idle: idle) } catch { return false }
             if request.method == .head { return keepAlive && chunked }
-            return writeStream(stream, chunked: chunked) && keepAlive && chunked
+            return writeStream(stream, chunked: chunked, runLoop: runLoop) && keepAlive && chunked
         }
     }
 
     /// Copies chunks from `stream` to the socket as they come; stops (cancelling the producer) when the
     /// client goes away, a write stalls, or the server is forced to stop. True when the stream ended.
-    private func writeStream(_ stream: AsyncStream<[UInt8]>, chunked: Bool) -> Bool {
+    private func writeStream(_ stream: AsyncStream<[UInt8]>, chunked: Bool, runLoop: ConnectionRunLoop) -> Bool {
         let queue = ChunkQueue()
-        let task = Task {
-            for await chunk in stream { queue.push(chunk) }
+        let task = Task(executorPreference: runLoop) {
+            for await chunk in stream {
+                queue.push(chunk)
+                runLoop.signal()
+                await queue.waitForRoom()
+            }
             queue.finish()
+            runLoop.signal()
         }
         registry.setTask(task, for: id)
-        defer { task.cancel() }
+        defer {
+            // The producer's last steps (its cancellation included) run on this thread: see them through.
+            task.cancel()
+            queue.close()
+            _ = runLoop.run(timeout: .seconds(1)) { queue.isFinished }
+        }
         let idle = configuration.readTimeout
         while true {
-            switch queue.pop(timeout: .milliseconds(100)) {
+            guard runLoop.run(timeout: .milliseconds(100), until: { queue.hasNext }) else {
+                if registry.isForced || socket.peerHasClosed() { return false }
+                continue
+            }
+            switch queue.pop() {
             case .chunk(let chunk):
                 if chunk.isEmpty { continue }
-                let framed =
-                    chunked ? Array(String(chunk.count, radix: 16).utf8) + [13, 10] + chunk + [13, 10] : chunk
+                let size = Array(String(chunk.count, radix: 16).utf8) + [13, 10]
+                let framed = chunked ? size + chunk + [13, 10] : chunk
                 do { try socket.send(framed, until: .now + idle, idle: idle) } catch { return false }
             case .finished:
                 guard chunked else { return true }
                 do { try socket.send(Array("0\r\n\r\n".utf8), until: .now + idle, idle: idle) } catch { return false }
                 return true
-            case .timedOut:
-                if registry.isForced || socket.peerHasClosed() { return false }
+            case nil:
+                continue
             }
         }
     }

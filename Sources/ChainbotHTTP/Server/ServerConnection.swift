@@ -13,6 +13,7 @@ struct ServerConnection: Sendable {
             registry.remove(id)
         }
         var reader = WireReader(socket: socket, deadline: .now, idle: configuration.readTimeout)
+        let runLoop = ConnectionRunLoop()
         var served = 0
         while true {
             if reader.buffered == 0 {
@@ -21,12 +22,12 @@ struct ServerConnection: Sendable {
             guard registry.markBusy(id) else { return }
             guard let request = readRequest(&reader) else { return }
             served += 1
-            let response = WorkerThread.awaitTask(started: { registry.setTask($0, for: id) }) { [handler] in
+            let response = runLoop.runTask(started: { registry.setTask($0, for: id) }) { [handler] in
                 await handler(request)
             }
             let keepAlive =
                 wantsKeepAlive(request) && served < configuration.maxRequestsPerConnection && !registry.isStopping
-            guard write(response, to: request, keepAlive: keepAlive) else { return }
+            guard write(response, to: request, keepAlive: keepAlive, runLoop: runLoop) else { return }
             guard registry.markIdle(id), keepAlive else { return }
         }
     }

@@ -1,7 +1,5 @@
 import ChainbotOS
-import Dispatch
 import Glibc
-import Synchronization
 
 /// Runs blocking socket work on its own detached POSIX thread, away from Swift's cooperative pool
 /// (which has one thread per core: two blocked reads would stall every task on a Pi).
@@ -31,37 +29,6 @@ enum WorkerThread {
         if status != 0 {
             Unmanaged<Work>.fromOpaque(context).release()
             throw SystemError("pthread_create", code: status)
-        }
-    }
-
-    /// Runs `body` as a task and blocks the calling (non-pool) thread until it returns; `started` gets
-    /// the task so that it can be cancelled from elsewhere.
-    static func awaitTask<T: Sendable>(
-        started: (Task<Void, Never>) -> Void = { _ in }, _ body: @escaping @Sendable () async -> T
-    ) -> T {
-        let box = ResultBox<T>()
-        let task = Task {
-            box.set(await body())
-        }
-        started(task)
-        return box.wait()
-    }
-}
-
-/// One value handed from a task to a waiting thread.
-final class ResultBox<T: Sendable>: Sendable {
-    private let value = Mutex<T?>(nil)
-    private let ready = DispatchSemaphore(value: 0)
-
-    func set(_ newValue: T) {
-        value.withLock { $0 = newValue }
-        ready.signal()
-    }
-
-    func wait() -> T {
-        while true {
-            ready.wait()
-            if let result = value.withLock({ $0 }) { return result }
         }
     }
 }
