@@ -2,7 +2,12 @@
 /// the server is to drop the connection instead of answering (for fault injection).
 public enum HTTPBody: Sendable {
     case bytes([UInt8])
-    /// Sent with `Transfer-Encoding: chunked` (HTTP/1.1) as the stream yields; ends when the stream does.
+    /// Sent with `Transfer-Encoding: chunked` (HTTP/1.1) as the stream yields; ends when the stream does,
+    /// and is cancelled (its `onTermination` called) when the client goes away.
+    ///
+    /// The server iterates the stream on the connection's own thread, 16 chunks ahead at most. An
+    /// `AsyncStream(unfolding:)` producer runs there too; one fed from an unstructured `Task {}` runs on
+    /// the cooperative pool.
     case stream(AsyncStream<[UInt8]>)
     /// The server closes the connection without writing a response.
     case dropConnection
