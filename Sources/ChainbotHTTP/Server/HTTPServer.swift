@@ -80,7 +80,8 @@ public final class HTTPServer: Sendable {
     public var baseURL: String { HTTPURL(host: configuration.host, port: port).description.dropLastSlash() }
 
     /// Stops accepting, closes idle connections, lets requests in flight finish for up to `grace`, then
-    /// cuts the rest off (cancelling their handlers and streams) and waits for every thread to end.
+    /// cuts the rest off (cancelling their handlers and streams) and waits for every thread to end; it
+    /// gives up waiting 2 s after that for a handler that ignores cancellation.
     public func stop(grace: Duration = .seconds(2)) async {
         registry.beginStop()
         listener.shutdown()

@@ -110,10 +110,4 @@ final class Socket: Sendable {
         let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
         return count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR)
     }
-
-    /// Sets `SO_LINGER` to 0 so that `close` resets the connection instead of ending it in order.
-    func resetOnClose() {
-        var value = linger(l_onoff: 1, l_linger: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size))
-    }
 }
