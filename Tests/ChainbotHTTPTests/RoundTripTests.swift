@@ -103,6 +103,43 @@ import Testing
         }
     }
 
+    @Test func http10ClientGetsItsVersionAndAStreamEndedByClose() async throws {
+        try await withServer(handler: { request in
+            if request.path == "/stream" {
+                return HTTPResponse(
+                    stream: AsyncStream {
+                        $0.yield(Array("streamed".utf8)); $0.finish()
+                    })
+            }
+            return .text("plain")
+        }) { server in
+            let plain = try await RawConnection.open(port: server.port, sending: "GET / HTTP/1.0\r\n\r\n")
+            let plainResponse = try await plain.readResponse()
+            let streamed = try await RawConnection.open(port: server.port, sending: "GET /stream HTTP/1.0\r\n\r\n")
+            let head = try await streamed.readHead()
+
+            #expect(plainResponse.body == "plain")
+            #expect(plainResponse.headers["Connection"] == "close")
+            #expect(await plain.isClosedByPeer(within: .seconds(2)))
+            #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(!head.contains("chunked"))
+            #expect(await streamed.isClosedByPeer(within: .seconds(2)))
+        }
+    }
+
+    @Test func connectionIsClosedAfterItsRequestLimit() async throws {
+        try await withServer({ $0.maxRequestsPerConnection = 2 }, handler: { _ in .text("ok") }) { server in
+            let connection = try await RawConnection.open(
+                port: server.port, sending: "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            let first = try await connection.readResponse()
+            let second = try await connection.readResponse()
+
+            #expect(first.headers["Connection"] == nil)
+            #expect(second.headers["Connection"] == "close")
+            #expect(await connection.isClosedByPeer(within: .seconds(2)))
+        }
+    }
+
     @Test func headRequestGetsHeadersWithoutBody() async throws {
         try await withServer(handler: { _ in .text("twelve bytes") }) { server in
             let response = try await quickClient().send(HTTPRequest(method: .head, url: server.baseURL + "/"))
