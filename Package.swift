@@ -39,6 +39,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
+        .target(name: "ChainbotHTTP", dependencies: ["ChainbotCore", "ChainbotOS"]),
+        .target(name: "ChainbotAlexOSSimulator", dependencies: ["ChainbotCore", "ChainbotHTTP"]),
+        .executableTarget(name: "chainbot-alexos-sim", dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP"]),
         .executableTarget(
             name: "chainbot-bench",
             dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotYAML"],
@@ -63,6 +66,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
+        ),
+        .testTarget(name: "ChainbotHTTPTests", dependencies: ["ChainbotHTTP", "ChainbotCore"]),
+        .testTarget(
+            name: "ChainbotAlexOSSimulatorTests",
+            dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP", "ChainbotCore"]
         ),
         .testTarget(
             name: "ChainbotCLITests",

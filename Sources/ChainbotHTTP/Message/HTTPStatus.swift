@@ -1,0 +1,45 @@
+/// Reason phrases for the status codes chainbot sends or commonly receives.
+public enum HTTPStatus {
+    /// The standard reason phrase for `code`, or `Unknown` for codes without one here.
+    public static func reason(for code: Int) -> String {
+        switch code {
+        case 100: "Continue"
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 505: "HTTP Version Not Supported"
+        default: "Unknown"
+        }
+    }
+
+    /// Whether a response with `code` never has a body (1xx, 204, 304).
+    static func forbidsBody(_ code: Int) -> Bool { (100..<200).contains(code) || code == 204 || code == 304 }
+
+    /// Whether `code` is a redirect that carries a `Location` to follow.
+    static func isRedirect(_ code: Int) -> Bool { [301, 302, 303, 307, 308].contains(code) }
+}

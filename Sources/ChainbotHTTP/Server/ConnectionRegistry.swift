@@ -1,0 +1,94 @@
+import Synchronization
+
+/// The server's open connections: which are idle between requests, which are busy, and whether the
+/// server is stopping. Threads register and leave; `stop` shuts sockets down to wake them.
+final class ConnectionRegistry: Sendable {
+    private struct Entry {
+        var socket: Socket
+        var busy = false
+        /// Whether a request was served: a new connection's first request is already on its way.
+        var served = false
+        var task: Task<Void, Never>?
+    }
+
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        var nextID = 0
+        var stopping = false
+        var forced = false
+        var acceptRunning = true
+    }
+
+    private let state = Mutex(State())
+    let maxConnections: Int
+
+    init(maxConnections: Int) { self.maxConnections = maxConnections }
+
+    var isStopping: Bool { state.withLock { $0.stopping } }
+    var isForced: Bool { state.withLock { $0.forced } }
+    var isFinished: Bool { state.withLock { !$0.acceptRunning && $0.entries.isEmpty } }
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// Registers a new connection; nil when stopping or at the limit.
+    func add(_ socket: Socket) -> Int? {
+        state.withLock {
+            guard !$0.stopping, $0.entries.count < maxConnections else { return nil }
+            let id = $0.nextID
+            $0.nextID += 1
+            $0.entries[id] = Entry(socket: socket)
+            return id
+        }
+    }
+
+    func remove(_ id: Int) { _ = state.withLock { $0.entries.removeValue(forKey: id) } }
+
+    func acceptEnded() { state.withLock { $0.acceptRunning = false } }
+
+    /// Marks a connection busy with a request; false when the server is stopping (then close it), except
+    /// for a connection's first request, accepted before the stop and answered.
+    func markBusy(_ id: Int) -> Bool {
+        state.withLock {
+            guard !$0.stopping || $0.entries[id]?.served == false else { return false }
+            $0.entries[id]?.busy = true
+            return true
+        }
+    }
+
+    /// Marks a connection idle between requests; false when the server is stopping (then close it).
+    func markIdle(_ id: Int) -> Bool {
+        state.withLock {
+            $0.entries[id]?.busy = false
+            $0.entries[id]?.served = true
+            $0.entries[id]?.task = nil
+            return !$0.stopping
+        }
+    }
+
+    /// Remembers the task running a handler or a stream, so a forced stop can cancel it.
+    func setTask(_ task: Task<Void, Never>, for id: Int) {
+        state.withLock {
+            $0.entries[id]?.task = task
+            if $0.forced { task.cancel() }
+        }
+    }
+
+    /// Stops new connections and wakes the idle ones, which then close (new ones get their first request
+    /// answered, until a forced close).
+    func beginStop() {
+        state.withLock {
+            $0.stopping = true
+            for entry in $0.entries.values where !entry.busy && entry.served { entry.socket.shutdown() }
+        }
+    }
+
+    /// Shuts every connection down and cancels every handler and stream still running.
+    func forceClose() {
+        state.withLock {
+            $0.forced = true
+            for entry in $0.entries.values {
+                entry.socket.shutdown()
+                entry.task?.cancel()
+            }
+        }
+    }
+}
