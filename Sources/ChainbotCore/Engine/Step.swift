@@ -12,6 +12,9 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     case loadFirewall(FirewallLoad)
     /// Sets the running host name (what `hostnamectl set-hostname` does besides writing /etc/hostname).
     case setHostname(String)
+    /// Runs a service's configured reload command (argv, never a shell string), e.g. after its config
+    /// file was rewritten.
+    case reload(argv: [String])
 
     /// True for actions that many resources ask for but that run once per plan.
     public var isShared: Bool { self == .daemonReload }
@@ -19,8 +22,11 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     /// True for actions that several resources may ask for, identically, in one plan; the plan holds
     /// the step once and every asker's later steps wait for it.
     public var runsOncePerPlan: Bool {
-        if case .loadFirewall = self { return true }
-        return self == .daemonReload
+        switch self {
+        // One file rendered from several resources (Watchtower's targets file): identical writes are one.
+        case .loadFirewall, .daemonReload, .writeFile, .reload: true
+        default: false
+        }
     }
 
     public var description: String {
@@ -31,6 +37,7 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         case .systemctl(let verb, let unit): "systemctl \(verb.rawValue) \(unit)"
         case .loadFirewall(let load): load.description
         case .setHostname(let name): "set hostname \(name)"
+        case .reload(let argv): "run " + CommandInvocation(argv.first ?? "", Array(argv.dropFirst())).description
         }
     }
 }
