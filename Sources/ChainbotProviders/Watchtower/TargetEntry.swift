@@ -1,4 +1,4 @@
-public import ChainbotCore
+import ChainbotCore
 
 /// The entry chainbot writes for a WatchtowerTarget, in the targets file's own snake_case words.
 public enum TargetEntry {

@@ -1,4 +1,4 @@
-public import ChainbotCore
+import ChainbotCore
 
 extension TargetsFile {
     /// The comment a new file starts with.

@@ -1,4 +1,4 @@
-public import ChainbotCore
+import ChainbotCore
 import ChainbotYAML
 
 /// Watchtower's targets file as read: its bytes, the `targets` list, and each entry with the byte range
