@@ -70,6 +70,15 @@ public struct WatchtowerProvider: Provider {
             removed: [])
     }
 
+    /// A provider whose http probes use an `HTTPClient` that reads at most 1 MiB of a health answer.
+    public init(settings: Settings, fileSystem: some HostFileSystem, runner: some CommandRunner) {
+        var configuration = HTTPClient.Configuration()
+        configuration.maxResponseBytes = 1 << 20
+        configuration.connectTimeout = .seconds(5)
+        self.init(
+            settings: settings, fileSystem: fileSystem, runner: runner, http: HTTPClient(configuration: configuration))
+    }
+
     init(
         settings: Settings, fileSystem: any HostFileSystem, runner: any CommandRunner, prober: TargetProber,
         desired: [(name: String, value: EntryValue)]?, removed: Set<String>
