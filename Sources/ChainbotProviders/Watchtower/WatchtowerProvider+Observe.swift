@@ -43,6 +43,9 @@ extension WatchtowerProvider {
     /// The file as it is now, and as this run would write it (cached for `steps`).
     func readFile() throws(ProviderError) -> ObservedFile {
         let path = settings.targetsPath
+        guard path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            throw ProviderError("Watchtower's targets file must be an absolute path without '..', not '\(path)'")
+        }
         let info = try fileSystem.info(path)
         var file = TargetsFile(missingAt: path)
         if let info {
