@@ -106,8 +106,8 @@ struct TargetsFile: Sendable {
         if flow {
             list = .flow(line: value.start.line)
         } else {
-            let first = entries.first?.range.map { index.indentation(at: $0.lowerBound) } ?? keyIndent + 2
-            list = .block(indent: first, insertAt: entries.last?.range?.upperBound ?? afterKey)
+            // A block list starts at its first `-`; new items go after the last item's last line.
+            list = .block(indent: value.start.column - 1, insertAt: index.endOffset(of: items[items.count - 1]))
         }
     }
 

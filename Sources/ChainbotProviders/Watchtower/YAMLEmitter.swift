@@ -21,14 +21,22 @@ enum YAMLEmitter {
         return emitter.emit(events)
     }
 
+    /// Plain words that YAML 1.1 reads as booleans or null.
+    static let yaml11Words: Set<String> = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+    ]
+
     private static func append(_ value: EntryValue, to events: inout [Emitter.EventMaker]) {
         switch value {
         case .scalar(let text):
+            // Watchtower reads YAML 1.1, where `on`, `no` or `y` are booleans: such words are quoted.
+            let quoted = yaml11Words.contains(text.lowercased())
             events.append { event in
                 var bytes = Array(text.utf8)
                 return bytes.withUnsafeMutableBufferPointer { buffer in
                     yaml_scalar_event_initialize(
-                        &event, nil, nil, buffer.baseAddress, Int32(buffer.count), 1, 1, YAML_ANY_SCALAR_STYLE)
+                        &event, nil, nil, buffer.baseAddress, Int32(buffer.count), quoted ? 0 : 1, 1,
+                        quoted ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE)
                 }
             }
         case .list(let items):

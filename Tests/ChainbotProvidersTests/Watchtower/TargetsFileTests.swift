@@ -200,3 +200,23 @@ import Testing
         }
     }
 }
+
+extension TargetsFileTests {
+    @Test func anItemWithAnOddDashLineStillGetsNewEntriesAtTheListsIndentation() throws {
+        let odd = "targets:\n   -   # the core\n     name: core\n     type: tcp\n"
+        let text = try render(odd, [Self.port])
+        #expect(text.hasPrefix(odd + "   - name: sim-port\n     type: tcp\n"))
+        #expect(try TargetsFile(path: Self.path, bytes: Array(text.utf8)).managed["sim-port"] != nil)
+    }
+}
+
+extension TargetsFileTests {
+    @Test func wordsThatYAML11ReadsAsBooleansAreQuoted() throws {
+        let on = Self.entry("on", WatchtowerTargetSpec(type: .http, target: "http://a/", expectJSONStatus: "yes"))
+        let text = try render("targets:\n", [on])
+        #expect(text.contains("  - name: 'on'\n"))
+        #expect(text.contains("    expect_json_status: 'yes'\n"))
+        #expect(text.contains("    failure_threshold: 3\n"))
+        #expect(try render(text, [on]) == text)
+    }
+}
