@@ -47,9 +47,11 @@ public struct WatchtowerProvider: Provider {
     let desired: [(name: String, value: EntryValue)]?
     /// Names of targets applied before that left the manifests: their entries go at the next write.
     let removed: Set<String>
-    let file = FileCache()
+    /// Shared by the provider and every copy bound to a run, so that whichever copy executes the write
+    /// can tell whether the file changed since it was read.
+    let file: FileCache
 
-    /// The file as observed in this run and what it becomes.
+    /// The file as last observed and what it becomes.
     final class FileCache: Sendable {
         let value = Mutex<ObservedFile?>(nil)
     }
@@ -67,7 +69,7 @@ public struct WatchtowerProvider: Provider {
         self.init(
             settings: settings, fileSystem: fileSystem, runner: runner,
             prober: TargetProber(http: http, tcp: tcp, runner: runner, fileSystem: fileSystem), desired: nil,
-            removed: [])
+            removed: [], file: FileCache())
     }
 
     /// A provider whose http probes use an `HTTPClient` that reads at most 1 MiB of a health answer.
@@ -81,8 +83,9 @@ public struct WatchtowerProvider: Provider {
 
     init(
         settings: Settings, fileSystem: any HostFileSystem, runner: any CommandRunner, prober: TargetProber,
-        desired: [(name: String, value: EntryValue)]?, removed: Set<String>
+        desired: [(name: String, value: EntryValue)]?, removed: Set<String>, file: FileCache
     ) {
+        self.file = file
         self.settings = settings
         self.fileSystem = fileSystem
         self.runner = runner
@@ -101,7 +104,7 @@ public struct WatchtowerProvider: Provider {
         let removed = Set(applied.keys.filter { $0.kind == .watchtowerTarget && !names.contains($0.name) }.map(\.name))
         return WatchtowerProvider(
             settings: settings, fileSystem: fileSystem, runner: runner, prober: prober, desired: entries,
-            removed: removed)
+            removed: removed, file: file)
     }
 
     /// One facet, `entry`: the target's entry as chainbot writes it.
@@ -138,6 +141,7 @@ public struct WatchtowerProvider: Provider {
                 throw ProviderError(
                     "the WatchtowerTarget provider writes only \(settings.targetsPath), not \(write.path)")
             }
+            try checkUnchangedSinceObserved(write)
             try fileSystem.write(write)
         case .reload(let argv):
             guard let executable = argv.first else { return }
@@ -156,6 +160,18 @@ public struct WatchtowerProvider: Provider {
             }
         case .removeFile, .daemonReload, .systemctl, .loadFirewall, .setHostname:
             throw ProviderError("the WatchtowerTarget provider cannot run '\(action)'")
+        }
+    }
+
+    /// Refuses to write over an edit made between observe and apply: the write was rendered from the
+    /// bytes observed then, and would silently undo it.
+    private func checkUnchangedSinceObserved(_ write: FileWrite) throws(ProviderError) {
+        guard let observed = file.value.withLock({ $0 }), observed.rendered == write.content else { return }
+        let now = try fileSystem.read(write.path) ?? []
+        guard now == observed.file.bytes || now == write.content else {
+            throw ProviderError(
+                "\(write.path) changed after chainbot read it; nothing was written, run again to merge the change",
+                retryable: true)
         }
     }
 

@@ -192,3 +192,22 @@ final class FakeTransport: HTTPTransport {
         return response
     }
 }
+
+extension WatchtowerProviderTests {
+    @Test func anEditBetweenObserveAndApplyIsNotOverwritten() async throws {
+        let setup = Setup(file: Self.shared)
+        let actions = try await setup.plan([Self.api, Self.port])
+        guard case .writeFile(let write)? = actions[Self.port.id]?.first else {
+            Issue.record("expected a write, got \(actions)")
+            return
+        }
+        let edited = Self.shared + "# added by hand meanwhile\n"
+        setup.fileSystem.put(Self.path, edited)
+        await #expect {
+            try await setup.provider.execute(.writeFile(write))
+        } throws: { error in
+            (error as? ProviderError)?.message.hasPrefix("\(Self.path) changed after chainbot read it") == true
+        }
+        #expect(setup.fileSystem.text(Self.path) == edited)
+    }
+}
