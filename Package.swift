@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
-        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore"]),
+        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore", "ChainbotHTTP", "ChainbotYAML", "CYAML"]),
         .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotAgent", dependencies: ["ChainbotCore", "ChainbotEngine"]),
         .target(
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ChainbotStoreTests", dependencies: ["ChainbotStore", "ChainbotTestSupport"]),
         .testTarget(
             name: "ChainbotProvidersTests",
-            dependencies: ["ChainbotProviders", "ChainbotOS", "ChainbotTestSupport"]
+            dependencies: ["ChainbotProviders", "ChainbotOS", "ChainbotHTTP", "ChainbotTestSupport"]
         ),
         .testTarget(
             name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]

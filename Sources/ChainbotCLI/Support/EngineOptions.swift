@@ -2,6 +2,7 @@ import ChainbotCore
 import ChainbotEngine
 import ChainbotManifest
 import ChainbotOS
+import ChainbotProviders
 import ChainbotStore
 import Glibc
 
@@ -10,7 +11,7 @@ import Glibc
 struct EngineOptions {
     static let valued = [
         "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
-        "--state": "state", "--kind": "kind",
+        "--state": "state", "--kind": "kind", "--watchtower-targets": "watchtower-targets",
     ]
 
     var paths: [String]
@@ -22,6 +23,8 @@ struct EngineOptions {
     /// `--force`: also lets a firewall load stop accepting a management port.
     var force = false
     var environment: [String: String] = [:]
+    /// Where Watchtower's targets file is, how it is reloaded, whether targets are probed.
+    var watchtower = WatchtowerProvider.Settings()
 
     init(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
         self.environment = environment
@@ -37,6 +40,8 @@ struct EngineOptions {
             while normalized.count > 1 && normalized.hasSuffix("/") { normalized.removeLast() }
             self.root = normalized
         }
+        watchtower = ProviderFactory.watchtowerSettings(
+            targets: arguments.value("watchtower-targets"), root: root, environment: environment)
         statePath = arguments.value("state") ?? Self.defaultStatePath(root: root, environment: environment)
         if let kind = arguments.value("kind") {
             guard let parsed = Kind.allCases.first(where: { $0.rawValue.lowercased() == kind.lowercased() }) else {
@@ -135,7 +140,7 @@ struct EngineOptions {
     /// The providers for the live host, or for the offline image under `--root`.
     var providers: [any Provider] {
         ProviderFactory.providers(
-            root: root, runner: SpawnCommandRunner(),
+            root: root, runner: SpawnCommandRunner(), watchtower: watchtower,
             firewall: ProviderFactory.firewallSettings(statePath: statePath, force: force, environment: environment))
     }
 

@@ -7,7 +7,8 @@ import Glibc
 /// concrete providers are wired to their seams.
 enum ProviderFactory {
     static func providers(
-        root: String?, runner: some CommandRunner, firewall: FirewallProvider.Settings? = nil
+        root: String?, runner: some CommandRunner, watchtower: WatchtowerProvider.Settings? = nil,
+        firewall: FirewallProvider.Settings? = nil
     ) -> [any Provider] {
         let host = LocalFileSystem(root: root ?? "/")
         // Sources and secrets live beside the manifests on this machine, never inside an image root.
@@ -18,6 +19,10 @@ enum ProviderFactory {
             HostProvider(
                 fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,
                 diskSpace: HostProvider.statvfsProbe()),
+            WatchtowerProvider(
+                settings: watchtower ?? watchtowerSettings(targets: nil, root: root, environment: [:]),
+                fileSystem: host,
+                runner: runner),
         ]
         // The firewall and listening sockets exist only on a live host, not in an image.
         if root == nil, let firewall {
@@ -56,5 +61,25 @@ enum ProviderFactory {
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return "/usr/local/bin/chainbot" }
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Watchtower's targets file from `--watchtower-targets`, else `$CHAINBOT_WATCHTOWER_TARGETS`, else the
+    /// default; the reload argv from `$CHAINBOT_WATCHTOWER_RELOAD` (words split on spaces, no shell; empty:
+    /// none). An offline image is neither reloaded nor probed.
+    static func watchtowerSettings(targets: String?, root: String?, environment: [String: String])
+        -> WatchtowerProvider.Settings
+    {
+        var settings = WatchtowerProvider.Settings()
+        if let path = targets ?? environment["CHAINBOT_WATCHTOWER_TARGETS"], !path.isEmpty {
+            settings.targetsPath = path
+        }
+        if let reload = environment["CHAINBOT_WATCHTOWER_RELOAD"] {
+            settings.reload = reload.split(separator: " ").map(String.init)
+        }
+        if root != nil {
+            settings.reload = []
+            settings.probes = false
+        }
+        return settings
     }
 }

@@ -12,6 +12,9 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     case loadFirewall(FirewallLoad)
     /// Sets the running host name (what `hostnamectl set-hostname` does besides writing /etc/hostname).
     case setHostname(String)
+    /// Runs a service's configured reload command (argv, never a shell string), e.g. after its config
+    /// file was rewritten.
+    case reload(argv: [String])
 
     /// True for actions that many resources ask for but that run once per plan.
     public var isShared: Bool { self == .daemonReload }
@@ -20,7 +23,8 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     /// the step once and every asker's later steps wait for it.
     public var runsOncePerPlan: Bool {
         switch self {
-        case .loadFirewall, .daemonReload: true
+        // One file rendered from several resources (Watchtower's targets file): identical writes are one.
+        case .loadFirewall, .daemonReload, .writeFile, .reload: true
         // A Port asking to restart its owner when a changed ConfigFile restarts it already.
         case .systemctl(let verb, _): verb == .restart
         default: false
@@ -35,6 +39,7 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         case .systemctl(let verb, let unit): "systemctl \(verb.rawValue) \(unit)"
         case .loadFirewall(let load): load.description
         case .setHostname(let name): "set hostname \(name)"
+        case .reload(let argv): "run " + CommandInvocation(argv.first ?? "", Array(argv.dropFirst())).description
         }
     }
 }
