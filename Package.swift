@@ -28,13 +28,13 @@ let package = Package(
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
-        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore"]),
+        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore", "ChainbotHTTP"]),
         .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
         .target(
             name: "ChainbotCLI",
             dependencies: [
                 "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
-                "ChainbotEngine",
+                "ChainbotEngine", "ChainbotHTTP",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
@@ -69,6 +69,13 @@ let package = Package(
         .testTarget(
             name: "ChainbotAlexOSSimulatorTests",
             dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP", "ChainbotCore"]
+        ),
+        .testTarget(
+            name: "ChainbotAlexOSTests",
+            dependencies: [
+                "ChainbotProviders", "ChainbotEngine", "ChainbotStore", "ChainbotHTTP", "ChainbotAlexOSSimulator",
+                "ChainbotCLI", "ChainbotTestSupport",
+            ]
         ),
         .testTarget(
             name: "ChainbotCLITests",

@@ -9,7 +9,7 @@ enum ApplyCommand {
     static let command = Command(
         name: "apply", summary: "change the host to match the manifests and record the run",
         usage:
-            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE]",
+            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE] [--alexos-url URL]",
         help: """
             Plans like `chainbot diff`, prints the plan, then runs its steps in dependency order with progress
             on stderr. A failed step blocks only the steps that depend on it; independent resources still
@@ -26,6 +26,7 @@ enum ApplyCommand {
               --root DIR            prepare an offline image root: files under DIR, enablement as
                                     `systemctl --root=DIR enable`, no start or stop
               --state FILE          state file (default /var/lib/chainbot/state.db as root; under DIR with --root)
+              --alexos-url URL      ALEX OS base URL for the agent registry (default $CHAINBOT_ALEXOS_URL)
 
             exit: 0 converged, 2 any failure, 64 usage, 65 invalid manifests (nothing applied).
             """,

@@ -1,7 +1,9 @@
 import ChainbotCore
 import ChainbotEngine
+import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
+import ChainbotProviders
 import ChainbotStore
 import Glibc
 
@@ -10,7 +12,7 @@ import Glibc
 struct EngineOptions {
     static let valued = [
         "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
-        "--state": "state", "--kind": "kind",
+        "--state": "state", "--kind": "kind", "--alexos-url": "alexos-url",
     ]
 
     var paths: [String]
@@ -19,6 +21,8 @@ struct EngineOptions {
     var root: String?
     var statePath: String
     var kinds: Set<Kind>?
+    /// Where ALEX OS answers (`--alexos-url`, else `CHAINBOT_ALEXOS_URL`); nil when neither is set.
+    var alexOS: AlexOSEndpoints?
 
     init(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
         paths = arguments.positional + arguments.all("filename")
@@ -39,6 +43,9 @@ struct EngineOptions {
                     message: "--kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
             }
             kinds = [parsed]
+        }
+        if let url = arguments.value("alexos-url") ?? environment["CHAINBOT_ALEXOS_URL"], !url.isEmpty {
+            do { alexOS = try AlexOSEndpoints(baseURL: url) } catch { throw UsageError(message: error.message) }
         }
     }
 
@@ -129,7 +136,7 @@ struct EngineOptions {
 
     /// The providers for the live host, or for the offline image under `--root`.
     var providers: [any Provider] {
-        ProviderFactory.providers(root: root, runner: SpawnCommandRunner())
+        ProviderFactory.providers(root: root, runner: SpawnCommandRunner(), alexOS: alexOS, transport: HTTPClient())
     }
 
     func reconciler(_ store: SQLiteStateStore) -> Reconciler {

@@ -12,6 +12,10 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     case loadFirewall(FirewallLoad)
     /// Sets the running host name (what `hostnamectl set-hostname` does besides writing /etc/hostname).
     case setHostname(String)
+    /// `POST`s the agent's registration to the ALEX OS registry (register, or re-register when it differs).
+    case registerAgent(AgentSpec)
+    /// Asks the ALEX OS registry to forget the agent named `agentID`.
+    case deregisterAgent(agentID: String, token: SecretRef?)
 
     /// True for actions that many resources ask for but that run once per plan.
     public var isShared: Bool { self == .daemonReload }
@@ -31,6 +35,8 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         case .systemctl(let verb, let unit): "systemctl \(verb.rawValue) \(unit)"
         case .loadFirewall(let load): load.description
         case .setHostname(let name): "set hostname \(name)"
+        case .registerAgent(let spec): "register agent \(spec.agentID) \(spec.version) in ALEX OS"
+        case .deregisterAgent(let agentID, _): "deregister agent \(agentID) from ALEX OS"
         }
     }
 }
