@@ -6,7 +6,7 @@ public enum ChainbotCLI {
 
     static let commands: [Command] = [
         ValidateCommand.command, DiffCommand.command, ApplyCommand.command, HistoryCommand.command,
-        RollbackCommand.command, ExplainCommand.command, HelpCommand.command,
+        RollbackCommand.command, EventsCommand.command, ExplainCommand.command, HelpCommand.command,
     ]
 
     /// Runs `arguments` (without the program name) and returns the process exit code.

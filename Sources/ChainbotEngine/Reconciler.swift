@@ -51,11 +51,18 @@ public struct Reconciler: Sendable {
     let providers: [any Provider]
     let store: any StateStore
     let now: @Sendable () -> Timestamp
+    /// Renders the outbox payload of each event occurrence when events go to ALEX OS (the webhook
+    /// envelope, given the counted event and its idempotency key); nil keeps events in the store only.
+    let outboxPayload: (@Sendable (StoredEvent, String) -> String)?
 
-    public init(providers: [any Provider], store: any StateStore, now: @escaping @Sendable () -> Timestamp) {
+    public init(
+        providers: [any Provider], store: any StateStore, now: @escaping @Sendable () -> Timestamp,
+        outboxPayload: (@Sendable (StoredEvent, String) -> String)? = nil
+    ) {
         self.providers = providers
         self.store = store
         self.now = now
+        self.outboxPayload = outboxPayload
     }
 
     /// Renders, observes and plans `desired` against the host and the store; touches nothing.
@@ -162,6 +169,7 @@ public struct Reconciler: Sendable {
         if !records.isEmpty || inventoryChanged || !report.failed.isEmpty {
             report.revision = try record(report, generation: generation, gitCommit: gitCommit)
         }
+        try recordEvents(report, generation: generation)
         return report
     }
 

@@ -1,7 +1,9 @@
 import ChainbotCore
 import ChainbotEngine
+import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
+import ChainbotProviders
 import ChainbotStore
 
 /// `chainbot apply`: converges the host on the manifests and records the run.
@@ -26,7 +28,8 @@ enum ApplyCommand {
               --root DIR            prepare an offline image root: files under DIR, enablement as
                                     `systemctl --root=DIR enable`, no start or stop
               --state FILE          state file (default /var/lib/chainbot/state.db as root; under DIR with --root)
-              --alexos-url URL      ALEX OS base URL for the agent registry (default $CHAINBOT_ALEXOS_URL)
+              --alexos-url URL      ALEX OS base URL (default $CHAINBOT_ALEXOS_URL): the agent registry, and
+                                    where the run's events are delivered from the outbox
 
             exit: 0 converged, 2 any failure, 64 usage, 65 invalid manifests (nothing applied).
             """,
@@ -92,6 +95,7 @@ struct ApplyRun {
             return .failure
         }
         let elapsed = clock.now - started
+        await deliverEvents(store)
         if json {
             context.stdout.write(
                 ApplyJSON.render(report, generation: generation, renderer: renderer).serialized(pretty: true) + "\n")
@@ -99,6 +103,24 @@ struct ApplyRun {
             context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
         }
         return report.converged ? .success : .failure
+    }
+
+    /// Sends the outbox to ALEX OS after the run, when one is configured; says on stderr what waits.
+    func deliverEvents(_ store: SQLiteStateStore) async {
+        guard let endpoints = options.alexOS else { return }
+        do {
+            let report = try await OutboxDelivery(store: store, transport: HTTPClient(), endpoints: endpoints)
+                .deliverPending()
+            guard report.delivered + report.failed + report.pending > 0 else { return }
+            var line = "events: \(report.delivered) delivered to ALEX OS"
+            if report.pending > 0 {
+                line += ", \(report.pending) waiting in the outbox"
+                if let error = report.lastError { line += " (\(error))" }
+            }
+            context.stderr.write(line + "\n")
+        } catch {
+            context.stderr.write("chainbot apply: delivering events failed: \(error)\n")
+        }
     }
 
     static func summary(_ report: ApplyReport, elapsed: Duration) -> String {

@@ -139,7 +139,12 @@ struct EngineOptions {
         ProviderFactory.providers(root: root, runner: SpawnCommandRunner(), alexOS: alexOS, transport: HTTPClient())
     }
 
+    /// The engine; events also go to the outbox when an ALEX OS is configured.
     func reconciler(_ store: SQLiteStateStore) -> Reconciler {
-        Reconciler(providers: providers, store: store, now: { Timestamp.now() })
+        var payload: (@Sendable (StoredEvent, String) -> String)?
+        if alexOS != nil {
+            payload = { stored, key in EventEnvelope.render(stored, idempotencyKey: key) }
+        }
+        return Reconciler(providers: providers, store: store, now: { Timestamp.now() }, outboxPayload: payload)
     }
 }
