@@ -54,6 +54,18 @@ struct AgentProviderTests {
         }
     }
 
+    @Test func aConnectionDroppedAfterTheRegistryCommittedCreatesNoDuplicate() async throws {
+        try await AlexOSWorld.run { world in
+            await world.simulator.inject(
+                Fault(.dropAfterCommit, pathPrefix: "/api/agents/register", method: .post, count: 1))
+            let store = try world.openStore()
+            let report = try await world.apply([Agents.agent("alpha")], store: store)
+            #expect(report.converged)
+            #expect(await world.simulator.agents.map(\.registrations) == [1])
+            #expect(await world.registrationRequests("alpha") == 1)
+        }
+    }
+
     @Test func registryAnswering500WithoutCommittingFailsTheStepWithoutRetrying() async throws {
         try await AlexOSWorld.run { world in
             await world.simulator.inject(Fault(.error500, pathPrefix: "/api/agents/register", method: .post))

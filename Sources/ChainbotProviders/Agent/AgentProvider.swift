@@ -55,6 +55,7 @@ public struct AgentProvider: Provider {
             }
             return observed
         }
+        if targets.isEmpty { return observed }
         let agents = try await registry.agents()
         for target in targets {
             guard case .agent(let spec) = target.spec else { continue }
