@@ -66,6 +66,45 @@ struct AgentProviderTests {
         }
     }
 
+    @Test func aTimedOutRegistrationIsCheckedByObservingAndNotRetried() async throws {
+        try await AlexOSWorld.run { world in
+            await world.simulator.inject(
+                Fault(.delay, pathPrefix: "/api/agents/register", method: .post, count: 1, delay: .milliseconds(1500)))
+            let store = try world.openStore()
+            let first = try await world.apply([Agents.agent("alpha")], store: store, timeout: .milliseconds(500))
+            guard case .failed(let error)? = first.records.first?.outcome else {
+                Issue.record("expected a failed step")
+                return
+            }
+            #expect(error.message.contains("POST \(world.endpoints.baseURL)/api/agents/register: timed out"))
+            #expect(error.retryable)
+            // The slow registration lands after chainbot gave up; the next apply finds it and does nothing.
+            try await Task.sleep(for: .milliseconds(1500))
+            let second = try await world.apply([Agents.agent("alpha")], store: store)
+            #expect(second.records.isEmpty)
+            #expect(await world.simulator.agents.map(\.registrations) == [1])
+            #expect(await world.registrationRequests("alpha") == 1)
+        }
+    }
+
+    @Test func anUnreachableRegistryIsAnObserveFailureNamingTheURLAndStatus() async throws {
+        try await AlexOSWorld.run { world in
+            await world.simulator.inject(Fault(.down, pathPrefix: "/api"))
+            let store = try world.openStore()
+            let report = try await world.apply([Agents.agent("alpha")], store: store)
+            let failure = try #require(report.prepared.failures.first)
+            #expect(
+                failure.error.message.hasPrefix(
+                    "cannot read the ALEX OS agent registry: GET \(world.endpoints.baseURL)/api/chainbot/agents/all: HTTP 502 Bad Gateway"
+                ))
+            #expect(failure.error.detail.contains("/api/agents/canon: HTTP 502"))
+            #expect(failure.error.retryable)
+            let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0))
+            #expect(events.map(\.event.reason) == ["ObserveFailed"])
+            #expect(try store.pendingOutboxCount() == 1)
+        }
+    }
+
     @Test func registryAnswering500WithoutCommittingFailsTheStepWithoutRetrying() async throws {
         try await AlexOSWorld.run { world in
             await world.simulator.inject(Fault(.error500, pathPrefix: "/api/agents/register", method: .post))

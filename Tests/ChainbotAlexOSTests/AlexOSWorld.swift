@@ -72,24 +72,27 @@ struct AlexOSWorld {
         try SQLiteStateStore.open(path: statePath, now: clock.now)
     }
 
-    func provider(_ endpoints: AlexOSEndpoints?) -> AgentProvider {
+    func provider(_ endpoints: AlexOSEndpoints?, timeout: Duration = .seconds(3)) -> AgentProvider {
         AgentProvider(
             endpoints: endpoints, transport: transport, secrets: SecretReader(fileSystem: LocalFileSystem()),
-            timeout: .seconds(3), probeTimeout: .seconds(2), now: clock.now)
+            timeout: timeout, probeTimeout: .seconds(2), now: clock.now)
     }
 
-    func reconciler(_ store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil) -> Reconciler {
+    func reconciler(_ store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil, timeout: Duration = .seconds(3))
+        -> Reconciler
+    {
         Reconciler(
-            providers: [provider(endpoints ?? self.endpoints)], store: store, now: clock.now,
+            providers: [provider(endpoints ?? self.endpoints, timeout: timeout)], store: store, now: clock.now,
             outboxPayload: { stored, key in EventEnvelope.render(stored, idempotencyKey: key) })
     }
 
     /// Plans and applies `desired` with a fresh look at the registry.
     @discardableResult
-    func apply(_ desired: [Resource], prune: Bool = false, store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil)
-        async throws -> ApplyReport
-    {
-        let reconciler = reconciler(store, endpoints: endpoints)
+    func apply(
+        _ desired: [Resource], prune: Bool = false, store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil,
+        timeout: Duration = .seconds(3)
+    ) async throws -> ApplyReport {
+        let reconciler = reconciler(store, endpoints: endpoints, timeout: timeout)
         let prepared = try await reconciler.prepare(desired, prune: prune, force: false)
         return try await reconciler.apply(prepared, generation: "g1", gitCommit: nil)
     }
