@@ -176,6 +176,23 @@ struct AgentProviderTests {
         }
     }
 
+    @Test func withoutAnALEXOSAPruneFailsWithTheReasonAndTheAgentIsNotForgotten() async throws {
+        try await AlexOSWorld.run { world in
+            let store = try world.openStore()
+            try await world.apply([Agents.agent("alpha"), Agents.agent("beta")], store: store)
+            let reconciler = Reconciler(providers: [world.provider(nil)], store: store, now: world.clock.now)
+            let prepared = try await reconciler.prepare([Agents.agent("alpha")], prune: true, force: false)
+            let report = try await reconciler.apply(prepared, generation: "g2", gitCommit: nil)
+            guard case .failed(let error)? = report.records.first?.outcome else {
+                Issue.record("expected a failed step")
+                return
+            }
+            #expect(error.message == "cannot change the ALEX OS registry: " + AgentProvider.notConfigured)
+            #expect(try store.allApplied().map(\.name) == ["alpha", "beta"])
+            #expect(await world.simulator.agents.count == 2)
+        }
+    }
+
     @Test func withoutAnALEXOSAgentsAreUnknownWithAReasonAndNothingIsPlanned() async throws {
         try await AlexOSWorld.run { world in
             let store = try world.openStore()

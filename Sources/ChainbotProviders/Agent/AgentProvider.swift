@@ -57,13 +57,21 @@ public struct AgentProvider: Provider {
         }
         if targets.isEmpty { return observed }
         let agents = try await registry.agents()
-        for target in targets {
-            guard case .agent(let spec) = target.spec else { continue }
-            let entry = agents[spec.agentID]
-            let (health, reason) = await probe.health(spec, entry: entry)
-            observed[target.id] = ObservedResource(
-                id: target.id, facets: AgentFacets.observed(spec, entry: entry), health: health,
-                healthReason: reason)
+        // Probes run at once, so agents that do not answer cost one probe timeout, not one each.
+        await withTaskGroup(of: ObservedResource?.self) { group in
+            for target in targets {
+                guard case .agent(let spec) = target.spec else { continue }
+                let entry = agents[spec.agentID]
+                group.addTask {
+                    let (health, reason) = await probe.health(spec, entry: entry)
+                    return ObservedResource(
+                        id: target.id, facets: AgentFacets.observed(spec, entry: entry), health: health,
+                        healthReason: reason)
+                }
+            }
+            for await resource in group {
+                if let resource { observed[resource.id] = resource }
+            }
         }
         return observed
     }
