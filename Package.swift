@@ -35,7 +35,7 @@ let package = Package(
             name: "ChainbotCLI",
             dependencies: [
                 "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
-                "ChainbotEngine", "ChainbotAgent", "ChainbotYAML",
+                "ChainbotEngine", "ChainbotAgent", "ChainbotYAML", "ChainbotHTTP",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
@@ -71,6 +71,13 @@ let package = Package(
         .testTarget(
             name: "ChainbotAlexOSSimulatorTests",
             dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP", "ChainbotCore"]
+        ),
+        .testTarget(
+            name: "ChainbotAlexOSTests",
+            dependencies: [
+                "ChainbotProviders", "ChainbotEngine", "ChainbotStore", "ChainbotHTTP", "ChainbotAlexOSSimulator",
+                "ChainbotCLI", "ChainbotTestSupport",
+            ]
         ),
         .testTarget(
             name: "ChainbotCLITests",

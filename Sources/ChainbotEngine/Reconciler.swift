@@ -53,11 +53,18 @@ public struct Reconciler: Sendable {
     let providers: [any Provider]
     let store: any StateStore
     let now: @Sendable () -> Timestamp
+    /// Renders the outbox payload of each event occurrence when events go to ALEX OS (the webhook
+    /// envelope, given the counted event and its idempotency key); nil keeps events in the store only.
+    let outboxPayload: (@Sendable (StoredEvent, String) -> String)?
 
-    public init(providers: [any Provider], store: any StateStore, now: @escaping @Sendable () -> Timestamp) {
+    public init(
+        providers: [any Provider], store: any StateStore, now: @escaping @Sendable () -> Timestamp,
+        outboxPayload: (@Sendable (StoredEvent, String) -> String)? = nil
+    ) {
         self.providers = providers
         self.store = store
         self.now = now
+        self.outboxPayload = outboxPayload
     }
 
     /// Renders, observes and plans `desired` against the host and the store; touches nothing.
@@ -181,23 +188,8 @@ public struct Reconciler: Sendable {
         if !records.isEmpty || inventoryChanged || !report.failed.isEmpty {
             report.revision = try record(report, generation: generation, gitCommit: gitCommit)
         }
-        try recordFailureEvents(records, generation: generation)
+        try recordEvents(report, generation: generation)
         return report
-    }
-
-    /// A Warning event per failed step, with the error; a firewall that was loaded and then reverted is
-    /// a `FirewallReverted` event.
-    private func recordFailureEvents(_ records: [StepRecord], generation: String) throws {
-        for record in records {
-            guard case .failed(let error) = record.outcome else { continue }
-            let reverted = error.message.hasPrefix("firewall reverted")
-            try store.recordEvent(
-                Event(
-                    type: .warning, reason: reverted ? "FirewallReverted" : "ApplyFailed",
-                    regardingKind: record.step.resource.kind.rawValue, regardingName: record.step.resource.name,
-                    message: "\(record.step.action): \(error.message)", generation: generation),
-                outboxPayload: nil)
-        }
     }
 
     private func record(_ report: ApplyReport, generation: String, gitCommit: String?) throws -> Revision {

@@ -12,6 +12,22 @@ extension SQLiteStateStore {
         }
     }
 
+    public func deliverableOutboxEntries(limit: Int) throws(StoreError) -> [OutboxEntry] {
+        let due = now()
+        return try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                """
+                SELECT \(OutboxEntry.columns) FROM outbox AS entry
+                WHERE delivered_at IS NULL AND next_attempt_at <= ?
+                  AND NOT EXISTS (
+                    SELECT 1 FROM outbox AS earlier
+                    WHERE earlier.delivered_at IS NULL AND earlier.resource_kind = entry.resource_kind
+                      AND earlier.resource_name = entry.resource_name AND earlier.id < entry.id)
+                ORDER BY id LIMIT ?
+                """, due, max(0, limit), decode: OutboxEntry.init(row:))
+        }
+    }
+
     public func markDelivered(_ entryID: Int64) throws(StoreError) {
         let deliveredAt = now()
         try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in

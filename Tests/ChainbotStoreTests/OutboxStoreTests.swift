@@ -25,6 +25,28 @@ struct OutboxStoreTests {
     }
 
     @Test(arguments: StoreLocation.allCases)
+    func aResourcesLaterEntriesWaitBehindItsEarliestUndeliveredOne(location: StoreLocation) throws {
+        let directory = TemporaryDirectory("chainbot-store-test")
+        let clock = ManualClock()
+        let store = try location.makeStore(in: directory, clock: clock)
+        func record(_ name: String, _ message: String) throws -> OutboxEntry {
+            let event = Event(
+                type: .normal, reason: "Applied", regardingKind: "Agent", regardingName: name, message: message)
+            return try #require(try store.recordEvent(event, outboxPayload: { _, key in key }).outboxEntry)
+        }
+        let a1 = try record("a", "one")
+        let b1 = try record("b", "one")
+        let a2 = try record("a", "two")
+        #expect(try store.deliverableOutboxEntries(limit: 10).map(\.id) == [a1.id, b1.id])
+        try store.markFailed(a1.id, error: "HTTP 502", retryAfter: .seconds(5))
+        #expect(try store.deliverableOutboxEntries(limit: 10).map(\.id) == [b1.id], "a2 must not overtake a1")
+        clock.advance(by: .seconds(5))
+        #expect(try store.deliverableOutboxEntries(limit: 1).map(\.id) == [a1.id])
+        try store.markDelivered(a1.id)
+        #expect(try store.deliverableOutboxEntries(limit: 10).map(\.id) == [b1.id, a2.id])
+    }
+
+    @Test(arguments: StoreLocation.allCases)
     func deliveredEntryIsNoLongerPending(location: StoreLocation) throws {
         let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()

@@ -1,8 +1,10 @@
 import ChainbotAgent
 import ChainbotCore
 import ChainbotEngine
+import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
+import ChainbotProviders
 import ChainbotStore
 import Glibc
 
@@ -23,6 +25,10 @@ actor AgentRunner {
         var backoff = Backoff()
         /// How long one pass may run before the systemd watchdog is left to fire.
         var passLimit: Duration = .seconds(600)
+        /// How often the health summary goes to ALEX OS.
+        var healthReportInterval: Duration = .seconds(60)
+        /// How often waiting outbox entries are tried again (each entry keeps its own backoff).
+        var deliveryInterval: Duration = .seconds(5)
     }
 
     enum Trigger: Sendable {
@@ -47,6 +53,8 @@ actor AgentRunner {
     private var stopping = false
     private var filesChangedAt: ContinuousClock.Instant?
     private var nextResync = ContinuousClock.now
+    private var nextHealthReport = ContinuousClock.now
+    private var nextDelivery: ContinuousClock.Instant?
     private let triggers: AsyncStream<Trigger>
     private let continuation: AsyncStream<Trigger>.Continuation
 
@@ -109,9 +117,17 @@ actor AgentRunner {
                 for id in batch { queue.done(id) }
                 continue
             }
+            if now >= nextHealthReport {
+                nextHealthReport = now + configuration.healthReportInterval
+                reportHealth()
+                await deliverEvents()
+            } else if let due = nextDelivery, now >= due {
+                await deliverEvents()
+            }
             // Sleep until the next deadline or a trigger, whichever comes first.
-            var deadline = nextResync
+            var deadline = min(nextResync, nextHealthReport)
             if let due = queue.nextDeadline { deadline = min(deadline, due) }
+            if let due = nextDelivery { deadline = min(deadline, due) }
             if let changed = filesChangedAt { deadline = min(deadline, changed + configuration.debounce) }
             metrics.queueDepth.store(queue.depth + queue.delayedCount)
             let wait = deadline - ContinuousClock.now
@@ -261,11 +277,40 @@ actor AgentRunner {
         if changed > 0 || !failed.isEmpty {
             log("synced \(batch.count): \(changed) changed, \(failed.count) failed in \(DurationText.format(elapsed))")
         }
+        reportHealth()
+        await deliverEvents()
         notifier.notify("STATUS=\(statusLine)")
     }
 
     private func recordEvent(_ event: Event) {
-        _ = try? store.recordEvent(event, outboxPayload: nil)
+        _ = try? store.recordEvent(event, outboxPayload: configuration.options.outboxPayload)
+    }
+
+    /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`).
+    private func reportHealth() {
+        let report = HealthReport(statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem)
+        if configuration.options.alexOS == nil {
+            _ = try? store.recordEvent(report.event, outboxPayload: nil)
+        } else {
+            _ = try? store.recordEvent(report.event) { stored, key in report.envelope(stored, idempotencyKey: key) }
+        }
+    }
+
+    /// Sends what waits in the outbox; while something still waits, tries again after `deliveryInterval`.
+    private func deliverEvents() async {
+        guard let endpoints = configuration.options.alexOS else { return }
+        do {
+            let report = try await OutboxDelivery(store: store, transport: HTTPClient(), endpoints: endpoints)
+                .deliverPending()
+            metrics.outboxBacklog.store(report.pending)
+            nextDelivery = report.pending > 0 ? ContinuousClock.now + configuration.deliveryInterval : nil
+            if report.unreachable, let error = report.lastError {
+                log("ALEX OS unreachable, \(report.pending) events wait in the outbox: \(error)")
+            }
+        } catch {
+            log("delivering events failed: \(error)")
+            nextDelivery = ContinuousClock.now + configuration.deliveryInterval
+        }
     }
 
     private var statusLine: String {

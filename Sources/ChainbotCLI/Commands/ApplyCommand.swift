@@ -1,7 +1,9 @@
 import ChainbotCore
 import ChainbotEngine
+import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
+import ChainbotProviders
 import ChainbotStore
 
 /// `chainbot apply`: converges the host on the manifests and records the run.
@@ -9,7 +11,7 @@ enum ApplyCommand {
     static let command = Command(
         name: "apply", summary: "change the host to match the manifests and record the run",
         usage:
-            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE]",
+            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE] [--alexos-url URL]",
         help: """
             Plans like `chainbot diff`, prints the plan, then runs its steps in dependency order with progress
             on stderr. A failed step blocks only the steps that depend on it; independent resources still
@@ -26,6 +28,8 @@ enum ApplyCommand {
               --root DIR            prepare an offline image root: files under DIR, enablement as
                                     `systemctl --root=DIR enable`, no start or stop
               --state FILE          state file (default /var/lib/chainbot/state.db as root; under DIR with --root)
+              --alexos-url URL      ALEX OS base URL (default $CHAINBOT_ALEXOS_URL): the agent registry, and
+                                    where the run's events are delivered from the outbox
 
             exit: 0 converged, 2 any failure, 64 usage, 65 invalid manifests (nothing applied).
             """,
@@ -94,13 +98,19 @@ struct ApplyRun {
             return .failure
         }
         let elapsed = clock.now - started
-        // Status and events for `chainbot status`, `get` and `events`, as the agent records them.
+        // Status for `chainbot status` and `get`, as the agent records it, and health changes as events.
         let built = StatusBuilder(
             generation: generation, now: Timestamp.now(), previous: (try? store.allStatus()) ?? []
         ).build(prepared, report: report)
         for status in built.statuses { try? store.recordStatus(status) }
         for id in built.removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
-        for event in built.events { _ = try? store.recordEvent(event, outboxPayload: nil) }
+        for event in built.events { _ = try? store.recordEvent(event, outboxPayload: options.outboxPayload) }
+        let health = HealthReport(statuses: (try? store.allStatus()) ?? [])
+        _ = try? store.recordEvent(
+            health.event,
+            outboxPayload: options.alexOS == nil ? nil : { stored, key in health.envelope(stored, idempotencyKey: key) }
+        )
+        await deliverEvents(store)
         if json {
             context.stdout.write(
                 ApplyJSON.render(report, generation: generation, renderer: renderer).serialized(pretty: true) + "\n")
@@ -108,6 +118,24 @@ struct ApplyRun {
             context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
         }
         return report.converged ? .success : .failure
+    }
+
+    /// Sends the outbox to ALEX OS after the run, when one is configured; says on stderr what waits.
+    func deliverEvents(_ store: SQLiteStateStore) async {
+        guard let endpoints = options.alexOS else { return }
+        do {
+            let report = try await OutboxDelivery(store: store, transport: HTTPClient(), endpoints: endpoints)
+                .deliverPending()
+            guard report.delivered + report.failed + report.pending > 0 else { return }
+            var line = "events: \(report.delivered) delivered to ALEX OS"
+            if report.pending > 0 {
+                line += ", \(report.pending) waiting in the outbox"
+                if let error = report.lastError { line += " (\(error))" }
+            }
+            context.stderr.write(line + "\n")
+        } catch {
+            context.stderr.write("chainbot apply: delivering events failed: \(error)\n")
+        }
     }
 
     static func summary(_ report: ApplyReport, elapsed: Duration) -> String {

@@ -33,6 +33,7 @@ struct PlanRenderer {
             out += style("! \(names): cannot plan", "1;31") + "\n" + indent(group.error.description, by: 4) + "\n"
         }
         out += summary(prepared) + "\n"
+        out += unknownHealthNotes(plan)
         if !prepared.unmanaged.isEmpty {
             var counts: [Kind: Int] = [:]
             for id in prepared.unmanaged { counts[id.kind, default: 0] += 1 }
@@ -41,6 +42,23 @@ struct PlanRenderer {
             out += style("note:", "1;36") + " not compared (this build does not manage these kinds yet): \(kinds)\n"
         }
         return out
+    }
+
+    /// One note per reason for resources whose health cannot be known (no ALEX OS configured, say).
+    private func unknownHealthNotes(_ plan: Plan) -> String {
+        var groups: [(reason: String, ids: [ResourceID])] = []
+        for resource in plan.resources where resource.health == .unknown {
+            guard let reason = resource.healthReason else { continue }
+            if let index = groups.firstIndex(where: { $0.reason == reason }) {
+                groups[index].ids.append(resource.id)
+            } else {
+                groups.append((reason, [resource.id]))
+            }
+        }
+        return groups.map {
+            style("note:", "1;36") + " health Unknown for " + $0.ids.map(\.description).joined(separator: ", ") + ": "
+                + $0.reason + "\n"
+        }.joined()
     }
 
     private func header(_ resource: ResourcePlan) -> String {
@@ -102,6 +120,7 @@ struct PlanRenderer {
                 ("kind", .string(resource.id.kind.rawValue)), ("name", .string(resource.id.name)),
                 ("action", .string(resource.action.rawValue)), ("deferred", .bool(resource.deferred)),
                 ("health", .string(resource.health.rawValue)),
+                ("healthReason", resource.healthReason.map(JSONValue.string) ?? .null),
                 (
                     "changes",
                     .array(

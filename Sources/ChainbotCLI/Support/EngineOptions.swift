@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotEngine
+import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
 import ChainbotProviders
@@ -12,6 +13,7 @@ struct EngineOptions {
     static let valued = [
         "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
         "--state": "state", "--kind": "kind", "--watchtower-targets": "watchtower-targets",
+        "--alexos-url": "alexos-url",
     ]
 
     var paths: [String]
@@ -25,6 +27,8 @@ struct EngineOptions {
     var environment: [String: String] = [:]
     /// Where Watchtower's targets file is, how it is reloaded, whether targets are probed.
     var watchtower = WatchtowerProvider.Settings()
+    /// Where ALEX OS answers (`--alexos-url`, else `CHAINBOT_ALEXOS_URL`); nil when neither is set.
+    var alexOS: AlexOSEndpoints?
 
     init(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
         self.environment = environment
@@ -49,6 +53,9 @@ struct EngineOptions {
                     message: "--kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
             }
             kinds = [parsed]
+        }
+        if let url = arguments.value("alexos-url") ?? environment["CHAINBOT_ALEXOS_URL"], !url.isEmpty {
+            do { alexOS = try AlexOSEndpoints(baseURL: url) } catch { throw UsageError(message: error.message) }
         }
     }
 
@@ -141,10 +148,18 @@ struct EngineOptions {
     var providers: [any Provider] {
         ProviderFactory.providers(
             root: root, runner: SpawnCommandRunner(), watchtower: watchtower,
-            firewall: ProviderFactory.firewallSettings(statePath: statePath, force: force, environment: environment))
+            firewall: ProviderFactory.firewallSettings(statePath: statePath, force: force, environment: environment),
+            alexOS: alexOS, transport: HTTPClient())
     }
 
+    /// The engine; events also go to the outbox when an ALEX OS is configured.
     func reconciler(_ store: SQLiteStateStore) -> Reconciler {
-        Reconciler(providers: providers, store: store, now: { Timestamp.now() })
+        Reconciler(providers: providers, store: store, now: { Timestamp.now() }, outboxPayload: outboxPayload)
+    }
+
+    /// The webhook envelope of an event occurrence when an ALEX OS is configured, else nil.
+    var outboxPayload: (@Sendable (StoredEvent, String) -> String)? {
+        guard alexOS != nil else { return nil }
+        return { stored, key in EventEnvelope.render(stored, idempotencyKey: key) }
     }
 }

@@ -1,14 +1,18 @@
 import ChainbotCore
+import ChainbotHTTP
 import ChainbotOS
 import ChainbotProviders
+import ChainbotStore
 import Glibc
 
 /// Builds the providers for the live host (`root` nil) or an offline image root — the one place where
 /// concrete providers are wired to their seams.
 enum ProviderFactory {
+    /// `alexOS` nil: no ALEX OS configured, agents are reported `Unknown`.
     static func providers(
         root: String?, runner: some CommandRunner, watchtower: WatchtowerProvider.Settings? = nil,
-        firewall: FirewallProvider.Settings? = nil
+        firewall: FirewallProvider.Settings? = nil, alexOS: AlexOSEndpoints? = nil,
+        transport: any HTTPTransport = HTTPClient()
     ) -> [any Provider] {
         let host = LocalFileSystem(root: root ?? "/")
         // Sources and secrets live beside the manifests on this machine, never inside an image root.
@@ -23,6 +27,9 @@ enum ProviderFactory {
                 settings: watchtower ?? watchtowerSettings(targets: nil, root: root, environment: [:]),
                 fileSystem: host,
                 runner: runner),
+            AgentProvider(
+                endpoints: alexOS, transport: transport, secrets: SecretReader(fileSystem: local),
+                now: { Timestamp.now() }),
         ]
         // The firewall and listening sockets exist only on a live host, not in an image.
         if root == nil, let firewall {

@@ -15,6 +15,10 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
     /// Runs a service's configured reload command (argv, never a shell string), e.g. after its config
     /// file was rewritten.
     case reload(argv: [String])
+    /// `POST`s the agent's registration to the ALEX OS registry (register, or re-register when it differs).
+    case registerAgent(AgentSpec)
+    /// Asks the ALEX OS registry to forget the agent named `agentID`.
+    case deregisterAgent(agentID: String, token: SecretRef?)
 
     /// True for actions that many resources ask for but that run once per plan.
     public var isShared: Bool { self == .daemonReload }
@@ -40,6 +44,8 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         case .loadFirewall(let load): load.description
         case .setHostname(let name): "set hostname \(name)"
         case .reload(let argv): "run " + CommandInvocation(argv.first ?? "", Array(argv.dropFirst())).description
+        case .registerAgent(let spec): "register agent \(spec.agentID) \(spec.version) in ALEX OS"
+        case .deregisterAgent(let agentID, _): "deregister agent \(agentID) from ALEX OS"
         }
     }
 }

@@ -56,6 +56,10 @@ public protocol StateStore: Sendable {
     /// Up to `limit` undelivered entries whose next attempt is due, in enqueue order.
     func pendingOutboxEntries(limit: Int) throws(StoreError) -> [OutboxEntry]
 
+    /// Up to `limit` due entries that are the oldest undelivered entry of their resource, in enqueue order:
+    /// what may be sent now without overtaking an earlier event of the same resource that waits to be retried.
+    func deliverableOutboxEntries(limit: Int) throws(StoreError) -> [OutboxEntry]
+
     /// Marks an entry delivered at the store's current time.
     func markDelivered(_ entryID: Int64) throws(StoreError)
 

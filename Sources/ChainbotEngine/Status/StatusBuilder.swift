@@ -1,7 +1,8 @@
 public import ChainbotCore
 
-/// Turns one run (a plan, and what applying it did) into each resource's status and the events that go
-/// with it: drift found, applied, pruned, health changed. Failed steps are recorded by the Reconciler.
+/// Turns one run (a plan, and what applying it did) into each resource's status, and `HealthChanged`
+/// events when a resource's health moved. The Reconciler records the other events (drift, applied,
+/// failed, pruned) as it applies.
 public struct StatusBuilder: Sendable {
     public var generation: String
     public var now: Timestamp
@@ -56,14 +57,6 @@ public struct StatusBuilder: Sendable {
             case .prune, .forget:
                 if applied, !blocked {
                     result.removed.append(id)
-                    result.events.append(
-                        Event(
-                            type: .normal, reason: plan.action == .prune ? "Pruned" : "Forgotten",
-                            regardingKind: id.kind.rawValue, regardingName: id.name,
-                            message: plan.action == .prune
-                                ? "removed: it left the manifests"
-                                : "forgotten: it left the manifests (left on the host)",
-                            generation: generation))
                 } else {
                     result.statuses.append(
                         status(
@@ -73,7 +66,6 @@ public struct StatusBuilder: Sendable {
                 }
                 continue
             case .warn:
-                result.events.append(drift(id, changed, corrected: false))
                 result.statuses.append(
                     status(
                         id, sync: .outOfSync, syncReason: "DriftWarned",
@@ -90,7 +82,6 @@ public struct StatusBuilder: Sendable {
             case .create, .update:
                 break
             }
-            if plan.action == .update { result.events.append(drift(id, changed, corrected: applied)) }
             guard applied else {
                 result.statuses.append(
                     status(
@@ -107,10 +98,6 @@ public struct StatusBuilder: Sendable {
                         healthReason: plan.healthReason))
                 continue
             }
-            result.events.append(
-                Event(
-                    type: .normal, reason: "Applied", regardingKind: id.kind.rawValue, regardingName: id.name,
-                    message: plan.action == .create ? "created" : "changed: \(changed)", generation: generation))
             let health: Health = plan.health == .healthy ? .healthy : .progressing
             result.statuses.append(
                 status(
@@ -132,13 +119,6 @@ public struct StatusBuilder: Sendable {
                     generation: generation))
         }
         return result
-    }
-
-    private func drift(_ id: ResourceID, _ changed: String, corrected: Bool) -> Event {
-        Event(
-            type: .warning, reason: "DriftDetected", regardingKind: id.kind.rawValue, regardingName: id.name,
-            message: "differs from the manifests in \(changed)" + (corrected ? "; corrected" : ""),
-            generation: generation)
     }
 
     private func status(

@@ -21,6 +21,9 @@ extension ManifestSchema {
                 "healthEndpoint", .string(.urlOrPath),
                 doc: "A URL, or a path on `port`, answering JSON with a `status`."),
             FieldSchema("service", .string(.reference([.service])), doc: "The Service that runs the agent."),
+            FieldSchema(
+                "token", .secretOrText,
+                doc: "`{secretRef: {file, key}}`: a registry token sent as `Authorization: Bearer`; never shown."),
         ])
 
     static let watchtowerTarget = ObjectSchema(
@@ -66,13 +69,26 @@ extension SpecDecoder {
                 .missingField, "missing field 'port'", detail: "healthEndpoint is a path, which needs the agent's port",
                 at: node)
         }
+        var token: SecretRef?
+        switch spec.value("token") {
+        case .secret(let ref)?: token = ref
+        case .string?:
+            if let node = spec.valueNode("token") {
+                context.error(
+                    .invalidSecretRef, "invalid secret value for spec.token",
+                    detail:
+                        "a token must not be written in a manifest: use {secretRef: {file: /absolute/path, key: NAME}}",
+                    at: node)
+            }
+        default: break
+        }
         return AgentSpec(
             agentID: spec.string("id") ?? name, displayName: spec.string("displayName"),
             description: spec.string("description"), role: spec.string("role"),
             agentType: spec.string("agentType").flatMap(AgentSpec.AgentType.init) ?? .aiAgent, version: version,
             capabilities: spec.strings("capabilities") ?? [], uiFeatures: spec.strings("uiFeatures") ?? [],
             endpoints: spec.strings("endpoints") ?? [], port: spec.int("port"),
-            healthEndpoint: spec.string("healthEndpoint"), service: spec.reference("service"))
+            healthEndpoint: spec.string("healthEndpoint"), service: spec.reference("service"), token: token)
     }
 
     func watchtowerTarget(_ spec: ObjectReader) -> WatchtowerTargetSpec? {

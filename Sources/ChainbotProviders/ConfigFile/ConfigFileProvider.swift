@@ -80,7 +80,7 @@ public final class ConfigFileProvider: Provider {
         switch action {
         case .writeFile(let file): try fileSystem.write(file)
         case .removeFile(let path): try fileSystem.remove(path)
-        case .daemonReload, .systemctl, .loadFirewall, .setHostname, .reload:
+        case .daemonReload, .systemctl, .loadFirewall, .setHostname, .reload, .registerAgent, .deregisterAgent:
             throw ProviderError("the ConfigFile provider cannot run '\(action)'")
         }
     }

@@ -70,7 +70,7 @@ extension HostProvider {
                     "'\(invocation)' failed (\(result.termination))",
                     detail: HostText.trimmed(result.errorOutput + result.output))
             }
-        case .removeFile, .daemonReload, .systemctl, .loadFirewall, .reload:
+        case .removeFile, .daemonReload, .systemctl, .loadFirewall, .reload, .registerAgent, .deregisterAgent:
             throw ProviderError("the Host provider cannot run '\(action)'")
         }
     }

@@ -19,7 +19,7 @@ extension SystemdProvider {
         case .systemctl(let verb, let unit):
             try SystemdPaths.validateUnitName(unit, suffix: ".service")
             try await run(verb, unit)
-        case .loadFirewall, .setHostname, .reload:
+        case .loadFirewall, .setHostname, .reload, .registerAgent, .deregisterAgent:
             throw ProviderError("the Service provider cannot run '\(action)'")
         }
     }

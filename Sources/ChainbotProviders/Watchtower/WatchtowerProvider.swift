@@ -158,7 +158,7 @@ public struct WatchtowerProvider: Provider {
                     ),
                     retryable: true)
             }
-        case .removeFile, .daemonReload, .systemctl, .loadFirewall, .setHostname:
+        case .removeFile, .daemonReload, .systemctl, .loadFirewall, .setHostname, .registerAgent, .deregisterAgent:
             throw ProviderError("the WatchtowerTarget provider cannot run '\(action)'")
         }
     }

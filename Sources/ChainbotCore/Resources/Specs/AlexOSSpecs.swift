@@ -20,11 +20,15 @@ public struct AgentSpec: Sendable, Hashable, Codable {
     public var healthEndpoint: String?
     /// The Service that runs the agent.
     public var service: ResourceID?
+    /// A token the registry expects, sent as `Authorization: Bearer` with this agent's register and
+    /// deregister calls; read at apply time, never stored or shown.
+    public var token: SecretRef?
 
     public init(
         agentID: String, displayName: String? = nil, description: String? = nil, role: String? = nil,
         agentType: AgentType = .aiAgent, version: String, capabilities: [String] = [], uiFeatures: [String] = [],
-        endpoints: [String] = [], port: Int? = nil, healthEndpoint: String? = nil, service: ResourceID? = nil
+        endpoints: [String] = [], port: Int? = nil, healthEndpoint: String? = nil, service: ResourceID? = nil,
+        token: SecretRef? = nil
     ) {
         self.agentID = agentID
         self.displayName = displayName
@@ -38,6 +42,7 @@ public struct AgentSpec: Sendable, Hashable, Codable {
         self.port = port
         self.healthEndpoint = healthEndpoint
         self.service = service
+        self.token = token
     }
 }
 

@@ -1,0 +1,143 @@
+public import ChainbotCore
+public import ChainbotHTTP
+
+/// Manages `Agent` resources: agents registered in the ALEX OS registry (DESIGN.md §3, §7).
+///
+/// Observes the registry's canon index (or its fallback listing) and compares only the fields chainbot
+/// owns; registers or re-registers an agent that is missing or different; deregisters on prune where the
+/// registry can. A failed write is never retried blindly: the registry may answer 500 after committing,
+/// so the provider observes again and the step succeeds when the registry now shows the agent as desired.
+///
+/// Without an ALEX OS URL every agent is `Unknown` with a reason that says how to configure one, nothing
+/// is compared, and a prune step fails with the same reason (so the agent is not forgotten).
+public struct AgentProvider: Provider {
+    public let kinds: [Kind] = [.agent]
+
+    /// Why agents cannot be observed without an ALEX OS.
+    public static let notConfigured = "no ALEX OS URL configured (--alexos-url or CHAINBOT_ALEXOS_URL)"
+
+    let registry: AgentRegistry?
+    let probe: AgentHealthProbe
+    let secrets: SecretReader
+    let now: @Sendable () -> Timestamp
+
+    /// A provider for the registry at `endpoints` (nil: no ALEX OS configured) over `transport`; agent
+    /// tokens are read through `secrets` at apply time, and `now` stamps registrations.
+    public init(
+        endpoints: AlexOSEndpoints?, transport: any HTTPTransport, secrets: SecretReader,
+        timeout: Duration = .seconds(10), probeTimeout: Duration = .seconds(3),
+        now: @escaping @Sendable () -> Timestamp
+    ) {
+        registry = endpoints.map { AgentRegistry(transport: transport, endpoints: $0, timeout: timeout) }
+        probe = AgentHealthProbe(transport: transport, timeout: probeTimeout)
+        self.secrets = secrets
+        self.now = now
+    }
+
+    /// The owned fields the spec sets; nothing when no ALEX OS is configured (nothing can be compared).
+    public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
+        -> [Facet]
+    {
+        guard case .agent(let agent) = spec else {
+            throw ProviderError("the Agent provider cannot render \(spec.kind) '\(id.name)'")
+        }
+        return registry == nil ? [] : AgentFacets.desired(agent)
+    }
+
+    /// One registry listing for all targets, then a health probe of each registered agent.
+    public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
+        var observed: [ResourceID: ObservedResource] = [:]
+        guard let registry else {
+            for target in targets {
+                observed[target.id] = ObservedResource(
+                    id: target.id, facets: [:], health: .unknown, healthReason: Self.notConfigured,
+                    hints: ["unconfigured"])
+            }
+            return observed
+        }
+        if targets.isEmpty { return observed }
+        let agents = try await registry.agents()
+        // Probes run at once, so agents that do not answer cost one probe timeout, not one each.
+        await withTaskGroup(of: ObservedResource?.self) { group in
+            for target in targets {
+                guard case .agent(let spec) = target.spec else { continue }
+                let entry = agents[spec.agentID]
+                group.addTask {
+                    let (health, reason) = await probe.health(spec, entry: entry)
+                    return ObservedResource(
+                        id: target.id, facets: AgentFacets.observed(spec, entry: entry), health: health,
+                        healthReason: reason)
+                }
+            }
+            for await resource in group {
+                if let resource { observed[resource.id] = resource }
+            }
+        }
+        return observed
+    }
+
+    /// A registration when an owned field differs or the agent is missing; a deregistration on prune.
+    public func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource
+    ) -> [StepAction] {
+        guard let spec else {
+            guard case .agent(let old) = previous else { return [] }
+            let unconfigured = observed.hints.contains("unconfigured")
+            guard unconfigured || !observed.isAbsent else { return [] }
+            return [.deregisterAgent(agentID: old.agentID, token: old.token)]
+        }
+        guard case .agent(let agent) = spec, !changes.isEmpty else { return [] }
+        return [.registerAgent(agent)]
+    }
+
+    public func execute(_ action: StepAction) async throws(ProviderError) {
+        guard let registry else { throw ProviderError("cannot change the ALEX OS registry: \(Self.notConfigured)") }
+        switch action {
+        case .registerAgent(let spec): try await register(spec, registry)
+        case .deregisterAgent(let agentID, let token): try await deregister(agentID, token: token, registry)
+        default: throw ProviderError("the Agent provider cannot run '\(action)'")
+        }
+    }
+
+    private func register(_ spec: AgentSpec, _ registry: AgentRegistry) async throws(ProviderError) {
+        let token = try spec.token.map { (ref) throws(ProviderError) in try secrets.value(of: ref) }
+        let payload = AgentRegistration.payload(spec, endpoints: registry.endpoints, at: now())
+        let url = registry.endpoints.registerURL
+        guard let failure = await registry.send(.post, url, json: payload, token: token) else { return }
+        guard failure.requestSent || failure.kind == .status else { throw AgentRegistry.providerError(failure) }
+        // The write may have committed before it failed: look before deciding.
+        let after: [String: AlexOSJSON]
+        do { after = try await registry.agents() } catch {
+            throw ProviderError(
+                "\(failure); then the registry could not be read to check: \(error.message)", retryable: true)
+        }
+        if AgentFacets.matches(spec, entry: after[spec.agentID]) { return }
+        throw ProviderError(
+            "\(failure); the registry does not show agent '\(spec.agentID)' as desired afterwards",
+            retryable: failure.isTransient)
+    }
+
+    private func deregister(_ agentID: String, token ref: SecretRef?, _ registry: AgentRegistry)
+        async throws(ProviderError)
+    {
+        let token = try ref.map { (ref) throws(ProviderError) in try secrets.value(of: ref) }
+        let url = registry.endpoints.deregisterURL(agentID)
+        guard let failure = await registry.send(.delete, url, json: nil, token: token) else { return }
+        guard failure.requestSent || failure.kind == .status else { throw AgentRegistry.providerError(failure) }
+        let after: [String: AlexOSJSON]
+        do { after = try await registry.agents() } catch {
+            throw ProviderError(
+                "\(failure); then the registry could not be read to check: \(error.message)", retryable: true)
+        }
+        if after[agentID] == nil { return }
+        if failure.status == 404 || failure.status == 405 {
+            throw ProviderError(
+                "the ALEX OS registry cannot deregister agents (DELETE \(url): HTTP \(failure.status ?? 0)); "
+                    + "agent '\(agentID)' stays registered: remove it in ALEX OS",
+                retryable: false)
+        }
+        throw ProviderError(
+            "\(failure); the registry still lists agent '\(agentID)'", retryable: failure.isTransient)
+    }
+}

@@ -1,0 +1,24 @@
+import ChainbotCore
+
+/// The registration payload ChainBot's registry expects (DESIGN.md §7), built from an agent's spec.
+enum AgentRegistration {
+    static func payload(_ spec: AgentSpec, endpoints: AlexOSEndpoints, at time: Timestamp) -> AlexOSJSON {
+        var members: [(String, AlexOSJSON)] = [
+            ("agent_name", .string(spec.agentID)), ("agent_version", .string(spec.version)),
+            ("role", .string(spec.role ?? spec.agentType.rawValue)),
+            ("capabilities", .array(spec.capabilities.map(AlexOSJSON.string))),
+            ("ui_features", .array(spec.uiFeatures.map(AlexOSJSON.string))),
+            ("endpoints", .array(spec.endpoints.map(AlexOSJSON.string))),
+        ]
+        if let port = spec.port { members.append(("port", .int(port))) }
+        if let health = spec.healthEndpoint { members.append(("health_endpoint", .string(health))) }
+        members += [
+            ("event_bus_url", .string(endpoints.eventBusURL)), ("webhook_url", .string(endpoints.webhookBaseURL)),
+            ("registration_time", .string(UTCTime.iso(time, zone: false))),
+            ("agent_type", .string(spec.agentType.rawValue)),
+        ]
+        if let description = spec.description { members.append(("description", .string(description))) }
+        if let displayName = spec.displayName { members.append(("display_name", .string(displayName))) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,65 @@
+import ChainbotCore
+import ChainbotHTTP
+
+/// The ALEX OS agent registry over HTTP (DESIGN.md §7): list, register, deregister.
+///
+/// Errors name the method, URL and status, never a token.
+struct AgentRegistry: Sendable {
+    let transport: any HTTPTransport
+    let endpoints: AlexOSEndpoints
+    let timeout: Duration
+
+    /// The registered agents by name, from the canon index, or from the fallback listing when the canon
+    /// index answers with an error or something that is not its JSON.
+    func agents() async throws(ProviderError) -> [String: AlexOSJSON] {
+        do {
+            return try await list(endpoints.canonURL)
+        } catch let canonError {
+            // The same server, unreachable: the fallback cannot do better.
+            if !canonError.requestSent && canonError.kind != .status { throw Self.providerError(canonError) }
+            do {
+                return try await list(endpoints.agentListURL)
+            } catch {
+                throw ProviderError(
+                    "cannot read the ALEX OS agent registry: \(error)", detail: "canon index: \(canonError)",
+                    retryable: error.isTransient || canonError.isTransient)
+            }
+        }
+    }
+
+    private func list(_ url: String) async throws(HTTPError) -> [String: AlexOSJSON] {
+        var request = HTTPRequest(url: url)
+        request.timeout = timeout
+        let response = try await transport.send(request)
+        let body = try response.jsonValue()
+        guard let items = body.member("agents")?.elements ?? body.elements else {
+            throw HTTPError(
+                .malformedJSON, method: .get, url: url, status: response.status,
+                message: "HTTP \(response.status): expected {\"agents\": [...]}", requestSent: true)
+        }
+        var agents: [String: AlexOSJSON] = [:]
+        for item in items {
+            guard let name = item.member("name")?.text ?? item.member("agent_name")?.text else { continue }
+            agents[name] = item
+        }
+        return agents
+    }
+
+    /// Sends one write; returns the error when it did not answer 2xx.
+    func send(_ method: HTTPMethod, _ url: String, json: AlexOSJSON?, token: String?) async -> HTTPError? {
+        var request =
+            json.map { HTTPRequest(method: method, url: url, json: $0) } ?? HTTPRequest(method: method, url: url)
+        if let token { request.headers["Authorization"] = "Bearer " + token }
+        request.timeout = timeout
+        do {
+            try await transport.send(request).ensureSuccess()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func providerError(_ error: HTTPError) -> ProviderError {
+        ProviderError(error.description, retryable: error.isTransient)
+    }
+}

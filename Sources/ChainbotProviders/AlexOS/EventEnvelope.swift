@@ -1,0 +1,40 @@
+public import ChainbotCore
+
+/// The webhook body ALEX OS takes for an event (DESIGN.md §7): `{event_type, timestamp, source, data,
+/// severity, requires_attention}`, with the idempotency key, resource, generation and message in `data`.
+public enum EventEnvelope {
+    /// The envelope of one occurrence of `stored`, as compact JSON text (what the outbox keeps).
+    public static func render(_ stored: StoredEvent, idempotencyKey: String) -> String {
+        let event = stored.event
+        let warning = event.type == .warning
+        let data: [(String, AlexOSJSON)] = [
+            ("idempotency_key", .string(idempotencyKey)), ("resource", .string(event.regarding)),
+            ("generation", event.generation.map(AlexOSJSON.string) ?? .null), ("message", .string(event.message)),
+            ("reason", .string(event.reason)), ("type", .string(event.type.rawValue)), ("count", .int(stored.count)),
+            ("first_seen", .string(UTCTime.iso(stored.firstSeen))),
+            ("last_seen", .string(UTCTime.iso(stored.lastSeen))),
+        ]
+        let envelope = AlexOSJSON.object([
+            ("event_type", .string(eventType(for: event.reason))), ("timestamp", .string(UTCTime.iso(stored.lastSeen))),
+            ("source", .string("chainbot")), ("data", .object(data)),
+            ("severity", .string(warning ? "warning" : "info")), ("requires_attention", .bool(warning)),
+        ])
+        return envelope.serialized()
+    }
+
+    /// A reason in snake case, the webhook's `{event_type}`: `DriftDetected` → `drift_detected`.
+    public static func eventType(for reason: String) -> String {
+        var out = ""
+        for character in reason {
+            if character.isUppercase {
+                if !out.isEmpty { out.append("_") }
+                out += character.lowercased()
+            } else if character.isLetter || character.isNumber {
+                out.append(character)
+            } else if !out.hasSuffix("_") {
+                out.append("_")
+            }
+        }
+        return out.isEmpty ? "event" : out
+    }
+}
