@@ -49,7 +49,8 @@ import Testing
         let diff = await CLIHarness.run(["diff"] + common)
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
         // An image has no readings: the Host is converged, its health Unknown with the reason as a note.
-        #expect(diff.stdout.hasPrefix("1 unchanged.\nnote: health Unknown for Host/pi: model unknown"), "\(diff.stdout)")
+        #expect(
+            diff.stdout.hasPrefix("1 unchanged.\nnote: health Unknown for Host/pi: model unknown"), "\(diff.stdout)")
         let json = await CLIHarness.run(["diff", "-o", "json"] + common)
         #expect(json.stdout.contains("\"health\": \"Unknown\""))
     }
