@@ -7,7 +7,9 @@ import Glibc
 /// Flags on the command line win. SIGHUP reads it again.
 struct AgentConfigFile {
     static let defaultPath = "/etc/chainbot/config.yaml"
-    static let keys: Set<String> = ["filename", "state", "resync", "prune", "kind", "alexos-url", "listen"]
+    static let keys: Set<String> = [
+        "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file",
+    ]
 
     /// Values by flag name; a list for `filename`.
     var values: [String: [String]] = [:]

@@ -277,7 +277,8 @@ actor AgentRunner {
         if changed > 0 || !failed.isEmpty {
             log("synced \(batch.count): \(changed) changed, \(failed.count) failed in \(DurationText.format(elapsed))")
         }
-        reportHealth()
+        // A pass that changed something or failed reports at once; quiet ones wait for the 60 s report.
+        if changed > 0 || !failed.isEmpty { reportHealth() }
         await deliverEvents()
         notifier.notify("STATUS=\(statusLine)")
     }

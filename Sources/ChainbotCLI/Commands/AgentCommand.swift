@@ -1,5 +1,6 @@
 import ChainbotAgent
 import ChainbotCore
+import ChainbotHTTP
 import ChainbotOS
 import ChainbotStore
 import Glibc
@@ -9,7 +10,7 @@ enum AgentCommand {
     static let command = Command(
         name: "agent", summary: "keep the host converged: watch the manifests, resync, heal drift",
         usage:
-            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--config FILE]",
+            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--config FILE]",
         help: """
             Runs until SIGTERM or SIGINT. Applies the manifests, then keeps applying them: every --resync
             (default 60s) it observes every resource and corrects drift; a change to the manifest files is
@@ -32,11 +33,19 @@ enum AgentCommand {
               --resync DURATION     full resync interval (default 60s)
               --prune               remove resources chainbot created that left the manifests
               --kind KIND           manage only resources of this kind
+              --listen HOST:PORT    the local endpoint (default 127.0.0.1:9100; `off` for none):
+                                    /healthz, /readyz, /metrics, /api/v1/{status,resources,events},
+                                    /api/v1/events/stream (Server-Sent Events) and a status page at /
+              --token-file FILE     require `Authorization: Bearer TOKEN` (all but /healthz); needed
+                                    to listen on anything but loopback
+              --alexos-url URL      ALEX OS for agents, events and health reports (or CHAINBOT_ALEXOS_URL)
               --config FILE         a YAML mapping of these long option names to values (default
                                     /etc/chainbot/config.yaml when it exists); options given here win;
                                     SIGHUP reads it again
             """,
-        valued: EngineOptions.valued.merging(["--resync": "resync", "--config": "config"]) { $1 },
+        valued: EngineOptions.valued.merging([
+            "--resync": "resync", "--config": "config", "--listen": "listen", "--token-file": "token-file",
+        ]) { $1 },
         switches: ["--prune": "prune"], run: run)
 
     static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
@@ -81,9 +90,61 @@ enum AgentCommand {
         guard let store = options.openStore(context) else { return .failure }
         try? store.setMeta("agent.pid", String(getpid()))
         try? store.setMeta("agent.startedAt", String(Timestamp.now().millisecondsSinceEpoch))
-        let runner = AgentRunner(
-            configuration: configuration, context: context, store: store, metrics: AgentMetrics())
-        return await runner.run()
+        let metrics = AgentMetrics()
+        var server: HTTPServer?
+        switch endpoint(arguments, context) {
+        case .failure(let code): return code
+        case .success(nil): break
+        case .success(let (host, port, token)?):
+            do {
+                server = try AgentEndpoint(store: store, statePath: options.statePath, metrics: metrics, token: token)
+                    .start(host: host, port: port)
+                context.stderr.write("chainbot agent: status on http://\(host):\(server?.port ?? port)/\n")
+            } catch {
+                context.stderr.write("chainbot agent: cannot listen on \(host):\(port): \(error)\n")
+                return .failure
+            }
+        }
+        let runner = AgentRunner(configuration: configuration, context: context, store: store, metrics: metrics)
+        let code = await runner.run()
+        await server?.stop()
+        return code
+    }
+
+    /// Where to serve the local endpoint and with which token; nil for `--listen off`.
+    static func endpoint(_ arguments: Arguments, _ context: CommandContext) -> Result<
+        (host: String, port: Int, token: String?)?, ExitCode
+    > {
+        let listen = arguments.value("listen") ?? "127.0.0.1:9100"
+        if listen == "off" { return .success(nil) }
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            context.stderr.write("chainbot agent: --listen takes HOST:PORT (like 127.0.0.1:9100) or off\n")
+            return .failure(.usage)
+        }
+        let host = String(listen[..<colon]).trimmingBrackets()
+        var token: String?
+        if let path = arguments.value("token-file") ?? context.environment["CHAINBOT_AGENT_TOKEN_FILE"] {
+            guard let bytes = try? LocalFileSystem().read(path) ?? nil else {
+                context.stderr.write("chainbot agent: cannot read the token file \(path)\n")
+                return .failure(.failure)
+            }
+            let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+            guard text.count >= 16 else {
+                context.stderr.write("chainbot agent: the token in \(path) is shorter than 16 characters\n")
+                return .failure(.usage)
+            }
+            token = text
+        }
+        let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
+        if !loopback, token == nil {
+            context.stderr.write(
+                "chainbot agent: --listen \(listen) is reachable from the network; give a --token-file too (or listen on 127.0.0.1)\n"
+            )
+            return .failure(.usage)
+        }
+        return .success((host, port, token))
     }
 
     /// `given` over the configuration file's values (`--config`, or the default file when it exists).
@@ -111,5 +172,11 @@ enum AgentCommand {
         guard fgets(&buffer, 32, file) != nil else { return nil }
         let text = String(decoding: buffer.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return text.isEmpty ? nil : text
+    }
+}
+
+extension String {
+    fileprivate func trimmingBrackets() -> String {
+        hasPrefix("[") && hasSuffix("]") ? String(dropFirst().dropLast()) : self
     }
 }

@@ -14,6 +14,13 @@ struct StatusReport {
     var statuses: [ResourceStatus]
     var suspensions: [Suspension]
 
+    /// Nothing known (the state file could not be read).
+    init(empty: Void) {
+        agentRunning = false
+        statuses = []
+        suspensions = []
+    }
+
     init(store: SQLiteStateStore, statePath: String) throws(StoreError) {
         // The agent holds STATE.agent.lock while it runs: if it can be taken, no agent runs.
         if let probe = try? StateLock.acquire(for: statePath, suffix: ".agent.lock", timeout: .zero) {

@@ -106,8 +106,10 @@ public struct StatusBuilder: Sendable {
                     healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
         }
         for status in result.statuses {
+            // Not news: settling after an apply (Progressing → Healthy), or not knowing.
             guard let before = previous[status.reference], before.health != status.health,
-                status.health != .progressing, status.health != .unknown
+                status.health != .progressing, status.health != .unknown,
+                !(before.health == .progressing && status.health == .healthy)
             else { continue }
             let reason = status.conditions.first { $0.type == "Healthy" }?.message ?? ""
             result.events.append(

@@ -1,0 +1,255 @@
+import ChainbotCore
+import ChainbotHTTP
+import ChainbotStore
+import Glibc
+
+/// The agent's local HTTP endpoint (default `127.0.0.1:9100`): `/healthz`, `/readyz`, `/metrics`
+/// (Prometheus text), a JSON API of resources and events, a live event stream (Server-Sent Events) and a
+/// read-only status page. Read-only; with a token every request but `/healthz` needs
+/// `Authorization: Bearer TOKEN`.
+final class AgentEndpoint: Sendable {
+    let store: SQLiteStateStore
+    let statePath: String
+    let metrics: AgentMetrics
+    let token: String?
+    let started = Timestamp.now()
+
+    init(store: SQLiteStateStore, statePath: String, metrics: AgentMetrics, token: String?) {
+        self.store = store
+        self.statePath = statePath
+        self.metrics = metrics
+        self.token = token
+    }
+
+    /// Starts serving on `host:port`; the caller stops the server.
+    func start(host: String, port: Int) throws(HTTPError) -> HTTPServer {
+        var configuration = HTTPServer.Configuration(host: host, port: port)
+        configuration.maxConnections = 32
+        configuration.maxBodyBytes = 4096
+        // A live event stream stays open; the idle limit is for keep-alive between requests only.
+        return try HTTPServer(configuration: configuration) { [self] request in await self.handle(request) }
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        guard request.method == .get || request.method == .head else {
+            return Self.response(405, "text/plain; charset=utf-8", "read-only: GET only\n")
+        }
+        let path = request.path
+        if path == "/healthz" {
+            return metrics.isResponsive(limit: .seconds(600))
+                ? Self.response(200, "text/plain; charset=utf-8", "ok\n")
+                : Self.response(503, "text/plain; charset=utf-8", "a pass has run for more than 10 minutes\n")
+        }
+        if let token {
+            let given = request.headers["Authorization"] ?? ""
+            guard Self.constantTimeEqual(given, "Bearer " + token) else {
+                var response = Self.response(401, "text/plain; charset=utf-8", "a bearer token is required\n")
+                response.headers = ["Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": "Bearer"]
+                return response
+            }
+        }
+        switch path {
+        case "/readyz":
+            let problem = (try? store.meta("agent.manifestProblem")) ?? nil
+            let synced = (try? store.meta("agent.lastSync")) ?? nil
+            if synced == nil { return Self.response(503, "text/plain; charset=utf-8", "first pass not done\n") }
+            if problem != nil { return Self.response(503, "text/plain; charset=utf-8", "manifests invalid\n") }
+            return Self.response(200, "text/plain; charset=utf-8", "ready\n")
+        case "/metrics":
+            return Self.response(200, "text/plain; version=0.0.4; charset=utf-8", metricsText())
+        case "/api/v1/status":
+            return json(statusJSON())
+        case "/api/v1/resources":
+            return json(.array(((try? store.allStatus()) ?? []).map(report.json)))
+        case "/api/v1/events":
+            return json(.array(events(since: Self.since(request.query)).map(Self.eventJSON)))
+        case "/api/v1/events/stream":
+            return eventStream()
+        case "/", "/index.html":
+            return Self.response(200, "text/html; charset=utf-8", StatusPage.html(statusJSON()))
+        default:
+            if path.hasPrefix("/api/v1/resources/") {
+                let reference = String(path.dropFirst("/api/v1/resources/".count))
+                let statuses = (try? store.allStatus()) ?? []
+                guard let status = statuses.first(where: { $0.reference.lowercased() == reference.lowercased() }) else {
+                    return Self.response(
+                        404, "application/json", "{\"error\":\"no resource \(Self.escape(reference))\"}\n")
+                }
+                return json(report.json(status))
+            }
+            return Self.response(404, "text/plain; charset=utf-8", "not found: \(path)\n")
+        }
+    }
+
+    private var report: StatusReport {
+        (try? StatusReport(store: store, statePath: statePath))
+            ?? StatusReport(empty: ())
+    }
+
+    private func statusJSON() -> JSONValue {
+        let report = self.report
+        let statuses = report.statuses
+        let counts: [(String, JSONValue)] = [
+            ("total", .int(statuses.count)), ("synced", .int(statuses.filter { $0.sync == .synced }.count)),
+            ("outOfSync", .int(statuses.filter { $0.sync == .outOfSync }.count)),
+            ("degraded", .int(statuses.filter { $0.health == .degraded || $0.health == .missing }.count)),
+        ]
+        var agent = report.agentJSON
+        if case .object(var members) = agent {
+            members = members.map { $0.0 == "running" ? ("running", .bool(true)) : $0 }
+            agent = .object(members)
+        }
+        return .object([
+            ("agent", agent), ("counts", .object(counts)), ("resources", .array(statuses.map(report.json))),
+            (
+                "events",
+                .array(events(since: Timestamp.now().advanced(by: .seconds(-3600))).suffix(20).map(Self.eventJSON))
+            ),
+        ])
+    }
+
+    private func events(since: Timestamp) -> [StoredEvent] {
+        (try? store.events(since: since)) ?? []
+    }
+
+    /// `?since=300s` (a duration back from now) or none (the last hour).
+    static func since(_ query: String?) -> Timestamp {
+        let now = Timestamp.now()
+        guard let query else { return now.advanced(by: .seconds(-3600)) }
+        for pair in query.split(separator: "&") where pair.hasPrefix("since=") {
+            if let duration = DurationText.parse(String(pair.dropFirst(6))) {
+                return now.advanced(by: .zero - duration)
+            }
+        }
+        return now.advanced(by: .seconds(-3600))
+    }
+
+    static func eventJSON(_ stored: StoredEvent) -> JSONValue {
+        .object([
+            ("id", .int(Int(stored.id))), ("type", .string(stored.event.type.rawValue)),
+            ("reason", .string(stored.event.reason)), ("regarding", .string(stored.event.regarding)),
+            ("message", .string(stored.event.message)), ("count", .int(stored.count)),
+            ("firstSeen", .string(TimeText.iso(stored.firstSeen))),
+            ("lastSeen", .string(TimeText.iso(stored.lastSeen))),
+        ])
+    }
+
+    /// Server-Sent Events: every new or repeated event as `event: <reason>` / `data: <json>`, checked every
+    /// second, with a comment line every 15 s to keep proxies from closing it.
+    private func eventStream() -> HTTPResponse {
+        let store = self.store
+        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(256))
+        let task = Task {
+            var seen: [Int64: Int] = [:]
+            for stored in (try? store.events(since: Timestamp.now().advanced(by: .seconds(-3600)))) ?? [] {
+                seen[stored.id] = stored.count
+            }
+            continuation.yield(Array(": chainbot events\nretry: 2000\n\n".utf8))
+            var quiet = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let recent = (try? store.events(since: Timestamp.now().advanced(by: .seconds(-120)))) ?? []
+                var sent = false
+                for stored in recent where seen[stored.id] != stored.count {
+                    seen[stored.id] = stored.count
+                    let data = Self.eventJSON(stored).serialized()
+                    continuation.yield(
+                        Array("id: \(stored.id)-\(stored.count)\nevent: \(stored.event.reason)\ndata: \(data)\n\n".utf8)
+                    )
+                    sent = true
+                }
+                quiet = sent ? 0 : quiet + 1
+                if quiet >= 15 {
+                    quiet = 0
+                    continuation.yield(Array(": keep-alive\n\n".utf8))
+                }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return HTTPResponse(
+            status: 200,
+            headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"],
+            stream: stream)
+    }
+
+    private func metricsText() -> String {
+        let counters = metrics.snapshot()
+        let statuses = (try? store.allStatus()) ?? []
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
+        }
+        metric("chainbot_reconcile_passes_total", "counter", "Sync passes run.", [("", "\(counters.passes)")])
+        metric(
+            "chainbot_reconcile_failed_passes_total", "counter", "Sync passes in which something failed.",
+            [("", "\(counters.failedPasses)")])
+        metric(
+            "chainbot_reconcile_duration_seconds", "summary", "Time spent in sync passes.",
+            [("_sum", String(counters.passSeconds)), ("_count", "\(counters.passes)")])
+        metric(
+            "chainbot_steps_total", "counter", "Steps run, by outcome.",
+            [
+                ("{outcome=\"succeeded\"}", "\(counters.stepsSucceeded)"),
+                ("{outcome=\"failed\"}", "\(counters.stepsFailed)"),
+            ])
+        metric(
+            "chainbot_resyncs_total", "counter", "Full resyncs started by the timer.",
+            [("", "\(metrics.resyncs.load(ordering: .relaxed))")])
+        metric(
+            "chainbot_drift_resources", "gauge", "Resources found drifted in the last pass, by kind.",
+            Kind.allCases.map { ("{kind=\"\($0.rawValue)\"}", "\(counters.driftByKind[$0.rawValue] ?? 0)") })
+        var byState: [String: Int] = [:]
+        for status in statuses {
+            byState["{sync=\"\(status.sync.rawValue)\",health=\"\(status.health.rawValue)\"}", default: 0] += 1
+        }
+        metric(
+            "chainbot_resources", "gauge", "Managed resources by sync and health.",
+            byState.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") })
+        metric(
+            "chainbot_queue_depth", "gauge", "Work items waiting.",
+            [("", "\(metrics.queueDepth.load(ordering: .relaxed))")])
+        let backlog = (try? store.pendingOutboxCount()) ?? 0
+        metric("chainbot_outbox_backlog", "gauge", "Events waiting to be delivered to ALEX OS.", [("", "\(backlog)")])
+        let last = ((try? store.meta("agent.lastSuccessfulSync")) ?? nil).flatMap(Int64.init) ?? 0
+        metric(
+            "chainbot_last_successful_sync_timestamp_seconds", "gauge", "When a pass last succeeded (Unix time).",
+            [("", String(format3(Double(last) / 1000)))])
+        metric(
+            "chainbot_start_timestamp_seconds", "gauge", "When the agent started (Unix time).",
+            [("", String(format3(Double(started.millisecondsSinceEpoch) / 1000)))])
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func format3(_ value: Double) -> String {
+        let milli = Int64((value * 1000).rounded())
+        let rest = abs(milli % 1000)
+        return "\(milli / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
+    }
+
+    private func json(_ value: JSONValue) -> HTTPResponse {
+        Self.response(200, "application/json", value.serialized(pretty: true) + "\n")
+    }
+
+    static func response(_ status: Int, _ type: String, _ body: String) -> HTTPResponse {
+        HTTPResponse(
+            status: status, headers: ["Content-Type": type, "Cache-Control": "no-store"], body: Array(body.utf8))
+    }
+
+    static func escape(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(Character.init))
+    }
+
+    /// Compares without an early exit, so the time taken does not tell how much of a token was right.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return difference == 0
+    }
+}
