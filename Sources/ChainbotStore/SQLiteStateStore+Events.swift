@@ -41,7 +41,10 @@ extension SQLiteStateStore {
             }
             let entry = try outboxPayload.map { (render) throws(StoreError) -> OutboxEntry in
                 let key = "\(instanceID)-\(stored.id)-\(stored.count)"
-                return try enqueue(stored, idempotencyKey: key, payloadJSON: render(stored, key), at: seen, connection)
+                let entry = try enqueue(
+                    stored, idempotencyKey: key, payloadJSON: render(stored, key), at: seen, connection)
+                try foldOldest(render: render, at: seen, connection)
+                return entry
             }
             return RecordedEvent(stored: stored, isNew: existing == nil, outboxEntry: entry)
         }
@@ -53,6 +56,58 @@ extension SQLiteStateStore {
                 "SELECT \(StoredEvent.columns) FROM events WHERE last_seen >= ? ORDER BY last_seen, id", since,
                 decode: StoredEvent.init(row:))
         }
+    }
+
+    /// Keeps the outbox within `outboxLimit`: when it grows past it (ALEX OS down for long), the oldest
+    /// undelivered entries are removed and one `OutboxOverflow` event says how many, from when to when, and
+    /// of which reasons — so nothing disappears without a trace, and the store stays bounded.
+    private func foldOldest(
+        render: (StoredEvent, String) -> String, at time: Timestamp, _ connection: borrowing SQLiteConnection
+    ) throws(StoreError) {
+        let pending =
+            try connection.queryFirst("SELECT count(*) FROM outbox WHERE delivered_at IS NULL") {
+                (row) throws(StoreError) in try row.int(at: 0)
+            } ?? 0
+        guard pending > outboxLimit else { return }
+        // Fold a tenth at a time, so a long outage does not fold on every new event.
+        let fold = pending - outboxLimit + outboxLimit / 10
+        let summary = try connection.queryFirst(
+            """
+            SELECT count(*), min(o.created_at), max(o.created_at), group_concat(DISTINCT e.reason)
+            FROM (SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?) o JOIN events e ON e.id = o.event_id
+            """, fold
+        ) { (row) throws(StoreError) in
+            (try row.int(at: 0), try row.timestamp(at: 1), try row.timestamp(at: 2), try row.optionalText(at: 3) ?? "")
+        }
+        guard let summary, summary.0 > 0 else { return }
+        try connection.execute(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?)",
+            fold)
+        let event = Event(
+            type: .warning, reason: "OutboxOverflow", regardingKind: "Host", regardingName: "chainbot",
+            message:
+                "\(summary.0) undelivered events from \(summary.1.iso8601) to \(summary.2.iso8601) "
+                + "(\(summary.3)) were folded into this one: ALEX OS was unreachable and the outbox holds at most "
+                + "\(outboxLimit); they remain in chainbot's own event list")
+        try connection.execute(
+            """
+            INSERT INTO events
+                (type, reason, regarding_kind, regarding_name, message, count, first_seen, last_seen, generation)
+            VALUES (?, ?, ?, ?, ?, 1, ?, ?, NULL)
+            ON CONFLICT (type, reason, regarding_kind, regarding_name, message)
+            DO UPDATE SET count = count + 1, last_seen = excluded.last_seen
+            """,
+            event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message, time, time)
+        let stored = try connection.queryFirst(
+            """
+            SELECT \(StoredEvent.columns) FROM events
+            WHERE type = ? AND reason = ? AND regarding_kind = ? AND regarding_name = ? AND message = ?
+            """,
+            event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+            decode: StoredEvent.init(row:))
+        guard let stored else { return }
+        let key = "\(instanceID)-\(stored.id)-\(stored.count)"
+        _ = try enqueue(stored, idempotencyKey: key, payloadJSON: render(stored, key), at: time, connection)
     }
 
     /// Inserts the outbox entry for one occurrence of `event`, due at once.

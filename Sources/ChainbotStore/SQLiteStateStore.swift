@@ -14,6 +14,8 @@ public struct SQLiteStateStore: StateStore {
     let now: @Sendable () -> Timestamp
     /// A random identifier of this state file, the first part of every outbox idempotency key.
     let instanceID: String
+    /// Undelivered outbox entries kept at most; beyond it the oldest are folded into one summary entry.
+    public var outboxLimit = 10_000
 
     /// Uses `database`, migrating it first.
     public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() })

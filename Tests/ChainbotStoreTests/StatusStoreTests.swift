@@ -52,3 +52,37 @@ import Testing
         #expect(try store.suspensions(at: now).map(\.reference) == ["Port/api"])
     }
 }
+
+/// The outbox stays bounded while ALEX OS is away, and what it folds is summarised, not lost silently.
+@Suite struct OutboxBoundTests {
+    @Test func theOldestUndeliveredEntriesAreFoldedIntoOneSummary() throws {
+        var store = try SQLiteStateStore.inMemory()
+        store.outboxLimit = 20
+        for index in 0..<25 {
+            try store.recordEvent(
+                Event(
+                    type: .normal, reason: "Applied", regardingKind: "Service", regardingName: "s\(index)", message: "m"
+                ),
+                outboxPayload: { stored, key in "{\"key\":\"\(key)\",\"id\":\(stored.id)}" })
+        }
+        // 21 pending triggered a fold of 21 - 20 + 2 = 3; then 22…25 stay within the bound again after
+        // the next folds.
+        let pending = try store.pendingOutboxCount()
+        #expect(pending <= 21, "bounded: \(pending)")
+        let entries = try store.pendingOutboxEntries(limit: 100)
+        let summary = try #require(entries.first { $0.kind == "Host" })
+        #expect(summary.name == "chainbot")
+        let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0))
+        let overflow = try #require(events.first { $0.event.reason == "OutboxOverflow" })
+        #expect(overflow.event.message.contains("undelivered events from"), "\(overflow.event.message)")
+        #expect(overflow.event.message.contains("(Applied)"))
+        // The folded events are still in chainbot's own list.
+        #expect(events.filter { $0.event.reason == "Applied" }.count == 25)
+        // Every folded entry is accounted for: delivered count + pending + folded = enqueued.
+        let folded = events.filter { $0.event.reason == "OutboxOverflow" }.map { event -> Int in
+            (Int(event.event.message.prefix { $0.isNumber }) ?? 0) * event.count
+        }.reduce(0, +)
+        let overflowEntries = entries.filter { $0.kind == "Host" }.count
+        #expect(pending - overflowEntries + folded == 25)
+    }
+}

@@ -116,11 +116,6 @@ enum HistoryCommand {
 enum TimeText {
     /// `2026-11-22T08:15:03Z`.
     static func iso(_ timestamp: Timestamp) -> String {
-        var seconds = time_t(timestamp.millisecondsSinceEpoch / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        timestamp.iso8601
     }
 }
