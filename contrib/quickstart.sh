@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# chainbot quickstart: installs what chainbot needs on Debian, builds it, and shows it at work on the
-# example manifests of the ALEX OS Pi (manifests/) and on a deliberately broken copy of them.
+# chainbot quickstart: installs what chainbot needs on Debian, builds it, and shows it at work.
 #
 #   contrib/quickstart.sh          (as root, or a user with sudo, on Debian 12 / Raspberry Pi OS)
 #
+# 1. Validates the example manifests of the ALEX OS Pi (manifests/) and a deliberately broken copy.
+# 2. As root, on a machine with systemd installed: boots a throwaway "Pi" (a real systemd as PID 1 in
+#    namespaces, contrib/testbed), starts the ALEX OS simulator in it, installs chainbot there with
+#    contrib/install.sh, applies contrib/quickstart/manifests (a service, its config, its port, a
+#    firewall, an agent registered in ALEX OS, a Watchtower target), starts the agent, breaks the
+#    service on purpose, shows the diff, and watches the agent heal it. Then tears everything down.
+#
 # It changes nothing on the host beyond installing packages: the broken copy lives in a temporary
-# directory that is removed on exit.
+# directory and the throwaway Pi is removed on exit, also on failure. CHAINBOT_BIN=PATH uses an
+# existing chainbot build (its chainbot-alexos-sim beside it) instead of building.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,7 +24,7 @@ else
     say() { printf '\n== %s\n' "$*"; }
 fi
 
-packages=(libyaml-dev libsqlite3-dev git)
+packages=(libyaml-dev libsqlite3-dev git python3 nftables)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -29,20 +36,30 @@ if [ "${#missing[@]}" -gt 0 ]; then
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-command -v swift >/dev/null || {
-    echo "quickstart: the Swift 6 toolchain is not on PATH (see https://www.swift.org/install/linux/)" >&2
-    exit 1
-}
-
-say "building chainbot (release)"
-swift build -c release --product chainbot 2>&1 | tail -1
-chainbot="$root/.build/release/chainbot"
+if [ -n "${CHAINBOT_BIN:-}" ]; then
+    chainbot="$(realpath -e "$CHAINBOT_BIN")"
+else
+    command -v swift >/dev/null || {
+        echo "quickstart: the Swift 6 toolchain is not on PATH (see https://www.swift.org/install/linux/)" >&2
+        exit 1
+    }
+    say "building chainbot and the ALEX OS simulator (release)"
+    swift build -c release --product chainbot 2>&1 | tail -1
+    swift build -c release --product chainbot-alexos-sim 2>&1 | tail -1
+    chainbot="$root/.build/release/chainbot"
+fi
+simulator="$(dirname "$chainbot")/chainbot-alexos-sim"
 
 say "validating the desired state of the ALEX OS Pi: chainbot validate manifests/"
 "$chainbot" validate manifests/
 
 work="$(mktemp -d /tmp/chainbot-quickstart-XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+testbed=""
+cleanup() {
+    if [ -n "$testbed" ]; then contrib/testbed/testbed.sh stop "$testbed" >/dev/null 2>&1 || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
 cp -r manifests "$work/manifests"
 # Break it the way people do: a typo, a YAML 1.1 boolean, an unquoted mode, a second listener on 9000,
 # and a rule that would lock SSH (5420) out.
@@ -80,4 +97,77 @@ echo "exit status: $status"
 say "the schema behind those checks: chainbot explain Port"
 "$chainbot" explain Port
 
-say "done: chainbot --help lists the commands"
+if [ "$(id -u)" -ne 0 ] || [ ! -x /lib/systemd/systemd ] || [ ! -x "$simulator" ]; then
+    say "skipped the live part: it needs root, systemd installed and chainbot-alexos-sim beside chainbot"
+    say "done: chainbot --help lists the commands"
+    "$chainbot" --help | sed -n '1,3p'
+    exit 0
+fi
+
+testbed="quickstart$$"
+say "booting a throwaway Pi: a real systemd as PID 1 in namespaces (contrib/testbed)"
+contrib/testbed/testbed.sh start "$testbed" --bind "$root" >/dev/null
+pi() { contrib/testbed/testbed.sh exec "$testbed" "$@"; }
+alexos=http://127.0.0.1:8000
+cb() { pi env CHAINBOT_ALEXOS_URL="$alexos" CHAINBOT_WATCHTOWER_RELOAD= NO_COLOR=1 chainbot "$@"; }
+
+say "ALEX OS: the simulator on $alexos inside it (contrib/alexos-sim)"
+pi systemd-run --quiet --unit=alexos-sim --property=Type=exec "$simulator" --listen 127.0.0.1:8000
+
+say "installing chainbot as on a real Pi: contrib/install.sh"
+pi "$root/contrib/install.sh" --binary "$chainbot"
+pi cp -r "$root/contrib/quickstart/manifests/." /etc/chainbot/manifests/
+pi sh -c 'cat > /etc/chainbot/config.yaml' <<YAML
+filename: [/etc/chainbot/manifests]
+resync: 5s
+alexos-url: $alexos
+YAML
+pi sh -c 'mkdir -p /etc/systemd/system/chainbot-agent.service.d && printf "[Service]\nEnvironment=CHAINBOT_WATCHTOWER_RELOAD=\n" > /etc/systemd/system/chainbot-agent.service.d/quickstart.conf'
+
+say "what would change: chainbot diff -f /etc/chainbot/manifests (exit 1: differences)"
+cb diff -f /etc/chainbot/manifests || true
+
+say "apply it: chainbot apply -f /etc/chainbot/manifests"
+cb apply -f /etc/chainbot/manifests
+
+say "keep it that way: systemctl enable --now chainbot-agent"
+pi systemctl daemon-reload
+pi systemctl enable --now chainbot-agent.service
+pi systemctl status --no-pager --lines=0 chainbot-agent.service | sed -n '1,4p'
+
+say "chainbot status"
+cb status || true
+
+revisions=$(cb history -o json | grep -c '"revision"' || true)
+say "breaking it on purpose: the service stopped and its config edited by hand"
+pi systemctl stop chainbot.service
+pi sh -c 'echo CHAINBOT_PORT=9001 > /etc/chainbot-demo/chainbot.env'
+say "chainbot diff shows exactly what drifted"
+cb diff -f /etc/chainbot/manifests || true
+
+say "the agent heals it within one resync (5 s here, 60 s by default)"
+healed=no
+for _ in $(seq 1 60); do
+    # Healed = the agent recorded a new revision and everything reads Synced and Healthy again.
+    now=$(cb history -o json | grep -c '"revision"' || true)
+    if [ "$now" -gt "$revisions" ] && cb status >/dev/null 2>&1; then
+        healed=yes
+        break
+    fi
+    sleep 0.5
+done
+cb status || true
+[ "$healed" = yes ] || { echo "quickstart: the agent did not heal the service" >&2; exit 1; }
+
+say "what happened, as events: chainbot events --since 5m"
+cb events --since 5m | tail -n 14
+
+say "what ALEX OS received (the simulator's record)"
+pi python3 -c 'import json, urllib.request as u
+agents = json.load(u.urlopen("'"$alexos"'/api/agents/canon"))["agents"]
+events = json.load(u.urlopen("'"$alexos"'/_sim/events"))
+events = events.get("events", events) if isinstance(events, dict) else events
+print("registered agents:", ", ".join(str(a.get("agent_name") or a.get("name") or a.get("id")) for a in agents))
+print("events received:", len(events))'
+
+say "done: the throwaway Pi is removed now. On a real Pi: README.md, \"The agent on a Pi\""

@@ -36,6 +36,7 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
         printf -v name 'file-%03d' "$i"
         printf -- '---\napiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata: {name: %s}\nspec: {path: /etc/bench/%s.conf, content: "value %d\\n"}\n' "$name" "$name" "$i"
     done >"$MANIFESTS/files.yaml"
+    cp "$MANIFESTS/files.yaml" /etc/bench/files.orig # edits start from this copy, outside the watched dir
     systemd-run --unit=bench-agent --property=Type=notify --property=NotifyAccess=main \
         "$bin" agent -f "$MANIFESTS" --state /var/lib/chainbot/state.db --resync "$resync" >/dev/null
     local pid
@@ -66,10 +67,15 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     # Reaction: edit file-001's content, rename into place, wait for the file.
     local latencies=() start end
     for ((i = 1; i <= edits; i++)); do
-        sed "s/value 1\\\\n/value 1 edit $i\\\\n/" "$MANIFESTS/files.yaml" >"$MANIFESTS/.files.tmp"
+        sed "s/value 1\\\\n/value 1 edit $i\\\\n/" /etc/bench/files.orig >"$MANIFESTS/.files.tmp"
         start=${EPOCHREALTIME/./}
         mv "$MANIFESTS/.files.tmp" "$MANIFESTS/files.yaml"
-        until grep -q "edit $i" /etc/bench/file-001.conf 2>/dev/null; do sleep 0.01; done
+        local waited=0
+        until grep -q "edit $i\$" /etc/bench/file-001.conf 2>/dev/null; do
+            sleep 0.01
+            waited=$((waited + 1))
+            ((waited < 1000)) || die "edit $i was not applied within 10 s"
+        done
         end=${EPOCHREALTIME/./}
         latencies+=($(((end - start) / 1000)))
         sleep 0.5

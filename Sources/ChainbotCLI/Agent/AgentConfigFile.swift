@@ -8,7 +8,7 @@ import Glibc
 struct AgentConfigFile {
     static let defaultPath = "/etc/chainbot/config.yaml"
     static let keys: Set<String> = [
-        "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file",
+        "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file", "watchtower-targets",
     ]
 
     /// Values by flag name; a list for `filename`.

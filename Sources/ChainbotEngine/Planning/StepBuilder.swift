@@ -32,7 +32,7 @@ struct StepBuilder {
         plans: inout [ResourceID: ResourcePlan]
     ) {
         for action in actions {
-            if action.runsOncePerPlan, let existing = steps.firstIndex(where: { $0.action == action }) {
+            if action.runsOncePerPlan, let existing = steps.firstIndex(where: { Self.covers($0.action, action) }) {
                 // Asked for already (one firewall load for a Firewall and its rules): wait for that step.
                 if !(plans[resource]?.steps.contains(existing) ?? true) { plans[resource]?.steps.append(existing) }
                 lastStep[resource] = existing
@@ -89,6 +89,16 @@ struct StepBuilder {
                 requires[resource] = [index]
             }
         }
+    }
+
+    /// True when `planned` already does what `asked` wants: the same action, or a start or restart of the
+    /// unit a restart is asked for (a Port restarting the Service that this plan starts anyway).
+    static func covers(_ planned: StepAction, _ asked: StepAction) -> Bool {
+        if planned == asked { return true }
+        if case .systemctl(.restart, let unit) = asked, case .systemctl(let verb, let other) = planned {
+            return unit == other && (verb == .start || verb == .restart)
+        }
+        return false
     }
 
     private func reason(for resource: ResourceID, _ plans: [ResourceID: ResourcePlan]) -> String {

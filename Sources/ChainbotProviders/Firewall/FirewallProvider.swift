@@ -266,6 +266,13 @@ public struct FirewallProvider: Provider {
             return ObservedResource(id: id, facets: facets, health: .unknown, healthReason: error.message)
         case .success(let listeners):
             let status = PortCheck.evaluate(spec: port, ownerUnit: plan.unit(of: port), listeners: listeners)
+            if status.kind == .ownerUnknown {
+                // Something listens where wanted but its process cannot be seen (no CAP_SYS_PTRACE, or it
+                // left mid-scan): not drift to act on — restarting the owner would not tell us more.
+                facets[FirewallFacets.listener] = .word(
+                    PortCheck.expectedWord(spec: port, ownerUnit: plan.unit(of: port)))
+                return ObservedResource(id: id, facets: facets, health: .unknown, healthReason: status.message)
+            }
             facets[FirewallFacets.listener] = .word(status.word)
             return ObservedResource(
                 id: id, facets: facets, health: status.isHealthy ? .healthy : .degraded,
