@@ -39,7 +39,9 @@ actor AgentRunner {
         case tick
     }
 
-    let configuration: Configuration
+    private(set) var configuration: Configuration
+    /// Reads the configuration file and the command line again (SIGHUP); nil when the file is broken.
+    let rereadConfiguration: @Sendable () -> Configuration?
     let context: CommandContext
     let store: SQLiteStateStore
     let notifier: SystemdNotifier
@@ -58,8 +60,12 @@ actor AgentRunner {
     private let triggers: AsyncStream<Trigger>
     private let continuation: AsyncStream<Trigger>.Continuation
 
-    init(configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics) {
+    init(
+        configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics,
+        rereadConfiguration: @escaping @Sendable () -> Configuration? = { nil }
+    ) {
         self.configuration = configuration
+        self.rereadConfiguration = rereadConfiguration
         self.context = context
         self.store = store
         self.metrics = metrics
@@ -143,7 +149,22 @@ actor AgentRunner {
             switch await iterator.next() {
             case .filesChanged?: filesChangedAt = ContinuousClock.now
             case .reload?:
-                log("SIGHUP: reloading the manifests")
+                if let fresh = rereadConfiguration() {
+                    // The manifest paths stay those being watched; resync, prune, ALEX OS and the rest apply.
+                    var next = fresh
+                    next.options.paths = configuration.options.paths
+                    if fresh.options.paths != configuration.options.paths {
+                        log("SIGHUP: new manifest paths need a restart (systemctl restart chainbot-agent)")
+                    }
+                    configuration = next
+                    backoff = next.backoff
+                    nextResync = min(nextResync, ContinuousClock.now + next.resync)
+                    log(
+                        "SIGHUP: configuration and manifests reloaded (resync every \(DurationText.format(next.resync)))"
+                    )
+                } else {
+                    log("SIGHUP: reloading the manifests")
+                }
                 await reload(initial: false)
             case .stop?, nil: stopping = true
             case .tick?: break

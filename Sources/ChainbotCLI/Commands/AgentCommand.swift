@@ -105,10 +105,29 @@ enum AgentCommand {
                 return .failure
             }
         }
-        let runner = AgentRunner(configuration: configuration, context: context, store: store, metrics: metrics)
+        let runner = AgentRunner(
+            configuration: configuration, context: context, store: store, metrics: metrics,
+            rereadConfiguration: { configurationFrom(given, context) })
         let code = await runner.run()
         await server?.stop()
         return code
+    }
+
+    /// The configuration `given` and the configuration file amount to now, or nil (and a message on
+    /// stderr) when they are broken: for SIGHUP, which keeps the running configuration then.
+    static func configurationFrom(_ given: Arguments, _ context: CommandContext) -> AgentRunner.Configuration? {
+        guard case .success(let arguments) = withConfigFile(given),
+            let options = try? EngineOptions(arguments, environment: context.environment)
+        else {
+            context.stderr.write("chainbot agent: SIGHUP: the configuration is broken; keeping the running one\n")
+            return nil
+        }
+        var configuration = AgentRunner.Configuration(options: options)
+        if let text = arguments.value("resync"), let resync = DurationText.parse(text), resync >= .seconds(1) {
+            configuration.resync = resync
+        }
+        configuration.prune = arguments.has("prune")
+        return configuration
     }
 
     /// Where to serve the local endpoint and with which token; nil for `--listen off`.
