@@ -44,7 +44,10 @@ let package = Package(
         .executableTarget(name: "chainbot-alexos-sim", dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP"]),
         .executableTarget(
             name: "chainbot-bench",
-            dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotYAML"],
+            dependencies: [
+                "ChainbotCore", "ChainbotManifest", "ChainbotYAML", "ChainbotStore", "ChainbotProviders", "ChainbotHTTP",
+                "ChainbotAlexOSSimulator",
+            ],
             path: "Sources/ChainbotBench"
         ),
         .target(
