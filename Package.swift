@@ -45,7 +45,8 @@ let package = Package(
         .executableTarget(
             name: "chainbot-bench",
             dependencies: [
-                "ChainbotCore", "ChainbotManifest", "ChainbotYAML", "ChainbotStore", "ChainbotProviders", "ChainbotHTTP",
+                "ChainbotCore", "ChainbotManifest", "ChainbotYAML", "ChainbotStore", "ChainbotProviders",
+                "ChainbotHTTP",
                 "ChainbotAlexOSSimulator",
             ],
             path: "Sources/ChainbotBench"
