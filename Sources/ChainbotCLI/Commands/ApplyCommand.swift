@@ -5,6 +5,7 @@ import ChainbotManifest
 import ChainbotOS
 import ChainbotProviders
 import ChainbotStore
+import Glibc
 
 /// `chainbot apply`: converges the host on the manifests and records the run.
 enum ApplyCommand {
@@ -83,6 +84,15 @@ struct ApplyRun {
             }
             return prepared.failures.isEmpty ? .success : .failure
         }
+        // Steps that only root may run would fail one by one; say it once, before anything changes.
+        if options.root == nil, geteuid() != 0,
+            let step = prepared.plan.steps.first(where: { !Self.userMayRun($0.action) })
+        {
+            context.stderr.write(
+                "chainbot apply: '\(step.action)' (and more) needs root: run it as root, e.g. sudo chainbot apply; "
+                    + "nothing was changed (`chainbot diff` works without root)\n")
+            return .failure
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let total = prepared.plan.steps.count
@@ -135,6 +145,14 @@ struct ApplyRun {
             context.stderr.write(line + "\n")
         } catch {
             context.stderr.write("chainbot apply: delivering events failed: \(error)\n")
+        }
+    }
+
+    /// Writing and removing files may work for a user (their own paths); the rest is for root.
+    static func userMayRun(_ action: StepAction) -> Bool {
+        switch action {
+        case .writeFile, .removeFile, .registerAgent, .deregisterAgent: true
+        default: false
         }
     }
 

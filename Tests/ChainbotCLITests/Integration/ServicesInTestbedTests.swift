@@ -147,6 +147,24 @@ struct ServicesInTestbedTests {
         }
     }
 
+    @Test func notRootIsOneMessageAndNothingChanges() async throws {
+        try await Testbed.with(name: "notroot", binds: [Fixtures.packageRoot], runner: SpawnCommandRunner()) {
+            testbed in
+            try await write(Self.manifests(), in: testbed)
+            _ = try await testbed.exec(["chmod", "-R", "a+rX", "/srv/manifests"])
+            let result = try await testbed.exec([
+                "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", Self.binary, "apply",
+                "-f", "/srv/manifests",
+            ])
+            #expect(result.termination == .exited(2))
+            #expect(
+                result.errorOutput.contains(
+                    "needs root: run it as root, e.g. sudo chainbot apply; nothing was changed"),
+                "\(result.output)\(result.errorOutput)")
+            #expect(try await testbed.exec(["test", "-e", "/etc/web/web.env"]).termination == .exited(1))
+        }
+    }
+
     /// A Service whose port comes from its EnvironmentFile, and the Port it must listen on.
     static func portManifests(port: Int) -> String {
         """
