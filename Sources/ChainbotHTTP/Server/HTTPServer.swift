@@ -104,7 +104,9 @@ public final class HTTPServer: Sendable {
         }
         while !registry.isStopping {
             var entry = pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&entry, 1, 1000) >= 0 || errno == EINTR else { return }
+            // stop() shuts the listener down, which wakes this poll; the timeout is only a backstop (and
+            // long, so an idle agent is not woken every second).
+            guard poll(&entry, 1, 30_000) >= 0 || errno == EINTR else { return }
             if registry.isStopping { return }
             let socket: Socket?
             do { socket = try listener.accept() } catch {
