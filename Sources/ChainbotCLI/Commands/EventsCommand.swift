@@ -6,7 +6,7 @@ import Glibc
 enum EventsCommand {
     static let command = Command(
         name: "events", summary: "list recorded events (drift, applied, failed, pruned)",
-        usage: "chainbot events [--since DURATION] [-o text|json] [--state FILE] [--root DIR]",
+        usage: "chainbot events [--since DURATION] [--watch] [-o text|json] [--state FILE] [--root DIR]",
         help: """
             Lists the events `chainbot apply` recorded, Kubernetes style: type (Normal or Warning), reason,
             the resource they regard, the message, how many times they occurred and when first and last.
@@ -15,13 +15,16 @@ enum EventsCommand {
 
             options:
               --since DURATION      only events last seen within DURATION (e.g. 30m, 2h, 7d)
+              -w, --watch           keep running and print each new or repeated event as it is recorded
+                                    (by the agent or an apply in another shell); one JSON object per
+                                    line with -o json
               -o, --output FORMAT   text (default) or json
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --root DIR            the state file under an offline image root
             """,
         valued: [
             "-o": "output", "--output": "output", "--state": "state", "--root": "root", "--since": "since",
-        ], run: run)
+        ], switches: ["--watch": "watch", "-w": "watch"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         let output: String
@@ -40,12 +43,20 @@ enum EventsCommand {
         let path =
             arguments.value("state")
             ?? EngineOptions.defaultStatePath(root: arguments.value("root"), environment: context.environment)
+        if arguments.has("watch") {
+            // Nothing recorded yet: wait for the first apply or agent to create the state file.
+            while access(path, F_OK) != 0 { try? await Task.sleep(for: .milliseconds(500)) }
+        }
         guard access(path, F_OK) == 0 else {
             context.stdout.write(output == "json" ? "[]\n" : "no events: nothing has been recorded in \(path)\n")
             return .success
         }
         do {
-            let events = try SQLiteStateStore.open(path: path).events(since: since)
+            let store = try SQLiteStateStore.open(path: path)
+            let events = try store.events(since: since)
+            if arguments.has("watch") {
+                return try await watch(store, after: events, json: output == "json", context)
+            }
             if output == "json" {
                 context.stdout.write(JSONValue.array(events.map(json)).serialized(pretty: true) + "\n")
             } else {
@@ -58,19 +69,49 @@ enum EventsCommand {
         }
     }
 
+    /// Prints `shown`, then polls the state file every 500 ms for events that are new or counted again,
+    /// until interrupted (Ctrl-C ends the process).
+    static func watch(_ store: SQLiteStateStore, after shown: [StoredEvent], json: Bool, _ context: CommandContext)
+        async throws -> ExitCode
+    {
+        var seen: [Int64: Int] = [:]
+        func emit(_ events: [StoredEvent]) {
+            for stored in events where seen[stored.id] != stored.count {
+                seen[stored.id] = stored.count
+                if json {
+                    context.stdout.write(self.json(stored).serialized() + "\n")
+                } else {
+                    context.stdout.write(row(stored))
+                }
+            }
+        }
+        if !json { context.stdout.write(header) }
+        emit(shown)
+        var since = shown.map(\.lastSeen).max() ?? Timestamp.now()
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(500))
+            let recent = try store.events(since: since)
+            emit(recent)
+            since = recent.map(\.lastSeen).max() ?? since
+        }
+        return .success
+    }
+
+    static let header = "LAST SEEN (UTC)        TYPE     REASON          REGARDING                 COUNT  MESSAGE\n"
+
+    static func row(_ stored: StoredEvent) -> String {
+        let event = stored.event
+        let columns = [
+            pad(TimeText.iso(stored.lastSeen), 22), pad(event.type.rawValue, 8), pad(event.reason, 15),
+            pad(event.regarding, 25), pad(String(stored.count), 6),
+            event.message.split(separator: "\n").joined(separator: " | "),
+        ]
+        return columns.joined(separator: " ") + "\n"
+    }
+
     static func table(_ events: [StoredEvent]) -> String {
         if events.isEmpty { return "no events\n" }
-        var out = "LAST SEEN (UTC)        TYPE     REASON          REGARDING                 COUNT  MESSAGE\n"
-        for stored in events {
-            let event = stored.event
-            let columns = [
-                pad(TimeText.iso(stored.lastSeen), 22), pad(event.type.rawValue, 8), pad(event.reason, 15),
-                pad(event.regarding, 25), pad(String(stored.count), 6),
-                event.message.split(separator: "\n").joined(separator: " | "),
-            ]
-            out += columns.joined(separator: " ") + "\n"
-        }
-        return out
+        return header + events.map(row).joined()
     }
 
     static func json(_ stored: StoredEvent) -> JSONValue {

@@ -28,7 +28,8 @@ public struct DetachedProcess: BackgroundProcess {
             posix_spawnattr_destroy(&attributes)
         }
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // Not O_CLOEXEC: this descriptor is the child's standard output across the exec.
+        posix_spawn_file_actions_addopen(&fileActions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
         if let addCloseFrom = GNULibc.addCloseFrom { _ = addCloseFrom(&fileActions, 3) }
         var emptyMask = sigset_t()
