@@ -10,7 +10,7 @@ enum AgentCommand {
     static let command = Command(
         name: "agent", summary: "keep the host converged: watch the manifests, resync, heal drift",
         usage:
-            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--config FILE]",
+            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--backoff-base D] [--backoff-max D] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--config FILE]",
         help: """
             Runs until SIGTERM or SIGINT. Applies the manifests, then keeps applying them: every --resync
             (default 60s) it observes every resource and corrects drift; a change to the manifest files is
@@ -32,6 +32,9 @@ enum AgentCommand {
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --resync DURATION     full resync interval (default 60s)
               --prune               remove resources chainbot created that left the manifests
+              --backoff-base D, --backoff-max D
+                                    retry a failed resource after D, doubling up to the maximum
+                                    (default 1s and 5m, with 10 % jitter)
               --kind KIND           manage only resources of this kind
               --listen HOST:PORT    the local endpoint (default 127.0.0.1:9100; `off` for none):
                                     /healthz, /readyz, /metrics, /api/v1/{status,resources,events},
@@ -45,6 +48,7 @@ enum AgentCommand {
             """,
         valued: EngineOptions.valued.merging([
             "--resync": "resync", "--config": "config", "--listen": "listen", "--token-file": "token-file",
+            "--backoff-base": "backoff-base", "--backoff-max": "backoff-max",
         ]) { $1 },
         switches: ["--prune": "prune"], run: run)
 
@@ -66,15 +70,13 @@ enum AgentCommand {
                 "chainbot agent: --root is for preparing images offline; the agent runs on a live host\n")
             return .usage
         }
-        var configuration = AgentRunner.Configuration(options: options)
-        if let text = arguments.value("resync") {
-            guard let resync = DurationText.parse(text), resync >= .seconds(1) else {
-                context.stderr.write("chainbot agent: --resync needs a duration of at least 1s, like 30s or 5m\n")
-                return .usage
-            }
-            configuration.resync = resync
+        let configuration: AgentRunner.Configuration
+        switch timings(arguments, options) {
+        case .success(let parsed): configuration = parsed
+        case .failure(let error):
+            context.stderr.write("chainbot agent: \(error.message)\n")
+            return .usage
         }
-        configuration.prune = arguments.has("prune")
         // One agent per state file, for as long as it runs.
         let agentLock: StateLock
         do {
@@ -122,12 +124,44 @@ enum AgentCommand {
             context.stderr.write("chainbot agent: SIGHUP: the configuration is broken; keeping the running one\n")
             return nil
         }
+        guard case .success(let configuration) = timings(arguments, options) else {
+            context.stderr.write("chainbot agent: SIGHUP: the configuration is broken; keeping the running one\n")
+            return nil
+        }
+        return configuration
+    }
+
+    /// The configuration from the options: resync, prune and the retry backoff.
+    static func timings(_ arguments: Arguments, _ options: EngineOptions) -> Result<
+        AgentRunner.Configuration, UsageError
+    > {
         var configuration = AgentRunner.Configuration(options: options)
-        if let text = arguments.value("resync"), let resync = DurationText.parse(text), resync >= .seconds(1) {
-            configuration.resync = resync
+        func duration(_ name: String, atLeast minimum: Duration) -> Result<Duration?, UsageError> {
+            guard let text = arguments.value(name) else { return .success(nil) }
+            guard let value = DurationText.parse(text), value >= minimum else {
+                return .failure(
+                    UsageError(
+                        message:
+                            "--\(name) needs a duration of at least \(DurationText.format(minimum)), like 30s or 5m"))
+            }
+            return .success(value)
+        }
+        switch (
+            duration("resync", atLeast: .seconds(1)), duration("backoff-base", atLeast: .milliseconds(100)),
+            duration("backoff-max", atLeast: .seconds(1))
+        ) {
+        case (.failure(let error), _, _), (_, .failure(let error), _), (_, _, .failure(let error)):
+            return .failure(error)
+        case (.success(let resync), .success(let base), .success(let maximum)):
+            if let resync { configuration.resync = resync }
+            if let base { configuration.backoff.base = base }
+            if let maximum { configuration.backoff.maximum = maximum }
+            if configuration.backoff.maximum < configuration.backoff.base {
+                return .failure(UsageError(message: "--backoff-max must not be below --backoff-base"))
+            }
         }
         configuration.prune = arguments.has("prune")
-        return configuration
+        return .success(configuration)
     }
 
     /// Where to serve the local endpoint and with which token; nil for `--listen off`.
