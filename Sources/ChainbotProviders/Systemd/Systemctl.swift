@@ -43,10 +43,19 @@ struct Systemctl: Sendable {
     /// when they cannot be read; used only to explain another failure.
     func journal(_ unit: String) async -> [String] {
         let arguments = ["-u", unit, "-n", "\(Self.journalLines)", "--no-pager", "-o", "cat"]
-        guard let result = try? await runner.run(CommandInvocation("journalctl", arguments, timeout: .seconds(10))),
-            result.succeeded
-        else { return [] }
-        return result.output.split(separator: "\n").suffix(Self.journalLines).map(String.init)
+        func read() async -> [String] {
+            guard let result = try? await runner.run(CommandInvocation("journalctl", arguments, timeout: .seconds(10))),
+                result.succeeded
+            else { return [] }
+            return result.output.split(separator: "\n").suffix(Self.journalLines).map(String.init)
+        }
+        let first = await read()
+        // The service's own last words (an exec error, a traceback) can reach journald after systemd's
+        // "Failed to start"; on a busy machine, look once more a moment later.
+        guard first.count < 6 else { return first }
+        try? await Task.sleep(for: .milliseconds(300))
+        let second = await read()
+        return second.count > first.count ? second : first
     }
 
     /// The text without leading and trailing newlines and spaces.
