@@ -41,13 +41,19 @@ public struct Condition: Sendable, Hashable, Codable {
     public var message: String
     /// When `status` last changed.
     public var lastTransitionTime: Timestamp
+    /// For probed resources: consecutive failed probes (positive) or passed ones (negative), so health
+    /// changes only after the target's failure or recovery threshold.
+    public var streak: Int?
 
-    public init(type: String, status: Bool, reason: String, message: String, lastTransitionTime: Timestamp) {
+    public init(
+        type: String, status: Bool, reason: String, message: String, lastTransitionTime: Timestamp, streak: Int? = nil
+    ) {
         self.type = type
         self.status = status
         self.reason = reason
         self.message = message
         self.lastTransitionTime = lastTransitionTime
+        self.streak = streak
     }
 }
 

@@ -105,6 +105,7 @@ public struct StatusBuilder: Sendable {
                     syncMessage: plan.action == .create ? "created" : "changed: \(changed)", health: health,
                     healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
         }
+        applyThresholds(&result, prepared)
         for status in result.statuses {
             // Not news: settling after an apply (Progressing → Healthy), or not knowing.
             guard let before = previous[status.reference], before.health != status.health,
@@ -121,6 +122,49 @@ public struct StatusBuilder: Sendable {
                     generation: generation))
         }
         return result
+    }
+
+    /// WatchtowerTargets: a probe result counts only after `failureThreshold` failures in a row (or
+    /// `recoveryThreshold` passes to recover), as Watchtower itself counts; until then the reported health
+    /// stays and the Healthy condition says how far the count is.
+    private func applyThresholds(_ result: inout Result, _ prepared: PreparedRun) {
+        var specs: [String: WatchtowerTargetSpec] = [:]
+        for resource in prepared.desired {
+            if case .watchtowerTarget(let spec) = resource.spec { specs[resource.id.description] = spec }
+        }
+        for index in result.statuses.indices {
+            let status = result.statuses[index]
+            guard let spec = specs[status.reference], status.health == .healthy || status.health == .degraded,
+                let condition = status.conditions.firstIndex(where: { $0.type == "Healthy" })
+            else { continue }
+            let before = previous[status.reference]
+            let shown = before.map { $0.health == .degraded ? Health.degraded : Health.healthy } ?? .healthy
+            let old = before?.conditions.first { $0.type == "Healthy" }?.streak ?? 0
+            let failing = status.health == .degraded
+            let streak = failing ? max(old, 0) + 1 : min(old, 0) - 1
+            var health = status.health
+            var note: String?
+            if failing, shown == .healthy, streak < spec.failureThreshold {
+                health = .healthy
+                note = "probe failed \(streak) of \(spec.failureThreshold) times in a row before it counts"
+            } else if !failing, shown == .degraded, -streak < spec.recoveryThreshold {
+                health = .degraded
+                note = "probe passed \(-streak) of \(spec.recoveryThreshold) times in a row before it recovers"
+            }
+            var updated = result.statuses[index].conditions[condition]
+            updated.streak = streak
+            if let note {
+                updated.status = health == .healthy
+                updated.reason = health.rawValue
+                updated.message = note + ": " + updated.message
+                if before?.conditions.first(where: { $0.type == "Healthy" })?.status == updated.status {
+                    updated.lastTransitionTime =
+                        before?.conditions.first { $0.type == "Healthy" }?.lastTransitionTime ?? now
+                }
+            }
+            result.statuses[index].conditions[condition] = updated
+            result.statuses[index].health = health
+        }
     }
 
     private func status(
