@@ -101,3 +101,32 @@ struct SecretAndCLITests {
         return false
     }
 }
+
+@Suite("ALEX OS paths are configurable per call")
+struct AlexOSPathTests {
+    @Test func aChangedPathIsTheOneCalledAndNamedInErrors() async throws {
+        try await AlexOSWorld.run { world in
+            let manifests = world.directory.write(
+                "manifests/agents.yaml",
+                """
+                apiVersion: chainbot.dev/v1
+                kind: Agent
+                metadata: {name: alpha}
+                spec: {version: "1.0.0"}
+                """)
+            let common = ["-f", manifests, "--state", world.directory.file("state.db")]
+            let environment = ["CHAINBOT_ALEXOS_URL": world.endpoints.baseURL, "NO_COLOR": "1"]
+            let diff = await CLIHarness.run(
+                ["diff", "--alexos-path", "canon=/v2/canon", "--alexos-path", "agents=/v2/all"] + common,
+                environment: environment)
+            #expect(
+                diff.stdout.contains("/v2/canon") || diff.stderr.contains("/v2/canon"), "\(diff.stdout)\(diff.stderr)")
+            let paths = await world.simulator.requests.map(\.path)
+            #expect(!paths.contains("/api/agents/canon"), "the default path is not used: \(paths)")
+            let bad = await CLIHarness.run(
+                ["diff", "--alexos-path", "webhook=/hooks"] + common, environment: environment)
+            #expect(bad.status == 64)
+            #expect(bad.stderr.contains("needs {event_type}"))
+        }
+    }
+}

@@ -13,7 +13,7 @@ struct EngineOptions {
     static let valued = [
         "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
         "--state": "state", "--kind": "kind", "--watchtower-targets": "watchtower-targets",
-        "--alexos-url": "alexos-url",
+        "--alexos-url": "alexos-url", "--alexos-path": "alexos-path",
     ]
 
     var paths: [String]
@@ -56,6 +56,41 @@ struct EngineOptions {
         }
         if let url = arguments.value("alexos-url") ?? environment["CHAINBOT_ALEXOS_URL"], !url.isEmpty {
             do { alexOS = try AlexOSEndpoints(baseURL: url) } catch { throw UsageError(message: error.message) }
+            let paths =
+                arguments.all("alexos-path")
+                + (environment["CHAINBOT_ALEXOS_PATHS"] ?? "").split(separator: ",").map(String.init)
+            for entry in paths where !entry.isEmpty {
+                try Self.setPath(entry, in: &alexOS)
+            }
+        }
+    }
+
+    /// The ALEX OS calls whose path `--alexos-path NAME=PATH` may change (DESIGN.md §7).
+    static let alexOSPathNames = ["register", "canon", "agents", "deregister", "webhook"]
+
+    /// Applies one `NAME=PATH` (e.g. `register=/api/v2/agents/register`).
+    static func setPath(_ entry: String, in endpoints: inout AlexOSEndpoints?) throws(UsageError) {
+        let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[1].hasPrefix("/"), !parts[1].contains(" ") else {
+            throw UsageError(message: "--alexos-path takes NAME=/path, like register=/api/agents/register; not '\(entry)'")
+        }
+        switch parts[0] {
+        case "register": endpoints?.registerPath = parts[1]
+        case "canon": endpoints?.canonPath = parts[1]
+        case "agents": endpoints?.agentListPath = parts[1]
+        case "deregister":
+            guard parts[1].contains("{name}") else {
+                throw UsageError(message: "--alexos-path deregister=... needs {name} where the agent's name goes")
+            }
+            endpoints?.deregisterPath = parts[1]
+        case "webhook":
+            guard parts[1].contains("{event_type}") else {
+                throw UsageError(message: "--alexos-path webhook=... needs {event_type} where the event's type goes")
+            }
+            endpoints?.webhookPath = parts[1]
+        default:
+            throw UsageError(
+                message: "--alexos-path: unknown call '\(parts[0])'; one of " + alexOSPathNames.joined(separator: ", "))
         }
     }
 
