@@ -72,7 +72,8 @@ struct EngineOptions {
     static func setPath(_ entry: String, in endpoints: inout AlexOSEndpoints?) throws(UsageError) {
         let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, parts[1].hasPrefix("/"), !parts[1].contains(" ") else {
-            throw UsageError(message: "--alexos-path takes NAME=/path, like register=/api/agents/register; not '\(entry)'")
+            throw UsageError(
+                message: "--alexos-path takes NAME=/path, like register=/api/agents/register; not '\(entry)'")
         }
         switch parts[0] {
         case "register": endpoints?.registerPath = parts[1]
