@@ -44,20 +44,21 @@ struct PlanRenderer {
         return out
     }
 
-    /// One note per reason for resources whose health cannot be known (no ALEX OS configured, say).
+    /// One note per health and reason for resources that are not healthy though present: Unknown (no
+    /// ALEX OS configured, say) or Degraded (a Pi running hot, a port held by another program).
     private func unknownHealthNotes(_ plan: Plan) -> String {
-        var groups: [(reason: String, ids: [ResourceID])] = []
-        for resource in plan.resources where resource.health == .unknown {
+        var groups: [(health: Health, reason: String, ids: [ResourceID])] = []
+        for resource in plan.resources where resource.health == .unknown || resource.health == .degraded {
             guard let reason = resource.healthReason else { continue }
-            if let index = groups.firstIndex(where: { $0.reason == reason }) {
+            if let index = groups.firstIndex(where: { $0.reason == reason && $0.health == resource.health }) {
                 groups[index].ids.append(resource.id)
             } else {
-                groups.append((reason, [resource.id]))
+                groups.append((resource.health, reason, [resource.id]))
             }
         }
         return groups.map {
-            style("note:", "1;36") + " health Unknown for " + $0.ids.map(\.description).joined(separator: ", ") + ": "
-                + $0.reason + "\n"
+            style("note:", "1;36") + " health \($0.health.rawValue) for "
+                + $0.ids.map(\.description).joined(separator: ", ") + ": " + $0.reason + "\n"
         }.joined()
     }
 
