@@ -102,11 +102,7 @@ enum StatusCommand {
         valued: ["-o": "output", "--output": "output", "--state": "state"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
-        let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
-            context.stderr.write("chainbot status: \(error.message)\n")
-            return .usage
-        }
+        guard let options = EngineOptions.parse(arguments, context, command: "status") else { return .usage }
         guard access(options.statePath, F_OK) == 0 else {
             context.stderr.write(
                 "chainbot status: no state file at \(options.statePath): nothing was applied yet (chainbot apply, or start the agent)\n"
@@ -166,15 +162,8 @@ enum GetCommand {
         valued: ["-o": "output", "--output": "output", "--state": "state"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
-        let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
-            context.stderr.write("chainbot get: \(error.message)\n")
-            return .usage
-        }
-        guard arguments.positional.count == 1, let id = ResourceReference.parse(arguments.positional[0]) else {
-            context.stderr.write("chainbot get: name one resource as KIND/NAME, e.g. Service/chainbot\n")
-            return .usage
-        }
+        guard let options = EngineOptions.parse(arguments, context, command: "get") else { return .usage }
+        guard let id = ResourceReference.one(arguments, context, command: "get") else { return .usage }
         guard access(options.statePath, F_OK) == 0, let store = options.existingStore(context) else {
             context.stderr.write("chainbot get: no state file at \(options.statePath)\n")
             return .failure
@@ -236,6 +225,15 @@ enum GetCommand {
 
 /// Parses `Kind/name` (kind case-insensitive).
 enum ResourceReference {
+    /// The one `KIND/NAME` argument of `get`, `suspend` and `resume`; says what is wanted when missing.
+    static func one(_ arguments: Arguments, _ context: CommandContext, command: String) -> ResourceID? {
+        guard arguments.positional.count == 1, let id = parse(arguments.positional[0]) else {
+            context.stderr.write("chainbot \(command): name one resource as KIND/NAME, e.g. Service/chainbot\n")
+            return nil
+        }
+        return id
+    }
+
     static func parse(_ text: String) -> ResourceID? {
         let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].isEmpty,

@@ -13,15 +13,8 @@ enum SuspendCommand {
         valued: ["--for": "for", "--reason": "reason", "--state": "state"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
-        let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
-            context.stderr.write("chainbot suspend: \(error.message)\n")
-            return .usage
-        }
-        guard arguments.positional.count == 1, let id = ResourceReference.parse(arguments.positional[0]) else {
-            context.stderr.write("chainbot suspend: name one resource as KIND/NAME, e.g. Service/chainbot\n")
-            return .usage
-        }
+        guard let options = EngineOptions.parse(arguments, context, command: "suspend") else { return .usage }
+        guard let id = ResourceReference.one(arguments, context, command: "suspend") else { return .usage }
         guard let text = arguments.value("for"), let duration = DurationText.parse(text), duration > .zero,
             duration <= .seconds(7 * 24 * 3600)
         else {
@@ -58,15 +51,8 @@ enum ResumeCommand {
         valued: ["--state": "state"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
-        let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
-            context.stderr.write("chainbot resume: \(error.message)\n")
-            return .usage
-        }
-        guard arguments.positional.count == 1, let id = ResourceReference.parse(arguments.positional[0]) else {
-            context.stderr.write("chainbot resume: name one resource as KIND/NAME, e.g. Service/chainbot\n")
-            return .usage
-        }
+        guard let options = EngineOptions.parse(arguments, context, command: "resume") else { return .usage }
+        guard let id = ResourceReference.one(arguments, context, command: "resume") else { return .usage }
         guard let store = options.openStore(context) else { return .failure }
         do {
             guard try store.resume(kind: id.kind.rawValue, name: id.name) else {

@@ -65,6 +65,15 @@ struct EngineOptions {
         }
     }
 
+    /// The options, or nil after printing `chainbot COMMAND: problem` (for commands that only need the
+    /// state file: status, get, suspend, resume).
+    static func parse(_ arguments: Arguments, _ context: CommandContext, command: String) -> EngineOptions? {
+        do { return try EngineOptions(arguments, environment: context.environment) } catch {
+            context.stderr.write("chainbot \(command): \(error.message)\n")
+            return nil
+        }
+    }
+
     /// The ALEX OS calls whose path `--alexos-path NAME=PATH` may change (DESIGN.md §7).
     static let alexOSPathNames = ["register", "canon", "agents", "deregister", "webhook"]
 

@@ -1,18 +1,20 @@
 import Glibc
 
 /// Runs blocking work on a new detached POSIX thread, away from Swift's cooperative thread pool.
-enum DetachedThread {
+public enum DetachedThread {
     private final class Work {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// Starts a thread that runs `body` once and ends; throws when the system cannot create a thread.
-    static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
+    /// `stackSize` (bytes) replaces the system's default stack size when given.
+    public static func start(stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
 
         let context = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
