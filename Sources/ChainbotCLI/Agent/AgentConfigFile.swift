@@ -9,7 +9,7 @@ struct AgentConfigFile {
     static let defaultPath = "/etc/chainbot/config.yaml"
     static let keys: Set<String> = [
         "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file", "watchtower-targets",
-        "backoff-base", "backoff-max", "alexos-path",
+        "backoff-base", "backoff-max", "alexos-path", "git-pull",
     ]
 
     /// Values by flag name; a list for `filename`.

@@ -29,6 +29,8 @@ actor AgentRunner {
         var healthReportInterval: Duration = .seconds(60)
         /// How often waiting outbox entries are tried again (each entry keeps its own backoff).
         var deliveryInterval: Duration = .seconds(5)
+        /// `--git-pull`: follow the manifests' upstream branch at this interval (with 10 % jitter).
+        var gitPull: Duration?
     }
 
     enum Trigger: Sendable {
@@ -57,6 +59,8 @@ actor AgentRunner {
     private var nextResync = ContinuousClock.now
     private var nextHealthReport = ContinuousClock.now
     private var nextDelivery: ContinuousClock.Instant?
+    private var nextGitPull: ContinuousClock.Instant?
+    private var gitSource: GitSource?
     private let triggers: AsyncStream<Trigger>
     private let continuation: AsyncStream<Trigger>.Continuation
 
@@ -92,6 +96,17 @@ actor AgentRunner {
         defer { watcher.stop() }
         let pinger = startWatchdogPings()
         defer { pinger?.cancel() }
+        if let interval = configuration.gitPull, let path = configuration.options.paths.first {
+            switch await GitSource.find(for: path, runner: SpawnCommandRunner()) {
+            case .success(let source):
+                gitSource = source
+                nextGitPull = ContinuousClock.now + Self.jittered(interval)
+                log("following the upstream branch of \(source.directory) every \(DurationText.format(interval))")
+            case .failure(let error):
+                context.stderr.write("chainbot agent: --git-pull: \(error)\n")
+                return .usage
+            }
+        }
         await reload(initial: true)
         // The first pass before READY=1, so `systemctl start` returns with the host converged.
         nextResync = ContinuousClock.now + configuration.resync
@@ -123,6 +138,22 @@ actor AgentRunner {
                 for id in batch { queue.done(id) }
                 continue
             }
+            if let due = nextGitPull, now >= due, let source = gitSource, let interval = configuration.gitPull {
+                nextGitPull = now + Self.jittered(interval)
+                switch await source.pull() {
+                case .success(let commit?):
+                    log("git: fast-forwarded \(source.directory) to \(commit.prefix(12))")
+                    filesChangedAt = ContinuousClock.now
+                case .success(nil): break
+                case .failure(let error):
+                    log(error.description)
+                    recordEvent(
+                        Event(
+                            type: .warning, reason: "GitSyncFailed", regardingKind: "Manifests",
+                            regardingName: source.directory, message: error.description, generation: generation))
+                }
+                continue
+            }
             if now >= nextHealthReport {
                 nextHealthReport = now + configuration.healthReportInterval
                 reportHealth()
@@ -132,6 +163,7 @@ actor AgentRunner {
             }
             // Sleep until the next deadline or a trigger, whichever comes first.
             var deadline = min(nextResync, nextHealthReport)
+            if let due = nextGitPull { deadline = min(deadline, due) }
             if let due = queue.nextDeadline { deadline = min(deadline, due) }
             if let due = nextDelivery { deadline = min(deadline, due) }
             if let changed = filesChangedAt { deadline = min(deadline, changed + configuration.debounce) }
@@ -302,6 +334,11 @@ actor AgentRunner {
         if changed > 0 || !failed.isEmpty { reportHealth() }
         await deliverEvents()
         notifier.notify("STATUS=\(statusLine)")
+    }
+
+    /// `interval` ± 10 %, so many Pis pulling from one remote do not all knock at once.
+    static func jittered(_ interval: Duration) -> Duration {
+        interval * Double.random(in: 0.9...1.1)
     }
 
     private func recordEvent(_ event: Event) {

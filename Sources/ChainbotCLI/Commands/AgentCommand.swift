@@ -32,6 +32,10 @@ enum AgentCommand {
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --resync DURATION     full resync interval (default 60s)
               --prune               remove resources chainbot created that left the manifests
+              --git-pull DURATION   follow the upstream branch of the manifests' git work tree: every
+                                    DURATION (±10 %) `git fetch` and `git merge --ff-only`; the
+                                    generation is the commit; a branch that cannot fast-forward is
+                                    reported (GitSyncFailed) and left alone
               --backoff-base D, --backoff-max D
                                     retry a failed resource after D, doubling up to the maximum
                                     (default 1s and 5m, with 10 % jitter)
@@ -48,7 +52,7 @@ enum AgentCommand {
             """,
         valued: EngineOptions.valued.merging([
             "--resync": "resync", "--config": "config", "--listen": "listen", "--token-file": "token-file",
-            "--backoff-base": "backoff-base", "--backoff-max": "backoff-max",
+            "--backoff-base": "backoff-base", "--backoff-max": "backoff-max", "--git-pull": "git-pull",
         ]) { $1 },
         switches: ["--prune": "prune"], run: run)
 
@@ -161,6 +165,10 @@ enum AgentCommand {
             }
         }
         configuration.prune = arguments.has("prune")
+        switch duration("git-pull", atLeast: .seconds(1)) {
+        case .failure(let error): return .failure(error)
+        case .success(let interval): configuration.gitPull = interval
+        }
         return .success(configuration)
     }
 

@@ -1,0 +1,102 @@
+import ChainbotCore
+import ChainbotOS
+import ChainbotTestSupport
+import Testing
+
+/// `chainbot agent --git-pull`: a commit pushed to the manifests' remote reaches the host, with the
+/// commit as the generation; a branch that cannot fast-forward is reported and left alone.
+@Suite(
+    .enabled(if: Fixtures.exists(Fixtures.path(".build/debug/chainbot")), "the chainbot binary is not built"),
+    .enabled(if: Fixtures.exists("/usr/bin/git"), "needs git"))
+struct AgentGitSourceTests {
+    static let binary = Fixtures.path(".build/debug/chainbot")
+    let runner = SpawnCommandRunner()
+
+    func git(_ arguments: [String], in directory: String) async throws -> String {
+        let result = try await runner.run(
+            CommandInvocation(
+                "git", ["-C", directory, "-c", "user.name=test", "-c", "user.email=test@example.invalid"] + arguments))
+        try #require(result.succeeded, "git \(arguments): \(result.errorOutput)")
+        return result.output.trimmingNewline
+    }
+
+    func manifest(_ text: String, target: String) -> String {
+        """
+        apiVersion: chainbot.dev/v1
+        kind: ConfigFile
+        metadata: {name: note}
+        spec: {path: \(target), content: "\(text)\\n"}
+        """
+    }
+
+    @Test func aPushedCommitIsAppliedWithTheCommitAsGeneration() async throws {
+        let directory = TemporaryDirectory()
+        let target = directory.file("note.txt")
+        _ = try await runner.run(CommandInvocation("git", ["init", "--quiet", "--bare", directory.file("remote.git")]))
+        _ = try await runner.run(
+            CommandInvocation("git", ["clone", "--quiet", directory.file("remote.git"), directory.file("author")]))
+        directory.write("author/manifests/note.yaml", manifest("first", target: target))
+        _ = try await git(["add", "."], in: directory.file("author"))
+        _ = try await git(["commit", "--quiet", "-m", "first"], in: directory.file("author"))
+        _ = try await git(["push", "--quiet", "origin", "HEAD"], in: directory.file("author"))
+        _ = try await runner.run(
+            CommandInvocation("git", ["clone", "--quiet", directory.file("remote.git"), directory.file("pi")]))
+
+        let agent = try DetachedProcess.launch(
+            Self.binary,
+            [
+                "agent", "-f", directory.file("pi/manifests"), "--state", directory.file("state.db"), "--git-pull",
+                "1s", "--listen", "off",
+            ], logPath: directory.file("agent.log"))
+        defer { agent.stop() }
+        var text = ""
+        for _ in 0..<50 where text != "first\n" {
+            try await Task.sleep(for: .milliseconds(100))
+            text = Fixtures.readText(target) ?? ""
+        }
+        #expect(text == "first\n", "\(Fixtures.readText(directory.file("agent.log")) ?? "")")
+
+        directory.write("author/manifests/note.yaml", manifest("second", target: target))
+        _ = try await git(["commit", "--quiet", "-am", "second"], in: directory.file("author"))
+        _ = try await git(["push", "--quiet", "origin", "HEAD"], in: directory.file("author"))
+        let commit = try await git(["rev-parse", "HEAD"], in: directory.file("author"))
+        for _ in 0..<80 where text != "second\n" {
+            try await Task.sleep(for: .milliseconds(100))
+            text = Fixtures.readText(target) ?? ""
+        }
+        #expect(text == "second\n", "\(Fixtures.readText(directory.file("agent.log")) ?? "")")
+        let status = try await runner.run(
+            CommandInvocation(Self.binary, ["status", "--state", directory.file("state.db")]))
+        #expect(status.output.contains("generation \(commit.prefix(19))"), "\(status.output)")
+
+        // A local commit on the Pi: the branch cannot fast-forward; reported, the host left as it is.
+        directory.write("pi/manifests/local.txt", "edited on the Pi\n")
+        _ = try await git(["add", "."], in: directory.file("pi"))
+        _ = try await git(["commit", "--quiet", "-m", "local"], in: directory.file("pi"))
+        directory.write("author/manifests/note.yaml", manifest("third", target: target))
+        _ = try await git(["commit", "--quiet", "-am", "third"], in: directory.file("author"))
+        _ = try await git(["push", "--quiet", "origin", "HEAD"], in: directory.file("author"))
+        var log = ""
+        for _ in 0..<80 where !log.contains("cannot fast-forward") {
+            try await Task.sleep(for: .milliseconds(100))
+            log = Fixtures.readText(directory.file("agent.log")) ?? ""
+        }
+        #expect(log.contains("cannot fast-forward"), "\(log)")
+        #expect(Fixtures.readText(target) == "second\n")
+    }
+
+    @Test func aManifestsDirectoryOutsideGitIsOneClearError() async throws {
+        let directory = TemporaryDirectory()
+        let manifests = directory.write("m/note.yaml", manifest("x", target: directory.file("x.txt")))
+        let result = try await runner.run(
+            CommandInvocation(
+                Self.binary,
+                ["agent", "-f", manifests, "--state", directory.file("s.db"), "--git-pull", "1m", "--listen", "off"]))
+        #expect(result.termination == .exited(64))
+        #expect(result.errorOutput.contains("--git-pull:"), "\(result.errorOutput)")
+    }
+}
+
+extension String {
+    fileprivate var trimmingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
+}
