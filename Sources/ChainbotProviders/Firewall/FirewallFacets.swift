@@ -148,13 +148,12 @@ struct DesiredFirewall: Sendable {
             return FirewallLoad(
                 backend: .ufw, rendered: "", expected: [], managementPorts: [], confirmTimeout: .seconds(60))
         }
-        guard !removingTable, let firewall, case .firewall(let spec) = firewall.spec else {
+        guard !removingTable, firewall != nil else {
             let table = "table \(NftRuleset.family) \(NftRuleset.table)"
             return FirewallLoad(
                 backend: .nftables, rendered: "\(table)\ndelete \(table)\n", expected: [], managementPorts: [],
                 confirmTimeout: .seconds(60))
         }
-        _ = spec
         return tableLoad
     }
 
