@@ -114,6 +114,9 @@ public struct Reconciler: Sendable {
             for (id, record) in applied where provider.kinds.contains(id.kind) && !desiredIDs.contains(id) {
                 targets.append(ObserveTarget(id: id, spec: record.spec))
             }
+            // A provider with nothing to look at in this run (the agent syncing one Watchtower target,
+            // say) is not asked: no `systemctl show` or `nft list` for nothing.
+            if targets.isEmpty { continue }
             do {
                 let seen = try await provider.observe(targets.sorted { $0.id < $1.id })
                 observed.merge(seen) { first, _ in first }

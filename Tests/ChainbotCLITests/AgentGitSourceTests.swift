@@ -100,3 +100,60 @@ struct AgentGitSourceTests {
 extension String {
     fileprivate var trimmingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
 }
+
+/// Watchtower targets are probed at their own interval by the agent, not only at the resync.
+@Suite(
+    .enabled(if: Fixtures.exists(Fixtures.path(".build/debug/chainbot")), "the chainbot binary is not built"),
+    .enabled(if: Fixtures.exists("/usr/bin/python3"), "needs python3 for a TCP listener"))
+struct AgentWatchtowerIntervalTests {
+    @Test func aTargetThatStopsAnsweringIsAWarningWithinItsIntervalAndRecovers() async throws {
+        let directory = TemporaryDirectory()
+        let port = 20_000 + Int(UInt16.random(in: 0...20_000))
+        let listen = [Fixtures.path("contrib/testbed/tcp.py"), "listen", String(port)]
+        var listener = try DetachedProcess.launch("/usr/bin/python3", listen, logPath: directory.file("l1.log"))
+        let manifests = directory.write(
+            "m/target.yaml",
+            """
+            apiVersion: chainbot.dev/v1
+            kind: WatchtowerTarget
+            metadata: {name: api}
+            spec:
+              type: tcp
+              target: 127.0.0.1:\(port)
+              interval: 1s
+              timeout: 1s
+              thresholds: {failures: 2, recoveries: 1}
+            """)
+        let state = directory.file("state.db")
+        let agent = try DetachedProcess.launch(
+            "/usr/bin/env",
+            [
+                "CHAINBOT_WATCHTOWER_RELOAD=", AgentGitSourceTests.binary, "agent", "-f", manifests, "--state", state,
+                "--resync", "60s", "--listen", "off", "--watchtower-targets", directory.file("targets.yaml"),
+            ], logPath: directory.file("agent.log"))
+        defer {
+            agent.stop()
+            listener.stop()
+        }
+        func events() async throws -> String {
+            try await SpawnCommandRunner().run(
+                CommandInvocation(AgentGitSourceTests.binary, ["events", "--state", state])
+            ).output
+        }
+        try await Task.sleep(for: .seconds(1))
+        listener.stop()
+        var text = ""
+        for _ in 0..<60 where !text.contains("Healthy → Degraded") {
+            try await Task.sleep(for: .milliseconds(100))
+            text = try await events()
+        }
+        #expect(text.contains("Warning  HealthChanged   WatchtowerTarget/api"), "\(text)")
+        #expect(text.contains("connect 127.0.0.1:\(port)"), "the evidence")
+        listener = try DetachedProcess.launch("/usr/bin/python3", listen, logPath: directory.file("l2.log"))
+        for _ in 0..<60 where !text.contains("Degraded → Healthy") {
+            try await Task.sleep(for: .milliseconds(100))
+            text = try await events()
+        }
+        #expect(text.contains("Degraded → Healthy"), "\(text)\n\(Fixtures.readText(directory.file("agent.log")) ?? "")")
+    }
+}

@@ -320,6 +320,12 @@ actor AgentRunner {
                 backoff.forget(id.description)
             }
         }
+        // Watchtower targets are probed at their own interval, not only at the resync.
+        for resource in resources where batch.contains(resource.id) {
+            if case .watchtowerTarget(let target) = resource.spec, target.interval < configuration.resync {
+                queue.add(resource.id, at: clock.now + target.interval)
+            }
+        }
         let elapsed = clock.now - started
         metrics.passDuration(elapsed, failed: !failed.isEmpty)
         if failed.isEmpty {
