@@ -26,13 +26,16 @@ public final class FileWatcher: Sendable {
     public init(paths: [String], onChange: @escaping @Sendable (String) -> Void) throws(SystemError) {
         let fd = inotify_init1(Int32(O_CLOEXEC))
         guard fd >= 0 else { throw SystemError("inotify_init1", code: errno) }
-        guard let ends = closeOnExecPipe(nonBlocking: true) else {
-            let code = errno
+        let ends: ChildPipe
+        do {
+            ends = try ChildPipe.make()
+            try ChildPipe.setNonBlocking(ends.writeEnd)
+        } catch {
             close(fd)
-            throw SystemError("pipe2", code: code)
+            throw error
         }
         descriptor = fd
-        wake = ends
+        wake = (ends.readEnd, ends.writeEnd)
         for path in paths {
             var info = stat()
             if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {

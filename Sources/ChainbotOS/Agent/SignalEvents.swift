@@ -7,9 +7,9 @@ public enum SignalEvents {
 
     /// Installs the handlers and starts the thread that calls `onSignal` with the signal number.
     public static func start(_ onSignal: @escaping @Sendable (Int32) -> Void) throws(SystemError) {
-        guard let ends = closeOnExecPipe() else { throw SystemError("pipe2", code: errno) }
-        pipeWrite = ends.write
-        let readEnd = ends.read
+        let ends = try ChildPipe.make()
+        pipeWrite = ends.writeEnd
+        let readEnd = ends.readEnd
         for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
@@ -34,20 +34,4 @@ public enum SignalEvents {
             }
         }
     }
-}
-
-/// A pipe with both ends close-on-exec (and non-blocking when asked); nil when the system refuses.
-func closeOnExecPipe(nonBlocking: Bool = false) -> (read: Int32, write: Int32)? {
-    var ends: [Int32] = [0, 0]
-    let flags = O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
-    if let pipe2 = GNULibc.pipe2 {
-        guard pipe2(&ends, flags) == 0 else { return nil }
-    } else {
-        guard pipe(&ends) == 0 else { return nil }
-        for fd in ends {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            if nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        }
-    }
-    return (ends[0], ends[1])
 }

@@ -315,16 +315,9 @@ public struct FirewallProvider: Provider {
         case .loadFirewall(let load):
             try await FirewallLoader(provider: self).load(load)
         case .systemctl(let verb, let unit):
+            // A Port restarting its owner, the same way the Service provider runs systemctl.
             try SystemdPaths.validateUnitName(unit, suffix: ".service")
-            let invocation = CommandInvocation("systemctl", [verb.rawValue, unit], timeout: .seconds(90))
-            let result: CommandResult
-            do { result = try await nft.runner.run(invocation) } catch {
-                throw ProviderError("\(invocation.description) failed: \(error)", retryable: true)
-            }
-            guard result.succeeded else {
-                throw ProviderError(
-                    "\(invocation.description) failed", detail: HostText.trimmed(result.errorOutput + result.output))
-            }
+            try await Systemctl(runner: nft.runner).run([verb.rawValue, unit], timeout: Systemctl.jobTimeout)
         default:
             throw ProviderError("the Firewall provider cannot run '\(action)'")
         }

@@ -20,7 +20,7 @@ public enum NftMatch: Sendable, Hashable, CustomStringConvertible {
         switch match {
         case .inputInterface: match
         case .layer4Protocol(let names): .layer4Protocol(Array(Set(names)).sorted())
-        case .destinationPorts(let proto, let ranges): .destinationPorts(proto, NftMatch.merged(ranges))
+        case .destinationPorts(let proto, let ranges): .destinationPorts(proto, PortRange.merged(ranges))
         case .sourceNetworks(let family, let networks):
             .sourceNetworks(
                 family,
@@ -66,18 +66,6 @@ public enum NftMatch: Sendable, Hashable, CustomStringConvertible {
 
     private static func set(_ items: [String]) -> String {
         items.count == 1 ? items[0] : "{ " + items.joined(separator: ", ") + " }"
-    }
-
-    private static func merged(_ ranges: [PortRange]) -> [PortRange] {
-        var out: [PortRange] = []
-        for range in ranges.sorted(by: { ($0.lower, $0.upper) < ($1.lower, $1.upper) }) {
-            if let last = out.last, range.lower <= last.upper + 1 {
-                out[out.count - 1].upper = max(last.upper, range.upper)
-            } else {
-                out.append(range)
-            }
-        }
-        return out
     }
 }
 

@@ -153,9 +153,7 @@ public struct WatchtowerProvider: Provider {
             guard result.succeeded else {
                 throw ProviderError(
                     "reloading Watchtower failed: '\(invocation)' \(Self.describe(result.termination))",
-                    detail: String(
-                        result.errorOutput.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
-                    ),
+                    detail: HostText.trimmed(result.errorOutput),
                     retryable: true)
             }
         case .removeFile, .daemonReload, .systemctl, .loadFirewall, .setHostname, .registerAgent, .deregisterAgent:

@@ -75,6 +75,19 @@ public struct PortRange: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public func overlaps(_ other: PortRange) -> Bool { lower <= other.upper && other.lower <= upper }
 
+    /// `ranges` sorted, with overlapping and adjacent ranges joined (`80, 81-90, 85` → `80-90`).
+    public static func merged(_ ranges: [PortRange]) -> [PortRange] {
+        var out: [PortRange] = []
+        for range in ranges.sorted(by: { ($0.lower, $0.upper) < ($1.lower, $1.upper) }) {
+            if let last = out.last, range.lower <= last.upper + 1 {
+                out[out.count - 1].upper = max(last.upper, range.upper)
+            } else {
+                out.append(range)
+            }
+        }
+        return out
+    }
+
     public var description: String { lower == upper ? "\(lower)" : "\(lower)-\(upper)" }
 }
 

@@ -30,7 +30,7 @@ public struct UfwRule: Sendable, Hashable, CustomStringConvertible {
     ) {
         self.action = action
         self.networkProtocol = networkProtocol
-        self.ports = Self.merged(ports)
+        self.ports = PortRange.merged(ports)
         self.from = from.map(Self.masked)
         self.interface = interface
         self.comment = comment
@@ -98,18 +98,6 @@ public struct UfwRule: Sendable, Hashable, CustomStringConvertible {
             let kept = max(0, min(8, network.prefixLength - index * 8))
             let mask: UInt8 = kept == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - kept))
             out.address.bytes[index] &= mask
-        }
-        return out
-    }
-
-    private static func merged(_ ranges: [PortRange]) -> [PortRange] {
-        var out: [PortRange] = []
-        for range in ranges.sorted(by: { ($0.lower, $0.upper) < ($1.lower, $1.upper) }) {
-            if let last = out.last, range.lower <= last.upper + 1 {
-                out[out.count - 1].upper = max(last.upper, range.upper)
-            } else {
-                out.append(range)
-            }
         }
         return out
     }
