@@ -17,7 +17,6 @@ final class AgentMetrics: Sendable {
 
     let resyncs = Atomic<Int>(0)
     let queueDepth = Atomic<Int>(0)
-    let outboxBacklog = Atomic<Int>(0)
     private let counters = Mutex(Counters())
 
     func snapshot() -> Counters { counters.withLock { $0 } }

@@ -1,10 +1,8 @@
 import ChainbotAgent
 import ChainbotCore
 import ChainbotEngine
-import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
-import ChainbotProviders
 import ChainbotStore
 import Glibc
 
@@ -50,15 +48,15 @@ actor AgentRunner {
     let metrics: AgentMetrics
     private var queue = WorkQueue<ResourceID>()
     private var backoff: Backoff
-    private var resources: [Resource] = []
+    var resources: [Resource] = []
     private var generation = ""
     private var gitCommit: String?
-    private var manifestProblem: String?
+    var manifestProblem: String?
     private var stopping = false
     private var filesChangedAt: ContinuousClock.Instant?
     private var nextResync = ContinuousClock.now
     private var nextHealthReport = ContinuousClock.now
-    private var nextDelivery: ContinuousClock.Instant?
+    var nextDelivery: ContinuousClock.Instant?
     private var nextGitPull: ContinuousClock.Instant?
     private var gitSource: GitSource?
     private let triggers: AsyncStream<Trigger>
@@ -309,9 +307,7 @@ actor AgentRunner {
             log("sync failed: \(error)")
             failed = batch
         }
-        for status in result.statuses { try? store.recordStatus(status) }
-        for id in result.removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
-        for event in result.events { recordEvent(event) }
+        result.save(to: store, outboxPayload: configuration.options.outboxPayload)
         for id in batch {
             if failed.contains(id) {
                 let delay = backoff.next(id.description)
@@ -342,52 +338,7 @@ actor AgentRunner {
         notifier.notify("STATUS=\(statusLine)")
     }
 
-    /// `interval` ± 10 %, so many Pis pulling from one remote do not all knock at once.
-    static func jittered(_ interval: Duration) -> Duration {
-        interval * Double.random(in: 0.9...1.1)
-    }
-
-    private func recordEvent(_ event: Event) {
-        _ = try? store.recordEvent(event, outboxPayload: configuration.options.outboxPayload)
-    }
-
-    /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`).
-    private func reportHealth() {
-        let report = HealthReport(statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem)
-        if configuration.options.alexOS == nil {
-            _ = try? store.recordEvent(report.event, outboxPayload: nil)
-        } else {
-            _ = try? store.recordEvent(report.event) { stored, key in report.envelope(stored, idempotencyKey: key) }
-        }
-    }
-
-    /// Sends what waits in the outbox; while something still waits, tries again after `deliveryInterval`.
-    private func deliverEvents() async {
-        guard let endpoints = configuration.options.alexOS else { return }
-        do {
-            let report = try await OutboxDelivery(store: store, transport: HTTPClient(), endpoints: endpoints)
-                .deliverPending()
-            metrics.outboxBacklog.store(report.pending)
-            nextDelivery = report.pending > 0 ? ContinuousClock.now + configuration.deliveryInterval : nil
-            if report.unreachable, let error = report.lastError {
-                log("ALEX OS unreachable, \(report.pending) events wait in the outbox: \(error)")
-            }
-        } catch {
-            log("delivering events failed: \(error)")
-            nextDelivery = ContinuousClock.now + configuration.deliveryInterval
-        }
-    }
-
-    private var statusLine: String {
-        let statuses = (try? store.allStatus()) ?? []
-        let outOfSync = statuses.filter { $0.sync == .outOfSync }.count
-        let degraded = statuses.filter { $0.health == .degraded || $0.health == .missing }.count
-        var line = "\(resources.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
-        if let manifestProblem { line += "; \(manifestProblem)" }
-        return line
-    }
-
-    private nonisolated func log(_ message: String) {
+    nonisolated func log(_ message: String) {
         context.stderr.write("chainbot agent: \(message)\n")
     }
 

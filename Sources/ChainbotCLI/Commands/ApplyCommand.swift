@@ -112,14 +112,8 @@ struct ApplyRun {
         let built = StatusBuilder(
             generation: generation, now: Timestamp.now(), previous: (try? store.allStatus()) ?? []
         ).build(prepared, report: report)
-        for status in built.statuses { try? store.recordStatus(status) }
-        for id in built.removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
-        for event in built.events { _ = try? store.recordEvent(event, outboxPayload: options.outboxPayload) }
-        let health = HealthReport(statuses: (try? store.allStatus()) ?? [])
-        _ = try? store.recordEvent(
-            health.event,
-            outboxPayload: options.alexOS == nil ? nil : { stored, key in health.envelope(stored, idempotencyKey: key) }
-        )
+        built.save(to: store, outboxPayload: options.outboxPayload)
+        HealthReport(statuses: (try? store.allStatus()) ?? []).record(in: store, toAlexOS: options.alexOS != nil)
         await deliverEvents(store)
         if json {
             context.stdout.write(

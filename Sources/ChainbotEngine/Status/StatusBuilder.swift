@@ -22,6 +22,15 @@ public struct StatusBuilder: Sendable {
         public var removed: [ResourceID] = []
 
         public init() {}
+
+        /// Stores the statuses, forgets the removed resources' and records the events (also in the outbox
+        /// when `outboxPayload` renders them). Best effort: a status that cannot be written now is written
+        /// on the next run.
+        public func save(to store: any StateStore, outboxPayload: (@Sendable (StoredEvent, String) -> String)?) {
+            for status in statuses { try? store.recordStatus(status) }
+            for id in removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
+            for event in events { _ = try? store.recordEvent(event, outboxPayload: outboxPayload) }
+        }
     }
 
     /// The statuses and events of `prepared`, applied as `report` says (nil: only looked, as `diff`).

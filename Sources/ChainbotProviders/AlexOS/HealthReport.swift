@@ -48,6 +48,16 @@ public struct HealthReport: Sendable, Hashable {
         )
     }
 
+    /// Records the summary as a `HealthReport` event, queued for ALEX OS as `health_report` when
+    /// `toAlexOS`.
+    public func record(in store: any StateStore, toAlexOS: Bool) {
+        if toAlexOS {
+            _ = try? store.recordEvent(event) { stored, key in envelope(stored, idempotencyKey: key) }
+        } else {
+            _ = try? store.recordEvent(event, outboxPayload: nil)
+        }
+    }
+
     /// The webhook envelope: `event_type: health_report` with the summary in `data`.
     public func envelope(_ stored: StoredEvent, idempotencyKey: String) -> String {
         let data: [(String, ChainbotCore.JSONValue)] = [

@@ -1,0 +1,46 @@
+import ChainbotCore
+import ChainbotHTTP
+import ChainbotProviders
+
+/// What the agent tells others: events, the health summary, ALEX OS delivery, systemd's STATUS= line.
+extension AgentRunner {
+    /// `interval` ± 10 %, so many Pis pulling from one remote do not all knock at once.
+    static func jittered(_ interval: Duration) -> Duration {
+        interval * Double.random(in: 0.9...1.1)
+    }
+
+    func recordEvent(_ event: Event) {
+        _ = try? store.recordEvent(event, outboxPayload: configuration.options.outboxPayload)
+    }
+
+    /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`).
+    func reportHealth() {
+        HealthReport(statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem)
+            .record(in: store, toAlexOS: configuration.options.alexOS != nil)
+    }
+
+    /// Sends what waits in the outbox; while something still waits, tries again after `deliveryInterval`.
+    func deliverEvents() async {
+        guard let endpoints = configuration.options.alexOS else { return }
+        do {
+            let report = try await OutboxDelivery(store: store, transport: HTTPClient(), endpoints: endpoints)
+                .deliverPending()
+            nextDelivery = report.pending > 0 ? ContinuousClock.now + configuration.deliveryInterval : nil
+            if report.unreachable, let error = report.lastError {
+                log("ALEX OS unreachable, \(report.pending) events wait in the outbox: \(error)")
+            }
+        } catch {
+            log("delivering events failed: \(error)")
+            nextDelivery = ContinuousClock.now + configuration.deliveryInterval
+        }
+    }
+
+    var statusLine: String {
+        let statuses = (try? store.allStatus()) ?? []
+        let outOfSync = statuses.filter { $0.sync == .outOfSync }.count
+        let degraded = statuses.filter { $0.health == .degraded || $0.health == .missing }.count
+        var line = "\(resources.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
+        if let manifestProblem { line += "; \(manifestProblem)" }
+        return line
+    }
+}
