@@ -76,3 +76,18 @@ import Testing
         #expect(JSONValue.object([("k", .double(1.5))]).serialized(pretty: true) == "{\n  \"k\": 1.5\n}")
     }
 }
+
+/// ISO-8601 UTC from milliseconds, without the C library: checked against Python's datetime.
+@Suite struct TimestampISOTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00Z"),
+        (951_782_400_000, "2000-02-29T00:00:00Z"),
+        (1_709_251_199_999, "2024-02-29T23:59:59Z"),
+        (1_796_202_000_000, "2026-12-02T09:00:00Z"),
+        (-1, "1969-12-31T23:59:59Z"),
+        (4_102_444_800_000, "2100-01-01T00:00:00Z"),
+    ])
+    func formatsUTC(milliseconds: Int64, expected: String) {
+        #expect(Timestamp(millisecondsSinceEpoch: milliseconds).iso8601 == expected)
+    }
+}

@@ -129,8 +129,8 @@ final class AgentEndpoint: Sendable {
             ("id", .int(Int(stored.id))), ("type", .string(stored.event.type.rawValue)),
             ("reason", .string(stored.event.reason)), ("regarding", .string(stored.event.regarding)),
             ("message", .string(stored.event.message)), ("count", .int(stored.count)),
-            ("firstSeen", .string(TimeText.iso(stored.firstSeen))),
-            ("lastSeen", .string(TimeText.iso(stored.lastSeen))),
+            ("firstSeen", .string(stored.firstSeen.iso8601)),
+            ("lastSeen", .string(stored.lastSeen.iso8601)),
         ])
     }
 

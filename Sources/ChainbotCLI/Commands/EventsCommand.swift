@@ -102,7 +102,7 @@ enum EventsCommand {
     static func row(_ stored: StoredEvent) -> String {
         let event = stored.event
         let columns = [
-            pad(TimeText.iso(stored.lastSeen), 22), pad(event.type.rawValue, 8), pad(event.reason, 15),
+            pad(stored.lastSeen.iso8601, 22), pad(event.type.rawValue, 8), pad(event.reason, 15),
             pad(event.regarding, 25), pad(String(stored.count), 6),
             event.message.split(separator: "\n").joined(separator: " | "),
         ]
@@ -119,8 +119,8 @@ enum EventsCommand {
         return .object([
             ("type", .string(event.type.rawValue)), ("reason", .string(event.reason)),
             ("regarding", .string(event.regarding)), ("message", .string(event.message)),
-            ("count", .int(stored.count)), ("firstSeen", .string(TimeText.iso(stored.firstSeen))),
-            ("lastSeen", .string(TimeText.iso(stored.lastSeen))),
+            ("count", .int(stored.count)), ("firstSeen", .string(stored.firstSeen.iso8601)),
+            ("lastSeen", .string(stored.lastSeen.iso8601)),
             ("generation", event.generation.map(JSONValue.string) ?? .null),
         ])
     }

@@ -58,7 +58,7 @@ enum HistoryCommand {
         for revision in revisions {
             let summary = revision.summaryJSON.flatMap { SpecCoding.decode(RevisionSummary.self, from: $0) }
             let columns = [
-                pad(String(revision.id), 4), pad(TimeText.iso(revision.startedAt), 24),
+                pad(String(revision.id), 4), pad(revision.startedAt.iso8601, 24),
                 pad(revision.outcome?.rawValue ?? "running", 10), pad(String(summary?.changed ?? 0), 8),
                 pad(String(summary?.failed ?? 0), 7), pad(String(summary?.pruned ?? 0), 7), revision.generation,
             ]
@@ -82,8 +82,8 @@ enum HistoryCommand {
         return .object([
             ("revision", .int(Int(revision.id))), ("generation", .string(revision.generation)),
             ("gitCommit", revision.gitCommit.map(JSONValue.string) ?? .null),
-            ("startedAt", .string(TimeText.iso(revision.startedAt))),
-            ("finishedAt", revision.finishedAt.map { .string(TimeText.iso($0)) } ?? .null),
+            ("startedAt", .string(revision.startedAt.iso8601)),
+            ("finishedAt", revision.finishedAt.map { .string($0.iso8601) } ?? .null),
             ("outcome", revision.outcome.map { .string($0.rawValue) } ?? .null),
             ("changed", .int(summary?.changed ?? 0)), ("unchanged", .int(summary?.unchanged ?? 0)),
             ("failed", .int(summary?.failed ?? 0)), ("pruned", .int(summary?.pruned ?? 0)),
@@ -109,13 +109,5 @@ enum HistoryCommand {
 
     private static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
-}
-
-/// Times as people read them.
-enum TimeText {
-    /// `2026-11-22T08:15:03Z`.
-    static func iso(_ timestamp: Timestamp) -> String {
-        timestamp.iso8601
     }
 }

@@ -68,7 +68,7 @@ enum SnapshotCommand {
         let report: SnapshotCapture.Report
         do {
             try Self.makeDirectory(directory)
-            report = try await capture.run(takenAt: TimeText.iso(Timestamp.now()))
+            report = try await capture.run(takenAt: Timestamp.now().iso8601)
         } catch {
             context.stderr.write("chainbot snapshot: cannot write the snapshot in \(directory): \(error)\n")
             return .failure

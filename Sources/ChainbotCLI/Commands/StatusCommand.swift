@@ -61,7 +61,7 @@ struct StatusReport {
             let members: [(String, JSONValue)] = [
                 ("type", .string(condition.type)), ("status", .bool(condition.status)),
                 ("reason", .string(condition.reason)), ("message", .string(condition.message)),
-                ("lastTransitionTime", .string(TimeText.iso(condition.lastTransitionTime))),
+                ("lastTransitionTime", .string(condition.lastTransitionTime.iso8601)),
             ]
             return .object(members)
         }
@@ -71,7 +71,7 @@ struct StatusReport {
             ("kind", .string(status.kind)), ("name", .string(status.name)), ("sync", .string(status.sync.rawValue)),
             ("health", .string(status.health.rawValue)), ("suspended", .bool(suspended)),
             ("conditions", .array(conditions)), ("observedGeneration", generation),
-            ("updatedAt", .string(TimeText.iso(status.updatedAt))),
+            ("updatedAt", .string(status.updatedAt.iso8601)),
         ]
         return .object(members)
     }
@@ -79,8 +79,8 @@ struct StatusReport {
     var agentJSON: JSONValue {
         .object([
             ("running", .bool(agentRunning)), ("pid", agentPID.flatMap(Int.init).map(JSONValue.int) ?? .null),
-            ("lastSync", lastSync.map { .string(TimeText.iso($0)) } ?? .null),
-            ("lastSuccessfulSync", lastSuccessfulSync.map { .string(TimeText.iso($0)) } ?? .null),
+            ("lastSync", lastSync.map { .string($0.iso8601) } ?? .null),
+            ("lastSuccessfulSync", lastSuccessfulSync.map { .string($0.iso8601) } ?? .null),
             ("generation", generation.map(JSONValue.string) ?? .null),
             ("manifestProblem", manifestProblem.map(JSONValue.string) ?? .null),
         ])
@@ -190,7 +190,7 @@ enum GetCommand {
                                     ("type", .string(stored.event.type.rawValue)),
                                     ("reason", .string(stored.event.reason)),
                                     ("message", .string(stored.event.message)), ("count", .int(stored.count)),
-                                    ("lastSeen", .string(TimeText.iso(stored.lastSeen))),
+                                    ("lastSeen", .string(stored.lastSeen.iso8601)),
                                 ])
                             })
                     ))
@@ -199,18 +199,18 @@ enum GetCommand {
             }
             var text = "\(status.reference)\n  sync: \(status.sync.rawValue)\n  health: \(status.health.rawValue)\n"
             if let suspension = report.suspensions.first(where: { $0.reference == status.reference }) {
-                text += "  suspended until \(TimeText.iso(suspension.until))"
+                text += "  suspended until \(suspension.until.iso8601)"
                 text += suspension.reason.isEmpty ? "\n" : " (\(suspension.reason))\n"
             }
             text += "  observed generation: \(status.observedGeneration ?? "-")\n  conditions:\n"
             for condition in status.conditions {
                 text +=
-                    "    \(condition.type)=\(condition.status ? "True" : "False") \(condition.reason): \(condition.message) (since \(TimeText.iso(condition.lastTransitionTime)))\n"
+                    "    \(condition.type)=\(condition.status ? "True" : "False") \(condition.reason): \(condition.message) (since \(condition.lastTransitionTime.iso8601))\n"
             }
             text += "  events:\n"
             for stored in events {
                 text +=
-                    "    \(TimeText.iso(stored.lastSeen)) \(stored.event.type.rawValue) \(stored.event.reason)"
+                    "    \(stored.lastSeen.iso8601) \(stored.event.type.rawValue) \(stored.event.reason)"
                     + (stored.count > 1 ? " (x\(stored.count))" : "") + ": \(stored.event.message)\n"
             }
             if events.isEmpty { text += "    (none)\n" }

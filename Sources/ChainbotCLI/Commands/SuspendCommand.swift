@@ -37,7 +37,7 @@ enum SuspendCommand {
             context.stderr.write("chainbot suspend: \(error)\n")
             return .failure
         }
-        context.stdout.write("\(id) suspended until \(TimeText.iso(until)).\n")
+        context.stdout.write("\(id) suspended until \(until.iso8601).\n")
         return .success
     }
 }

@@ -12,9 +12,11 @@ enum AgentRegistration {
         ]
         if let port = spec.port { members.append(("port", .int(port))) }
         if let health = spec.healthEndpoint { members.append(("health_endpoint", .string(health))) }
+        // The naive form (no `Z`) that ChainBot's own registrations use.
+        let registered = String(time.iso8601.dropLast())
         members += [
             ("event_bus_url", .string(endpoints.eventBusURL)), ("webhook_url", .string(endpoints.webhookBaseURL)),
-            ("registration_time", .string(UTCTime.iso(time, zone: false))),
+            ("registration_time", .string(registered)),
             ("agent_type", .string(spec.agentType.rawValue)),
         ]
         if let description = spec.description { members.append(("description", .string(description))) }

@@ -11,11 +11,11 @@ public enum EventEnvelope {
             ("idempotency_key", .string(idempotencyKey)), ("resource", .string(event.regarding)),
             ("generation", event.generation.map(AlexOSJSON.string) ?? .null), ("message", .string(event.message)),
             ("reason", .string(event.reason)), ("type", .string(event.type.rawValue)), ("count", .int(stored.count)),
-            ("first_seen", .string(UTCTime.iso(stored.firstSeen))),
-            ("last_seen", .string(UTCTime.iso(stored.lastSeen))),
+            ("first_seen", .string(stored.firstSeen.iso8601)),
+            ("last_seen", .string(stored.lastSeen.iso8601)),
         ]
         let envelope = AlexOSJSON.object([
-            ("event_type", .string(eventType(for: event.reason))), ("timestamp", .string(UTCTime.iso(stored.lastSeen))),
+            ("event_type", .string(eventType(for: event.reason))), ("timestamp", .string(stored.lastSeen.iso8601)),
             ("source", .string("chainbot")), ("data", .object(data)),
             ("severity", .string(warning ? "warning" : "info")), ("requires_attention", .bool(warning)),
         ])

@@ -68,7 +68,7 @@ public struct HealthReport: Sendable, Hashable {
         ]
         let severity = statusID == "unhealthy" ? "error" : (statusID == "degraded" ? "warning" : "info")
         return ChainbotCore.JSONValue.object([
-            ("event_type", .string("health_report")), ("timestamp", .string(UTCTime.iso(stored.lastSeen))),
+            ("event_type", .string("health_report")), ("timestamp", .string(stored.lastSeen.iso8601)),
             ("source", .string("chainbot")), ("data", .object(data)), ("severity", .string(severity)),
             ("requires_attention", .bool(requiresAttention)),
         ]).serialized()
