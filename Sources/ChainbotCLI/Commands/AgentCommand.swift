@@ -86,7 +86,7 @@ enum AgentCommand {
         do {
             agentLock = try StateLock.acquire(for: options.statePath, suffix: ".agent.lock", timeout: .zero)
         } catch {
-            let holder = Self.holder(of: options.statePath + ".agent.lock")
+            let holder = StateLock.holder(ofLockAt: options.statePath + ".agent.lock")
             context.stderr.write(
                 "chainbot agent: another chainbot agent\(holder.map { " (pid \($0))" } ?? "") is running for "
                     + "\(options.statePath); stop it first (systemctl stop chainbot-agent)\n")
@@ -226,14 +226,6 @@ enum AgentCommand {
         }
     }
 
-    static func holder(of lockPath: String) -> String? {
-        guard let file = fopen(lockPath, "r") else { return nil }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 32)
-        guard fgets(&buffer, 32, file) != nil else { return nil }
-        let text = String(decoding: buffer.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text.isEmpty ? nil : text
-    }
 }
 
 extension String {

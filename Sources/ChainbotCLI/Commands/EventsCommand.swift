@@ -102,8 +102,8 @@ enum EventsCommand {
     static func row(_ stored: StoredEvent) -> String {
         let event = stored.event
         let columns = [
-            pad(stored.lastSeen.iso8601, 22), pad(event.type.rawValue, 8), pad(event.reason, 15),
-            pad(event.regarding, 25), pad(String(stored.count), 6),
+            stored.lastSeen.iso8601.padded(to: 22), event.type.rawValue.padded(to: 8), event.reason.padded(to: 15),
+            event.regarding.padded(to: 25), String(stored.count).padded(to: 6),
             event.message.split(separator: "\n").joined(separator: " | "),
         ]
         return columns.joined(separator: " ") + "\n"
@@ -123,9 +123,5 @@ enum EventsCommand {
             ("lastSeen", .string(stored.lastSeen.iso8601)),
             ("generation", event.generation.map(JSONValue.string) ?? .null),
         ])
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

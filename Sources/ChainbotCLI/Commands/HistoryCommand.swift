@@ -58,9 +58,10 @@ enum HistoryCommand {
         for revision in revisions {
             let summary = revision.summaryJSON.flatMap { SpecCoding.decode(RevisionSummary.self, from: $0) }
             let columns = [
-                pad(String(revision.id), 4), pad(revision.startedAt.iso8601, 24),
-                pad(revision.outcome?.rawValue ?? "running", 10), pad(String(summary?.changed ?? 0), 8),
-                pad(String(summary?.failed ?? 0), 7), pad(String(summary?.pruned ?? 0), 7), revision.generation,
+                String(revision.id).padded(to: 4), revision.startedAt.iso8601.padded(to: 24),
+                (revision.outcome?.rawValue ?? "running").padded(to: 10), String(summary?.changed ?? 0).padded(to: 8),
+                String(summary?.failed ?? 0).padded(to: 7), String(summary?.pruned ?? 0).padded(to: 7),
+                revision.generation,
             ]
             out += columns.joined(separator: " ") + "\n"
         }
@@ -105,9 +106,5 @@ enum HistoryCommand {
                     })
             ))
         return .object(members)
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

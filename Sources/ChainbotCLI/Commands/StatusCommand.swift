@@ -244,7 +244,8 @@ enum ResourceReference {
 }
 
 extension String {
+    /// Padded to `width` and followed by at least one space, so a long cell never runs into the next.
     fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+        padded(to: width - 1) + " "
     }
 }

@@ -51,6 +51,13 @@ public final class OutputSink: Sendable {
     }
 }
 
+extension String {
+    /// The text followed by spaces up to `width` characters (unchanged when already as long), for tables.
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
 /// The world a command runs in: its outputs, environment and working directory.
 public struct CommandContext: Sendable {
     public var stdout: OutputSink

@@ -64,6 +64,14 @@ public final class StateLock: Sendable {
         }
     }
 
+    /// The pid last recorded in the lock file at `path` (who holds it, or held it last), when readable.
+    public static func holder(ofLockAt path: String) -> Int32? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        return holder(descriptor)
+    }
+
     private static func holder(_ descriptor: Int32) -> Int32? {
         var buffer = [UInt8](repeating: 0, count: 16)
         let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
