@@ -174,6 +174,22 @@ public final class Testbed: Sendable {
 }
 
 extension Testbed {
+    /// Writes `text` to `path` inside the testbed, creating its directory, by rename (as editors do).
+    public func writeFile(_ path: String, _ text: String) async throws {
+        let result = try await exec(
+            ["sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && cat > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"", "sh", path],
+            standardInput: Array(text.utf8))
+        guard result.succeeded else { throw Failure.commandFailed("writing \(path): \(result.errorOutput)") }
+    }
+
+    /// One property of a unit, as `systemctl show --value --property=NAME UNIT` prints it.
+    public func unitProperty(_ name: String, of unit: String) async throws -> String {
+        let result = try await exec(["systemctl", "show", "--value", "--property=\(name)", unit])
+        return String(result.output.prefix { $0 != "\n" })
+    }
+}
+
+extension Testbed {
     /// Why a testbed could not be started or used.
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         /// The host cannot run a testbed (not root, no systemd, no unshare/nsenter, no script).
@@ -184,6 +200,8 @@ extension Testbed {
         case notRunning(String)
         /// `exec` with no command.
         case emptyCommand
+        /// A helper's command failed inside the testbed (what it printed).
+        case commandFailed(String)
 
         public var description: String {
             switch self {
@@ -192,6 +210,7 @@ extension Testbed {
                 "testbed '\(name)' did not start (\(termination)):\n\(message)"
             case .notRunning(let name): "testbed '\(name)' is stopped"
             case .emptyCommand: "testbed exec needs a command"
+            case .commandFailed(let message): "testbed command failed: \(message)"
             }
         }
     }

@@ -55,15 +55,11 @@ struct AgentInTestbedTests {
     }
 
     private func write(_ path: String, _ text: String, in testbed: Testbed) async throws {
-        let result = try await testbed.exec(
-            ["sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && cat > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"", "sh", path],
-            standardInput: Array(text.utf8))
-        try #require(result.succeeded, "\(result.errorOutput)")
+        try await testbed.writeFile(path, text)
     }
 
     private func property(_ name: String, of unit: String, in testbed: Testbed) async throws -> String {
-        let result = try await testbed.exec(["systemctl", "show", "--value", "--property=\(name)", unit])
-        return String(result.output.prefix { $0 != "\n" })
+        try await testbed.unitProperty(name, of: unit)
     }
 
     /// Polls `condition` every 100 ms for up to `seconds`; returns how long it took, or nil.

@@ -46,9 +46,7 @@ struct ServicesInTestbedTests {
 
     /// Writes `text` as the manifests inside the testbed.
     private func write(_ text: String, in testbed: Testbed) async throws {
-        let result = try await testbed.exec(
-            ["sh", "-c", "mkdir -p /srv/manifests && cat > /srv/manifests/pi.yaml"], standardInput: Array(text.utf8))
-        try #require(result.succeeded, "\(result.errorOutput)")
+        try await testbed.writeFile("/srv/manifests/pi.yaml", text)
     }
 
     private func chainbot(_ arguments: [String], in testbed: Testbed) async throws -> CommandResult {
@@ -56,8 +54,7 @@ struct ServicesInTestbedTests {
     }
 
     private func property(_ name: String, of unit: String, in testbed: Testbed) async throws -> String {
-        let result = try await testbed.exec(["systemctl", "show", "--value", "--property=\(name)", unit])
-        return String(result.output.prefix { $0 != "\n" })
+        try await testbed.unitProperty(name, of: unit)
     }
 
     private func httpStatus(_ port: Int, in testbed: Testbed) async throws -> String {
