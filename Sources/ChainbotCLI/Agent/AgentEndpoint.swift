@@ -60,7 +60,8 @@ final class AgentEndpoint: Sendable {
         case "/api/v1/status":
             return json(statusJSON())
         case "/api/v1/resources":
-            return json(.array(((try? store.allStatus()) ?? []).map(report.json)))
+            let report = self.report
+            return json(.array(report.statuses.map(report.json)))
         case "/api/v1/events":
             return json(.array(events(since: Self.since(request.query)).map(Self.eventJSON)))
         case "/api/v1/events/stream":
@@ -70,8 +71,10 @@ final class AgentEndpoint: Sendable {
         default:
             if path.hasPrefix("/api/v1/resources/") {
                 let reference = String(path.dropFirst("/api/v1/resources/".count))
-                let statuses = (try? store.allStatus()) ?? []
-                guard let status = statuses.first(where: { $0.reference.lowercased() == reference.lowercased() }) else {
+                let report = self.report
+                guard
+                    let status = report.statuses.first(where: { $0.reference.lowercased() == reference.lowercased() })
+                else {
                     return Self.response(
                         404, "application/json", "{\"error\":\"no resource \(Self.escape(reference))\"}\n")
                 }
