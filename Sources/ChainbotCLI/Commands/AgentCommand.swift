@@ -58,14 +58,14 @@ enum AgentCommand {
 
     static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
         let arguments: Arguments
-        switch withConfigFile(given) {
+        switch withConfigFile(given, context) {
         case .success(let merged): arguments = merged
         case .failure(let error):
             context.stderr.write("chainbot agent: \(error.message)\n")
             return .usage
         }
         let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+        do { options = try EngineOptions(arguments, environment: context.environment, readsConfigFile: false) } catch {
             context.stderr.write("chainbot agent: \(error.message)\n")
             return .usage
         }
@@ -122,8 +122,8 @@ enum AgentCommand {
     /// The configuration `given` and the configuration file amount to now, or nil (and a message on
     /// stderr) when they are broken: for SIGHUP, which keeps the running configuration then.
     static func configurationFrom(_ given: Arguments, _ context: CommandContext) -> AgentRunner.Configuration? {
-        guard case .success(let arguments) = withConfigFile(given),
-            let options = try? EngineOptions(arguments, environment: context.environment)
+        guard case .success(let arguments) = withConfigFile(given, context),
+            let options = try? EngineOptions(arguments, environment: context.environment, readsConfigFile: false)
         else {
             context.stderr.write("chainbot agent: SIGHUP: the configuration is broken; keeping the running one\n")
             return nil
@@ -208,22 +208,10 @@ enum AgentCommand {
         return .success((host, port, token))
     }
 
-    /// `given` over the configuration file's values (`--config`, or the default file when it exists).
-    static func withConfigFile(_ given: Arguments) -> Result<Arguments, UsageError> {
-        let path =
-            given.value("config")
-            ?? (access(AgentConfigFile.defaultPath, R_OK) == 0 ? AgentConfigFile.defaultPath : nil)
-        guard let path else { return .success(given) }
-        switch AgentConfigFile.load(path) {
-        case .failure(let error): return .failure(error)
-        case .success(let file):
-            do {
-                let base = try Arguments(file.arguments, valued: command.valued, switches: command.switches)
-                return .success(given.merged(over: base))
-            } catch {
-                return .failure(UsageError(message: "\(path): \(error.message)"))
-            }
-        }
+    /// `given` over the configuration file's values (`--config`, `$CHAINBOT_CONFIG`, or the default file
+    /// when it exists): every key, the agent's own settings too.
+    static func withConfigFile(_ given: Arguments, _ context: CommandContext) -> Result<Arguments, UsageError> {
+        ConfigFileOptions.merged(given, environment: context.environment)
     }
 
 }

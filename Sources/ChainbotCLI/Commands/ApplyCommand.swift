@@ -12,7 +12,7 @@ enum ApplyCommand {
     static let command = Command(
         name: "apply", summary: "change the host to match the manifests and record the run",
         usage:
-            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE] [--alexos-url URL]",
+            "chainbot apply [-f PATH]... [--prune] [--dry-run] [--force] [-o text|json] [--kind KIND] [--root DIR] [--state FILE] [--alexos-url URL] [--config FILE]",
         help: """
             Plans like `chainbot diff`, prints the plan, then runs its steps in dependency order with progress
             on stderr. A failed step blocks only the steps that depend on it; independent resources still
@@ -31,6 +31,10 @@ enum ApplyCommand {
               --state FILE          state file (default /var/lib/chainbot/state.db as root; under DIR with --root)
               --alexos-url URL      ALEX OS base URL (default $CHAINBOT_ALEXOS_URL): the agent registry, and
                                     where the run's events are delivered from the outbox
+              --config FILE         the agent's configuration (default $CHAINBOT_CONFIG, else
+                                    /etc/chainbot/config.yaml when it exists, not with --root): its
+                                    filename, state, kind, alexos-url, alexos-path and
+                                    watchtower-targets apply here too; options given here win
 
             exit: 0 converged, 2 any failure, 64 usage, 65 invalid manifests (nothing applied).
             """,

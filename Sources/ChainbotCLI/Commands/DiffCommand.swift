@@ -10,7 +10,7 @@ enum DiffCommand {
     static let command = Command(
         name: "diff", summary: "show what apply would change (exit 1 when anything differs)",
         usage:
-            "chainbot diff [-f PATH]... [-o text|json] [--kind KIND] [--root DIR] [--state FILE] [--alexos-url URL]",
+            "chainbot diff [-f PATH]... [-o text|json] [--kind KIND] [--root DIR] [--state FILE] [--alexos-url URL] [--config FILE]",
         help: """
             Loads the manifests, observes the host (one `systemctl show` for every unit, the files on disk)
             and prints, for each resource that differs, what would change: a unified diff of unit and config
@@ -24,6 +24,10 @@ enum DiffCommand {
               --root DIR            compare against an offline image root instead of the live host
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --alexos-url URL      ALEX OS base URL for the agent registry (default $CHAINBOT_ALEXOS_URL)
+              --config FILE         the agent's configuration (default $CHAINBOT_CONFIG, else
+                                    /etc/chainbot/config.yaml when it exists, not with --root): its
+                                    filename, state, kind, alexos-url, alexos-path and
+                                    watchtower-targets apply here too; options given here win
 
             exit: 0 no differences, 1 differences, 2 failure (a provider or the store), 65 invalid manifests.
             """,

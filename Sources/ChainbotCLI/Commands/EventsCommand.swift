@@ -23,7 +23,8 @@ enum EventsCommand {
               --root DIR            the state file under an offline image root
             """,
         valued: [
-            "-o": "output", "--output": "output", "--state": "state", "--root": "root", "--since": "since",
+            "-o": "output", "--output": "output", "--state": "state", "--root": "root", "--config": "config",
+            "--since": "since",
         ], switches: ["--watch": "watch", "-w": "watch"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
@@ -40,9 +41,13 @@ enum EventsCommand {
             }
             since = Timestamp.now().advanced(by: .zero - duration)
         }
-        let path =
-            arguments.value("state")
-            ?? EngineOptions.defaultStatePath(root: arguments.value("root"), environment: context.environment)
+        let path: String
+        switch ConfigFileOptions.statePath(arguments, environment: context.environment) {
+        case .success(let found): path = found
+        case .failure(let error):
+            context.stderr.write("chainbot events: \(error.message)\n")
+            return .usage
+        }
         if arguments.has("watch") {
             // Nothing recorded yet: wait for the first apply or agent to create the state file.
             while access(path, F_OK) != 0 { try? await Task.sleep(for: .milliseconds(500)) }

@@ -13,7 +13,8 @@ enum HistoryCommand {
             counts. With REV, shows that revision's steps and their outcomes. `chainbot rollback REV`
             re-applies the specs it recorded.
             """,
-        valued: ["-o": "output", "--output": "output", "--state": "state", "--root": "root"], run: run)
+        valued: ["-o": "output", "--output": "output", "--state": "state", "--root": "root", "--config": "config"],
+        run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         let output: String
@@ -21,9 +22,13 @@ enum HistoryCommand {
             context.stderr.write("chainbot history: \(error.message)\n")
             return .usage
         }
-        let path =
-            arguments.value("state")
-            ?? EngineOptions.defaultStatePath(root: arguments.value("root"), environment: context.environment)
+        let path: String
+        switch ConfigFileOptions.statePath(arguments, environment: context.environment) {
+        case .success(let found): path = found
+        case .failure(let error):
+            context.stderr.write("chainbot history: \(error.message)\n")
+            return .usage
+        }
         guard access(path, F_OK) == 0 else {
             context.stdout.write(
                 output == "json" ? "[]\n" : "no revisions: nothing has been applied with state file \(path)\n")

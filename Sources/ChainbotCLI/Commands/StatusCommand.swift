@@ -99,7 +99,7 @@ enum StatusCommand {
 
             exit: 0 everything Synced and Healthy, 1 something is not, 2 failure.
             """,
-        valued: ["-o": "output", "--output": "output", "--state": "state"], run: run)
+        valued: ["-o": "output", "--output": "output", "--state": "state", "--config": "config"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "status") else { return .usage }
@@ -159,7 +159,7 @@ enum GetCommand {
 
             exit: 0 found, 2 not found or failure.
             """,
-        valued: ["-o": "output", "--output": "output", "--state": "state"], run: run)
+        valued: ["-o": "output", "--output": "output", "--state": "state", "--config": "config"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "get") else { return .usage }

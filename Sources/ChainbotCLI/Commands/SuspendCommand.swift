@@ -10,7 +10,7 @@ enum SuspendCommand {
             For DURATION (e.g. 30m, 2h; at most 7d) the agent keeps observing KIND/NAME and reports its
             drift, but runs no step for it. `chainbot resume KIND/NAME` ends it early; it also ends by itself.
             """,
-        valued: ["--for": "for", "--reason": "reason", "--state": "state"], run: run)
+        valued: ["--for": "for", "--reason": "reason", "--state": "state", "--config": "config"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "suspend") else { return .usage }
@@ -48,7 +48,7 @@ enum ResumeCommand {
         name: "resume", summary: "end a suspension: the agent manages the resource again",
         usage: "chainbot resume KIND/NAME [--state FILE]",
         help: "Ends `chainbot suspend` for KIND/NAME; the agent corrects it on its next pass.",
-        valued: ["--state": "state"], run: run)
+        valued: ["--state": "state", "--config": "config"], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "resume") else { return .usage }

@@ -13,7 +13,7 @@ struct EngineOptions {
     static let valued = [
         "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
         "--state": "state", "--kind": "kind", "--watchtower-targets": "watchtower-targets",
-        "--alexos-url": "alexos-url", "--alexos-path": "alexos-path",
+        "--alexos-url": "alexos-url", "--alexos-path": "alexos-path", "--config": "config",
     ]
 
     var paths: [String]
@@ -30,7 +30,16 @@ struct EngineOptions {
     /// Where ALEX OS answers (`--alexos-url`, else `CHAINBOT_ALEXOS_URL`); nil when neither is set.
     var alexOS: AlexOSEndpoints?
 
-    init(_ arguments: Arguments, environment: [String: String]) throws(UsageError) {
+    /// Parses `given` over the configuration file's shared keys (`readsConfigFile`; the agent has merged
+    /// the whole file already).
+    init(_ given: Arguments, environment: [String: String], readsConfigFile: Bool = true) throws(UsageError) {
+        var arguments = given
+        if readsConfigFile {
+            switch ConfigFileOptions.merged(given, environment: environment, keys: ConfigFileOptions.sharedKeys) {
+            case .success(let merged): arguments = merged
+            case .failure(let error): throw error
+            }
+        }
         self.environment = environment
         force = arguments.has("force")
         paths = arguments.positional + arguments.all("filename")
