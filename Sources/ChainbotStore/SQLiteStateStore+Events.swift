@@ -22,6 +22,7 @@ extension SQLiteStateStore {
                 // A wall clock can step back; last seen never does.
                 counted.lastSeen = max(counted.lastSeen, seen)
                 counted.event.generation = event.generation ?? counted.event.generation
+                counted.event.severity = event.severity
                 try connection.execute(
                     "UPDATE events SET count = ?, last_seen = ?, generation = ? WHERE id = ?",
                     counted.count, counted.lastSeen, counted.event.generation, counted.id)
@@ -132,10 +133,10 @@ extension SQLiteStateStore {
 
 extension StoredEvent {
     /// The columns `init(row:)` reads, in order.
-    fileprivate static let columns =
+    static let columns =
         "id, type, reason, regarding_kind, regarding_name, message, count, first_seen, last_seen, generation"
 
-    fileprivate init(row: SQLiteRow) throws(StoreError) {
+    init(row: SQLiteRow) throws(StoreError) {
         let event = Event(
             type: try row.enumeration(Event.EventType.self, at: 1), reason: try row.text(at: 2),
             regardingKind: try row.text(at: 3), regardingName: try row.text(at: 4), message: try row.text(at: 5),

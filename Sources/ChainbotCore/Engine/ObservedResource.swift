@@ -8,6 +8,9 @@ public struct ObservedResource: Sendable, Hashable {
     public var healthReason: String?
     /// Extra facts the provider's step planning needs (e.g. `needsDaemonReload`), not compared.
     public var hints: Set<String>
+    /// Facets the provider looked for and could not read, by name, with why (`GET …/agents/all lists no
+    /// version`). Planning neither compares them nor takes them as desired: the resource's sync is Unknown.
+    public var unobserved: [String: String]
 
     public init(
         id: ResourceID, facets: [String: FacetValue], health: Health = .unknown, healthReason: String? = nil,
@@ -18,6 +21,7 @@ public struct ObservedResource: Sendable, Hashable {
         self.health = health
         self.healthReason = healthReason
         self.hints = hints
+        unobserved = [:]
     }
 
     /// True when nothing of the resource exists on the host.

@@ -24,6 +24,8 @@ public struct ResourcePlan: Sendable, Hashable {
     public var healthReason: String?
     /// For a prune: true when it waits for `--prune` (listed, no steps).
     public var deferred: Bool
+    /// Desired facets that could not be observed, by name, with why: neither a change nor in sync.
+    public var unobserved: [String: String]
 
     public init(
         id: ResourceID, action: Action, changes: [FieldChange], steps: [Int] = [], health: Health = .unknown,
@@ -36,6 +38,14 @@ public struct ResourcePlan: Sendable, Hashable {
         self.health = health
         self.healthReason = healthReason
         self.deferred = deferred
+        unobserved = [:]
+    }
+
+    /// `cannot observe version (why); cannot observe port (why)`, sorted by facet; nil when all were observed.
+    public var unobservedSummary: String? {
+        if unobserved.isEmpty { return nil }
+        return unobserved.sorted { $0.key < $1.key }.map { "cannot observe \($0.key): \($0.value)" }.joined(
+            separator: "; ")
     }
 }
 

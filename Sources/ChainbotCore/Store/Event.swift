@@ -8,6 +8,15 @@ public struct Event: Sendable, Hashable {
         case warning = "Warning"
     }
 
+    /// How urgent an event is for ALEX OS, in its own words (DESIGN.md §7).
+    public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
+        case info, warning, error, critical
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+        }
+    }
+
     public var type: EventType
     /// A short UpperCamelCase cause, e.g. `DriftDetected`, `Applied`, `ApplyFailed`.
     public var reason: String
@@ -19,6 +28,9 @@ public struct Event: Sendable, Hashable {
     public var message: String
     /// The manifest set's generation at the time, when known.
     public var generation: String?
+    /// The severity the resource asked for (a WatchtowerTarget's `severity`); nil: from the type, `info` for
+    /// Normal and `warning` for Warning. Not part of the event's identity; the latest occurrence's counts.
+    public var severity: Severity?
 
     public init(
         type: EventType, reason: String, regardingKind: String, regardingName: String, message: String,
@@ -30,7 +42,11 @@ public struct Event: Sendable, Hashable {
         self.regardingName = regardingName
         self.message = message
         self.generation = generation
+        severity = nil
     }
+
+    /// `severity`, or the one the type implies.
+    public var effectiveSeverity: Severity { severity ?? (type == .warning ? .warning : .info) }
 
     /// `Kind/name` of the resource the event regards.
     public var regarding: String { "\(regardingKind)/\(regardingName)" }

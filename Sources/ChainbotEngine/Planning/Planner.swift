@@ -94,16 +94,22 @@ public struct Planner: Sendable {
     private func decide(_ resource: Resource, _ input: PlanInput) -> (ResourcePlan, [StepAction]) {
         let id = resource.id
         let observed = input.observed[id] ?? ObservedResource(id: id, facets: [:])
-        let changes = (input.rendered[id] ?? []).compactMap { facet -> FieldChange? in
+        let rendered = input.rendered[id] ?? []
+        // A facet the provider could not read is neither a change nor equal: the sync is Unknown.
+        let unobserved = observed.unobserved.filter { name, _ in rendered.contains { $0.name == name } }
+        let changes = rendered.compactMap { facet -> FieldChange? in
+            if unobserved[facet.name] != nil { return nil }
             let current = observed.facets[facet.name] ?? .absent
             return current == facet.value
                 ? nil : FieldChange(resource: id, facet: facet.name, from: current, to: facet.value)
         }
         var plan = ResourcePlan(
             id: id, action: .unchanged, changes: changes, health: observed.health, healthReason: observed.healthReason)
+        plan.unobserved = unobserved
         switch resource.metadata.drift {
         case .ignore:
             plan.changes = []
+            plan.unobserved = [:]
             return (plan, [])
         case .warn:
             plan.action = changes.isEmpty ? .unchanged : .warn

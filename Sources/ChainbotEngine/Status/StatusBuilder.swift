@@ -49,9 +49,11 @@ public struct StatusBuilder: Sendable {
             let id = plan.id
             let changed = plan.changes.map(\.facet).joined(separator: ", ")
             if suspended.contains(id) {
+                let sync: ResourceStatus.Sync =
+                    !plan.changes.isEmpty ? .outOfSync : (plan.unobserved.isEmpty ? .synced : .unknown)
                 result.statuses.append(
                     status(
-                        id, sync: plan.changes.isEmpty ? .synced : .outOfSync, syncReason: "Suspended",
+                        id, sync: sync, syncReason: "Suspended",
                         syncMessage: "suspended: not corrected until resumed", health: plan.health,
                         healthReason: plan.healthReason))
                 continue
@@ -83,6 +85,13 @@ public struct StatusBuilder: Sendable {
                         healthReason: plan.healthReason))
                 continue
             case .unchanged:
+                if let unobserved = plan.unobservedSummary {
+                    result.statuses.append(
+                        status(
+                            id, sync: .unknown, syncReason: "CannotObserve", syncMessage: unobserved,
+                            health: plan.health, healthReason: plan.healthReason))
+                    continue
+                }
                 result.statuses.append(
                     status(
                         id, sync: .synced, syncReason: "Converged", syncMessage: "matches the manifests",
@@ -108,13 +117,16 @@ public struct StatusBuilder: Sendable {
                 continue
             }
             let health: Health = plan.health == .healthy ? .healthy : .progressing
+            let done = plan.action == .create ? "created" : "changed: \(changed)"
             result.statuses.append(
                 status(
-                    id, sync: .synced, syncReason: "Applied",
-                    syncMessage: plan.action == .create ? "created" : "changed: \(changed)", health: health,
+                    id, sync: plan.unobserved.isEmpty ? .synced : .unknown,
+                    syncReason: plan.unobserved.isEmpty ? "Applied" : "CannotObserve",
+                    syncMessage: plan.unobservedSummary.map { "\(done); \($0)" } ?? done, health: health,
                     healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
         }
         applyThresholds(&result, prepared)
+        let severities = Self.severities(prepared.desired)
         for status in result.statuses {
             // Not news: settling after an apply (Progressing → Healthy), or not knowing.
             guard let before = previous[status.reference], before.health != status.health,
@@ -122,15 +134,27 @@ public struct StatusBuilder: Sendable {
                 !(before.health == .progressing && status.health == .healthy)
             else { continue }
             let reason = status.conditions.first { $0.type == "Healthy" }?.message ?? ""
-            result.events.append(
-                Event(
-                    type: status.health == .healthy ? .normal : .warning, reason: "HealthChanged",
-                    regardingKind: status.kind, regardingName: status.name,
-                    message: "\(before.health.rawValue) → \(status.health.rawValue)"
-                        + (reason.isEmpty ? "" : ": \(reason)"),
-                    generation: generation))
+            var event = Event(
+                type: status.health == .healthy ? .normal : .warning, reason: "HealthChanged",
+                regardingKind: status.kind, regardingName: status.name,
+                message: "\(before.health.rawValue) → \(status.health.rawValue)"
+                    + (reason.isEmpty ? "" : ": \(reason)"),
+                generation: generation)
+            event.severity = status.health == .healthy ? nil : severities[status.reference]
+            result.events.append(event)
         }
         return result
+    }
+
+    /// The severity each WatchtowerTarget asks for when it fails, by `Kind/name`.
+    public static func severities(_ desired: [Resource]) -> [String: Event.Severity] {
+        var severities: [String: Event.Severity] = [:]
+        for resource in desired {
+            if case .watchtowerTarget(let spec) = resource.spec {
+                severities[resource.id.description] = Event.Severity(rawValue: spec.severity.rawValue)
+            }
+        }
+        return severities
     }
 
     /// WatchtowerTargets: a probe result counts only after `failureThreshold` failures in a row (or

@@ -2,50 +2,73 @@ import ChainbotCore
 
 /// The fields of an agent that chainbot owns, as facets, and how to read them from a registry entry.
 ///
-/// Only what the spec sets is compared. A field the registry does not report (the fallback listing has
-/// no version, say) cannot be compared and is taken as it is desired, so it never flaps.
+/// Only what the spec sets is compared. Each field is read under every spelling the contract allows: the
+/// canon index's (`name`, `version`) and the registration payload's (`agent_name`, `agent_version`), which a
+/// registry that echoes registrations lists. A field the entry holds under none of them cannot be compared
+/// and is *unobserved* with the reason: the agent's sync is Unknown, never taken as desired.
 enum AgentFacets {
-    /// Facet name → (registry key, the desired value), for what `spec` sets.
-    static func owned(_ spec: AgentSpec) -> [(name: String, key: String, value: FacetValue)] {
-        var facets: [(String, String, FacetValue)] = [
-            ("registered", "name", .word("yes")), ("version", "version", .word(spec.version)),
-            ("capabilities", "capabilities", list(spec.capabilities)),
-            ("uiFeatures", "ui_features", list(spec.uiFeatures)), ("endpoints", "endpoints", list(spec.endpoints)),
+    /// One owned field: its facet name, the registry keys it may be listed under, and the desired value.
+    struct Owned {
+        var name: String
+        var keys: [String]
+        var value: FacetValue
+    }
+
+    /// The owned fields `spec` sets.
+    static func owned(_ spec: AgentSpec) -> [Owned] {
+        var facets: [Owned] = [
+            Owned(name: "registered", keys: ["name", "agent_name"], value: .word("yes")),
+            Owned(name: "version", keys: ["version", "agent_version"], value: .word(spec.version)),
+            Owned(name: "capabilities", keys: ["capabilities"], value: list(spec.capabilities)),
+            Owned(name: "uiFeatures", keys: ["ui_features"], value: list(spec.uiFeatures)),
+            Owned(name: "endpoints", keys: ["endpoints"], value: list(spec.endpoints)),
         ]
-        if let role = spec.role { facets.append(("role", "role", .word(role))) }
-        if let description = spec.description { facets.append(("description", "description", .word(description))) }
-        if let port = spec.port { facets.append(("port", "port", .word(String(port)))) }
-        if let health = spec.healthEndpoint { facets.append(("healthEndpoint", "health_endpoint", .word(health))) }
-        return facets.map { (name: $0.0, key: $0.1, value: $0.2) }
+        if let role = spec.role { facets.append(Owned(name: "role", keys: ["role"], value: .word(role))) }
+        if let description = spec.description {
+            facets.append(Owned(name: "description", keys: ["description"], value: .word(description)))
+        }
+        if let port = spec.port { facets.append(Owned(name: "port", keys: ["port"], value: .word(String(port)))) }
+        if let health = spec.healthEndpoint {
+            facets.append(Owned(name: "healthEndpoint", keys: ["health_endpoint"], value: .word(health)))
+        }
+        return facets
     }
 
     static func desired(_ spec: AgentSpec) -> [Facet] {
         owned(spec).map { Facet($0.name, $0.value) }
     }
 
-    /// The facets of `entry` (a registry listing's object for this agent), or all absent when there is none.
-    static func observed(_ spec: AgentSpec, entry: AlexOSJSON?) -> [String: FacetValue] {
+    /// What a registry entry shows: facets read, and facets it does not hold under any allowed key.
+    struct Observation: Equatable {
         var facets: [String: FacetValue] = [:]
+        var unobserved: [String: String] = [:]
+    }
+
+    /// The facets of `entry` (this agent's object in the listing `source` answered), or all absent when the
+    /// listing has no such agent.
+    static func observed(_ spec: AgentSpec, entry: AlexOSJSON?, source: String) -> Observation {
+        var observation = Observation()
         for facet in owned(spec) {
             guard let entry else {
-                facets[facet.name] = .absent
+                observation.facets[facet.name] = .absent
                 continue
             }
             if facet.name == "registered" {
-                facets[facet.name] = .word("yes")
-            } else if let value = entry.member(facet.key), value != .null {
-                facets[facet.name] = value.elements.map { list($0.compactMap(\.text)) } ?? word(value)
+                observation.facets[facet.name] = .word("yes")
+            } else if let value = facet.keys.lazy.compactMap({ entry.member($0) }).first(where: { $0 != .null }) {
+                observation.facets[facet.name] = value.elements.map { list($0.compactMap(\.text)) } ?? word(value)
             } else {
-                facets[facet.name] = facet.value
+                let keys = facet.keys.map { "'\($0)'" }.joined(separator: " or ")
+                observation.unobserved[facet.name] = "\(source) lists agent '\(spec.agentID)' without \(keys)"
             }
         }
-        return facets
+        return observation
     }
 
-    /// True when `entry` shows the agent as `spec` wants it.
-    static func matches(_ spec: AgentSpec, entry: AlexOSJSON?) -> Bool {
-        let observed = observed(spec, entry: entry)
-        return desired(spec).allSatisfy { observed[$0.name] == $0.value }
+    /// True when `entry` shows every owned field as `spec` wants it; a field it does not show is no proof.
+    static func matches(_ spec: AgentSpec, entry: AlexOSJSON?, source: String) -> Bool {
+        let observation = observed(spec, entry: entry, source: source)
+        return observation.unobserved.isEmpty && desired(spec).allSatisfy { observation.facets[$0.name] == $0.value }
     }
 
     /// A list as one word, sorted (registries do not keep the order), e.g. `[chat, monitoring]`.

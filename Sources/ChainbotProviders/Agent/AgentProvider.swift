@@ -8,8 +8,8 @@ public import ChainbotHTTP
 /// registry can. A failed write is never retried blindly: the registry may answer 500 after committing,
 /// so the provider observes again and the step succeeds when the registry now shows the agent as desired.
 ///
-/// Without an ALEX OS URL every agent is `Unknown` with a reason that says how to configure one, nothing
-/// is compared, and a prune step fails with the same reason (so the agent is not forgotten).
+/// Without an ALEX OS URL every agent's health and sync are `Unknown` with a reason that says how to
+/// configure one, nothing is compared, and a prune step fails with the same reason (so the agent is not forgotten).
 public struct AgentProvider: Provider {
     public let kinds: [Kind] = [.agent]
 
@@ -34,14 +34,14 @@ public struct AgentProvider: Provider {
         self.now = now
     }
 
-    /// The owned fields the spec sets; nothing when no ALEX OS is configured (nothing can be compared).
+    /// The owned fields the spec sets (without an ALEX OS they are all unobserved, so the sync is Unknown).
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
         -> [Facet]
     {
         guard case .agent(let agent) = spec else {
             throw ProviderError("the Agent provider cannot render \(spec.kind) '\(id.name)'")
         }
-        return registry == nil ? [] : AgentFacets.desired(agent)
+        return AgentFacets.desired(agent)
     }
 
     /// One registry listing for all targets, then a health probe of each registered agent.
@@ -49,24 +49,32 @@ public struct AgentProvider: Provider {
         var observed: [ResourceID: ObservedResource] = [:]
         guard let registry else {
             for target in targets {
-                observed[target.id] = ObservedResource(
+                var unobserved: [String: String] = [:]
+                if case .agent(let spec) = target.spec {
+                    for facet in AgentFacets.owned(spec) { unobserved[facet.name] = Self.notConfigured }
+                }
+                var resource = ObservedResource(
                     id: target.id, facets: [:], health: .unknown, healthReason: Self.notConfigured,
                     hints: ["unconfigured"])
+                resource.unobserved = unobserved
+                observed[target.id] = resource
             }
             return observed
         }
         if targets.isEmpty { return observed }
-        let agents = try await registry.agents()
+        let listing = try await registry.agents()
         // Probes run at once, so agents that do not answer cost one probe timeout, not one each.
         await withTaskGroup(of: ObservedResource?.self) { group in
             for target in targets {
                 guard case .agent(let spec) = target.spec else { continue }
-                let entry = agents[spec.agentID]
+                let entry = listing.agents[spec.agentID]
                 group.addTask {
                     let (health, reason) = await probe.health(spec, entry: entry)
-                    return ObservedResource(
-                        id: target.id, facets: AgentFacets.observed(spec, entry: entry), health: health,
-                        healthReason: reason)
+                    let seen = AgentFacets.observed(spec, entry: entry, source: listing.source)
+                    var resource = ObservedResource(
+                        id: target.id, facets: seen.facets, health: health, healthReason: reason)
+                    resource.unobserved = seen.unobserved
+                    return resource
                 }
             }
             for await resource in group {
@@ -107,14 +115,18 @@ public struct AgentProvider: Provider {
         guard let failure = await registry.send(.post, url, json: payload, token: token) else { return }
         guard failure.requestSent || failure.kind == .status else { throw AgentRegistry.providerError(failure) }
         // The write may have committed before it failed: look before deciding.
-        let after: [String: AlexOSJSON]
+        let after: AgentRegistry.Listing
         do { after = try await registry.agents() } catch {
             throw ProviderError(
                 "\(failure); then the registry could not be read to check: \(error.message)", retryable: true)
         }
-        if AgentFacets.matches(spec, entry: after[spec.agentID]) { return }
+        let entry = after.agents[spec.agentID]
+        if AgentFacets.matches(spec, entry: entry, source: after.source) { return }
+        let unseen = AgentFacets.observed(spec, entry: entry, source: after.source).unobserved
+        let why = unseen.sorted { $0.key < $1.key }.map { "cannot observe \($0.key): \($0.value)" }
         throw ProviderError(
-            "\(failure); the registry does not show agent '\(spec.agentID)' as desired afterwards",
+            "\(failure); the registry does not show agent '\(spec.agentID)' as desired afterwards"
+                + (why.isEmpty ? "" : " (" + why.joined(separator: "; ") + ")"),
             retryable: failure.isTransient)
     }
 
@@ -125,12 +137,12 @@ public struct AgentProvider: Provider {
         let url = registry.endpoints.deregisterURL(agentID)
         guard let failure = await registry.send(.delete, url, json: nil, token: token) else { return }
         guard failure.requestSent || failure.kind == .status else { throw AgentRegistry.providerError(failure) }
-        let after: [String: AlexOSJSON]
+        let after: AgentRegistry.Listing
         do { after = try await registry.agents() } catch {
             throw ProviderError(
                 "\(failure); then the registry could not be read to check: \(error.message)", retryable: true)
         }
-        if after[agentID] == nil { return }
+        if after.agents[agentID] == nil { return }
         if failure.status == 404 || failure.status == 405 {
             throw ProviderError(
                 "the ALEX OS registry cannot deregister agents (DELETE \(url): HTTP \(failure.status ?? 0)); "

@@ -9,9 +9,17 @@ struct AgentRegistry: Sendable {
     let endpoints: AlexOSEndpoints
     let timeout: Duration
 
+    /// A listing of registered agents and where it came from.
+    struct Listing: Sendable {
+        /// `GET URL`, for reasons that name what was read.
+        var source: String
+        /// The entries by `name` (or `agent_name`, the registration payload's spelling).
+        var agents: [String: AlexOSJSON]
+    }
+
     /// The registered agents by name, from the canon index, or from the fallback listing when the canon
     /// index answers with an error or something that is not its JSON.
-    func agents() async throws(ProviderError) -> [String: AlexOSJSON] {
+    func agents() async throws(ProviderError) -> Listing {
         do {
             return try await list(endpoints.canonURL)
         } catch let canonError {
@@ -27,7 +35,7 @@ struct AgentRegistry: Sendable {
         }
     }
 
-    private func list(_ url: String) async throws(HTTPError) -> [String: AlexOSJSON] {
+    private func list(_ url: String) async throws(HTTPError) -> Listing {
         var request = HTTPRequest(url: url)
         request.timeout = timeout
         let response = try await transport.send(request)
@@ -42,7 +50,7 @@ struct AgentRegistry: Sendable {
             guard let name = item.member("name")?.text ?? item.member("agent_name")?.text else { continue }
             agents[name] = item
         }
-        return agents
+        return Listing(source: "GET \(url)", agents: agents)
     }
 
     /// Sends one write; returns the error when it did not answer 2xx.

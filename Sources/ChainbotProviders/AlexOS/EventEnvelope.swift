@@ -2,11 +2,14 @@ public import ChainbotCore
 
 /// The webhook body ALEX OS takes for an event (DESIGN.md §7): `{event_type, timestamp, source, data,
 /// severity, requires_attention}`, with the idempotency key, resource, generation and message in `data`.
+///
+/// `severity` is the event's own (a WatchtowerTarget's `severity: critical` arrives as `critical`), else
+/// `info` for Normal and `warning` for Warning events; anything from `warning` up requires attention.
 public enum EventEnvelope {
     /// The envelope of one occurrence of `stored`, as compact JSON text (what the outbox keeps).
     public static func render(_ stored: StoredEvent, idempotencyKey: String) -> String {
         let event = stored.event
-        let warning = event.type == .warning
+        let severity = event.effectiveSeverity
         let data: [(String, AlexOSJSON)] = [
             ("idempotency_key", .string(idempotencyKey)), ("resource", .string(event.regarding)),
             ("generation", event.generation.map(AlexOSJSON.string) ?? .null), ("message", .string(event.message)),
@@ -17,7 +20,7 @@ public enum EventEnvelope {
         let envelope = AlexOSJSON.object([
             ("event_type", .string(eventType(for: event.reason))), ("timestamp", .string(stored.lastSeen.iso8601)),
             ("source", .string("chainbot")), ("data", .object(data)),
-            ("severity", .string(warning ? "warning" : "info")), ("requires_attention", .bool(warning)),
+            ("severity", .string(severity.rawValue)), ("requires_attention", .bool(severity >= .warning)),
         ])
         return envelope.serialized()
     }
