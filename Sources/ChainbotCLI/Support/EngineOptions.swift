@@ -49,13 +49,14 @@ struct EngineOptions {
             guard !root.isEmpty else {
                 throw UsageError(message: "--root needs a directory")
             }
-            var normalized = root
+            var normalized = Self.absolute(root)
             while normalized.count > 1 && normalized.hasSuffix("/") { normalized.removeLast() }
             self.root = normalized
         }
         watchtower = ProviderFactory.watchtowerSettings(
             targets: arguments.value("watchtower-targets"), root: root, environment: environment)
-        statePath = arguments.value("state") ?? Self.defaultStatePath(root: root, environment: environment)
+        statePath =
+            arguments.value("state").map(Self.absolute) ?? Self.defaultStatePath(root: root, environment: environment)
         if let kind = arguments.value("kind") {
             guard let parsed = Kind.allCases.first(where: { $0.rawValue.lowercased() == kind.lowercased() }) else {
                 throw UsageError(
@@ -111,6 +112,15 @@ struct EngineOptions {
             throw UsageError(
                 message: "--alexos-path: unknown call '\(parts[0])'; one of " + alexOSPathNames.joined(separator: ", "))
         }
+    }
+
+    /// `path` made absolute against the working directory (`--root img` is `$PWD/img`, not `/img`).
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard let directory = getcwd(&buffer, buffer.count) else { return path }
+        let base = String(cString: directory)
+        return (base.hasSuffix("/") ? base : base + "/") + path
     }
 
     /// `/var/lib/chainbot/state.db` as root (under `--root` when given), else `$XDG_STATE_HOME/chainbot/state.db`.

@@ -48,9 +48,10 @@ enum FileDescriptorIO {
         }
     }
 
-    /// Opens directory `path` and flushes it, making a rename or unlink inside it durable.
-    static func syncDirectory(_ path: String) throws(ProviderError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    /// Flushes the directory `directory` (any descriptor of it, `O_PATH` too) to make a rename or unlink
+    /// inside it durable; `path` names it in errors.
+    static func syncDirectory(_ directory: Int32, path: String) throws(ProviderError) {
+        let fd = openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ProviderError.current("open", path: path) }
         defer { close(fd) }
         try sync(fd, path: path)

@@ -58,7 +58,7 @@ struct HostPath: Sendable, Hashable {
     }
 
     /// `root` without trailing slashes, so that joining adds exactly one.
-    private static func trimmedRoot(_ root: String) -> String {
+    static func trimmedRoot(_ root: String) -> String {
         var trimmed = Substring(root)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         return String(trimmed)

@@ -7,75 +7,67 @@ extension LocalFileSystem {
     /// directory is synced. Any failure removes the temporary file, so the target is either the old file
     /// or the complete new one.
     ///
-    /// Missing parent directories are created with mode 0755. A nil owner or group keeps chainbot's own.
-    /// A symbolic link at the target is replaced by the file, not followed.
+    /// Missing parent directories are created with mode 0755, inside the root even where a link on the
+    /// way points elsewhere (see `RootResolver`). A nil owner or group keeps chainbot's own. A symbolic link
+    /// at the target is replaced by the file, not followed.
     public func write(_ file: FileWrite) throws(ProviderError) {
         let path = try HostPath(file.path, root: root)
         guard !path.name.isEmpty else { throw ProviderError("refusing to write '\(file.path)': it is the root") }
         // Names are resolved first: an unknown user fails before anything exists on disk.
         let uid = try userID(file.owner, path: path.host)
         let gid = try groupID(file.group, path: path.host)
-        try makeParents(of: path)
+        let (directory, name) = try resolver.makeParent(of: path)
 
-        let (fd, temp) = try Self.makeTemporaryFile(beside: path)
+        let (fd, temp) = try Self.makeTemporaryFile(in: directory, beside: path)
+        let tempDisk = path.parentDisk + "/" + temp
         do throws(ProviderError) {
-            try FileDescriptorIO.writeAll(fd, file.content, path: temp)
+            try FileDescriptorIO.writeAll(fd, file.content, path: tempDisk)
             // chown before chmod: changing the owner clears set-user-ID and set-group-ID bits.
             if uid != nil || gid != nil, fchown(fd, uid ?? uid_t.max, gid ?? gid_t.max) != 0 {
-                throw ProviderError.current("fchown", path: temp)
+                throw ProviderError.current("fchown", path: tempDisk)
             }
-            if fchmod(fd, mode_t(file.mode & 0o7777)) != 0 { throw ProviderError.current("fchmod", path: temp) }
-            try FileDescriptorIO.sync(fd, path: temp)
+            if fchmod(fd, mode_t(file.mode & 0o7777)) != 0 { throw ProviderError.current("fchmod", path: tempDisk) }
+            try FileDescriptorIO.sync(fd, path: tempDisk)
         } catch {
             close(fd)
-            unlink(temp)
+            unlinkat(directory.fd, temp, 0)
             throw error
         }
         // Linux releases the descriptor even when close fails; the error may still report lost data.
         if close(fd) != 0 && errno != EINTR {
-            let error = ProviderError.current("close", path: temp)
-            unlink(temp)
+            let error = ProviderError.current("close", path: tempDisk)
+            unlinkat(directory.fd, temp, 0)
             throw error
         }
-        if rename(temp, path.disk) != 0 {
+        if renameat(directory.fd, temp, directory.fd, name) != 0 {
             let error = ProviderError.current("rename", path: path.disk)
-            unlink(temp)
+            unlinkat(directory.fd, temp, 0)
             throw error
         }
-        try FileDescriptorIO.syncDirectory(path.parentDisk)
+        try FileDescriptorIO.syncDirectory(directory.fd, path: path.parentDisk)
     }
 
-    /// Creates the directories above `path` that are missing, each with mode 0755 whatever the umask.
-    func makeParents(of path: HostPath) throws(ProviderError) {
-        var status = stat()
-        if stat(path.parentDisk, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR { return }
-        for directory in path.ancestorDisks {
-            if mkdir(directory, 0o755) == 0 {
-                if chmod(directory, 0o755) != 0 { throw ProviderError.current("chmod", path: directory) }
-            } else if errno != EEXIST {
-                throw ProviderError.current("mkdir", path: directory)
-            }
-        }
-    }
-
-    /// Creates `.NAME.chainbot-XXXXXX` (mode 0600, close-on-exec, never an existing file) beside the target.
-    private static func makeTemporaryFile(beside path: HostPath) throws(ProviderError) -> (Int32, String) {
+    /// Creates `.NAME.chainbot-XXXXXX` in `directory` (mode 0600, close-on-exec, never an existing file or a
+    /// link) beside the target; returns its descriptor and name.
+    private static func makeTemporaryFile(in directory: OpenDirectory, beside path: HostPath) throws(ProviderError)
+        -> (Int32, String)
+    {
         var attempts = 0
         while true {
-            let temp = path.parentDisk + "/" + TemporaryName.make(for: path.name)
-            let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            let temp = TemporaryName.make(for: path.name)
+            let fd = openat(directory.fd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 { return (fd, temp) }
             let code = errno
             attempts += 1
             if code == EEXIST && attempts < TemporaryName.attempts { continue }
-            throw ProviderError(SystemError("open", path: temp, code: code))
+            throw ProviderError(SystemError("open", path: path.parentDisk + "/" + temp, code: code))
         }
     }
 
     private func userID(_ name: String?, path: String) throws(ProviderError) -> uid_t? {
         guard let name else { return nil }
         let id: uid_t?
-        do { id = try AccountNames(root: root).userID(named: name) } catch { throw ProviderError(error) }
+        do { id = try AccountNames(fileSystem: self).userID(named: name) } catch { throw ProviderError(error) }
         guard let id else { throw ProviderError("no such user '\(name)' (owner of \(path))") }
         return id
     }
@@ -83,7 +75,7 @@ extension LocalFileSystem {
     private func groupID(_ name: String?, path: String) throws(ProviderError) -> gid_t? {
         guard let name else { return nil }
         let id: gid_t?
-        do { id = try AccountNames(root: root).groupID(named: name) } catch { throw ProviderError(error) }
+        do { id = try AccountNames(fileSystem: self).groupID(named: name) } catch { throw ProviderError(error) }
         guard let id else { throw ProviderError("no such group '\(name)' (group of \(path))") }
         return id
     }

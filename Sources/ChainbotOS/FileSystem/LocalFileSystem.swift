@@ -1,43 +1,46 @@
 public import ChainbotCore
 import Glibc
 
-/// The host's real filesystem, with every host path mapped under `root` (`--root DIR`).
+/// The host's real filesystem, with every host path resolved inside `root` (`--root DIR`).
 ///
-/// Paths are checked before any disk access (absolute, no `..`; see `HostPath`). Writes are atomic
-/// (`LocalFileSystem+Write.swift`): readers see the old file or the new one, never a half-written one.
-/// Symbolic links already on disk are followed by the kernel as usual, so a link inside the root that
-/// points outside it is not contained; the root is a convenience for images and tests, not a jail.
+/// Paths are checked before any disk access (absolute, no `..`; see `HostPath`). Under an image root every
+/// symbolic link on the way is read as the booted image would read it — an absolute target relative to the
+/// root, `..` stopping at the root — so no read, write, rename, removal or listing reaches outside the root
+/// (`RootResolver`). Writes are atomic (`LocalFileSystem+Write.swift`): readers see the old file or the new
+/// one, never a half-written one. On the live host (root "/") the kernel resolves paths as usual.
 public struct LocalFileSystem: HostFileSystem {
     /// The directory host paths are resolved under; "/" on a live host.
     public let root: String
+    /// How paths are resolved inside `root`.
+    let resolver: RootResolver
 
     /// Makes a filesystem whose host paths resolve under `root` (a relative root is relative to the
     /// working directory).
     public init(root: String = "/") {
-        self.root = root
+        self.init(root: root, strategy: nil)
     }
 
-    /// The file's bytes (following symbolic links), or nil when it does not exist.
+    /// Makes a filesystem that resolves paths with `strategy` (nil: `openat2` where the kernel has it).
+    init(root: String, strategy: RootResolver.Strategy?) {
+        self.root = root
+        self.resolver = RootResolver(root: root, strategy: strategy)
+    }
+
+    /// The file's bytes (following symbolic links inside the root), or nil when it does not exist.
     public func read(_ path: String) throws(ProviderError) -> [UInt8]? {
-        let disk = try HostPath(path, root: root).disk
-        let fd = open(disk, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw ProviderError(SystemError("open", path: disk, code: code))
-        }
+        let host = try HostPath(path, root: root)
+        guard let fd = try resolver.open(host, flags: O_RDONLY) else { return nil }
         defer { close(fd) }
-        return try FileDescriptorIO.readAll(fd, path: disk)
+        return try FileDescriptorIO.readAll(fd, path: host.disk)
     }
 
     /// The file's type, mode and ownership from `lstat`, with user and group names when the host knows them.
     public func info(_ path: String) throws(ProviderError) -> FileInfo? {
-        let disk = try HostPath(path, root: root).disk
+        let host = try HostPath(path, root: root)
+        guard let (directory, name) = try resolver.parent(of: host) else { return nil }
         var status = stat()
-        if lstat(disk, &status) != 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw ProviderError(SystemError("lstat", path: disk, code: code))
+        if fstatat(directory.fd, name, &status, AT_SYMLINK_NOFOLLOW) != 0 {
+            return try RootResolver.missing("lstat", host.disk)
         }
         let type: FileInfo.FileType =
             switch status.st_mode & S_IFMT {
@@ -46,39 +49,43 @@ public struct LocalFileSystem: HostFileSystem {
             case S_IFLNK: .symlink
             default: .other
             }
+        let accounts = AccountNames(fileSystem: self)
         return FileInfo(
             type: type, mode: UInt32(status.st_mode & 0o7777), uid: status.st_uid, gid: status.st_gid,
-            owner: AccountNames(root: root).userName(of: status.st_uid),
-            group: AccountNames(root: root).groupName(of: status.st_gid),
+            owner: accounts.userName(of: status.st_uid), group: accounts.groupName(of: status.st_gid),
             size: Int(status.st_size))
     }
 
-    /// Removes a file or symbolic link; a missing one is not an error, a directory is.
+    /// Removes a file or symbolic link (never what it points at); a missing one is not an error, a
+    /// directory is.
     public func remove(_ path: String) throws(ProviderError) {
-        let disk = try HostPath(path, root: root).disk
-        if unlink(disk) != 0 {
+        let host = try HostPath(path, root: root)
+        guard let (directory, name) = try resolver.parent(of: host) else { return }
+        if unlinkat(directory.fd, name, 0) != 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return }
-            throw ProviderError(SystemError("unlink", path: disk, code: code))
+            throw ProviderError(SystemError("unlink", path: host.disk, code: code))
         }
     }
 
-    /// The names in a directory, sorted, without `.` and `..`; an empty list when it does not exist.
+    /// The names in a directory (following symbolic links inside the root), sorted, without `.` and `..`;
+    /// an empty list when it does not exist.
     ///
     /// Hidden names are listed too: callers decide what a leading dot means to them.
     public func list(_ directory: String) throws(ProviderError) -> [String] {
-        let disk = try HostPath(directory, root: root).disk
-        guard let handle = opendir(disk) else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return [] }
-            throw ProviderError(SystemError("opendir", path: disk, code: code))
+        let host = try HostPath(directory, root: root)
+        guard let fd = try resolver.open(host, flags: O_RDONLY | O_DIRECTORY) else { return [] }
+        guard let handle = fdopendir(fd) else {
+            let error = ProviderError.current("opendir", path: host.disk)
+            close(fd)
+            throw error
         }
         defer { closedir(handle) }
         var names: [String] = []
         while true {
             errno = 0
             guard let entry = readdir(handle) else {
-                if errno != 0 { throw ProviderError.current("readdir", path: disk) }
+                if errno != 0 { throw ProviderError.current("readdir", path: host.disk) }
                 break
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) {

@@ -55,9 +55,10 @@ public final class StateLock: Sendable {
         return StateLock(path: path, descriptor: descriptor)
     }
 
-    /// Creates the missing directories above `path` (mode 0700: state is private).
+    /// Creates the missing directories above `path` (mode 0700: state is private); a relative `path` is
+    /// relative to the working directory.
     private static func createParents(of path: String) throws(SystemError) {
-        var current = ""
+        var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/").dropLast() {
             current += "/" + component
             if mkdir(current, 0o700) != 0, errno != EEXIST { throw SystemError.current("mkdir", path: current) }
