@@ -1,3 +1,4 @@
+import ChainbotOS
 import Glibc
 
 @testable import ChainbotHTTP
@@ -64,6 +65,35 @@ final class RawConnection: @unchecked Sendable {
     static func open(port: Int, sending text: String = "") async throws -> RawConnection {
         try await offPool {
             let socket = try Socket.connect(host: "127.0.0.1", port: port, until: .now + .seconds(2))
+            if !text.isEmpty { try socket.send(Array(text.utf8), until: .now + .seconds(2), idle: .seconds(2)) }
+            return RawConnection(socket: socket)
+        }
+    }
+
+    /// Connects from the loopback address `source` (any of 127.0.0.0/8 on Linux, so tests can be several
+    /// peers) and sends `text` in the same step.
+    static func open(port: Int, from source: String, sending text: String = "") async throws -> RawConnection {
+        try await offPool {
+            let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { throw SystemError.current("socket") }
+            let socket = Socket(fd: fd)
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            guard inet_pton(AF_INET, source, &local.sin_addr) == 1 else { throw SystemError("inet_pton", code: EINVAL) }
+            var remote = sockaddr_in()
+            remote.sin_family = sa_family_t(AF_INET)
+            remote.sin_port = UInt16(port).bigEndian
+            _ = inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr)
+            let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            }
+            guard bound == 0 else { throw SystemError.current("bind", path: source) }
+            let connected = withUnsafePointer(to: &remote) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+            }
+            guard connected == 0 else { throw SystemError.current("connect") }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             if !text.isEmpty { try socket.send(Array(text.utf8), until: .now + .seconds(2), idle: .seconds(2)) }
             return RawConnection(socket: socket)
         }

@@ -5,6 +5,7 @@ import Synchronization
 final class ConnectionRegistry: Sendable {
     private struct Entry {
         var socket: Socket
+        var peer: String
         var busy = false
         /// Whether a request was served: a new connection's first request is already on its way.
         var served = false
@@ -19,25 +20,51 @@ final class ConnectionRegistry: Sendable {
         var acceptRunning = true
     }
 
+    /// Why a connection was not taken.
+    enum Refusal: Error, Equatable {
+        /// The server is stopping, or every slot is taken (for this peer, the slots left are kept for loopback).
+        case full
+        /// The peer has its share of connections open already.
+        case peerBudget
+    }
+
     private let state = Mutex(State())
     let maxConnections: Int
+    let maxConnectionsPerPeer: Int
+    let loopbackReserve: Int
 
-    init(maxConnections: Int) { self.maxConnections = maxConnections }
+    init(maxConnections: Int, maxConnectionsPerPeer: Int? = nil, loopbackReserve: Int = 0) {
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerPeer = maxConnectionsPerPeer ?? maxConnections
+        self.loopbackReserve = loopbackReserve
+    }
 
     var isStopping: Bool { state.withLock { $0.stopping } }
     var isForced: Bool { state.withLock { $0.forced } }
     var isFinished: Bool { state.withLock { !$0.acceptRunning && $0.entries.isEmpty } }
     var count: Int { state.withLock { $0.entries.count } }
 
-    /// Registers a new connection; nil when stopping or at the limit.
-    func add(_ socket: Socket) -> Int? {
+    /// Registers a new connection from `peer` (its address); refused when stopping, at the limit, when
+    /// only the slots kept for loopback peers are left and `peer` is not one, or when `peer` has its
+    /// budget open already.
+    func add(_ socket: Socket, peer: String) -> Result<Int, Refusal> {
         state.withLock {
-            guard !$0.stopping, $0.entries.count < maxConnections else { return nil }
+            let open = $0.entries.count
+            let limit = Self.isLoopback(peer) ? maxConnections : maxConnections - loopbackReserve
+            guard !$0.stopping, open < limit else { return .failure(.full) }
+            guard $0.entries.values.count(where: { $0.peer == peer }) < maxConnectionsPerPeer else {
+                return .failure(.peerBudget)
+            }
             let id = $0.nextID
             $0.nextID += 1
-            $0.entries[id] = Entry(socket: socket)
-            return id
+            $0.entries[id] = Entry(socket: socket, peer: peer)
+            return .success(id)
         }
+    }
+
+    /// Whether `address` is a loopback address (`127.0.0.0/8`, `::1`).
+    static func isLoopback(_ address: String) -> Bool {
+        address.hasPrefix("127.") || address == "::1"
     }
 
     func remove(_ id: Int) { _ = state.withLock { $0.entries.removeValue(forKey: id) } }

@@ -17,6 +17,17 @@ public final class HTTPServer: Sendable {
         public var maxBodyBytes = 1024 * 1024
         /// Connections served at once; more are answered 503 and closed.
         public var maxConnections = 64
+        /// Connections one peer (one source address) may have open at once; more are answered 429 and
+        /// closed. nil: no limit beyond `maxConnections`.
+        public var maxConnectionsPerPeer: Int?
+        /// Slots of `maxConnections` only loopback peers may take, so a health check from the host itself
+        /// gets through while remote peers hold every other slot.
+        public var loopbackReserve = 0
+        /// Longest time from accepting a connection to the end of its first request head (then 408, or a
+        /// silent close when nothing came): a client that connects and sends nothing, or a head byte by
+        /// byte, holds its slot no longer. A kept-alive connection's later requests have `idleTimeout`
+        /// and `headerTimeout` instead.
+        public var firstHeadTimeout: Duration = .seconds(15)
         /// Longest time from a request's first byte to the end of its head; then 408.
         public var headerTimeout: Duration = .seconds(10)
         /// Longest time to receive a request body.
@@ -53,7 +64,9 @@ public final class HTTPServer: Sendable {
         } catch {
             throw HTTPError(.bindFailed, message: "cannot listen on \(place): \(error.message)")
         }
-        registry = ConnectionRegistry(maxConnections: configuration.maxConnections)
+        registry = ConnectionRegistry(
+            maxConnections: configuration.maxConnections, maxConnectionsPerPeer: configuration.maxConnectionsPerPeer,
+            loopbackReserve: configuration.loopbackReserve)
         let listener = listener
         let registry = registry
         let handler = handler
@@ -108,30 +121,34 @@ public final class HTTPServer: Sendable {
             // long, so an idle agent is not woken every second).
             guard poll(&entry, 1, 30_000) >= 0 || errno == EINTR else { return }
             if registry.isStopping { return }
-            let socket: Socket?
-            do { socket = try listener.accept() } catch {
+            let accepted: (socket: Socket, peer: String)?
+            do { accepted = try listener.accept() } catch {
                 // Out of descriptors (EMFILE) and the like: wait a little instead of spinning.
                 usleep(10_000)
                 continue
             }
-            guard let socket else { continue }
-            guard let id = registry.add(socket) else {
-                HTTPServer.refuse(socket)
+            guard let (socket, peer) = accepted else { continue }
+            let id: Int
+            switch registry.add(socket, peer: peer) {
+            case .success(let added): id = added
+            case .failure(let refusal):
+                HTTPServer.refuse(socket, status: refusal == .peerBudget ? 429 : 503)
                 continue
             }
             let connection = ServerConnection(
                 id: id, socket: socket, registry: registry, configuration: configuration, handler: handler)
             do { try WorkerThread.start { connection.run() } } catch {
                 registry.remove(id)
-                HTTPServer.refuse(socket)
+                HTTPServer.refuse(socket, status: 503)
             }
         }
     }
 
-    /// Answers 503 without reading the request, best effort, and closes.
-    private static func refuse(_ socket: Socket) {
+    /// Answers `status` (503, or 429 for a peer over its budget) without reading the request, best effort,
+    /// and closes.
+    private static func refuse(_ socket: Socket, status: Int) {
         let response = HeadWriter.response(
-            status: 503, reason: "Service Unavailable",
+            status: status, reason: HTTPStatus.reason(for: status),
             headers: ["Content-Length": "0", "Connection": "close", "Retry-After": "1"])
         try? socket.send(response, until: .now + .milliseconds(100), idle: .milliseconds(100))
         socket.close()

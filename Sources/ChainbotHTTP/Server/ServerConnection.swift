@@ -14,13 +14,15 @@ struct ServerConnection: Sendable {
         }
         var reader = WireReader(socket: socket, deadline: .now, idle: configuration.readTimeout)
         let runLoop = ConnectionRunLoop()
+        let firstHeadBy = ContinuousClock.now + configuration.firstHeadTimeout
         var served = 0
         while true {
+            let headBy = served == 0 ? firstHeadBy : nil
             if reader.buffered == 0 {
-                guard waitForRequest() else { return }
+                guard waitForRequest(until: headBy) else { return }
             }
             guard registry.markBusy(id) else { return }
-            guard let request = readRequest(&reader) else { return }
+            guard let request = readRequest(&reader, headBy: headBy) else { return }
             served += 1
             let response = runLoop.runTask(started: { registry.setTask($0, for: id) }) { [handler] in
                 await handler(request)
@@ -32,10 +34,12 @@ struct ServerConnection: Sendable {
         }
     }
 
-    /// Waits for the first bytes of a request, at most the idle timeout; false when none came or the
-    /// server is stopping (a connection that was idle then closes at once instead of holding up the stop).
-    private func waitForRequest() -> Bool {
-        let end = ContinuousClock.now + configuration.idleTimeout
+    /// Waits for the first bytes of a request, at most the idle timeout and never past `headBy`; false
+    /// when none came or the server is stopping (a connection that was idle then closes at once instead
+    /// of holding up the stop).
+    private func waitForRequest(until headBy: ContinuousClock.Instant?) -> Bool {
+        let idleEnd = ContinuousClock.now + configuration.idleTimeout
+        let end = headBy.map { min($0, idleEnd) } ?? idleEnd
         while true {
             let now = ContinuousClock.now
             if now >= end { return false }
@@ -44,9 +48,11 @@ struct ServerConnection: Sendable {
         }
     }
 
-    /// Reads the next request; on a bad one answers 400/408/413/431/501 and returns nil (close).
-    private func readRequest(_ reader: inout WireReader) -> HTTPRequest? {
-        reader.deadline = .now + configuration.headerTimeout
+    /// Reads the next request, its head complete by `headBy` at the latest; on a bad one answers
+    /// 400/408/413/431/501 and returns nil (close).
+    private func readRequest(_ reader: inout WireReader, headBy: ContinuousClock.Instant?) -> HTTPRequest? {
+        let headerEnd = ContinuousClock.now + configuration.headerTimeout
+        reader.deadline = headBy.map { min($0, headerEnd) } ?? headerEnd
         let head: MessageHead
         do {
             guard let bytes = try reader.readHead(limit: configuration.maxHeaderBytes) else { return nil }

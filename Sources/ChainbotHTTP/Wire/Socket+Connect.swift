@@ -86,20 +86,54 @@ extension Socket {
         return (socket, boundPort)
     }
 
-    /// Accepts one pending connection as a non-blocking socket; nil when none is pending.
-    func accept() throws(SystemError) -> Socket? {
+    /// Accepts one pending connection as a non-blocking socket, with the peer's address (`127.0.0.2`,
+    /// `::1`; an IPv4-mapped IPv6 address as IPv4); nil when none is pending.
+    func accept() throws(SystemError) -> (socket: Socket, peer: String)? {
         while true {
-            let client = Socket.acceptNonBlocking(fd)
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let client = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Socket.acceptNonBlocking(fd, $0, &length) }
+            }
             if client >= 0 {
                 var one: Int32 = 1
                 setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return Socket(fd: client)
+                return (Socket(fd: client), Socket.addressText(storage))
             }
             let code = errno
             if code == EINTR || code == ECONNABORTED { continue }
             if code == EAGAIN || code == EWOULDBLOCK { return nil }
             throw SystemError("accept", code: code)
         }
+    }
+
+    /// The numeric text of an IPv4 or IPv6 socket address; `unknown` for another family.
+    static func addressText(_ storage: sockaddr_storage) -> String {
+        var storage = storage
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let family = Int32(storage.ss_family)
+        let rendered: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { pointer in
+            if family == AF_INET {
+                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin_addr) {
+                        inet_ntop(AF_INET, $0, &text, socklen_t(text.count))
+                    }
+                }
+            }
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin6_addr) {
+                        inet_ntop(AF_INET6, $0, &text, socklen_t(text.count))
+                    }
+                }
+            }
+            return nil
+        }
+        guard rendered != nil else { return "unknown" }
+        let address = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let mapped = "::ffff:"
+        if address.hasPrefix(mapped), address.contains(".") { return String(address.dropFirst(mapped.count)) }
+        return address
     }
 }
 
@@ -117,11 +151,13 @@ extension Socket {
     }()
 
     /// Accepts with the new descriptor non-blocking and close-on-exec (atomically when `accept4` exists).
-    fileprivate static func acceptNonBlocking(_ fd: Int32) -> Int32 {
+    fileprivate static func acceptNonBlocking(
+        _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>, _ length: UnsafeMutablePointer<socklen_t>
+    ) -> Int32 {
         if let accept4 {
-            return accept4(fd, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+            return accept4(fd, address, length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
         }
-        let client = Glibc.accept(fd, nil, nil)
+        let client = Glibc.accept(fd, address, length)
         if client >= 0 {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)

@@ -1,0 +1,95 @@
+import Glibc
+import Testing
+
+@testable import ChainbotHTTP
+
+/// Slow clients cannot take the server from everyone else: each peer has a budget of connections, a slot
+/// stays for loopback, and a connection that does not finish its first request head soon is closed.
+@Suite struct PeerBudgetTests {
+    @Test func slowClientsFromOnePeerDoNotStarveAHealthCheckFromAnother() async throws {
+        try await withServer(
+            {
+                $0.maxConnections = 32
+                $0.maxConnectionsPerPeer = 8
+                $0.loopbackReserve = 1
+                $0.firstHeadTimeout = .seconds(1)
+            },
+            handler: { _ in .text("ok\n") }
+        ) { server in
+            // 40 clients from 127.0.0.2, each sending half a request head and then nothing.
+            var slow: [RawConnection] = []
+            for _ in 0..<40 {
+                slow.append(
+                    try await RawConnection.open(port: server.port, from: "127.0.0.2", sending: "GET / HTTP/1.1\r\n"))
+            }
+            let start = ContinuousClock.now
+            let health = try await quickClient().send(HTTPRequest(url: server.baseURL + "/healthz"))
+            let answeredIn = ContinuousClock.now - start
+
+            #expect(health.status == 200)
+            #expect(answeredIn < .seconds(2), "answered in \(answeredIn)")
+            var statuses: [Int: Int] = [:]
+            for connection in slow {
+                let status = (try? await connection.readResponse().status) ?? 0
+                statuses[status, default: 0] += 1
+                #expect(await connection.isClosedByPeer(within: .seconds(5)))
+            }
+            // 8 were taken and timed out (408 after 1 s), the other 32 were over the peer's budget (429).
+            #expect(statuses == [408: 8, 429: 32], "\(statuses)")
+            #expect(ContinuousClock.now - start < .seconds(8))
+        }
+    }
+
+    @Test func aSilentConnectionIsClosedAfterTheFirstHeadTimeoutNotTheIdleTimeout() async throws {
+        try await withServer({ $0.firstHeadTimeout = .milliseconds(300) }, handler: { _ in .text("ok") }) { server in
+            let silent = try await RawConnection.open(port: server.port)
+            let start = ContinuousClock.now
+
+            // withServer's idle timeout is 30 s: only the first-head timeout can close it this soon.
+            #expect(await silent.isClosedByPeer(within: .seconds(5)))
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test func aKeptAliveConnectionIsNotCutByTheFirstHeadTimeout() async throws {
+        try await withServer({ $0.firstHeadTimeout = .milliseconds(300) }, handler: { _ in .text("ok") }) { server in
+            let connection = try await RawConnection.open(
+                port: server.port, sending: "GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await connection.readResponse().status == 200)
+            try await Task.sleep(for: .milliseconds(500))
+            try await connection.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\n")
+
+            #expect(try await connection.readResponse().status == 200)
+        }
+    }
+
+    @Test func theLastSlotsAreKeptForLoopbackPeers() {
+        let registry = ConnectionRegistry(maxConnections: 3, maxConnectionsPerPeer: 2, loopbackReserve: 1)
+
+        #expect(registry.add(Socket(fd: -1), peer: "192.0.2.7") == .success(0))
+        #expect(registry.add(Socket(fd: -1), peer: "192.0.2.7") == .success(1))
+        #expect(registry.add(Socket(fd: -1), peer: "198.51.100.1") == .failure(.full))
+        #expect(registry.add(Socket(fd: -1), peer: "127.0.0.1") == .success(2))
+        #expect(registry.add(Socket(fd: -1), peer: "::1") == .failure(.full))
+    }
+
+    @Test func aPeerOverItsBudgetIsRefusedWhileOthersAreServed() {
+        let registry = ConnectionRegistry(maxConnections: 10, maxConnectionsPerPeer: 2)
+
+        #expect(registry.add(Socket(fd: -1), peer: "127.0.0.2") == .success(0))
+        #expect(registry.add(Socket(fd: -1), peer: "127.0.0.2") == .success(1))
+        #expect(registry.add(Socket(fd: -1), peer: "127.0.0.2") == .failure(.peerBudget))
+        #expect(registry.add(Socket(fd: -1), peer: "127.0.0.3") == .success(2))
+        registry.remove(0)
+        #expect(registry.add(Socket(fd: -1), peer: "127.0.0.2") == .success(3))
+    }
+
+    @Test func loopbackIsEvery127AddressAndIPv6Loopback() {
+        #expect(ConnectionRegistry.isLoopback("127.0.0.1"))
+        #expect(ConnectionRegistry.isLoopback("127.45.3.9"))
+        #expect(ConnectionRegistry.isLoopback("::1"))
+        #expect(!ConnectionRegistry.isLoopback("10.0.0.1"))
+        #expect(!ConnectionRegistry.isLoopback("::ffff:10.0.0.1"))
+        #expect(!ConnectionRegistry.isLoopback("1127.0.0.1"))
+    }
+}
