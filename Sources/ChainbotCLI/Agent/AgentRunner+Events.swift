@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotEngine
 import ChainbotHTTP
 import ChainbotProviders
 
@@ -13,10 +14,13 @@ extension AgentRunner {
         _ = try? store.recordEvent(event, outboxPayload: configuration.options.outboxPayload)
     }
 
-    /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`).
+    /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`), with each
+    /// WatchtowerTarget's own severity.
     func reportHealth() {
-        HealthReport(statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem)
-            .record(in: store, toAlexOS: configuration.options.alexOS != nil)
+        HealthReport(
+            statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem,
+            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(resources)
+        ).record(in: store, toAlexOS: configuration.options.alexOS != nil)
     }
 
     /// Sends what waits in the outbox; while something still waits, tries again after `deliveryInterval`.

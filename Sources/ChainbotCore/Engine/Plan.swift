@@ -26,6 +26,11 @@ public struct ResourcePlan: Sendable, Hashable {
     public var deferred: Bool
     /// Desired facets that could not be observed, by name, with why: neither a change nor in sync.
     public var unobserved: [String: String]
+    /// Why the resource is held (`suspended until …`): observed and reported, changed by no step.
+    public var held: String? = nil
+    /// What planning left out for this resource, for people: a step that would have changed a held
+    /// resource (`held: Service/web is suspended until …; systemctl restart web.service not run`).
+    public var notes: [String] = []
 
     public init(
         id: ResourceID, action: Action, changes: [FieldChange], steps: [Int] = [], health: Health = .unknown,
@@ -41,10 +46,19 @@ public struct ResourcePlan: Sendable, Hashable {
         unobserved = [:]
     }
 
-    /// `cannot observe version (why); cannot observe port (why)`, sorted by facet; nil when all were observed.
+    /// `cannot observe port, version: why; cannot observe role: why`: facets sorted and grouped by reason;
+    /// nil when all were observed.
     public var unobservedSummary: String? {
         if unobserved.isEmpty { return nil }
-        return unobserved.sorted { $0.key < $1.key }.map { "cannot observe \($0.key): \($0.value)" }.joined(
+        var groups: [(facets: [String], reason: String)] = []
+        for (facet, reason) in unobserved.sorted(by: { $0.key < $1.key }) {
+            if let index = groups.firstIndex(where: { $0.reason == reason }) {
+                groups[index].facets.append(facet)
+            } else {
+                groups.append(([facet], reason))
+            }
+        }
+        return groups.map { "cannot observe \($0.facets.joined(separator: ", ")): \($0.reason)" }.joined(
             separator: "; ")
     }
 }

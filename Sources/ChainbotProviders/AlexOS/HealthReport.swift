@@ -1,51 +1,113 @@
 public import ChainbotCore
 
 /// The summary chainbot reports to ALEX OS as `health_report` events (DESIGN.md §6, §7): an overall
-/// `status_id`, counts of resources by sync and health, and whether a person needs to look.
+/// `status_id`, counts of resources by sync and health, the resources that are not synced and healthy,
+/// and whether a person needs to look.
 public struct HealthReport: Sendable, Hashable {
+    /// One resource that is not Synced and Healthy (Progressing, settling after an apply, is not one).
+    public struct Problem: Sendable, Hashable {
+        /// `Kind/name`.
+        public var resource: String
+        public var sync: ResourceStatus.Sync
+        public var health: Health
+        /// The condition that explains it: the Synced one when not synced, else the Healthy one.
+        public var reason: String
+        /// The severity the resource asks for (a WatchtowerTarget's), else from its state.
+        public var severity: Event.Severity
+    }
+
     public var statusID: String
     public var synced: Int
     public var outOfSync: Int
+    /// Resources whose sync or health is Unknown: neither counted as synced nor as healthy.
+    public var unknown: Int
     public var degraded: Int
     public var total: Int
     public var requiresAttention: Bool
     public var reason: String
+    public var problems: [Problem]
+    /// The highest severity among the status and the problems.
+    public var severity: Event.Severity
+    /// chainbot's own version, for the seeds' `agent_version`.
+    public var agentVersion: String?
 
     /// `unhealthy` when the manifests are invalid or something is Missing; `degraded` when anything is out
-    /// of sync or Degraded; else `healthy`.
+    /// of sync, Degraded or Unknown; else `healthy`.
     public init(statuses: [ResourceStatus], manifestProblem: String? = nil) {
+        self.init(statuses: statuses, manifestProblem: manifestProblem, agentVersion: nil, severities: [:])
+    }
+
+    /// The same, naming chainbot's `agentVersion` and using `severities` (by `Kind/name`, see
+    /// `StatusBuilder.severities`) for resources that are not healthy.
+    public init(
+        statuses: [ResourceStatus], manifestProblem: String?, agentVersion: String?,
+        severities: [String: Event.Severity]
+    ) {
+        self.agentVersion = agentVersion
         total = statuses.count
         synced = statuses.filter { $0.sync == .synced }.count
         outOfSync = statuses.filter { $0.sync == .outOfSync }.count
         degraded = statuses.filter { $0.health == .degraded }.count
+        let unknowns = statuses.filter { $0.sync == .unknown || $0.health == .unknown }
+        unknown = unknowns.count
         let missing = statuses.filter { $0.health == .missing }
+        let bad = statuses.filter { $0.health == .degraded || $0.sync == .outOfSync }
         var reasons: [String] = []
         if let manifestProblem { reasons.append(manifestProblem) }
-        if !missing.isEmpty { reasons.append("missing: " + missing.prefix(5).map(\.reference).joined(separator: ", ")) }
-        let bad = statuses.filter { $0.health == .degraded || $0.sync == .outOfSync }
-        if !bad.isEmpty {
+        if !missing.isEmpty { reasons.append("missing: " + Self.names(missing)) }
+        if !bad.isEmpty { reasons.append("needs attention: " + Self.names(bad)) }
+        if let first = unknowns.first {
             reasons.append(
-                "needs attention: " + bad.prefix(5).map(\.reference).joined(separator: ", ")
-                    + (bad.count > 5 ? " and \(bad.count - 5) more" : ""))
+                "unknown: " + Self.names(unknowns) + " (\(first.reference): " + Self.explanation(first) + ")")
         }
         if manifestProblem != nil || !missing.isEmpty {
             statusID = "unhealthy"
-        } else if !bad.isEmpty {
+        } else if !bad.isEmpty || !unknowns.isEmpty {
             statusID = "degraded"
         } else {
             statusID = "healthy"
         }
         requiresAttention = statusID != "healthy"
         reason = reasons.isEmpty ? "all \(total) resources synced and healthy" : reasons.joined(separator: "; ")
+        problems = statuses.filter(Self.isProblem).map { status in
+            let fromState: Event.Severity = status.health == .missing ? .error : .warning
+            let asked = status.health == .degraded || status.health == .missing ? severities[status.reference] : nil
+            return Problem(
+                resource: status.reference, sync: status.sync, health: status.health,
+                reason: Self.explanation(status), severity: asked ?? fromState)
+        }
+        let base: Event.Severity =
+            statusID == "unhealthy" ? .error : (statusID == "degraded" ? .warning : .info)
+        severity = problems.map(\.severity).reduce(base) { max($0, $1) }
+    }
+
+    static func isProblem(_ status: ResourceStatus) -> Bool {
+        status.sync != .synced || [.degraded, .missing, .unknown].contains(status.health)
+    }
+
+    /// Up to five `Kind/name`s, then how many more.
+    private static func names(_ statuses: [ResourceStatus]) -> String {
+        statuses.prefix(5).map(\.reference).joined(separator: ", ")
+            + (statuses.count > 5 ? " and \(statuses.count - 5) more" : "")
+    }
+
+    /// Why, from the Synced condition when it is not synced, else from the Healthy one.
+    private static func explanation(_ status: ResourceStatus) -> String {
+        let type = status.sync == .synced ? "Healthy" : "Synced"
+        let message = status.conditions.first { $0.type == type }?.message
+        let state = status.sync == .synced ? status.health.rawValue : status.sync.rawValue
+        return message ?? state
     }
 
     /// The event stored for it (repeats of the same summary count up instead of piling up).
     public var event: Event {
-        Event(
+        var event = Event(
             type: requiresAttention ? .warning : .normal, reason: "HealthReport", regardingKind: "Host",
             regardingName: "chainbot",
-            message: "\(statusID): \(synced)/\(total) synced, \(outOfSync) out of sync, \(degraded) degraded; \(reason)"
-        )
+            message: "\(statusID): \(synced)/\(total) synced, \(outOfSync) out of sync, \(unknown) unknown, "
+                + "\(degraded) degraded; \(reason)")
+        event.severity = severity
+        return event
     }
 
     /// Records the summary as a `HealthReport` event, queued for ALEX OS as `health_report` when
@@ -56,21 +118,5 @@ public struct HealthReport: Sendable, Hashable {
         } else {
             _ = try? store.recordEvent(event, outboxPayload: nil)
         }
-    }
-
-    /// The webhook envelope: `event_type: health_report` with the summary in `data`.
-    public func envelope(_ stored: StoredEvent, idempotencyKey: String) -> String {
-        let data: [(String, ChainbotCore.JSONValue)] = [
-            ("idempotency_key", .string(idempotencyKey)), ("status_id", .string(statusID)),
-            ("resources_total", .int(total)), ("synced", .int(synced)), ("out_of_sync", .int(outOfSync)),
-            ("degraded", .int(degraded)), ("requires_attention", .bool(requiresAttention)), ("reason", .string(reason)),
-            ("message", .string(stored.event.message)),
-        ]
-        let severity = statusID == "unhealthy" ? "error" : (statusID == "degraded" ? "warning" : "info")
-        return ChainbotCore.JSONValue.object([
-            ("event_type", .string("health_report")), ("timestamp", .string(stored.lastSeen.iso8601)),
-            ("source", .string("chainbot")), ("data", .object(data)), ("severity", .string(severity)),
-            ("requires_attention", .bool(requiresAttention)),
-        ]).serialized()
     }
 }
