@@ -1,12 +1,14 @@
 import ChainbotCore
+import ChainbotManifest
 import ChainbotYAML
-import Glibc
 
 /// The agent's configuration file (`--config FILE`, default `/etc/chainbot/config.yaml` when it exists):
 /// a YAML mapping whose keys are the long flag names (`filename`, `state`, `resync`, `prune`, `kind`).
 /// Flags on the command line win. SIGHUP reads it again.
 struct AgentConfigFile {
     static let defaultPath = "/etc/chainbot/config.yaml"
+    /// Largest configuration file read, in bytes (1 MiB).
+    static let maxBytes = 1 << 20
     static let keys: Set<String> = [
         "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file", "watchtower-targets",
         "backoff-base", "backoff-max", "alexos-path", "git-pull",
@@ -17,18 +19,20 @@ struct AgentConfigFile {
 
     /// Reads `path`; a problem is one message with `path:line:col`.
     static func load(_ path: String) -> Result<AgentConfigFile, UsageError> {
-        guard let file = fopen(path, "r") else {
+        let bytes: [UInt8]
+        switch RegularFile.read(path, maxBytes: maxBytes) {
+        case .success(let read): bytes = read
+        case .failure(.system(let code)):
+            return .failure(UsageError(message: "cannot read the configuration \(path): \(RegularFile.describe(code))"))
+        case .failure(.notRegular(let type)):
             return .failure(
-                UsageError(message: "cannot read the configuration \(path): \(String(cString: strerror(errno)))"))
+                UsageError(message: "cannot read the configuration \(path): it is \(type), not a regular file"))
+        case .failure(.tooLarge):
+            return .failure(
+                UsageError(
+                    message: "cannot read the configuration \(path): it is larger than the \(maxBytes >> 20) MiB limit")
+            )
         }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer[..<count]
-        }
-        fclose(file)
         let stream = YAMLParser.parse(bytes)
         if let problem = stream.problems.first {
             return .failure(UsageError(message: "\(path):\(problem.mark): \(problem.message)"))

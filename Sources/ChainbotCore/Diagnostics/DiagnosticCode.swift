@@ -19,6 +19,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
     case unsupportedTag = "unsupported-tag"
     case symlinkLoop = "symlink-loop"
     case noManifests = "no-manifests"
+    case notARegularFile = "not-a-regular-file"
+    case tooManyFiles = "too-many-files"
 
     // One document.
     case notAMapping = "not-a-mapping"
@@ -48,6 +50,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
     case missingOneOf = "missing-one-of"
     case inconsistentValues = "inconsistent-values"
     case sourceNotFound = "source-not-found"
+    case unwritableValue = "unwritable-value"
 
     // Across the manifest set.
     case duplicateResource = "duplicate-resource"
@@ -69,7 +72,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
     public var summary: String {
         switch self {
         case .ioError: "A manifest path could not be read (missing, unreadable, not a regular file)."
-        case .fileTooLarge: "A manifest file is larger than the size limit."
+        case .fileTooLarge: "A manifest file or a ConfigFile source file is larger than its size limit (8 MiB)."
         case .invalidEncoding: "A manifest file is not valid UTF-8."
         case .byteOrderMark: "A manifest file starts with a UTF-8 byte-order mark (accepted, ignored)."
         case .yamlSyntax: "The YAML parser rejected the text."
@@ -84,6 +87,9 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
         case .unsupportedTag: "A node carries a YAML tag chainbot does not read."
         case .symlinkLoop: "A manifest directory contains a symbolic-link loop."
         case .noManifests: "A directory holds no `*.yaml` or `*.yml` file."
+        case .notARegularFile:
+            "A manifest or source path is a FIFO, socket or device, not a regular file; it is never opened for reading."
+        case .tooManyFiles: "The manifest paths hold more than 10,000 manifest files; the rest are not read."
         case .notAMapping: "A document is not a mapping with apiVersion, kind, metadata and spec."
         case .unsupportedAPIVersion: "apiVersion is not `chainbot.dev/v1`."
         case .unknownKind: "kind is not one of the eight resource kinds."
@@ -111,6 +117,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
         case .missingOneOf: "None of a set of alternative fields is given."
         case .inconsistentValues: "Values contradict each other (for example warnC above critC)."
         case .sourceNotFound: "A ConfigFile source file does not exist beside the manifest."
+        case .unwritableValue:
+            "A value holds what its file cannot: a line break or control character in a unit-file or config.txt line, a trailing backslash, or a control character in an EnvironmentFile value."
         case .duplicateResource: "The same Kind/name is defined twice in the manifest set."
         case .danglingReference: "A reference (owner, service, notify, dependsOn) names no resource in the set."
         case .dependencyCycle: "Resources depend on each other in a cycle."

@@ -31,7 +31,10 @@ public enum DurationText {
             case "d": unitMilliseconds = 86_400_000; index = next
             default: return nil
             }
-            total += digits * unitMilliseconds
+            // Many large groups (`1000000000d1000000000d…`) would overflow the sum: nil, not a trap.
+            let (sum, overflow) = total.addingReportingOverflow(digits * unitMilliseconds)
+            guard !overflow else { return nil }
+            total = sum
             digits = 0
             haveDigits = false
         }

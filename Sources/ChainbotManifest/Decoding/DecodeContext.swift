@@ -7,16 +7,23 @@ final class DecodeContext {
     let file: String
     /// The directory of the manifest file, for resolving `source` paths.
     let directory: String
-    /// Says whether a regular file exists at an absolute path (the filesystem seam).
-    let fileExists: (String) -> Bool
+    /// Largest `source` file accepted, in bytes.
+    let maxSourceBytes: Int
+    /// What is at an absolute path, following links: its type, whether it is a regular file, its size
+    /// in bytes; nil when nothing is there (the filesystem seam).
+    let sourceStatus: (String) -> (type: String, isRegular: Bool, size: Int)?
     /// "Service 'chainbot'" once kind and name are known; appended to messages as "in …".
     var subject: String?
     private(set) var diagnostics: [ManifestDiagnostic] = []
 
-    init(file: String, directory: String, fileExists: @escaping (String) -> Bool) {
+    init(
+        file: String, directory: String, maxSourceBytes: Int,
+        sourceStatus: @escaping (String) -> (type: String, isRegular: Bool, size: Int)?
+    ) {
         self.file = file
         self.directory = directory
-        self.fileExists = fileExists
+        self.maxSourceBytes = maxSourceBytes
+        self.sourceStatus = sourceStatus
     }
 
     /// The location of a node: its start, underlining its text when it sits on one line.

@@ -10,6 +10,9 @@ struct ValueDecoder {
         "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
     ]
 
+    /// The longest duration any field takes (365 days): longer ones overflow timers that count nanoseconds.
+    static let maximumDuration = Duration.seconds(365 * 86_400)
+
     /// The typed value of `node`, or nil after reporting why it does not fit `type`.
     func decode(_ node: Node, as type: FieldType, path: String) -> TypedValue? {
         if let tag = node.tag, !Self.coreTags.contains(tag) {
@@ -38,10 +41,25 @@ struct ValueDecoder {
         case .scalarText:
             guard let scalar = node.scalar, scalar.value != .null else { return mismatch(node, type, path) }
             return .string(scalar.text)
+        case .scalarLine:
+            guard let scalar = node.scalar, scalar.value != .null else { return mismatch(node, type, path) }
+            if let problem = Formats.unitLine(scalar.text) {
+                context.error(.unwritableValue, "invalid \(path)", detail: problem, at: node)
+                return nil
+            }
+            return .string(scalar.text)
         case .any: return .string("")
         case .oneOrMany(let item):
             if node.sequence != nil { return list(node, item: item, path: path) }
             return decode(node, as: item, path: path).map { .list([$0]) }
+        }
+    }
+
+    /// Formats whose text becomes one line of a unit file: a line break there is `unwritable-value`.
+    private static func writtenOnOneLine(_ format: StringFormat) -> Bool {
+        switch format {
+        case .line, .command, .unitPath: true
+        default: false
         }
     }
 
@@ -69,16 +87,27 @@ struct ValueDecoder {
         case .null, .bool: return mismatch(node, .string(format), path)
         }
         let text = scalar.text
+        if Self.writtenOnOneLine(format), let problem = Formats.unitLine(text) {
+            context.error(.unwritableValue, "invalid \(path)", detail: problem, at: node)
+            return nil
+        }
         if let problem = Formats.check(text, as: format) {
             context.error(Formats.code(for: format), "invalid \(path) '\(text)'", detail: problem, at: node)
             return nil
         }
         if case .reference = format, let id = ResourceID(parsing: text) { return .reference(id) }
+        // One spelling per file, so `/etc/./x` and `/etc/x` are the same path to every later check.
+        if case .writablePath = format { return .string(Formats.normalizedPath(text)) }
         return .string(text)
     }
 
     func integer(_ node: Node, range: ClosedRange<Int>, path: String) -> Int? {
         guard case .int(let value)? = node.scalar?.value else {
+            if case .float(let double)? = node.scalar?.value {
+                return outsideInt(
+                    node, double, path: path, expected: .integer(range),
+                    bounds: "\(range.lowerBound)–\(range.upperBound)")
+            }
             _ = mismatch(node, .integer(range), path, notes: quotedNumberNote(node))
             return nil
         }
@@ -89,6 +118,32 @@ struct ValueDecoder {
             return nil
         }
         return value
+    }
+
+    /// Reports a float where an integer is wanted: a whole number too large for any integer field is
+    /// out of range; a fraction, infinity or NaN is the wrong type, named as written.
+    private func outsideInt(_ node: Node, _ value: Double, path: String, expected: FieldType, bounds: String) -> Int? {
+        let text = node.scalar?.text ?? ""
+        if value.isFinite, value == value.rounded() {
+            context.error(.outOfRange, "\(path) \(text) is out of range", detail: "must be \(bounds)", at: node)
+        } else {
+            context.error(
+                .typeMismatch, "wrong type for \(path)",
+                detail: "expected \(expected.summary), found \(Self.describeFloat(text, value))", at: node)
+        }
+        return nil
+    }
+
+    /// How a float reads in "found …": `.inf (infinity)`, `.nan (not a number)`, `1e400 (out of range)`,
+    /// `1.5 (not an integer)`.
+    static func describeFloat(_ text: String, _ value: Double) -> String {
+        if value.isNaN { return "\(text) (not a number)" }
+        if value.isInfinite {
+            // `1e400` overflows to infinity; only `.inf` spellings are meant as infinity.
+            return text.contains("inf") || text.contains("Inf") || text.contains("INF")
+                ? "\(text) (infinity)" : "\(text) (out of range)"
+        }
+        return "\(text) (not an integer)"
     }
 
     /// "remove the quotes" when a number was written as a quoted string.
@@ -102,11 +157,19 @@ struct ValueDecoder {
         switch node.scalar?.value {
         case .int(let int)?: value = Double(int)
         case .float(let double)? where double.isFinite: value = double
+        case .float(let double)?:
+            context.error(
+                .typeMismatch, "wrong type for \(path)",
+                detail:
+                    "expected \(FieldType.number(range).summary), found \(Self.describeFloat(node.scalar?.text ?? "", double))",
+                at: node)
+            return nil
         default: return mismatch(node, .number(range), path)
         }
         guard range.contains(value) else {
+            // As written: `1e19`, not a reformatted `1e+19`.
             context.error(
-                .outOfRange, "\(path) \(FieldType.trim(value)) is out of range",
+                .outOfRange, "\(path) \(node.scalar?.text ?? FieldType.trim(value)) is out of range",
                 detail: "must be \(FieldType.trim(range.lowerBound))–\(FieldType.trim(range.upperBound))", at: node)
             return nil
         }
@@ -141,6 +204,12 @@ struct ValueDecoder {
 
     private func port(_ node: Node, path: String) -> Int? {
         guard case .int(let value)? = node.scalar?.value else {
+            if case .float(let double)? = node.scalar?.value, double.isFinite, double == double.rounded() {
+                context.error(
+                    .invalidPort, "\(path) \(node.scalar?.text ?? "") is out of range", detail: "ports are 1–65535",
+                    at: node)
+                return nil
+            }
             _ = mismatch(node, .port, path, notes: quotedNumberNote(node))
             return nil
         }
@@ -190,6 +259,12 @@ struct ValueDecoder {
                 at: node)
             return nil
         }
+        guard value <= Self.maximumDuration else {
+            context.error(
+                .outOfRange, "\(path) \(text) is too long",
+                detail: "the maximum is \(DurationText.format(Self.maximumDuration))", at: node)
+            return nil
+        }
         return .duration(value)
     }
 
@@ -207,7 +282,11 @@ struct ValueDecoder {
             return nil
         }
         let digits = scalar.text
-        guard case .string = scalar.value, (3...4).contains(digits.count), let value = UInt32(digits, radix: 8) else {
+        // Only the digits 0–7: `UInt32(_:radix:)` alone would take a sign ('+644').
+        guard case .string = scalar.value, (3...4).contains(digits.utf8.count),
+            digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }),
+            let value = UInt32(digits, radix: 8)
+        else {
             context.error(
                 .invalidMode, "invalid \(path) '\(scalar.text)'", detail: "not an octal mode like '0640'", at: node)
             return nil

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotYAML
 
 extension ManifestSchema {
     static let configFile = ObjectSchema(
@@ -31,13 +32,10 @@ extension SpecDecoder {
             content = .text(text)
         } else if let source = spec.string("source") {
             let resolved = source.hasPrefix("/") ? source : context.directory + "/" + source
-            if !context.fileExists(resolved), let node = spec.valueNode("source") {
-                context.error(
-                    .sourceNotFound, "source file '\(source)' not found", detail: "looked for \(resolved)", at: node)
-                return nil
-            }
+            if let node = spec.valueNode("source"), !checkSource(source, resolved: resolved, at: node) { return nil }
             content = .source(path: resolved, relative: source)
         } else if let env = spec.value("env")?.map {
+            checkEnvironmentValues(spec.valueNode("env"))
             let entries = env.compactMap { entry -> EnvEntry? in
                 switch entry.value {
                 case .string(let text): EnvEntry(key: entry.key, value: .plain(text))
@@ -54,5 +52,43 @@ extension SpecDecoder {
         return ConfigFileSpec(
             path: path, content: content, mode: mode, owner: spec.string("owner"), group: spec.string("group"),
             notify: spec.references("notify") ?? [])
+    }
+
+    /// Reports a `source` that is missing, not a regular file, or larger than the limit.
+    private func checkSource(_ source: String, resolved: String, at node: Node) -> Bool {
+        guard let status = context.sourceStatus(resolved) else {
+            context.error(
+                .sourceNotFound, "source file '\(source)' not found", detail: "looked for \(resolved)", at: node)
+            return false
+        }
+        if !status.isRegular {
+            context.error(
+                .notARegularFile, "source file '\(source)' is \(status.type)",
+                detail: "only regular files are read (\(resolved))", at: node)
+            return false
+        }
+        if status.size > context.maxSourceBytes {
+            context.error(
+                .fileTooLarge, "source file '\(source)' is too large",
+                detail: "\(status.size) bytes; the limit is \(context.maxSourceBytes) bytes", at: node)
+            return false
+        }
+        return true
+    }
+
+    /// Reports plain `env` values with control characters other than tab and newline, which systemd's
+    /// EnvironmentFile parser drops (the renderer refuses them).
+    private func checkEnvironmentValues(_ node: Node?) {
+        for pair in node?.mapping ?? [] {
+            guard let scalar = pair.value.scalar, scalar.value != .null,
+                scalar.text.unicodeScalars.contains(where: {
+                    ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || $0.value == 0x7f
+                })
+            else { continue }
+            context.error(
+                .unwritableValue, "invalid spec.env.\(pair.key.scalar?.text ?? "")",
+                detail: "contains a control character other than tab or newline, which an EnvironmentFile cannot hold",
+                at: pair.value)
+        }
     }
 }

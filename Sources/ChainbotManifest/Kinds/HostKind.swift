@@ -12,7 +12,7 @@ extension ManifestSchema {
             FieldSchema("disk", .object(disk), doc: "Minimum free disk space."),
             FieldSchema("memory", .object(memory), doc: "Minimum available memory."),
             FieldSchema(
-                "bootConfig", .map(key: .bootSection, value: .map(key: .bootKey, value: .oneOrMany(.scalarText))),
+                "bootConfig", .map(key: .bootSection, value: .map(key: .bootKey, value: .oneOrMany(.scalarLine))),
                 doc:
                     "config.txt keys by section (`all`, `pi4`, `pi5`, …); a list writes a repeatable key (dtoverlay) once per value. Changes mark reboot required; chainbot never reboots."
             ),
@@ -59,6 +59,11 @@ extension SpecDecoder {
             context.error(
                 .inconsistentValues, "spec.thermal.warnC is not below critC",
                 detail: "\(FieldType.trim(warn)) ≥ \(FieldType.trim(crit))", at: node)
+        }
+        if let name = spec.string("hostname"), name.utf8.count > 64, let node = spec.valueNode("hostname") {
+            context.error(
+                .invalidHostname, "invalid spec.hostname '\(name)'",
+                detail: "a host name is at most 64 characters (the kernel's limit)", at: node)
         }
         let throttling = spec.object("throttling")
         let forbidden: [HostSpec.ThrottleFlag] =

@@ -7,17 +7,17 @@ extension ManifestSchema {
             FieldSchema(
                 "unitName", .string(.unitName(suffixes: [".service"])), default: "NAME.service",
                 doc: "The unit's file name, when it differs from `metadata.name` + `.service`."),
-            FieldSchema("description", .string(.text), doc: "`Description=` of the unit."),
+            FieldSchema("description", .string(.line), doc: "`Description=` of the unit."),
             FieldSchema("exec", .string(.command), doc: "`ExecStart=`: an absolute program path and its arguments."),
             FieldSchema(
                 "type", .enumeration(["simple", "exec", "forking", "oneshot", "notify", "idle"]),
                 default: "exec", doc: "`Type=` of the service (exec: start fails when the program cannot run)."),
             FieldSchema("user", .string(.account), doc: "`User=` the service runs as."),
             FieldSchema("group", .string(.account), doc: "`Group=` the service runs as."),
-            FieldSchema("workingDirectory", .string(.absolutePath), doc: "`WorkingDirectory=`."),
+            FieldSchema("workingDirectory", .string(.unitPath), doc: "`WorkingDirectory=`."),
             FieldSchema("environment", .map(key: .envName, value: .scalarText), doc: "`Environment=` variables."),
             FieldSchema(
-                "environmentFile", .string(.absolutePath),
+                "environmentFile", .string(.unitPath),
                 doc: "`EnvironmentFile=`; a change to it restarts the service."),
             FieldSchema("after", .list(.string(.unitName(suffixes: nil))), doc: "`After=` units."),
             FieldSchema("wants", .list(.string(.unitName(suffixes: nil))), doc: "`Wants=` units."),
@@ -57,7 +57,7 @@ extension ManifestSchema {
             FieldSchema("privateTmp", .boolean, doc: "`PrivateTmp=`."),
             FieldSchema("protectSystem", .enumeration(["true", "false", "full", "strict"]), doc: "`ProtectSystem=`."),
             FieldSchema("protectHome", .enumeration(["true", "false", "read-only", "tmpfs"]), doc: "`ProtectHome=`."),
-            FieldSchema("readWritePaths", .list(.string(.absolutePath)), doc: "`ReadWritePaths=`."),
+            FieldSchema("readWritePaths", .list(.string(.unitPath)), doc: "`ReadWritePaths=`."),
         ])
 
     static let healthCheck = ObjectSchema(

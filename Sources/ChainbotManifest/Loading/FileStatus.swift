@@ -7,11 +7,6 @@ enum FileStatus {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
     /// The working directory, or "." when it cannot be read.
     static func currentDirectory() -> String {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)

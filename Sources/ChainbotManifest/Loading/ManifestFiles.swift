@@ -16,7 +16,10 @@ public struct ManifestFile: Sendable {
 /// (`*.yaml`/`*.yml`, dot-files skipped), symbolic-link loops and repeated files detected.
 struct ManifestFiles {
     let maxBytes: Int
+    let maxFiles: Int
     private(set) var files: [ManifestFile] = []
+    /// Set when `maxFiles` was exceeded: nothing more is read.
+    private var stopped = false
     private(set) var diagnostics: [ManifestDiagnostic] = []
     private var seenFiles: Set<FileID> = []
 
@@ -25,8 +28,9 @@ struct ManifestFiles {
         var inode: UInt64
     }
 
-    init(maxBytes: Int) {
+    init(maxBytes: Int, maxFiles: Int) {
         self.maxBytes = maxBytes
+        self.maxFiles = maxFiles
     }
 
     mutating func collect(_ path: String) {
@@ -39,11 +43,11 @@ struct ManifestFiles {
         if (info.st_mode & S_IFMT) == S_IFDIR {
             let before = files.count
             walk(path, stack: [FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))])
-            if files.count == before, !diagnostics.contains(where: { $0.location.file.hasPrefix(path) }) {
+            if files.count == before, !stopped, !diagnostics.contains(where: { $0.location.file.hasPrefix(path) }) {
                 fail(.noManifests, path, "no *.yaml or *.yml manifest files in \(path)")
             }
         } else {
-            read(path, expectRegular: true)
+            read(path)
         }
     }
 
@@ -60,7 +64,7 @@ struct ManifestFiles {
             if !name.hasPrefix(".") { names.append(name) }
         }
         closedir(handle)
-        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !stopped {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             var info = stat()
             guard stat(path, &info) == 0 else {
@@ -81,62 +85,55 @@ struct ManifestFiles {
                     walk(path, stack: stack + [id])
                 }
             } else if Self.isManifestName(name) {
-                read(path, expectRegular: true)
+                if (info.st_mode & S_IFMT) == S_IFREG {
+                    read(path)
+                } else if admitOneMore(path) {
+                    // Never opened: a FIFO would block, a device would be read forever.
+                    refuseNonRegular(path, type: RegularFile.typeName(info.st_mode))
+                }
             }
         }
     }
 
-    private mutating func read(_ path: String, expectRegular: Bool) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            fail(.ioError, path, "cannot read \(path): \(Self.describe(errno))")
-            return
-        }
-        defer { close(fd) }
+    private mutating func read(_ path: String) {
         var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            fail(.ioError, path, "cannot read \(path): \(Self.describe(errno))")
-            return
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            fail(.ioError, path, "\(path) is not a regular file")
-            return
-        }
-        guard seenFiles.insert(FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else {
+        if stat(path, &info) == 0,
+            !seenFiles.insert(FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted
+        {
             return  // The same file reached twice (a symlink beside its target): read it once.
         }
-        let size = Int(info.st_size)
-        guard size <= maxBytes else {
+        guard admitOneMore(path) else { return }
+        switch RegularFile.read(path, maxBytes: maxBytes) {
+        case .success(let bytes):
+            files.append(ManifestFile(path: path, bytes: bytes))
+        case .failure(.system(let code)):
+            fail(code == ELOOP ? .symlinkLoop : .ioError, path, "cannot read \(path): \(Self.describe(code))")
+        case .failure(.notRegular(let type)):
+            refuseNonRegular(path, type: type)
+        case .failure(.tooLarge(let size?)):
             fail(
                 .fileTooLarge, path,
                 "\(path) is \(Self.megabytes(size)); manifests are limited to \(Self.megabytes(maxBytes))")
-            return
-        }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while true {
-            if filled == bytes.count {
-                // The file grew since fstat; read on in chunks, still bounded by the limit.
-                guard bytes.count < maxBytes + 1 else { break }
-                bytes += [UInt8](repeating: 0, count: min(65_536, maxBytes + 1 - bytes.count))
-            }
-            let count = bytes.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress.map { $0 + filled }, raw.count - filled)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                fail(.ioError, path, "cannot read \(path): \(Self.describe(errno))")
-                return
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        bytes.removeSubrange(filled...)
-        guard bytes.count <= maxBytes else {
+        case .failure(.tooLarge(nil)):
             fail(.fileTooLarge, path, "\(path) is larger than the \(Self.megabytes(maxBytes)) manifest limit")
-            return
         }
-        files.append(ManifestFile(path: path, bytes: bytes))
+    }
+
+    /// False once `maxFiles` files are read: the next one gets a diagnostic and nothing more is read.
+    private mutating func admitOneMore(_ path: String) -> Bool {
+        if stopped { return false }
+        guard files.count < maxFiles else {
+            stopped = true
+            fail(
+                .tooManyFiles, path,
+                "more than \(maxFiles) manifest files; \(path) and the files after it were not read")
+            return false
+        }
+        return true
+    }
+
+    private mutating func refuseNonRegular(_ path: String, type: String) {
+        fail(.notARegularFile, path, "\(path) is \(type), not a regular file; only regular files are read")
     }
 
     private mutating func fail(_ code: DiagnosticCode, _ path: String, _ message: String) {
@@ -148,8 +145,7 @@ struct ManifestFiles {
     }
 
     static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
+        RegularFile.describe(code)
     }
 
     static func megabytes(_ bytes: Int) -> String {

@@ -22,14 +22,26 @@ public struct ManifestSet: Sendable {
 /// Reads manifest files and directories into a validated `ManifestSet`.
 public struct ManifestLoader: Sendable {
     public var limits: YAMLLimits
+    /// Most manifest files read from all paths together; the next one is a `too-many-files` error.
+    public var maxFiles: Int
+    /// Largest ConfigFile `source` file accepted, in bytes.
+    public var maxSourceBytes: Int
 
-    public init(limits: YAMLLimits = .manifest) {
+    /// The default limits: 8 MiB per manifest (`YAMLLimits.manifest`), 10,000 files, 8 MiB per source file.
+    public static let defaultMaxFiles = 10_000
+    public static let defaultMaxSourceBytes = 8 << 20
+
+    public init(
+        limits: YAMLLimits = .manifest, maxFiles: Int = defaultMaxFiles, maxSourceBytes: Int = defaultMaxSourceBytes
+    ) {
         self.limits = limits
+        self.maxFiles = maxFiles
+        self.maxSourceBytes = maxSourceBytes
     }
 
     /// Loads `paths` (files or directories, in order); never throws: problems become diagnostics.
     public func load(_ paths: [String]) -> ManifestSet {
-        var finder = ManifestFiles(maxBytes: limits.maxBytes)
+        var finder = ManifestFiles(maxBytes: limits.maxBytes, maxFiles: maxFiles)
         for path in paths { finder.collect(path) }
         var diagnostics = finder.diagnostics
         var documents: [DecodedDocument] = []
@@ -79,7 +91,8 @@ public struct ManifestLoader: Sendable {
         let directory = Self.directory(of: file.path)
         var decoded: [DecodedDocument] = []
         for root in stream.documents where root.scalar?.value != .null || root.tag != nil {
-            let context = DecodeContext(file: file.path, directory: directory, fileExists: FileStatus.isRegularFile)
+            let context = DecodeContext(
+                file: file.path, directory: directory, maxSourceBytes: maxSourceBytes, sourceStatus: RegularFile.status)
             decoded.append(DocumentDecoder(context: context).decode(root))
             diagnostics += context.diagnostics
         }

@@ -12,31 +12,57 @@ public struct DiagnosticRenderer: Sendable {
         self.sources = Dictionary(files.map { ($0.path, $0.bytes) }) { first, _ in first }
     }
 
-    /// All diagnostics, each followed by its notes, then a one-line count.
+    /// How many diagnostics are printed in full (with source excerpts); the rest are counted in one line.
+    public static let maxShown = 100
+
+    /// The first `maxShown` diagnostics, each followed by its notes, then a line counting the ones left
+    /// out (all of them are in `-o json`), then the exact totals.
+    ///
+    /// Each file's line starts are indexed once, so the time is linear in the file sizes plus the output.
     public func render(_ diagnostics: [ManifestDiagnostic]) -> String {
+        var lines = LineCache()
         var out = ""
-        for diagnostic in diagnostics {
-            out += render(diagnostic)
+        for diagnostic in diagnostics.prefix(Self.maxShown) {
+            out += render(diagnostic, lines: &lines)
         }
         let errors = diagnostics.count { $0.severity == .error }
         let warnings = diagnostics.count - errors
+        if diagnostics.count > Self.maxShown {
+            let hidden = diagnostics.dropFirst(Self.maxShown)
+            let hiddenErrors = hidden.count { $0.severity == .error }
+            out += "… and " + Self.counts(errors: hiddenErrors, warnings: hidden.count - hiddenErrors, more: true)
+            out += " (use -o json for all)\n"
+        }
         if errors + warnings > 0 {
-            let parts = [
-                errors > 0 ? Self.plural(errors, "error") : nil, warnings > 0 ? Self.plural(warnings, "warning") : nil,
-            ]
-            out += parts.compactMap { $0 }.joined(separator: " and ") + " generated.\n"
+            out += Self.counts(errors: errors, warnings: warnings, more: false) + " generated.\n"
         }
         return out
     }
 
+    /// "2 errors and 1 warning"; with `more`, "2 more errors and 1 more warning".
+    private static func counts(errors: Int, warnings: Int, more: Bool) -> String {
+        let word = more ? "more " : ""
+        let parts = [
+            errors > 0 ? plural(errors, word + "error") : nil, warnings > 0 ? plural(warnings, word + "warning") : nil,
+        ]
+        return parts.compactMap { $0 }.joined(separator: " and ")
+    }
+
     public func render(_ diagnostic: ManifestDiagnostic) -> String {
+        var lines = LineCache()
+        return render(diagnostic, lines: &lines)
+    }
+
+    private func render(_ diagnostic: ManifestDiagnostic, lines: inout LineCache) -> String {
         let (label, color) = diagnostic.severity == .error ? ("error", "31") : ("warning", "35")
         var out = header(diagnostic.location, label: label, color: color)
         out += style(diagnostic.message, "1") + " " + style("[\(diagnostic.code.rawValue)]", "2") + "\n"
-        out += excerpt(diagnostic.location)
+        out += excerpt(diagnostic.location, lines: &lines)
         for note in diagnostic.notes {
             if let location = note.location {
-                out += header(location, label: "note", color: "36") + note.message + "\n" + excerpt(location)
+                out +=
+                    header(location, label: "note", color: "36") + note.message + "\n"
+                    + excerpt(location, lines: &lines)
             } else {
                 out += style("note: ", "1;36") + note.message + "\n"
             }
@@ -50,8 +76,8 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// The source line and a caret line, or nothing when the line is unknown.
-    private func excerpt(_ location: SourceLocation) -> String {
-        guard location.line > 0, let line = sourceLine(location.file, location.line) else { return "" }
+    private func excerpt(_ location: SourceLocation, lines: inout LineCache) -> String {
+        guard location.line > 0, let line = sourceLine(location.file, location.line, lines: &lines) else { return "" }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
         // Copy tabs from the line so the caret lines up however the terminal expands them.
@@ -61,26 +87,24 @@ public struct DiagnosticRenderer: Sendable {
         return " \(number) | \(line)\n \(gutter) | \(prefix)\(style(underline, "1;32"))\n"
     }
 
-    /// Line `number` (1-based) of a file, counting line breaks as libyaml does: LF, CR, CR LF, and the
-    /// YAML 1.1 breaks NEL (U+0085), LS (U+2028) and PS (U+2029).
-    private func sourceLine(_ file: String, _ number: Int) -> String? {
+    /// Line `number` (1-based) of a file, from the file's line index (built on first use).
+    private func sourceLine(_ file: String, _ number: Int, lines: inout LineCache) -> String? {
         guard let bytes = sources[file] else { return nil }
-        var line = 1
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var index = start
-        while index < bytes.count {
-            let breakLength = Self.lineBreakLength(bytes, at: index)
-            if breakLength == 0 {
-                index += 1
-                continue
-            }
-            if line == number { break }
-            line += 1
-            index += breakLength
-            start = index
+        let index = lines.index(file, bytes)
+        guard let range = index.range(ofLine: number) else { return nil }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// Line indexes of the files rendered so far, keyed by path.
+    private struct LineCache {
+        private var indexes: [String: LineIndex] = [:]
+
+        mutating func index(_ file: String, _ bytes: [UInt8]) -> LineIndex {
+            if let index = indexes[file] { return index }
+            let index = LineIndex(bytes)
+            indexes[file] = index
+            return index
         }
-        guard line == number, start <= bytes.count else { return nil }
-        return String(decoding: bytes[start..<min(index, bytes.count)], as: UTF8.self)
     }
 
     /// How many bytes the line break at `index` takes, or 0 when there is none.

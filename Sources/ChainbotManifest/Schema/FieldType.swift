@@ -6,12 +6,17 @@ public enum StringFormat: Sendable {
     case text
     /// Any non-empty text.
     case nonEmpty
+    /// Text that fits on one line of a unit file: no line break or control character (tab allowed),
+    /// no final backslash.
+    case line
     /// A DNS-1123 label.
     case name
     /// A systemd unit name; when `suffixes` is set, it must end with one of them.
     case unitName(suffixes: [String]?)
     /// An absolute path without `..`.
     case absolutePath
+    /// An absolute path written into a unit file: one line, no quotes or backslashes.
+    case unitPath
     /// An absolute host path chainbot may write: no `..`, not `/`, not under /proc, /sys or /dev.
     case writablePath
     /// A path relative to the manifest's directory (or absolute), naming an existing file.
@@ -75,6 +80,8 @@ public indirect enum FieldType: Sendable {
     case secretOrText
     /// A scalar (string, number or boolean) taken as its text.
     case scalarText
+    /// A scalar taken as its text, which must fit on one line (a `config.txt` value).
+    case scalarLine
     /// One value, or a list of them.
     case oneOrMany(FieldType)
     /// Any node; the caller checks it (a document's `spec`, whose schema depends on its kind).
@@ -97,13 +104,16 @@ public indirect enum FieldType: Sendable {
         case .object(let schema): "a mapping (\(schema.title))"
         case .secretOrText: "a string, or {secretRef: {file, key}}"
         case .scalarText: "a string, number or boolean"
+        case .scalarLine: "a one-line string, number or boolean"
         case .oneOrMany(let item): item.summary + ", or a list of them"
         case .any: "a mapping whose fields depend on the kind"
         }
     }
 
+    /// A number as a person writes it: `120`, `12.5`; never traps (`Int(_:)` of a Double would, past 2^63).
     static func trim(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return String(value)
     }
 }
 
@@ -113,6 +123,7 @@ extension StringFormat {
         switch self {
         case .text: "a string"
         case .nonEmpty: "a non-empty string"
+        case .line: "a one-line string"
         case .name: "a DNS-1123 name"
         case .unitName(let suffixes):
             if let suffixes, suffixes.count == 1 {
@@ -121,6 +132,7 @@ extension StringFormat {
                 "a systemd unit name"
             }
         case .absolutePath: "an absolute path"
+        case .unitPath: "an absolute path (one line, no quotes or backslashes)"
         case .writablePath: "an absolute path outside /proc, /sys and /dev"
         case .sourceFile: "a file path relative to the manifest"
         case .cidr: "an IP network like 10.0.0.0/24"
@@ -135,7 +147,7 @@ extension StringFormat {
         case .hostname: "a hostname"
         case .glob: "a glob pattern"
         case .reference(let kinds): "a reference " + kinds.map { "\($0.rawValue)/NAME" }.joined(separator: " or ")
-        case .command: "a command starting with an absolute path"
+        case .command: "a one-line command starting with an absolute path"
         case .bootKey: "a config.txt key"
         case .bootSection: "a config.txt section name"
         case .dropInName: "a drop-in name"

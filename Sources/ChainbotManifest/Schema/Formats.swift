@@ -11,9 +11,10 @@ enum Formats {
     static func code(for format: StringFormat) -> DiagnosticCode {
         switch format {
         case .text, .nonEmpty: .typeMismatch
+        case .line: .unwritableValue
         case .name, .dropInName: .invalidName
         case .unitName: .invalidUnitName
-        case .absolutePath, .writablePath, .sourceFile: .invalidPath
+        case .absolutePath, .unitPath, .writablePath, .sourceFile: .invalidPath
         case .cidr: .invalidCIDR
         case .address, .endpoint: .invalidAddress
         case .url, .urlOrPath: .invalidURL
@@ -30,10 +31,12 @@ enum Formats {
         switch format {
         case .text: nil
         case .nonEmpty: text.isEmpty ? "must not be empty" : nil
+        case .line: unitLine(text)
         case .name: dnsLabel(text)
         case .dropInName: dropInName(text)
         case .unitName(let suffixes): unitName(text, suffixes: suffixes)
         case .absolutePath: absolutePath(text)
+        case .unitPath: unitPath(text)
         case .writablePath: writablePath(text)
         case .sourceFile: text.isEmpty ? "must not be empty" : (text.contains("\0") ? "contains a NUL byte" : nil)
         case .cidr: cidr(text)
@@ -83,6 +86,7 @@ enum Formats {
         }
         let stem = text[..<dot]
         if stem.isEmpty || text.utf8.count > 255 { return "not a valid unit name" }
+        if stem.hasPrefix("-") || stem.hasPrefix(".") { return "must not start with '-' or '.'" }
         let ok = stem.utf8.allSatisfy { byte in
             isAlnum(byte) || ":-_.\\@".utf8.contains(byte)
         }
@@ -143,15 +147,48 @@ enum Formats {
         return nil
     }
 
+    /// Why `text` cannot be one `KEY=value` line of a unit file or `config.txt` (what the renderers
+    /// refuse), or nil.
+    static func unitLine(_ text: String) -> String? {
+        if text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            return "contains a line break; the value is written on one line"
+        }
+        if text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7f }) {
+            return "contains a control character, which a one-line value cannot hold"
+        }
+        if text.hasSuffix("\\") { return "ends in a backslash, which would continue the line onto the next" }
+        return nil
+    }
+
+    static func unitPath(_ text: String) -> String? {
+        if let problem = absolutePath(text) { return problem }
+        if let problem = unitLine(text) { return problem }
+        if text.contains(where: { $0 == "\"" || $0 == "'" || $0 == "\\" }) {
+            return "contains a quote or backslash, which a unit file would not read back as written"
+        }
+        return nil
+    }
+
     static func writablePath(_ text: String) -> String? {
         if let problem = absolutePath(text) { return problem }
-        let components = text.split(separator: "/")
+        // Judge the path the kernel will resolve: `/./dev/sda` and `//dev/sda` are /dev/sda.
+        let components = normalizedComponents(text)
         if components.isEmpty { return "the root directory cannot be managed as a file" }
-        if ["proc", "sys", "dev"].contains(String(components[0])) {
+        if ["proc", "sys", "dev"].contains(components[0]) {
             return "under /\(components[0]), which chainbot never writes"
         }
-        if text.hasSuffix("/") { return "names a directory, not a file" }
+        if text.hasSuffix("/") || text.hasSuffix("/.") { return "names a directory, not a file" }
         return nil
+    }
+
+    /// The components of an absolute path without empty ones (`//`) and `.`; `..` is refused before.
+    static func normalizedComponents(_ text: String) -> [String] {
+        text.split(separator: "/").filter { $0 != "." }.map(String.init)
+    }
+
+    /// An absolute path in its one spelling: `/etc//chainbot/./x.conf` is `/etc/chainbot/x.conf`.
+    static func normalizedPath(_ text: String) -> String {
+        "/" + normalizedComponents(text).joined(separator: "/")
     }
 
     static func cidr(_ text: String) -> String? {
@@ -236,6 +273,7 @@ enum Formats {
     }
 
     static func command(_ text: String) -> String? {
+        if let problem = unitLine(text) { return problem }
         let trimmed = text.drop { "@-:+!|".contains($0) }
         guard let first = trimmed.split(separator: " ").first else { return "must not be empty" }
         if !first.hasPrefix("/") {
