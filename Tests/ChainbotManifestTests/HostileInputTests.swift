@@ -192,4 +192,33 @@ import Testing
                 "\(at("2️⃣")) [unwritable-value] invalid spec.bootConfig.all.arm_boost in Host 'pi': contains a control character, which a one-line value cannot hold",
             ])
     }
+
+    @Test func aHostNameTheKernelWouldRefuseIsRefusedAtTheValue() {
+        let name = (0..<5).map { _ in String(repeating: "a", count: 15) }.joined(separator: ".")
+        let set = ManifestLoader().load(text: Self.host("  hostname: \(name)\n"), path: "h.yaml")
+        #expect(
+            Self.shown(set) == [
+                "h.yaml:6:13 [invalid-hostname] invalid spec.hostname '\(name)' in Host 'pi': a host name is at most 64 characters (the kernel's limit)"
+            ])
+    }
+
+    @Test func anEnvironmentFileValueWithAControlCharacterIsRefusedButANewlineIsNot() {
+        let text = """
+            apiVersion: chainbot.dev/v1
+            kind: ConfigFile
+            metadata:
+              name: env
+            spec:
+              path: /etc/api.env
+              env:
+                MULTI: "one\\ntwo"
+                BELL: "ring\\a"
+
+            """
+        let set = ManifestLoader().load(text: text, path: "e.yaml")
+        #expect(
+            Self.shown(set) == [
+                "e.yaml:9:11 [unwritable-value] invalid spec.env.BELL in ConfigFile 'env': contains a control character other than tab or newline, which an EnvironmentFile cannot hold"
+            ])
+    }
 }
