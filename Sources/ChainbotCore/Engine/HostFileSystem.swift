@@ -29,6 +29,10 @@ public struct FileInfo: Sendable, Hashable {
 
 /// The filesystem seam: every path is host-absolute (`/etc/systemd/system/x.service`) and the
 /// implementation maps it under its root (`--root DIR` prepares an SD-card image offline).
+///
+/// Under a root other than "/", every path resolves inside the root, symbolic links included (an absolute
+/// target is taken from the root, `..` stops at it): no operation reads, writes, renames or removes
+/// anything outside, and what cannot be resolved inside fails with an error naming the path.
 public protocol HostFileSystem: Sendable {
     /// The directory host paths are resolved under; "/" on a live host.
     var root: String { get }
