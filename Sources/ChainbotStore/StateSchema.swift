@@ -3,7 +3,25 @@
 /// Times are integer milliseconds since the Unix epoch, UTC. Resources are named by a `kind` and a
 /// `name` column each, never by a `Kind/name` string that would have to be split again.
 enum StateSchema {
-    static let migrations: [SQLiteMigration] = [version1, version2]
+    static let migrations: [SQLiteMigration] = [version1, version2, version3]
+    static let version3 = SQLiteMigration(
+        version: 3, summary: "event change sequence",
+        sql: """
+            -- Every insert of an event and every repeat (count, last seen) takes the next number, so a reader
+            -- that remembers the last number it saw gets exactly what changed after it (the agent's event
+            -- stream replays from it on reconnect). Numbers follow commit order: writes are serialized.
+            ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+            UPDATE events SET seq = numbered.n
+                FROM (SELECT id, row_number() OVER (ORDER BY last_seen, id) AS n FROM events) AS numbered
+                WHERE numbered.id = events.id;
+            CREATE INDEX events_by_seq ON events (seq);
+            CREATE TRIGGER events_seq_on_insert AFTER INSERT ON events BEGIN
+                UPDATE events SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM events) WHERE id = NEW.id;
+            END;
+            CREATE TRIGGER events_seq_on_repeat AFTER UPDATE OF count, last_seen ON events BEGIN
+                UPDATE events SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM events) WHERE id = NEW.id;
+            END;
+            """)
     static let version2 = SQLiteMigration(
         version: 2, summary: "suspensions",
         sql: """

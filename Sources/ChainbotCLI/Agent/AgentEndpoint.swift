@@ -13,18 +13,30 @@ final class AgentEndpoint: Sendable {
     let metrics: AgentMetrics
     let token: String?
     let started = Timestamp.now()
+    /// How often a live event stream looks for new events.
+    let eventPoll: Duration
 
-    init(store: SQLiteStateStore, statePath: String, metrics: AgentMetrics, token: String?) {
+    init(
+        store: SQLiteStateStore, statePath: String, metrics: AgentMetrics, token: String?,
+        eventPoll: Duration = .seconds(1)
+    ) {
         self.store = store
         self.statePath = statePath
         self.metrics = metrics
         self.token = token
+        self.eventPoll = eventPoll
     }
 
     /// Starts serving on `host:port`; the caller stops the server.
     func start(host: String, port: Int) throws(HTTPError) -> HTTPServer {
         var configuration = HTTPServer.Configuration(host: host, port: port)
         configuration.maxConnections = 32
+        // No one peer holds more than a quarter, one slot stays for the host's own health checks, and a
+        // connection that has not sent its first request head within 3 s is closed: so a few slow clients
+        // cannot starve /healthz before any token is checked.
+        configuration.maxConnectionsPerPeer = 8
+        configuration.loopbackReserve = 1
+        configuration.firstHeadTimeout = .seconds(3)
         configuration.maxBodyBytes = 4096
         // A live event stream stays open; the idle limit is for keep-alive between requests only.
         return try HTTPServer(configuration: configuration) { [self] request in await self.handle(request) }
@@ -65,7 +77,7 @@ final class AgentEndpoint: Sendable {
         case "/api/v1/events":
             return json(.array(events(since: Self.since(request.query)).map(Self.eventJSON)))
         case "/api/v1/events/stream":
-            return eventStream()
+            return eventStream(request)
         case "/", "/index.html":
             return Self.response(200, "text/html; charset=utf-8", StatusPage.html(statusJSON()))
         default:
@@ -135,45 +147,6 @@ final class AgentEndpoint: Sendable {
             ("firstSeen", .string(stored.firstSeen.iso8601)),
             ("lastSeen", .string(stored.lastSeen.iso8601)),
         ])
-    }
-
-    /// Server-Sent Events: every new or repeated event as `event: <reason>` / `data: <json>`, checked every
-    /// second, with a comment line every 15 s to keep proxies from closing it.
-    private func eventStream() -> HTTPResponse {
-        let store = self.store
-        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(256))
-        let task = Task {
-            var seen: [Int64: Int] = [:]
-            for stored in (try? store.events(since: Timestamp.now().advanced(by: .seconds(-3600)))) ?? [] {
-                seen[stored.id] = stored.count
-            }
-            continuation.yield(Array(": chainbot events\nretry: 2000\n\n".utf8))
-            var quiet = 0
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                let recent = (try? store.events(since: Timestamp.now().advanced(by: .seconds(-120)))) ?? []
-                var sent = false
-                for stored in recent where seen[stored.id] != stored.count {
-                    seen[stored.id] = stored.count
-                    let data = Self.eventJSON(stored).serialized()
-                    continuation.yield(
-                        Array("id: \(stored.id)-\(stored.count)\nevent: \(stored.event.reason)\ndata: \(data)\n\n".utf8)
-                    )
-                    sent = true
-                }
-                quiet = sent ? 0 : quiet + 1
-                if quiet >= 15 {
-                    quiet = 0
-                    continuation.yield(Array(": keep-alive\n\n".utf8))
-                }
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return HTTPResponse(
-            status: 200,
-            headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"],
-            stream: stream)
     }
 
     private func metricsText() -> String {
