@@ -95,6 +95,24 @@ struct RegistryReplyTests {
         }
     }
 
+    @Test func anAgentWithoutAHealthEndpointIsUnknownWhenTheRegistryReportsNoStatus() async throws {
+        let registry = try RecordedRegistry(["/api/agents/canon": "canon-registration-keys.json"])
+        defer { Task { await registry.server.stop() } }
+        try await AlexOSWorld.run { world in
+            var chainbot = Self.chainbot(version: "0.3.0")
+            if case .agent(var spec) = chainbot.spec {
+                spec.healthEndpoint = nil
+                chainbot.spec = .agent(spec)
+            }
+            let prepared = try await Self.prepare([chainbot], endpoints: try registry.endpoints, world: world)
+            let plan = try #require(prepared.plan.resources.first)
+            #expect(plan.health == .unknown)
+            #expect(
+                plan.healthReason
+                    == "registered, but the registry reports no status and there is no healthEndpoint to probe")
+        }
+    }
+
     @Test func aListingWithoutTheVersionLeavesTheAgentUnknownWithTheReasonAndRegistersNothing() async throws {
         let registry = try RecordedRegistry([
             "/api/agents/canon": nil, "/api/chainbot/agents/all": "agents-all-gui.json",

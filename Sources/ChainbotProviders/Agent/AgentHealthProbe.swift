@@ -10,7 +10,9 @@ struct AgentHealthProbe: Sendable {
     var host = "127.0.0.1"
 
     static let healthyWords: Set<String> = ["healthy", "ok", "up", "running", "pass", "active"]
-    static let failedRegistryWords: Set<String> = ["error", "failed", "stopped", "inactive", "unhealthy", "down"]
+    static let failedRegistryWords: Set<String> = [
+        "error", "failed", "stopped", "inactive", "unhealthy", "down", "degraded",
+    ]
 
     func health(_ spec: AgentSpec, entry: AlexOSJSON?) async -> (Health, String) {
         guard let entry else { return (.missing, "not registered in ALEX OS") }
@@ -19,7 +21,16 @@ struct AgentHealthProbe: Sendable {
             return (.degraded, "the registry reports status '\(registryStatus)'")
         }
         let registered = "registered" + (registryStatus.map { " (status \($0))" } ?? "")
-        guard let endpoint = spec.healthEndpoint else { return (.healthy, registered + ", no healthEndpoint to probe") }
+        guard let endpoint = spec.healthEndpoint else {
+            // Being listed says nothing about health: only a status the registry vouches for does.
+            guard let registryStatus, Self.healthyWords.contains(registryStatus.lowercased()) else {
+                let status = registryStatus.map { "status '\($0)'" } ?? "no status"
+                return (
+                    .unknown, "registered, but the registry reports \(status) and there is no healthEndpoint to probe"
+                )
+            }
+            return (.healthy, registered + ", no healthEndpoint to probe")
+        }
         let url: String
         if endpoint.hasPrefix("/") {
             guard let port = spec.port else { return (.unknown, registered + ", healthEndpoint has no port") }
