@@ -18,13 +18,18 @@ extension Reconciler {
             let id = resource.id
             switch resource.action {
             case .update, .warn:
-                let policy = resource.action == .warn ? " (drift policy warn: not changed)" : ""
+                let policy =
+                    resource.held.map { " (held, \($0): not changed)" }
+                    ?? (resource.action == .warn ? " (drift policy warn: not changed)" : "")
                 try record(
                     resource.action == .warn ? .warning : .normal, "DriftDetected", id,
-                    Self.describe(resource.changes) + policy, generation)
+                    Self.describe(resource.changes, notes: resource.notes) + policy, generation)
             case .create, .prune, .forget, .unchanged:
                 break
             }
+            // Steps left out because they would have changed a held resource.
+            let notes = resource.held == nil ? resource.notes.filter { $0.hasPrefix("held: ") } : []
+            if !notes.isEmpty { try record(.normal, "Held", id, notes.joined(separator: "; "), generation) }
             for stepRecord in failedSteps[id] ?? [] {
                 guard case .failed(let error) = stepRecord.outcome else { continue }
                 // A firewall that was loaded and then put back is its own reason (DESIGN §6).
@@ -56,8 +61,11 @@ extension Reconciler {
     }
 
     /// `version 1.0.0 → 1.1.0, capabilities [a] → [a, b]`, or `steps needed` when no facet differs.
-    static func describe(_ changes: [FieldChange]) -> String {
-        if changes.isEmpty { return "steps needed" }
+    static func describe(_ changes: [FieldChange], notes: [String] = []) -> String {
+        if changes.isEmpty {
+            let owed = notes.filter { $0.hasPrefix("owed ") }
+            return owed.isEmpty ? "steps needed" : owed.joined(separator: "; ")
+        }
         return changes.map { "\($0.facet) \($0.from) → \($0.to)" }.joined(separator: ", ")
     }
 }

@@ -75,13 +75,24 @@ public struct Reconciler: Sendable {
     ///
     /// `ids` narrows further to single resources (the agent syncs the items its work queue hands out): only
     /// those are compared, pruned or forgotten.
+    ///
+    /// `held` names the resources no step may change (`chainbot suspend`), with why. Held resources of
+    /// `whole` are always observed and planned too, so a step of another resource that would reach one
+    /// (a Port restarting its held owner, one firewall table) is seen and left out.
     public func prepare(
         _ desired: [Resource], prune: Bool, force: Bool, whole: [Resource]? = nil, kinds: Set<Kind>? = nil,
-        ids: Set<ResourceID>? = nil
+        ids: Set<ResourceID>? = nil, held: [ResourceID: String] = [:]
     ) async throws -> PreparedRun {
+        var given = desired
+        var ids = ids
+        if !held.isEmpty {
+            let present = Set(given.map(\.id))
+            given += (whole ?? given).filter { held[$0.id] != nil && !present.contains($0.id) }
+            ids?.formUnion(held.keys)
+        }
         let managed = Set(providers.flatMap(\.kinds))
-        let unmanaged = desired.filter { !managed.contains($0.id.kind) }.map(\.id)
-        let desired = desired.filter { managed.contains($0.id.kind) }
+        let unmanaged = given.filter { !managed.contains($0.id.kind) }.map(\.id)
+        let desired = given.filter { managed.contains($0.id.kind) }
         var applied: [ResourceID: AppliedSpec] = [:]
         for record in try store.allApplied() {
             guard let kind = Kind(rawValue: record.kind), managed.contains(kind), kinds?.contains(kind) ?? true,
@@ -127,9 +138,13 @@ public struct Reconciler: Sendable {
         let failed = Set(failures.map(\.id))
         planned = planned.filter { !failed.contains($0.id) }
         let plannable = applied.filter { !failed.contains($0.key) }
-        let plan = try Planner(providers: providers).plan(
-            PlanInput(desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune),
-            allowPruningEverything: force)
+        var input = PlanInput(
+            desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune)
+        input.held = held
+        for owed in try store.allPending() where planned.contains(where: { $0.id == owed.resource }) {
+            input.pending[owed.resource, default: []].append(owed)
+        }
+        let plan = try Planner(providers: providers).plan(input, allowPruningEverything: force)
         var prepared = PreparedRun(
             plan: plan, failures: failures, desired: desired, applied: applied, unmanaged: unmanaged)
         prepared.providers = providers
@@ -143,6 +158,7 @@ public struct Reconciler: Sendable {
         progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in }
     ) async throws -> ApplyReport {
         let plan = prepared.plan
+        let owed = try recordIntent(prepared, generation: generation)
         let records = await Executor(
             providers: prepared.providers.isEmpty ? providers : prepared.providers, now: now
         ).run(plan, progress: progress)
@@ -188,6 +204,7 @@ public struct Reconciler: Sendable {
                 report.unchanged.append(resource.id)
             }
         }
+        try settle(owed, plan: plan, records: records)
         if !records.isEmpty || inventoryChanged || !report.failed.isEmpty {
             report.revision = try record(report, generation: generation, gitCommit: gitCommit)
         }

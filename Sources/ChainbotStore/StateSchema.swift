@@ -3,7 +3,22 @@
 /// Times are integer milliseconds since the Unix epoch, UTC. Resources are named by a `kind` and a
 /// `name` column each, never by a `Kind/name` string that would have to be split again.
 enum StateSchema {
-    static let migrations: [SQLiteMigration] = [version1, version2, version3]
+    static let migrations: [SQLiteMigration] = [version1, version2, version3, version4]
+    static let version4 = SQLiteMigration(
+        version: 4, summary: "owed follow-up steps",
+        sql: """
+            -- A restart or reload still owed after a write that succeeded (DESIGN §6): recorded before the
+            -- plan runs, deleted when it succeeds. action is the step's text, action_json the step itself.
+            CREATE TABLE pending_steps (
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                action_json TEXT NOT NULL,
+                since INTEGER NOT NULL,
+                last_error TEXT,
+                PRIMARY KEY (kind, name, action)
+            );
+            """)
     static let version3 = SQLiteMigration(
         version: 3, summary: "event change sequence",
         sql: """

@@ -30,6 +30,10 @@ final class FakeProvider: Provider, Sendable {
         state.withLock { _ = $0.failing.insert(action) }
     }
 
+    func succeed(_ action: StepAction) {
+        state.withLock { _ = $0.failing.remove(action) }
+    }
+
     func failObserving(_ error: ProviderError) {
         state.withLock { $0.observeError = error }
     }
@@ -57,7 +61,13 @@ final class FakeProvider: Provider, Sendable {
         return try result.get()
     }
 
-    /// Services: write the unit, reload, then start or restart; ConfigFiles: write; prunes: remove.
+    /// The one firewall load every FirewallRule asks for.
+    static let tableLoad = FirewallLoad(
+        backend: .nftables, rendered: "table inet chainbot {}", expected: [], managementPorts: [22],
+        confirmTimeout: .seconds(60))
+
+    /// Services: write the unit, reload, then start or restart; Ports: restart the owner; FirewallRules:
+    /// load the table; ConfigFiles: write; prunes: remove.
     func steps(
         for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
         observed: ObservedResource
@@ -65,8 +75,14 @@ final class FakeProvider: Provider, Sendable {
         let path = "/fake/\(id.kind.rawValue)/\(id.name)"
         guard spec != nil else { return [.removeFile(path: path)] }
         if changes.isEmpty { return [] }
-        switch id.kind {
-        case .service:
+        switch (id.kind, spec) {
+        case (.port, .port(let port)?):
+            // A Port's fix is a restart of its owner, as the real provider plans it.
+            return port.owner.map { [.systemctl(.restart, unit: "\($0.name).service")] } ?? []
+        case (.firewallRule, _):
+            // Every rule asks for the one shared table load.
+            return [.loadFirewall(Self.tableLoad)]
+        case (.service, _):
             let verb: SystemctlVerb = observed.isAbsent ? .start : .restart
             return [
                 .writeFile(FileWrite(path: path, content: [])), .daemonReload,

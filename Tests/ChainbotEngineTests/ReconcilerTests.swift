@@ -45,8 +45,20 @@ import Testing
         let report = try await engine.apply(prepared, generation: "g1", gitCommit: nil)
         #expect(!report.converged)
         #expect(report.failed == [ResourceID(.service, "a")])
-        #expect(try store.allApplied().map(\.reference) == ["ConfigFile/env"])
+        // Service/a was being created: that it is chainbot's was committed before its first step ran, so a
+        // later prune removes what the failed run left on the host (its unit file).
+        let applied = try store.allApplied()
+        #expect(applied.map(\.reference) == ["ConfigFile/env", "Service/a"])
+        #expect(applied.allSatisfy { $0.createdByChainbot })
         #expect(report.revision?.outcome == .partial)
+
+        // A failed update keeps the old last-applied spec.
+        let before = try #require(try store.applied(kind: "Service", name: "a"))
+        services.see(ResourceID(.service, "a"), ["content": .text("old"), "state": .word("running")])
+        services.fail(.systemctl(.restart, unit: "a.service"))
+        let update = try await engine.prepare([Resources.service("a", dependsOn: [])], prune: false, force: false)
+        _ = try await engine.apply(update, generation: "g2", gitCommit: nil)
+        #expect(try store.applied(kind: "Service", name: "a")?.generation == before.generation)
     }
 
     @Test func anObserveFailureFailsOnlyThatProvidersResources() async throws {

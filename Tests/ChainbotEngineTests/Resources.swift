@@ -22,4 +22,16 @@ enum Resources {
             spec: .configFile(ConfigFileSpec(path: path ?? "/etc/\(name)", content: .text("x"), notify: notify)),
             location: here, nameLocation: here)
     }
+
+    static func port(_ name: String, _ number: Int, owner: ResourceID?) -> Resource {
+        Resource(
+            metadata: Metadata(name: name), spec: .port(PortSpec(port: number, owner: owner)), location: here,
+            nameLocation: here)
+    }
+
+    static func rule(_ name: String) -> Resource {
+        Resource(
+            metadata: Metadata(name: name), spec: .firewallRule(FirewallRuleSpec(action: .accept, ports: [])),
+            location: here, nameLocation: here)
+    }
 }

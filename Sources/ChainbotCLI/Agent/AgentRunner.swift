@@ -270,39 +270,22 @@ actor AgentRunner {
             return
         }
         defer { withExtendedLifetime(lock) {} }
-        let now = Timestamp.now()
-        let suspended = Set(
-            ((try? store.suspensions(at: now)) ?? []).compactMap { suspension in
-                Kind(rawValue: suspension.kind).map { ResourceID($0, suspension.name) }
-            })
-        let active = batch.subtracting(suspended)
+        // Suspended resources are held: observed and reported, changed by no step of any resource.
+        let held = Suspension.holds((try? store.suspensions(at: Timestamp.now())) ?? [])
         let reconciler = configuration.options.reconciler(store)
         var result = StatusBuilder.Result()
         let previous = (try? store.allStatus()) ?? []
         var failed: Set<ResourceID> = []
         do {
-            if !active.isEmpty {
-                let desired = resources.filter { active.contains($0.id) }
-                let prepared = try await reconciler.prepare(
-                    desired, prune: configuration.prune, force: !resources.isEmpty, whole: resources, ids: active)
-                let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
-                let built = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
-                    prepared, report: report)
-                result.statuses += built.statuses
-                result.events += built.events
-                result.removed += built.removed
-                failed = Set(report.failed)
-                metrics.record(report)
-            }
-            let held = batch.intersection(suspended)
-            if !held.isEmpty {
-                let desired = resources.filter { held.contains($0.id) }
-                let prepared = try await reconciler.prepare(
-                    desired, prune: false, force: true, whole: resources, ids: held)
-                let built = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
-                    prepared, report: nil, suspended: held)
-                result.statuses += built.statuses
-            }
+            let desired = resources.filter { batch.contains($0.id) }
+            let prepared = try await reconciler.prepare(
+                desired, prune: configuration.prune, force: !resources.isEmpty, whole: resources, ids: batch,
+                held: held)
+            let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
+            result = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
+                prepared, report: report)
+            failed = Set(report.failed)
+            metrics.record(report)
         } catch {
             log("sync failed: \(error)")
             failed = batch

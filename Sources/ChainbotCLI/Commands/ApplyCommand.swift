@@ -22,7 +22,9 @@ enum ApplyCommand {
             options:
               -f, --filename PATH   manifest file or directory (repeatable; default manifests/)
               --prune               remove resources chainbot created that left the manifests
-              --force               allow --prune to remove everything when the manifest set is empty
+              --force               allow --prune to remove everything when the manifest set is empty,
+                                    a firewall that stops accepting a management port, and changes to
+                                    suspended resources (chainbot suspend)
               --dry-run             print the plan only
               -o, --output FORMAT   text (default) or json
               --kind KIND           only resources of this kind
@@ -73,8 +75,10 @@ struct ApplyRun {
         let reconciler = options.reconciler(store)
         let prepared: PreparedRun
         do {
+            // Suspended resources are held as they are for the agent; --force overrides the holds.
+            let held = force ? [:] : Suspension.holds(try store.suspensions(at: Timestamp.now()))
             prepared = try await reconciler.prepare(
-                desired, prune: prune, force: force, whole: whole, kinds: options.kinds)
+                desired, prune: prune, force: force, whole: whole, kinds: options.kinds, held: held)
         } catch {
             context.stderr.write("chainbot apply: \(error)\n")
             return .failure
@@ -155,8 +159,10 @@ struct ApplyRun {
     }
 
     static func summary(_ report: ApplyReport, elapsed: Duration) -> String {
+        let held = report.prepared.plan.resources.count { $0.held != nil }
+        let heldNote = held == 0 ? "" : " \(held) held (chainbot resume, or --force)."
         if report.records.isEmpty && report.changed.isEmpty && report.pruned.isEmpty && report.failed.isEmpty {
-            return "nothing to do: \(report.unchanged.count) resources match the manifests."
+            return "nothing to do: \(report.unchanged.count - held) resources match the manifests." + heldNote
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rounded = (seconds * 10).rounded() / 10
@@ -164,6 +170,6 @@ struct ApplyRun {
             "applied in \(rounded) s: \(report.changed.count) changed, \(report.unchanged.count) unchanged, "
             + "\(report.failed.count) failed, \(report.pruned.count) pruned"
         if let revision = report.revision { line += " (revision \(revision.id))" }
-        return line + "."
+        return line + "." + heldNote
     }
 }

@@ -46,7 +46,7 @@ enum DiffCommand {
         do {
             prepared = try await options.reconciler(store).prepare(
                 options.selected(set.resources), prune: false, force: false, whole: set.resources,
-                kinds: options.kinds)
+                kinds: options.kinds, held: Suspension.holds(try store.suspensions(at: Timestamp.now())))
         } catch {
             context.stderr.write("chainbot diff: \(error)\n")
             return .failure

@@ -8,7 +8,8 @@ struct PlanRenderer {
     func text(_ prepared: PreparedRun) -> String {
         var out = ""
         let plan = prepared.plan
-        for resource in plan.resources where resource.action != .unchanged {
+        for resource in plan.resources
+        where resource.action != .unchanged || resource.held != nil || !resource.notes.isEmpty {
             out += header(resource) + "\n"
             for change in resource.changes {
                 out += self.change(change)
@@ -18,6 +19,7 @@ struct PlanRenderer {
                 out +=
                     "    " + style("steps:", "2") + " " + steps.map(\.action.description).joined(separator: "; ") + "\n"
             }
+            for note in resource.notes { out += "    " + style("note:", "1;36") + " " + note + "\n" }
         }
         // One error per cause: a provider that cannot observe fails all its resources the same way.
         var groups: [(error: ProviderError, ids: [ResourceID])] = []
@@ -63,6 +65,11 @@ struct PlanRenderer {
     }
 
     private func header(_ resource: ResourcePlan) -> String {
+        if let held = resource.held {
+            let drift =
+                resource.changes.isEmpty ? "" : resource.action == .prune ? ", left the manifests" : ", has drifted"
+            return style("‖ \(resource.id)", "1;35") + " is held (\(held)\(drift)): reported, not changed"
+        }
         switch resource.action {
         case .create: return style("+ \(resource.id)", "1;32") + " will be created"
         case .update: return style("~ \(resource.id)", "1;33") + " will be updated"
@@ -104,9 +111,10 @@ struct PlanRenderer {
             ("to create", plan.resources.count { $0.action == .create }),
             ("to update", plan.resources.count { $0.action == .update }),
             ("to prune", plan.resources.count { ($0.action == .prune && !$0.deferred) || $0.action == .forget }),
-            ("left the manifests", plan.resources.count { $0.action == .prune && $0.deferred }),
-            ("drifted (warn)", plan.resources.count { $0.action == .warn }),
-            ("unchanged", plan.resources.count { $0.action == .unchanged }),
+            ("left the manifests", plan.resources.count { $0.action == .prune && $0.deferred && $0.held == nil }),
+            ("drifted (warn)", plan.resources.count { $0.action == .warn && $0.held == nil }),
+            ("held", plan.resources.count { $0.held != nil }),
+            ("unchanged", plan.resources.count { $0.action == .unchanged && $0.held == nil }),
             ("cannot be planned", prepared.failures.count),
         ]
         counts.removeAll { $0.1 == 0 && $0.0 != "unchanged" }
@@ -133,6 +141,8 @@ struct PlanRenderer {
                         })
                 ),
                 ("steps", .array(resource.steps.map { .int($0) })),
+                ("held", resource.held.map(JSONValue.string) ?? .null),
+                ("notes", .array(resource.notes.map(JSONValue.string))),
             ])
         }
         let steps = plan.steps.map { step -> JSONValue in

@@ -72,4 +72,20 @@ public struct Suspension: Sendable, Hashable {
     }
 
     public var reference: String { "\(kind)/\(name)" }
+
+    /// Why the resource is held, for plans and notes: `suspended until 2026-12-01T12:00:00Z (maintenance)`.
+    public var holdReason: String {
+        "suspended until \(until.iso8601)" + (reason.isEmpty ? "" : " (\(reason))")
+    }
+
+    /// The holds `suspensions` make, by resource, for planning (kinds this build does not know are left out).
+    public static func holds(_ suspensions: [Suspension]) -> [ResourceID: String] {
+        var out: [ResourceID: String] = [:]
+        for suspension in suspensions {
+            if let kind = Kind(rawValue: suspension.kind) {
+                out[ResourceID(kind, suspension.name)] = suspension.holdReason
+            }
+        }
+        return out
+    }
 }

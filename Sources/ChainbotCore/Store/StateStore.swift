@@ -91,6 +91,17 @@ public protocol StateStore: Sendable {
     /// Suspensions that have not expired at `now`.
     func suspensions(at now: Timestamp) throws(StoreError) -> [Suspension]
 
+    // MARK: Owed follow-up steps
+
+    /// Records steps owed to resources (a restart after a write); one already owed keeps its `since`.
+    func recordPending(_ steps: [PendingStep]) throws(StoreError)
+
+    /// Marks owed steps done (they succeeded) and records the last failure of others, in one transaction.
+    func settlePending(done: [PendingStep], failed: [(PendingStep, String)]) throws(StoreError)
+
+    /// Every owed step, ordered by resource.
+    func allPending() throws(StoreError) -> [PendingStep]
+
     // MARK: Facts about the agent
 
     /// Sets (or with nil removes) one fact about this state file's agent, e.g. `agent.lastSync`.

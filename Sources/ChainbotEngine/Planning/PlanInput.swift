@@ -23,6 +23,11 @@ public struct PlanInput: Sendable {
     /// Whether resources that left the manifests get prune steps (`apply --prune`); otherwise they are
     /// listed as pending prunes without steps.
     public var prune: Bool
+    /// Resources no step may change (`chainbot suspend`), with why: `suspended until …`.
+    public var held: [ResourceID: String] = [:]
+    /// Follow-up steps still owed to resources (a reload after a write that succeeded): planned again
+    /// until they succeed, whatever the observation says.
+    public var pending: [ResourceID: [PendingStep]] = [:]
 
     public init(
         desired: [Resource], rendered: [ResourceID: [Facet]], observed: [ResourceID: ObservedResource],

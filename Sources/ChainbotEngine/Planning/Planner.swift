@@ -44,6 +44,8 @@ public struct Planner: Sendable {
             plans[resource.id] = plan
             actions[resource.id] = resourceActions
         }
+        let holds = Holds(input.held, desired: ordered, wouldRun: actions)
+        if !holds.isEmpty { hold(holds, &plans, &actions) }
         let present = Set(ordered.map(\.id))
         let dependencies = Dictionary(
             uniqueKeysWithValues: ordered.map { ($0.id, ResourceOrder.dependencies(of: $0, in: present)) })
@@ -58,13 +60,14 @@ public struct Planner: Sendable {
         }
         builder.addPhased(
             services.map { ($0.id, actions[$0.id] ?? []) }, dependencies: dependencies, plans: &plans)
-        addNotifyRestarts(ordered, input, &builder, &plans, actions)
+        addNotifyRestarts(ordered, input, holds, &builder, &plans, actions)
         for resource in afterServices {
             builder.add(
                 actions[resource.id] ?? [], for: resource.id, after: dependencies[resource.id] ?? [], plans: &plans)
         }
 
         var prunes: [(ResourceID, [StepAction])] = []
+        var notes: [ResourceID: [String]] = [:]
         for id in pruned.reversed() {
             guard let applied = input.applied[id] else { continue }
             let observed = input.observed[id] ?? ObservedResource(id: id, facets: [:])
@@ -75,19 +78,55 @@ public struct Planner: Sendable {
                 plans[id] = ResourcePlan(id: id, action: .forget, changes: [], health: observed.health)
                 continue
             }
+            if let reason = input.held[id] {
+                var plan = ResourcePlan(
+                    id: id, action: .prune, changes: changes, health: observed.health, deferred: true)
+                plan.held = reason
+                plans[id] = plan
+                continue
+            }
             let steps =
                 input.prune
-                ? providers[id.kind]?.steps(
-                    for: id, spec: nil, previous: applied.spec, changes: changes, observed: observed)
-                    ?? [] : []
+                ? holds.filter(
+                    providers[id.kind]?.steps(
+                        for: id, spec: nil, previous: applied.spec, changes: changes, observed: observed) ?? [],
+                    notes: &notes[id, default: []]) : []
             plans[id] = ResourcePlan(
                 id: id, action: .prune, changes: changes, health: observed.health, deferred: !input.prune)
+            plans[id]?.notes = notes[id] ?? []
             prunes.append((id, steps))
         }
         builder.addPhased(prunes, dependencies: [:], plans: &plans)
 
         let order = ordered.map(\.id) + pruned.reversed()
         return Plan(resources: order.compactMap { plans[$0] }, steps: builder.steps)
+    }
+
+    /// `owed since …: systemctl restart web.service (last failure: …)`.
+    static func owedNote(_ owed: PendingStep) -> String {
+        "owed since \(owed.since.iso8601): \(owed.action)" + (owed.lastError.map { " (last failure: \($0))" } ?? "")
+    }
+
+    /// Held resources keep their drift as a report and lose their steps; every other resource loses the
+    /// steps that would change a held one. Each step left out is a note.
+    private func hold(
+        _ holds: Holds, _ plans: inout [ResourceID: ResourcePlan], _ actions: inout [ResourceID: [StepAction]]
+    ) {
+        for (id, resourceActions) in actions {
+            guard var plan = plans[id] else { continue }
+            if let reason = holds.reasons[id] {
+                plan.held = reason
+                plan.notes += resourceActions.map { "held: \(id) is \(reason); \($0) not run" }
+                if plan.action == .create || plan.action == .update { plan.action = .warn }
+                actions[id] = []
+            } else {
+                actions[id] = holds.filter(resourceActions, notes: &plan.notes)
+                if actions[id]?.isEmpty == true, plan.changes.isEmpty, plan.action == .update {
+                    plan.action = .unchanged
+                }
+            }
+            plans[id] = plan
+        }
     }
 
     /// The plan and provider actions for one desired resource, respecting its drift policy.
@@ -115,11 +154,16 @@ public struct Planner: Sendable {
             plan.action = changes.isEmpty ? .unchanged : .warn
             return (plan, [])
         case .enforce:
-            let actions =
+            var actions =
                 providers[id.kind]?.steps(
                     for: id, spec: resource.spec, previous: input.applied[id]?.spec, changes: changes,
                     observed: observed)
                 ?? []
+            for owed in input.pending[id] ?? [] {
+                guard let step = owed.action.step else { continue }
+                plan.notes.append(Self.owedNote(owed))
+                if !actions.contains(where: { StepBuilder.covers($0, step) }) { actions.append(step) }
+            }
             if !changes.isEmpty || !actions.isEmpty {
                 plan.action = observed.isAbsent ? .create : .update
             }
@@ -130,7 +174,7 @@ public struct Planner: Sendable {
     /// Restarts each running Service once when a ConfigFile it is notified by (or its EnvironmentFile) is
     /// written, unless the Service is started or restarted anyway.
     private func addNotifyRestarts(
-        _ ordered: [Resource], _ input: PlanInput, _ builder: inout StepBuilder,
+        _ ordered: [Resource], _ input: PlanInput, _ holds: Holds, _ builder: inout StepBuilder,
         _ plans: inout [ResourceID: ResourcePlan],
         _ actions: [ResourceID: [StepAction]]
     ) {
@@ -162,11 +206,15 @@ public struct Planner: Sendable {
                 return false
             }
             if alreadyRestarting { continue }
+            let restart = StepAction.systemctl(.restart, unit: service.unitName)
+            if let holder = holds.holder(of: restart) {
+                plans[serviceID]?.notes.append(holds.note(holder, leavesOut: restart))
+                continue
+            }
             let requires =
                 sources.compactMap { builder.lastStep[$0] } + (builder.lastStep[serviceID].map { [$0] } ?? [])
             let reason = "restart: " + sources.sorted().map(\.description).joined(separator: ", ") + " changed"
-            builder.append(
-                .systemctl(.restart, unit: service.unitName), for: serviceID, requires: requires, reason: reason)
+            builder.append(restart, for: serviceID, requires: requires, reason: reason)
             plans[serviceID]?.steps.append(builder.steps.count - 1)
             if plans[serviceID]?.action == .unchanged { plans[serviceID]?.action = .update }
         }

@@ -47,14 +47,18 @@ public struct StatusBuilder: Sendable {
         }
         for plan in prepared.plan.resources {
             let id = plan.id
-            let changed = plan.changes.map(\.facet).joined(separator: ", ")
-            if suspended.contains(id) {
+            // With no facet changed, what is owed (a restart after an earlier write) is the difference.
+            let changed =
+                plan.changes.isEmpty
+                ? plan.notes.filter { $0.hasPrefix("owed ") }.joined(separator: "; ")
+                : plan.changes.map(\.facet).joined(separator: ", ")
+            if let held = plan.held ?? (suspended.contains(id) ? "suspended" : nil) {
                 let sync: ResourceStatus.Sync =
                     !plan.changes.isEmpty ? .outOfSync : (plan.unobserved.isEmpty ? .synced : .unknown)
                 result.statuses.append(
                     status(
                         id, sync: sync, syncReason: "Suspended",
-                        syncMessage: "suspended: not corrected until resumed", health: plan.health,
+                        syncMessage: "\(held): not corrected until resumed", health: plan.health,
                         healthReason: plan.healthReason))
                 continue
             }

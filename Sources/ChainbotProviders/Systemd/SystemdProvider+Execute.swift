@@ -36,8 +36,8 @@ extension SystemdProvider {
         case .live:
             let isJob = verb == .start || verb == .stop || verb == .restart
             do {
-                // enable/disable would otherwise reload the whole manager per unit; the plan already runs
-                // one daemon-reload per apply, before any enable.
+                // enable/disable would otherwise reload the whole manager per unit; the plan runs one
+                // daemon-reload after every enable and disable (the manager's UnitFileState is stale until).
                 let noReload = verb == .enable || verb == .disable ? ["--no-reload"] : []
                 try await systemctl.run(
                     [verb.rawValue] + noReload + [unit], timeout: isJob ? Systemctl.jobTimeout : Systemctl.quickTimeout)

@@ -1,7 +1,7 @@
 public import ChainbotCore
 
 extension SystemdProvider {
-    /// The actions for one service, in order: file writes and removals, `daemon-reload`, enable or disable,
+    /// The actions for one service, in order: file writes and removals, enable or disable, `daemon-reload`,
     /// then start, restart or stop. With `spec` nil the service is pruned using `previous`. Offline, only
     /// file actions and enable/disable are planned. Pure: reads only its arguments.
     public func steps(
@@ -43,9 +43,7 @@ extension SystemdProvider {
             }
         }
         let filesChanged = !actions.isEmpty
-        if mode == .live, filesChanged || observed.hints.contains(ServiceHints.needsDaemonReload) {
-            actions.append(.daemonReload)
-        }
+        let fileActions = actions.count
 
         if installChanged, service.enabled, !Self.install(service).isStatic {
             // `disable` removes every link to the unit, old targets' included, so this pair re-links it
@@ -61,6 +59,13 @@ extension SystemdProvider {
                 if linked { actions.append(.systemctl(.disable, unit: unit)) }
             default: break
             }
+        }
+        // `enable --no-reload`/`disable --no-reload` change the links on disk, but the manager keeps
+        // reporting the old UnitFileState until it reloads: the one daemon-reload comes after them, so
+        // the next observation sees the fix (and after the files, so a start runs the new unit).
+        let enablementChanged = actions.count > fileActions
+        if mode == .live, filesChanged || enablementChanged || observed.hints.contains(ServiceHints.needsDaemonReload) {
+            actions.append(.daemonReload)
         }
 
         guard mode == .live else { return actions }
@@ -87,9 +92,8 @@ extension SystemdProvider {
         if mode == .live, observed.facets[ServiceFacets.state] == ServiceFacets.running {
             actions.append(.systemctl(.stop, unit: unit))
         }
-        if observed.facets[ServiceFacets.enabled] == ServiceFacets.isEnabled {
-            actions.append(.systemctl(.disable, unit: unit))
-        }
+        let linked = observed.facets[ServiceFacets.enabled] == ServiceFacets.isEnabled
+        if linked { actions.append(.systemctl(.disable, unit: unit)) }
         var removals: [StepAction] = []
         let fileNames = Set(previous.dropIns.compactMap { try? SystemdPaths.dropInFileName($0.name) })
         for fileName in fileNames.sorted() where observed.facets[ServiceFacets.dropIn(fileName)] != .absent {
@@ -99,7 +103,7 @@ extension SystemdProvider {
         }
         if observed.facets[ServiceFacets.unitFile] != .absent { removals.append(.removeFile(path: unitPath)) }
         actions += removals
-        if mode == .live, !removals.isEmpty { actions.append(.daemonReload) }
+        if mode == .live, linked || !removals.isEmpty { actions.append(.daemonReload) }
         return actions
     }
 }

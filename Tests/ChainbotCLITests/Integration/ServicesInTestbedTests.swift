@@ -88,6 +88,17 @@ struct ServicesInTestbedTests {
             #expect(again.output.contains("nothing to do: 3 resources match the manifests."), "\(again.output)")
             #expect(try await chainbot(["diff"], in: testbed).termination == .exited(0))
 
+            // Only disabled by hand: the enable sticks (the manager reports it after the reload that follows
+            // it), so the next diff and apply find nothing to do instead of repeating the fix.
+            _ = try await testbed.exec(["systemctl", "disable", "sleeper.service"])
+            let enable = try await chainbot(["apply"], in: testbed)
+            #expect(enable.termination == .exited(0), "\(enable.output)\n\(enable.errorOutput)")
+            #expect(try await property("UnitFileState", of: "sleeper.service", in: testbed) == "enabled")
+            let afterEnable = try await chainbot(["diff"], in: testbed)
+            #expect(afterEnable.termination == .exited(0), "\(afterEnable.output)")
+            let settled = try await chainbot(["apply"], in: testbed)
+            #expect(settled.output.contains("nothing to do: 3 resources match the manifests."), "\(settled.output)")
+
             // Drift by hand: stopped, disabled, unit file edited.
             _ = try await testbed.exec(["systemctl", "stop", "sleeper.service"])
             _ = try await testbed.exec(["systemctl", "disable", "web.service"])

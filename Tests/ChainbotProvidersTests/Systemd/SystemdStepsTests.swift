@@ -33,7 +33,7 @@ import Testing
 
         #expect(
             try await Support.plan(provider, spec) == [
-                write(Support.unitPath, try rendered(spec)), .daemonReload, .systemctl(.enable, unit: unit),
+                write(Support.unitPath, try rendered(spec)), .systemctl(.enable, unit: unit), .daemonReload,
                 .systemctl(.start, unit: unit),
             ])
     }
@@ -56,11 +56,13 @@ import Testing
         #expect(try await Support.plan(provider, spec) == [.systemctl(.start, unit: unit)])
     }
 
-    @Test func onlyEnablesAServiceDisabledByHand() async throws {
+    @Test func enablesAServiceDisabledByHandThenReloadsSoSystemdReportsIt() async throws {
         let spec = Support.spec()
         let provider = live(Support.show(fileState: "disabled"), files: [Support.unitPath: try rendered(spec)])
 
-        #expect(try await Support.plan(provider, spec) == [.systemctl(.enable, unit: unit)])
+        // `enable --no-reload` alone leaves UnitFileState=disabled until the next reload: the fix would
+        // be planned again on every run.
+        #expect(try await Support.plan(provider, spec) == [.systemctl(.enable, unit: unit), .daemonReload])
     }
 
     @Test func resetsAFailedServiceBeforeStartingIt() async throws {
@@ -93,7 +95,9 @@ import Testing
         let provider = live(Support.show(), files: [Support.unitPath: try rendered(spec)])
 
         #expect(
-            try await Support.plan(provider, spec) == [.systemctl(.disable, unit: unit), .systemctl(.stop, unit: unit)])
+            try await Support.plan(provider, spec) == [
+                .systemctl(.disable, unit: unit), .daemonReload, .systemctl(.stop, unit: unit),
+            ])
     }
 
     @Test func writesAnAddedDropInReloadsAndRestarts() async throws {
@@ -123,8 +127,8 @@ import Testing
 
         #expect(
             try await Support.plan(provider, spec) == [
-                write(Support.unitPath, try rendered(spec)), .daemonReload, .systemctl(.disable, unit: unit),
-                .systemctl(.enable, unit: unit), .systemctl(.restart, unit: unit),
+                write(Support.unitPath, try rendered(spec)), .systemctl(.disable, unit: unit),
+                .systemctl(.enable, unit: unit), .daemonReload, .systemctl(.restart, unit: unit),
             ])
     }
 
@@ -134,7 +138,7 @@ import Testing
 
         #expect(
             try await Support.plan(provider, spec) == [
-                write(Support.unitPath, try rendered(spec)), .daemonReload, .systemctl(.disable, unit: unit),
+                write(Support.unitPath, try rendered(spec)), .systemctl(.disable, unit: unit), .daemonReload,
                 .systemctl(.restart, unit: unit),
             ])
     }

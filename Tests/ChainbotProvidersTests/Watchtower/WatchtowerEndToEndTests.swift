@@ -104,4 +104,48 @@ import Testing
                 == fixture.replacing(
                     lastItem, with: lastItem + Self.entries(url: url, port: listener.port, withTCP: false)))
     }
+
+    /// The reload after a write is owed until it succeeds: a failed `systemctl try-reload-or-restart`
+    /// (here a real command that fails until its directory exists) is retried by the next apply although
+    /// the targets file is right, and the entries count as chainbot's from the first write.
+    @Test func aReloadThatFailedAfterTheWriteIsRetriedUntilItSucceeds() async throws {
+        let work = TemporaryDirectory("chainbot-watchtower")
+        let listener = try TCPTestListener()
+        let fixture = try #require(Fixtures.readText(Fixtures.path("fixtures/watchtower/targets-shared.yaml")))
+        let targets = work.write("watchtower/targets.yaml", fixture)
+        let manifests = work.write(
+            "manifests/watchtower.yaml", Self.manifest(url: "http://127.0.0.1:9/", port: listener.port))
+        // `mkdir W/up/reloaded` fails while W/up does not exist, and leaves a trace once it runs.
+        let reloaded = work.file("up/reloaded")
+        let environment = ["CHAINBOT_WATCHTOWER_RELOAD": "/usr/bin/mkdir " + reloaded, "NO_COLOR": "1"]
+        let common = ["-f", manifests, "--state", work.file("state.db"), "--watchtower-targets", targets]
+
+        let failed = await CLIHarness.run(["apply"] + common, environment: environment)
+        #expect(failed.status == 2, "\(failed.stdout)\(failed.stderr)")
+        #expect(failed.stdout.contains("/usr/bin/mkdir " + reloaded), "the failure names the command")
+        #expect(Fixtures.readText(targets) != fixture, "the targets file was written")
+
+        let diff = await CLIHarness.run(["diff"] + common, environment: environment)
+        #expect(diff.status == 1, "\(diff.stdout)")
+        #expect(diff.stdout.contains("owed since "), "\(diff.stdout)")
+        #expect(diff.stdout.contains("run /usr/bin/mkdir " + reloaded))
+
+        work.write("up/.keep", "")
+        let retried = await CLIHarness.run(["apply"] + common, environment: environment)
+        #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
+        #expect(Fixtures.exists(reloaded), "the reload ran")
+        #expect(retried.stderr.ranges(of: "run /usr/bin/mkdir").count == 1)
+
+        let settled = await CLIHarness.run(["diff"] + common, environment: environment)
+        #expect(settled.status == 0, "\(settled.stdout)")
+        let again = await CLIHarness.run(["apply"] + common, environment: environment)
+        #expect(again.status == 0, "a second reload would fail: mkdir finds its directory there")
+
+        // Created by chainbot from the first (failed) run: leaving the manifests, the entry is pruned.
+        work.write(
+            "manifests/watchtower.yaml", Self.manifest(url: "http://127.0.0.1:9/", port: listener.port, withTCP: false))
+        let prune = await CLIHarness.run(["apply", "--prune"] + common, environment: environment)
+        #expect(prune.stdout.contains("- WatchtowerTarget/chainbot-port will be pruned"), "\(prune.stdout)")
+        #expect(Fixtures.readText(targets)?.contains("name: chainbot-port") == false)
+    }
 }
