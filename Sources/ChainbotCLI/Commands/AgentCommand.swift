@@ -107,7 +107,7 @@ enum AgentCommand {
                     .start(host: host, port: port)
                 context.stderr.write("chainbot agent: status on http://\(host):\(server?.port ?? port)/\n")
             } catch {
-                context.stderr.write("chainbot agent: cannot listen on \(host):\(port): \(error)\n")
+                context.stderr.write("chainbot agent: \(error.message)\n")
                 return .failure
             }
         }
@@ -187,16 +187,12 @@ enum AgentCommand {
         let host = String(listen[..<colon]).trimmingBrackets()
         var token: String?
         if let path = arguments.value("token-file") ?? context.environment["CHAINBOT_AGENT_TOKEN_FILE"] {
-            guard let bytes = try? LocalFileSystem().read(path) ?? nil else {
-                context.stderr.write("chainbot agent: cannot read the token file \(path)\n")
-                return .failure(.failure)
+            switch TokenFile.read(path) {
+            case .success(let text): token = text
+            case .failure(let problem):
+                context.stderr.write("chainbot agent: \(problem.message)\n")
+                return .failure(problem.unreadable ? .failure : .usage)
             }
-            let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
-            guard text.count >= 16 else {
-                context.stderr.write("chainbot agent: the token in \(path) is shorter than 16 characters\n")
-                return .failure(.usage)
-            }
-            token = text
         }
         let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
         if !loopback, token == nil {

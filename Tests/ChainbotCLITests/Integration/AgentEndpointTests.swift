@@ -1,6 +1,7 @@
 import ChainbotCore
 import ChainbotHTTP
 import ChainbotOS
+import ChainbotStore
 import ChainbotTestSupport
 import Glibc
 import Testing
@@ -18,7 +19,8 @@ struct AgentEndpointTests {
     struct RunningAgent {
         let directory: TemporaryDirectory
         let process: DetachedProcess
-        let baseURL: String
+        let port: Int
+        var baseURL: String { "http://127.0.0.1:\(port)" }
 
         static func start(extra: [String] = []) async throws -> RunningAgent {
             let directory = TemporaryDirectory()
@@ -49,8 +51,8 @@ struct AgentEndpointTests {
                 if let log = Fixtures.readText(directory.file("agent.log")),
                     let range = log.firstRange(of: "status on http://127.0.0.1:")
                 {
-                    let port = log[range.upperBound...].prefix { $0.isNumber }
-                    return RunningAgent(directory: directory, process: process, baseURL: "http://127.0.0.1:\(port)")
+                    let port = Int(log[range.upperBound...].prefix { $0.isNumber }) ?? 0
+                    return RunningAgent(directory: directory, process: process, port: port)
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -103,17 +105,19 @@ struct AgentEndpointTests {
         #expect(post.status == 405, "read-only")
 
         // The live stream: tamper with a file, the agent heals it, the stream carries the events.
-        let stream = Task {
-            try await HTTPClient().send(
-                HTTPRequest(url: agent.baseURL + "/api/v1/events/stream", headers: ["Accept": "text/event-stream"]))
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        let stream = try await EventStreamClient.connect(port: agent.port, path: "/api/v1/events/stream")
+        defer { stream.close() }
         #expect(Fixtures.write(agent.directory.file("out/greeting.txt"), "tampered\n"))
-        try await Task.sleep(for: .seconds(3))
-        stream.cancel()
-        // The client gives the partial body up on cancel; read what the events API saw instead.
-        let events = try await agent.get("/api/v1/events?since=1m")
-        #expect(events.text.contains("\"reason\": \"Applied\""), "\(events.text)")
+        var received: [EventStreamClient.Message] = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !received.contains(where: { $0.summary.hasPrefix("Applied ConfigFile/greeting ") }),
+            ContinuousClock.now < deadline
+        {
+            received.append(try await stream.next(within: .seconds(60)))
+        }
+        #expect(received.contains { $0.summary.hasPrefix("DriftDetected ConfigFile/greeting ") }, "\(received)")
+        #expect(received.contains { $0.summary.hasPrefix("Applied ConfigFile/greeting ") }, "\(received)")
+        #expect(received.allSatisfy { $0.id.flatMap { Int($0) } != nil }, "every event has a numeric id")
         #expect(Fixtures.readText(agent.directory.file("out/greeting.txt")) == "hello\n")
     }
 
@@ -136,12 +140,77 @@ struct AgentEndpointTests {
         #expect(result.errorOutput.contains("reachable from the network; give a --token-file"))
     }
 
+    @Test func aTakenPortIsReportedOnceWithTheAddress() async throws {
+        let directory = TemporaryDirectory()
+        let taken = try HTTPServer(handler: { _ in HTTPResponse(status: 200) })
+        let result = try await SpawnCommandRunner().run(
+            CommandInvocation(
+                Self.binary,
+                [
+                    "agent", "-f", directory.file("m"), "--state", directory.file("state.db"), "--listen",
+                    "127.0.0.1:\(taken.port)",
+                ]))
+        await taken.stop()
+
+        #expect(result.termination == .exited(2))
+        #expect(
+            result.errorOutput.contains(
+                "chainbot agent: cannot listen on 127.0.0.1:\(taken.port): Address already in use\n"),
+            "\(result.errorOutput)")
+        #expect(result.errorOutput.components(separatedBy: "cannot listen").count == 2, "said once")
+    }
+
+    /// Runs the agent with `--token-file path` and returns what it said; it must stop at the token file.
+    static func agentWithTokenFile(_ path: String) async throws -> CommandResult {
+        let directory = TemporaryDirectory()
+        return try await SpawnCommandRunner().run(
+            CommandInvocation(
+                binary,
+                [
+                    "agent", "-f", directory.file("m"), "--state", directory.file("state.db"), "--listen",
+                    "127.0.0.1:0", "--token-file", path,
+                ], timeout: .seconds(20)))
+    }
+
+    @Test func aTokenFileWithWhitespaceInsideIsRefusedNamingTheFile() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("token", "s3cret-token 0123456789\n")
+        let result = try await Self.agentWithTokenFile(path)
+
+        #expect(result.termination == .exited(64))
+        #expect(
+            result.errorOutput
+                == "chainbot agent: the token file \(path) has whitespace inside the token; write the token alone on one line\n"
+        )
+    }
+
+    @Test func aTokenFileThatIsADeviceIsRefusedAtOnce() async throws {
+        let start = ContinuousClock.now
+        let result = try await Self.agentWithTokenFile("/dev/zero")
+
+        #expect(result.termination == .exited(64))
+        #expect(
+            result.errorOutput
+                == "chainbot agent: the token file /dev/zero is a character device, not a regular file\n")
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
     @Test(
         .enabled(if: chromium != nil, "needs Debian's chromium for a real headless browser (apt-get install chromium)"))
     func theStatusPageRendersInARealBrowser() async throws {
         let agent = try await RunningAgent.start()
         defer { agent.stop() }
-        try await Task.sleep(for: .milliseconds(500))
+        // Text the page shows (an event's message) that would be markup if it were not escaped.
+        try SQLiteStateStore.open(path: agent.directory.file("state.db")).recordEvent(
+            Event(
+                type: .normal, reason: "Applied", regardingKind: "ConfigFile", regardingName: "motd",
+                message: "<b>not markup</b>"),
+            outboxPayload: nil)
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = try await agent.get("/readyz").status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
         let shot = agent.directory.file("status.png")
         let flags = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
@@ -154,7 +223,8 @@ struct AgentEndpointTests {
         #expect(dom.succeeded, "\(dom.errorOutput)")
         #expect(dom.output.contains("<title>chainbot — All in sync</title>"), "\(dom.output.prefix(400))")
         #expect(dom.output.contains("<td>greeting</td>"))
-        #expect(dom.output.contains("&lt;b&gt;not markup&lt;/b&gt;") || !dom.output.contains("<b>not markup</b>"))
+        #expect(dom.output.contains("&lt;b&gt;not markup&lt;/b&gt;"), "the event's message is shown as text")
+        #expect(!dom.output.contains("<b>not markup</b>"))
         let picture = try await SpawnCommandRunner().run(
             CommandInvocation(
                 try #require(Self.chromium), flags + ["--screenshot=\(shot)", agent.baseURL + "/"],
