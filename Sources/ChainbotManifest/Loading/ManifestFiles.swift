@@ -149,6 +149,8 @@ struct ManifestFiles {
     }
 
     static func megabytes(_ bytes: Int) -> String {
+        // `bytes * 10` would overflow for a (sparse) file near Int.max bytes.
+        guard bytes < Int.max / 16 else { return "\(bytes >> 20) MiB" }
         let tenths = (bytes * 10 + (1 << 19)) >> 20
         return "\(tenths / 10).\(tenths % 10) MiB"
     }
