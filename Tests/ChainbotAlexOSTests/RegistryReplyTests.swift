@@ -21,7 +21,7 @@ struct RecordedRegistry {
     let log = Log()
 
     /// Answers `GET path` with the fixture file at `replies[path]` and 200; a path mapped to nil answers
-    /// 500; any other request 404.
+    /// 500; a registration 200; any other request 404.
     init(_ replies: [String: String?]) throws {
         var bodies: [String: [UInt8]?] = [:]
         for (path, file) in replies {
@@ -29,13 +29,18 @@ struct RecordedRegistry {
                 bodies[path] = .some(nil)
                 continue
             }
-            bodies[path] = try #require(
+            let bytes: [UInt8] = try #require(
                 Fixtures.read(Fixtures.path("fixtures/alexos/" + file)), "fixtures/alexos/\(file)")
+            bodies[path] = .some(bytes)
         }
         let table = bodies
         let log = log
         server = try HTTPServer { request in
             log.append("\(request.method) \(request.path)")
+            // A registration is taken (FastAPI's shape of an answer) and changes nothing recorded.
+            if request.method == .post, request.path == "/api/agents/register" {
+                return .json(.object([("status", .string("registered"))]))
+            }
             guard request.method == .get, let body = table[request.path] else { return .text("Not Found", status: 404) }
             guard let body else { return .text("Internal Server Error", status: 500) }
             return HTTPResponse(headers: ["Content-Type": "application/json"], body: body)
@@ -143,6 +148,35 @@ struct RegistryReplyTests {
                 report.reason.contains("unknown: Agent/chainbot (Agent/chainbot: cannot observe endpoints: \(listing)"))
         }
         #expect(!registry.log.lines.isEmpty && registry.log.lines.allSatisfy { $0.hasPrefix("GET ") })
+    }
+
+    @Test func anAppliedRegistrationWhoseFieldsTheRegistryDoesNotListIsUnknownNotSynced() async throws {
+        let registry = try RecordedRegistry([
+            "/api/agents/canon": nil, "/api/chainbot/agents/all": "agents-all-gui.json",
+        ])
+        defer { Task { await registry.server.stop() } }
+        try await AlexOSWorld.run { world in
+            let store = try world.openStore()
+            let reconciler = Reconciler(
+                providers: [world.provider(try registry.endpoints)], store: store, now: world.clock.now)
+            var chainbot = Self.chainbot(version: "0.4.0")
+            if case .agent(var spec) = chainbot.spec {
+                spec.capabilities.append("search")
+                chainbot.spec = .agent(spec)
+            }
+            let prepared = try await reconciler.prepare([chainbot], prune: false, force: false)
+            #expect(prepared.plan.resources.first?.changes.map(\.facet) == ["capabilities"])
+            let report = try await reconciler.apply(prepared, generation: "g1", gitCommit: nil)
+            #expect(report.converged)
+            let status = try #require(
+                StatusBuilder(generation: "g1", now: world.clock.now(), previous: []).build(prepared, report: report)
+                    .statuses.first)
+            #expect(status.sync == .unknown)
+            let synced = try #require(status.conditions.first { $0.type == "Synced" })
+            #expect(synced.reason == "CannotObserve")
+            #expect(synced.message.hasPrefix("changed: capabilities; cannot observe endpoints: GET "))
+        }
+        #expect(registry.log.lines.contains("POST /api/agents/register"))
     }
 
     @Test func withoutAnALEXOSTheHealthReportCountsUnknownAgentsAsNotSyncedOrHealthy() async throws {
