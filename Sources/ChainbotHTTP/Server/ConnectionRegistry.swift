@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The server's open connections: which are idle between requests, which are busy, and whether the
@@ -52,14 +53,29 @@ final class ConnectionRegistry: Sendable {
             let open = $0.entries.count
             let limit = Self.isLoopback(peer) ? maxConnections : maxConnections - loopbackReserve
             guard !$0.stopping, open < limit else { return .failure(.full) }
-            guard $0.entries.values.count(where: { $0.peer == peer }) < maxConnectionsPerPeer else {
+            let key = Self.budgetKey(peer)
+            guard $0.entries.values.count(where: { $0.peer == key }) < maxConnectionsPerPeer else {
                 return .failure(.peerBudget)
             }
             let id = $0.nextID
             $0.nextID += 1
-            $0.entries[id] = Entry(socket: socket, peer: peer)
+            $0.entries[id] = Entry(socket: socket, peer: key)
             return .success(id)
         }
+    }
+
+    /// What a peer's budget is counted by: its IPv4 address, or its IPv6 /64 (one host usually has a whole
+    /// /64, so counting single IPv6 addresses would give it as many budgets as it likes).
+    static func budgetKey(_ address: String) -> String {
+        guard address.contains(":"), address != "::1" else { return address }
+        var bytes = in6_addr()
+        guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            for index in 8..<16 { raw[index] = 0 }
+        }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        guard inet_ntop(AF_INET6, &bytes, &text, socklen_t(text.count)) != nil else { return address }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/64"
     }
 
     /// Whether `address` is a loopback address (`127.0.0.0/8`, `::1`).

@@ -84,6 +84,18 @@ import Testing
         #expect(registry.add(Socket(fd: -1), peer: "127.0.0.2") == .success(3))
     }
 
+    @Test func anIPv6PeerIsBudgetedByIts64() {
+        let registry = ConnectionRegistry(maxConnections: 10, maxConnectionsPerPeer: 2)
+
+        #expect(registry.add(Socket(fd: -1), peer: "2001:db8:1:2::10") == .success(0))
+        #expect(registry.add(Socket(fd: -1), peer: "2001:db8:1:2:ffff::11") == .success(1))
+        #expect(registry.add(Socket(fd: -1), peer: "2001:db8:1:2::12") == .failure(.peerBudget))
+        #expect(registry.add(Socket(fd: -1), peer: "2001:db8:1:3::10") == .success(2))
+        #expect(ConnectionRegistry.budgetKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64")
+        #expect(ConnectionRegistry.budgetKey("::1") == "::1")
+        #expect(ConnectionRegistry.budgetKey("192.0.2.7") == "192.0.2.7")
+    }
+
     @Test func loopbackIsEvery127AddressAndIPv6Loopback() {
         #expect(ConnectionRegistry.isLoopback("127.0.0.1"))
         #expect(ConnectionRegistry.isLoopback("127.45.3.9"))
