@@ -119,7 +119,9 @@ struct AgentProviderTests {
             #expect(error.message.contains("does not show agent 'alpha' as desired"))
             #expect(error.retryable)
             #expect(await world.registrationRequests("alpha") == 1)
-            #expect(try store.allApplied().isEmpty)
+            // Intent before action: the agent was recorded as chainbot's before its registration ran, so
+            // a later prune would deregister whatever a half-committed write left behind.
+            #expect(try store.allApplied().map { "\($0.name) \($0.createdByChainbot)" } == ["alpha true"])
         }
     }
 

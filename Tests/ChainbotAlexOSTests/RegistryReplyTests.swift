@@ -150,6 +150,33 @@ struct RegistryReplyTests {
         #expect(!registry.log.lines.isEmpty && registry.log.lines.allSatisfy { $0.hasPrefix("GET ") })
     }
 
+    @Test func diffSaysWhatCouldNotBeComparedInTextAndJSON() async throws {
+        let registry = try RecordedRegistry([
+            "/api/agents/canon": nil, "/api/chainbot/agents/all": "agents-all-gui.json",
+        ])
+        defer { Task { await registry.server.stop() } }
+        let work = TemporaryDirectory("chainbot-unobserved")
+        let manifests = work.write(
+            "agents.yaml",
+            """
+            apiVersion: chainbot.dev/v1
+            kind: Agent
+            metadata: {name: chainbot}
+            spec: {version: "0.4.0", capabilities: [chat, monitoring]}
+            """)
+        let common = ["-f", manifests, "--state", work.file("state.db")]
+        let environment = ["CHAINBOT_ALEXOS_URL": registry.server.baseURL, "NO_COLOR": "1"]
+        let text = await CLIHarness.run(["diff"] + common, environment: environment)
+        #expect(text.stdout.contains("? Agent/chainbot could not be compared in full (sync Unknown)"), "\(text.stdout)")
+        #expect(
+            text.stdout.contains("    not compared: version: GET \(registry.server.baseURL)/api/chainbot/agents/all"))
+        #expect(text.stdout.contains("1 not compared in full"))
+        let json = await CLIHarness.run(["diff", "-o", "json"] + common, environment: environment)
+        #expect(
+            json.stdout.contains("\"version\": \"GET \(registry.server.baseURL)/api/chainbot/agents/all"),
+            "\(json.stdout)")
+    }
+
     @Test func anAppliedRegistrationWhoseFieldsTheRegistryDoesNotListIsUnknownNotSynced() async throws {
         let registry = try RecordedRegistry([
             "/api/agents/canon": nil, "/api/chainbot/agents/all": "agents-all-gui.json",

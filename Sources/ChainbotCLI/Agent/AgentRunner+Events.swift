@@ -43,7 +43,9 @@ extension AgentRunner {
         let statuses = (try? store.allStatus()) ?? []
         let outOfSync = statuses.filter { $0.sync == .outOfSync }.count
         let degraded = statuses.filter { $0.health == .degraded || $0.health == .missing }.count
+        let unknown = statuses.filter { $0.sync == .unknown }.count
         var line = "\(resources.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
+        if unknown > 0 { line += ", \(unknown) unknown" }
         if let manifestProblem { line += "; \(manifestProblem)" }
         return line
     }

@@ -121,7 +121,10 @@ struct ApplyRun {
             generation: generation, now: Timestamp.now(), previous: (try? store.allStatus()) ?? []
         ).build(prepared, report: report)
         built.save(to: store, outboxPayload: options.outboxPayload)
-        HealthReport(statuses: (try? store.allStatus()) ?? []).record(in: store, toAlexOS: options.alexOS != nil)
+        HealthReport(
+            statuses: (try? store.allStatus()) ?? [], manifestProblem: nil, agentVersion: ChainbotCLI.version,
+            severities: StatusBuilder.severities(prepared.desired)
+        ).record(in: store, toAlexOS: options.alexOS != nil)
         await deliverEvents(store)
         if json {
             context.stdout.write(

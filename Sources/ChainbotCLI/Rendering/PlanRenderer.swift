@@ -9,7 +9,9 @@ struct PlanRenderer {
         var out = ""
         let plan = prepared.plan
         for resource in plan.resources
-        where resource.action != .unchanged || resource.held != nil || !resource.notes.isEmpty {
+        where resource.action != .unchanged || resource.held != nil || !resource.notes.isEmpty
+            || !resource.unobserved.isEmpty
+        {
             out += header(resource) + "\n"
             for change in resource.changes {
                 out += self.change(change)
@@ -20,6 +22,9 @@ struct PlanRenderer {
                     "    " + style("steps:", "2") + " " + steps.map(\.action.description).joined(separator: "; ") + "\n"
             }
             for note in resource.notes { out += "    " + style("note:", "1;36") + " " + note + "\n" }
+            for (facet, why) in resource.unobserved.sorted(by: { $0.key < $1.key }) {
+                out += "    " + style("not compared:", "1;36") + " \(facet): \(why)\n"
+            }
         }
         // One error per cause: a provider that cannot observe fails all its resources the same way.
         var groups: [(error: ProviderError, ids: [ResourceID])] = []
@@ -65,6 +70,9 @@ struct PlanRenderer {
     }
 
     private func header(_ resource: ResourcePlan) -> String {
+        if resource.action == .unchanged, resource.held == nil, !resource.unobserved.isEmpty {
+            return style("? \(resource.id)", "1;36") + " could not be compared in full (sync Unknown)"
+        }
         if let held = resource.held {
             let drift =
                 resource.changes.isEmpty ? "" : resource.action == .prune ? ", left the manifests" : ", has drifted"
@@ -114,7 +122,14 @@ struct PlanRenderer {
             ("left the manifests", plan.resources.count { $0.action == .prune && $0.deferred && $0.held == nil }),
             ("drifted (warn)", plan.resources.count { $0.action == .warn && $0.held == nil }),
             ("held", plan.resources.count { $0.held != nil }),
-            ("unchanged", plan.resources.count { $0.action == .unchanged && $0.held == nil }),
+            (
+                "not compared in full",
+                plan.resources.count { $0.action == .unchanged && $0.held == nil && !$0.unobserved.isEmpty }
+            ),
+            (
+                "unchanged",
+                plan.resources.count { $0.action == .unchanged && $0.held == nil && $0.unobserved.isEmpty }
+            ),
             ("cannot be planned", prepared.failures.count),
         ]
         counts.removeAll { $0.1 == 0 && $0.0 != "unchanged" }
@@ -143,6 +158,10 @@ struct PlanRenderer {
                 ("steps", .array(resource.steps.map { .int($0) })),
                 ("held", resource.held.map(JSONValue.string) ?? .null),
                 ("notes", .array(resource.notes.map(JSONValue.string))),
+                (
+                    "unobserved",
+                    .object(resource.unobserved.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+                ),
             ])
         }
         let steps = plan.steps.map { step -> JSONValue in

@@ -129,14 +129,40 @@ struct AgentInTestbedTests {
             #expect(warned != nil)
             #expect(try await property("ActiveState", of: "sleeper.service", in: testbed) == "inactive")
 
-            // suspend / resume.
-            try await write("/srv/manifests/pi.yaml", Self.manifests(greeting: "bonjour"), in: testbed)
-            let suspend = try await chainbot(["suspend", "Service/web", "--for", "1h"], in: testbed)
+            // suspend / resume: a hold holds, also against the Port that would restart its owner.
+            let port = """
+                ---
+                apiVersion: chainbot.dev/v1
+                kind: Port
+                metadata: {name: web-http}
+                spec: {port: 18097, owner: Service/web}
+                """
+            try await write("/srv/manifests/pi.yaml", Self.manifests(greeting: "bonjour", extra: port), in: testbed)
+            let portSynced = try await within(8) {
+                try await chainbot(["get", "Port/web-http"], in: testbed).output.contains("Synced")
+            }
+            #expect(portSynced != nil)
+            let unknown = try await chainbot(
+                ["suspend", "Service/nope", "--for", "1h", "-f", "/srv/manifests"], in: testbed)
+            #expect(!unknown.succeeded)
+            #expect(unknown.errorOutput.contains("Service/nope is not in the manifests"), "\(unknown.errorOutput)")
+            let suspend = try await chainbot(
+                ["suspend", "Service/web", "--for", "1h", "-f", "/srv/manifests"], in: testbed)
             #expect(suspend.succeeded, "\(suspend.errorOutput)")
             _ = try await testbed.exec(["systemctl", "stop", "web.service"])
-            try await Task.sleep(for: .seconds(4))
+            // A pass saw the Port without its listener and held the owner's restart.
+            let held = try await within(10) {
+                try await chainbot(["events", "-o", "json"], in: testbed).output.contains(
+                    "held: Service/web is suspended")
+            }
+            #expect(held != nil, "no pass reported the held restart")
             #expect(try await property("ActiveState", of: "web.service", in: testbed) == "inactive")
             #expect(try await chainbot(["get", "Service/web"], in: testbed).output.contains("suspended until"))
+            let apply = try await testbed.exec(
+                [Self.binary, "apply", "-f", "/srv/manifests", "--state", "/var/lib/chainbot/state.db"],
+                timeout: .seconds(120))
+            #expect(apply.output.contains("held: Service/web is suspended until"), "\(apply.output)")
+            #expect(try await property("ActiveState", of: "web.service", in: testbed) == "inactive", "apply holds too")
             #expect(try await chainbot(["resume", "Service/web"], in: testbed).succeeded)
             let resumed = try await within(5) {
                 try await property("ActiveState", of: "web.service", in: testbed) == "active"
