@@ -75,6 +75,9 @@ import Testing
         let start = ContinuousClock.now
         let health = try await HTTPClient().send(HTTPRequest(url: server.baseURL + "/healthz"))
         let answeredIn = ContinuousClock.now - start
+        // Connections are accepted in order, so all 40 were taken or refused before the health check was
+        // answered; when that was before the first slot timed out (3 s), exactly 8 were taken.
+        let allCountedAtOnce = ContinuousClock.now - opened < .seconds(3)
         // Every slow client is answered and closed: read them all on their own threads at once.
         let answers = try await withThrowingTaskGroup(of: String?.self) { group in
             for client in slow { group.addTask { try await Self.offPool { client.readUntilClosed() } } }
@@ -89,7 +92,12 @@ import Testing
         var counted: [String: Int] = [:]
         for status in statuses { counted[status, default: 0] += 1 }
         // 8 slots for the peer (timed out after 3 s: 408), the other 32 over its budget (429 at once).
-        #expect(counted == ["HTTP/1.1 408": 8, "HTTP/1.1 429": 32], "\(counted)")
+        if allCountedAtOnce {
+            #expect(counted == ["HTTP/1.1 408": 8, "HTTP/1.1 429": 32], "\(counted)")
+        } else {
+            #expect(counted["HTTP/1.1 429", default: 0] >= 24, "\(counted)")
+            #expect(counted.keys.allSatisfy { ["HTTP/1.1 408", "HTTP/1.1 429"].contains($0) }, "\(counted)")
+        }
         #expect(allClosedIn < .seconds(8), "all closed in \(allClosedIn)")
     }
 
