@@ -117,13 +117,14 @@ public struct Reconciler: Sendable {
                 do {
                     rendered[resource.id] = try await provider.render(
                         resource.id, spec: resource.spec, previous: applied[resource.id]?.spec)
-                    targets.append(ObserveTarget(id: resource.id, spec: resource.spec))
+                    targets.append(
+                        ObserveTarget(id: resource.id, spec: resource.spec, previous: applied[resource.id]?.spec))
                 } catch {
                     failures.append(ResourceFailure(id: resource.id, error: error))
                 }
             }
             for (id, record) in applied where provider.kinds.contains(id.kind) && !desiredIDs.contains(id) {
-                targets.append(ObserveTarget(id: id, spec: record.spec))
+                targets.append(ObserveTarget(id: id, spec: record.spec, previous: record.spec))
             }
             // A provider with nothing to look at in this run (the agent syncing one Watchtower target,
             // say) is not asked: no `systemctl show` or `nft list` for nothing.

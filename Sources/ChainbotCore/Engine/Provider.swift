@@ -21,10 +21,18 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
 public struct ObserveTarget: Sendable, Hashable {
     public var id: ResourceID
     public var spec: ResourceSpec
+    /// The last-applied spec, when chainbot applied the resource before: what is on the host may have been
+    /// rendered from it (a file holding the secrets an earlier spec named must be observed masked).
+    public var previous: ResourceSpec?
 
     public init(id: ResourceID, spec: ResourceSpec) {
+        self.init(id: id, spec: spec, previous: nil)
+    }
+
+    public init(id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) {
         self.id = id
         self.spec = spec
+        self.previous = previous
     }
 }
 

@@ -37,12 +37,18 @@ public final class ConfigFileProvider: Provider {
         return ConfigFileFacets.desired(file)
     }
 
-    /// Looks at each target's path: content (as a digest when the spec holds a secret), mode, owner, group.
+    /// Looks at each target's path: content (as a digest when the spec or the last-applied one holds a
+    /// secret), mode, owner, group.
     public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
         var observed: [ResourceID: ObservedResource] = [:]
         for target in targets {
             guard case .configFile(let spec) = target.spec else { continue }
-            observed[target.id] = try observe(target.id, spec)
+            // A file rendered from secrets before (an earlier spec's env secretRefs) still holds them.
+            var secret = ConfigFileFacets.holdsSecret(spec)
+            if case .configFile(let previous)? = target.previous, ConfigFileFacets.holdsSecret(previous) {
+                secret = true
+            }
+            observed[target.id] = try observe(target.id, spec, secret: secret)
         }
         return observed
     }
@@ -86,7 +92,9 @@ public final class ConfigFileProvider: Provider {
     }
 
     /// The observed state of the file at `spec.path`.
-    private func observe(_ id: ResourceID, _ spec: ConfigFileSpec) throws(ProviderError) -> ObservedResource {
+    private func observe(_ id: ResourceID, _ spec: ConfigFileSpec, secret: Bool) throws(ProviderError)
+        -> ObservedResource
+    {
         let missing = ObservedResource(
             id: id, facets: ConfigFileFacets.absent, health: .missing, healthReason: "no file at \(spec.path)")
         guard let info = try fileSystem.info(spec.path) else { return missing }
@@ -95,7 +103,7 @@ public final class ConfigFileProvider: Provider {
         case .regular:
             // Gone between lstat and open: as good as never there.
             guard let bytes = try fileSystem.read(spec.path) else { return missing }
-            content = ConfigFileFacets.contentValue(bytes, secret: ConfigFileFacets.holdsSecret(spec))
+            content = ConfigFileFacets.contentValue(bytes, secret: secret)
         case .symlink:
             // Writing replaces the link with a file; until then the link itself is what is there.
             content = .word("symbolic link to \(try fileSystem.readLink(spec.path) ?? "?")")
