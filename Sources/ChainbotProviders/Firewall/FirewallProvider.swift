@@ -263,15 +263,18 @@ public struct FirewallProvider: Provider {
         }
         switch sockets {
         case .failure(let error):
-            return ObservedResource(id: id, facets: facets, health: .unknown, healthReason: error.message)
+            // No socket table is no proof that nothing listens: neither equal nor drift (no restart).
+            var observed = ObservedResource(id: id, facets: facets, health: .unknown, healthReason: error.message)
+            observed.unobserved[FirewallFacets.listener] = error.message
+            return observed
         case .success(let listeners):
             let status = PortCheck.evaluate(spec: port, ownerUnit: plan.unit(of: port), listeners: listeners)
             if status.kind == .ownerUnknown {
                 // Something listens where wanted but its process cannot be seen (no CAP_SYS_PTRACE, or it
-                // left mid-scan): not drift to act on — restarting the owner would not tell us more.
-                facets[FirewallFacets.listener] = .word(
-                    PortCheck.expectedWord(spec: port, ownerUnit: plan.unit(of: port)))
-                return ObservedResource(id: id, facets: facets, health: .unknown, healthReason: status.message)
+                // left mid-scan): not proof that the owner holds it, nor drift to restart the owner for.
+                var observed = ObservedResource(id: id, facets: facets, health: .unknown, healthReason: status.message)
+                observed.unobserved[FirewallFacets.listener] = status.message
+                return observed
             }
             facets[FirewallFacets.listener] = .word(status.word)
             return ObservedResource(

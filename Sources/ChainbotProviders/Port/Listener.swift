@@ -41,10 +41,13 @@ public struct Listener: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// False when some process's descriptors could not be read (another user's, without root), so the
     /// socket may have owners that `owners` does not list.
     public var ownersComplete: Bool
+    /// When `ownersComplete` is false, the /proc read that failed first and how many processes could not be
+    /// read: `opendir /proc/731/fd: Permission denied (1 process unreadable)`.
+    public var ownersUnreadable: String?
 
     public init(
         networkProtocol: NetworkProtocol, address: String, port: Int, inode: UInt64,
-        owners: [ListenerOwner] = [], ownersComplete: Bool = true
+        owners: [ListenerOwner] = [], ownersComplete: Bool = true, ownersUnreadable: String? = nil
     ) {
         self.networkProtocol = networkProtocol
         self.address = address
@@ -52,6 +55,7 @@ public struct Listener: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.inode = inode
         self.owners = owners
         self.ownersComplete = ownersComplete
+        self.ownersUnreadable = ownersUnreadable
     }
 
     /// `127.0.0.1:9000`, or `[::1]:9000` for an IPv6 address.

@@ -16,11 +16,18 @@ public struct ListenerReader: Sendable {
     /// Every TCP socket in `LISTEN` and every unconnected UDP socket bound to a port, sorted (protocol, port,
     /// address). Processes that exit during the scan are left out; a process whose descriptors cannot be
     /// read makes `ownersComplete` false instead of failing. Throws when `/proc/net/tcp` or `/proc/net/udp`
-    /// is missing (no /proc under the root), cannot be read, or holds a row that cannot be parsed.
+    /// is missing (no /proc under the root), any table cannot be read (the error names the file and the
+    /// errno's text), or a table holds a row that cannot be parsed.
     public func read() throws(ProviderError) -> [Listener] {
         var sockets: [(table: ProcNetTable, row: ProcNetTable.Row)] = []
         for table in ProcNetTable.all {
-            guard let bytes = try fileSystem.read(table.path) else {
+            let read: [UInt8]?
+            do {
+                read = try fileSystem.read(table.path)
+            } catch {
+                throw ProviderError("cannot read listening sockets: \(error.message)", detail: error.detail)
+            }
+            guard let bytes = read else {
                 guard !table.required else {
                     throw ProviderError(
                         "cannot read listening sockets: \(table.path) is missing (is /proc mounted under '\(fileSystem.root)'?)"
@@ -37,7 +44,7 @@ public struct ListenerReader: Sendable {
             Listener(
                 networkProtocol: table.networkProtocol, address: row.address, port: row.port, inode: row.inode,
                 owners: row.inode == 0 ? [] : ownership.owners[row.inode, default: []].sorted(),
-                ownersComplete: ownership.complete)
+                ownersComplete: ownership.complete, ownersUnreadable: ownership.gap)
         }.sorted()
     }
 }

@@ -80,7 +80,7 @@ private struct StatusWording {
         let why =
             listener.ownersComplete
             ? "no process (a kernel socket, or one closed during the scan)"
-            : "a process whose descriptors cannot be read (not root?)"
+            : "a process whose descriptors cannot be read (\(listener.ownersUnreadable.map { "\($0); " } ?? "")not root?)"
         return make(
             .ownerUnknown, listener, "\(listener) is held by \(why), not \(ownerUnit ?? "the owner")", by: "(unknown)")
     }

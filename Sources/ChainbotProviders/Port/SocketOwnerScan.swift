@@ -11,7 +11,18 @@ struct SocketOwnerScan {
         /// The owners of each wanted inode that has any, in /proc order.
         var owners: [UInt64: [ListenerOwner]] = [:]
         /// False when some live process's descriptors could not be read.
-        var complete = true
+        var complete: Bool { unreadable == 0 }
+        /// How many live processes' descriptors could not be read.
+        var unreadable = 0
+        /// The first read of an unreadable process that failed: `opendir /proc/731/fd: Permission denied`.
+        var firstFailure: String?
+
+        /// `opendir /proc/731/fd: Permission denied (1 process unreadable)`; nil when the scan is complete.
+        var gap: String? {
+            guard !complete else { return nil }
+            let count = "\(unreadable) process\(unreadable == 1 ? "" : "es") unreadable"
+            return firstFailure.map { "\($0) (\(count))" } ?? count
+        }
     }
 
     let fileSystem: any HostFileSystem
@@ -29,7 +40,10 @@ struct SocketOwnerScan {
                 held = try socketInodes(in: directory + "/fd").intersection(inodes)
             } catch {
                 // Permission denied, or the process went away between two calls: only the first is a gap.
-                if exists(directory) { ownership.complete = false }
+                if exists(directory) {
+                    ownership.unreadable += 1
+                    if ownership.firstFailure == nil { ownership.firstFailure = error.message }
+                }
                 continue
             }
             guard !held.isEmpty, let owner = owner(pid: pid, directory: directory) else { continue }

@@ -1,23 +1,26 @@
 import ChainbotCore
 import ChainbotOS
+import Glibc
 import Synchronization
 
 /// A fixture tree read through `LocalFileSystem`, with scripted failures: directories whose listing is
-/// refused (EACCES), links that cannot be read, and paths that are gone (a process that exited).
+/// refused (EACCES), links and files that cannot be read, and paths that are gone (a process that exited).
 final class ScriptedProcFileSystem: HostFileSystem {
     let base: LocalFileSystem
     let deniedDirectories: Set<String>
     let deniedLinks: Set<String>
+    let deniedReads: Set<String>
     let vanished: Set<String>
     private let log = Mutex<[String]>([])
 
     init(
         base: LocalFileSystem, deniedDirectories: Set<String> = [], deniedLinks: Set<String> = [],
-        vanished: Set<String> = []
+        deniedReads: Set<String> = [], vanished: Set<String> = []
     ) {
         self.base = base
         self.deniedDirectories = deniedDirectories
         self.deniedLinks = deniedLinks
+        self.deniedReads = deniedReads
         self.vanished = vanished
     }
 
@@ -28,6 +31,9 @@ final class ScriptedProcFileSystem: HostFileSystem {
 
     func read(_ path: String) throws(ProviderError) -> [UInt8]? {
         log.withLock { $0.append(path) }
+        if deniedReads.contains(path) {
+            throw ProviderError(SystemError("open", path: root + path, code: EACCES))
+        }
         return try base.read(path)
     }
 
