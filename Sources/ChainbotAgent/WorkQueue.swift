@@ -80,7 +80,9 @@ public struct Backoff: Sendable {
         let factor = Double(1 << min(count - 1, 30))
         let delay = min(Self.seconds(base) * factor, Self.seconds(maximum))
         let jittered = max(0, delay * (1 + jitter * random))
-        return .milliseconds(Int64(jittered * 1000))
+        // A maximum no Int64 of milliseconds holds (or a NaN from an odd jitter) waits the maximum.
+        guard let milliseconds = Int64(exactly: (jittered * 1000).rounded(.down)) else { return maximum }
+        return .milliseconds(milliseconds)
     }
 
     /// Forgets `key`'s failures after a success.

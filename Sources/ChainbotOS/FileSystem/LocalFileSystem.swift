@@ -8,30 +8,44 @@ import Glibc
 /// root, `..` stopping at the root — so no read, write, rename, removal or listing reaches outside the root
 /// (`RootResolver`). Writes are atomic (`LocalFileSystem+Write.swift`): readers see the old file or the new
 /// one, never a half-written one. On the live host (root "/") the kernel resolves paths as usual.
+///
+/// Reads take regular files only, of at most `readLimit` bytes: a FIFO, a device or a socket at a path is
+/// an error naming it (it is opened without blocking and never read), and so is a file that is, or grows
+/// while read, larger than the limit (`/proc` files report size 0 and are counted as they are read).
 public struct LocalFileSystem: HostFileSystem {
     /// The directory host paths are resolved under; "/" on a live host.
     public let root: String
+    /// The most bytes `read` returns; a larger file is an error.
+    public let readLimit: Int
     /// How paths are resolved inside `root`.
     let resolver: RootResolver
 
+    /// 16 MiB: far above any file chainbot manages or observes, far below what hurts a Pi.
+    public static let defaultReadLimit = 16 << 20
+
     /// Makes a filesystem whose host paths resolve under `root` (a relative root is relative to the
-    /// working directory).
-    public init(root: String = "/") {
-        self.init(root: root, strategy: nil)
+    /// working directory) and whose reads return at most `readLimit` bytes.
+    public init(root: String = "/", readLimit: Int = LocalFileSystem.defaultReadLimit) {
+        self.init(root: root, strategy: nil, readLimit: readLimit)
     }
 
     /// Makes a filesystem that resolves paths with `strategy` (nil: `openat2` where the kernel has it).
-    init(root: String, strategy: RootResolver.Strategy?) {
+    init(root: String, strategy: RootResolver.Strategy?, readLimit: Int = LocalFileSystem.defaultReadLimit) {
         self.root = root
+        self.readLimit = max(0, readLimit)
         self.resolver = RootResolver(root: root, strategy: strategy)
     }
 
     /// The file's bytes (following symbolic links inside the root), or nil when it does not exist.
+    ///
+    /// `O_NONBLOCK` keeps the open of a FIFO without a writer from waiting, `O_NOCTTY` a terminal from
+    /// becoming chainbot's; the descriptor's type is checked before anything is read.
     public func read(_ path: String) throws(ProviderError) -> [UInt8]? {
         let host = try HostPath(path, root: root)
-        guard let fd = try resolver.open(host, flags: O_RDONLY) else { return nil }
+        guard let fd = try resolver.open(host, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY) else { return nil }
         defer { close(fd) }
-        return try FileDescriptorIO.readAll(fd, path: host.disk)
+        try FileDescriptorIO.requireRegular(fd, path: host.disk)
+        return try FileDescriptorIO.readAll(fd, path: host.disk, limit: readLimit)
     }
 
     /// The file's type, mode and ownership from `lstat`, with user and group names when the host knows them.

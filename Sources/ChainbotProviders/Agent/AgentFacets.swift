@@ -80,7 +80,9 @@ enum AgentFacets {
         switch value {
         case .string(let text): .word(text)
         case .int(let number): .word(String(number))
-        case .double(let number): .word(number == number.rounded() ? String(Int(number)) : String(number))
+        // A whole number as an integer (`3`, not `3.0`) only where an Int holds it: `1e19` is not one.
+        case .double(let number):
+            .word(Int(exactly: number).map { String($0) } ?? String(number))
         case .bool(let flag): .word(flag ? "true" : "false")
         default: .word(value.serialized())
         }

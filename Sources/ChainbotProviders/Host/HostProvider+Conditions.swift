@@ -144,9 +144,11 @@ struct HostConditions {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
-    /// A measurement with one decimal: `82.0`, `3.0`.
+    /// A measurement with one decimal: `82.0`, `3.0`; a reading no Int holds in tenths (a /sys file saying
+    /// `1e300`, `nan`) as Swift writes it.
     static func decimal(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
+        let scaled = (value * 10).rounded()
+        guard let tenths = Int(exactly: scaled) else { return String(value) }
         let sign = tenths < 0 ? "-" : ""
         return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
