@@ -137,14 +137,25 @@ public struct FirewallGuard: Sendable {
         return String(cString: text)
     }
 
+    /// The last 2000 characters of the watchdog's log, for an error's detail: read only when it is a
+    /// regular file (opened without blocking, so a FIFO put there cannot stall chainbot), and only its
+    /// last 8 KiB however large it grew.
     static func tail(of path: String) -> String {
-        guard let file = fopen(path, "r") else { return "" }
-        defer { fclose(file) }
-        var text = ""
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            text += String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return "" }
+        let window = 8192
+        if status.st_size > window { lseek(fd, off_t(status.st_size) - off_t(window), SEEK_SET) }
+        var bytes = [UInt8](repeating: 0, count: window)
+        var filled = 0
+        while filled < window {
+            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + filled }, window - filled) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            filled += count
         }
-        return String(text.suffix(2000))
+        return String(String(decoding: bytes[..<filled], as: UTF8.self).suffix(2000))
     }
 }
