@@ -7,7 +7,8 @@ public enum ChainbotCLI {
     static let commands: [Command] = [
         ValidateCommand.command, DiffCommand.command, ApplyCommand.command, HistoryCommand.command,
         RollbackCommand.command, EventsCommand.command, AgentCommand.command, StatusCommand.command, GetCommand.command,
-        SuspendCommand.command, ResumeCommand.command, ExplainCommand.command, HelpCommand.command,
+        SuspendCommand.command, ResumeCommand.command, PinCommand.command, UnpinCommand.command, ExplainCommand.command,
+        HelpCommand.command,
         SnapshotCommand.command,
         CompletionCommand.command,
     ]

@@ -85,6 +85,69 @@ struct AgentGitSourceTests {
         #expect(Fixtures.readText(target) == "second\n")
     }
 
+    /// Polls `condition` every 100 ms for up to `seconds`.
+    func eventually(_ seconds: Int, _ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<(seconds * 10) {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func aRollbackSticksWhileTheGitSourceMovesOnUntilUnpinned() async throws {
+        let directory = TemporaryDirectory()
+        let target = directory.file("note.txt")
+        let state = directory.file("state.db")
+        _ = try await runner.run(CommandInvocation("git", ["init", "--quiet", "--bare", directory.file("remote.git")]))
+        _ = try await runner.run(
+            CommandInvocation("git", ["clone", "--quiet", directory.file("remote.git"), directory.file("author")]))
+        func push(_ text: String) async throws -> String {
+            directory.write("author/manifests/note.yaml", manifest(text, target: target))
+            _ = try await git(["add", "."], in: directory.file("author"))
+            _ = try await git(["commit", "--quiet", "-m", text], in: directory.file("author"))
+            _ = try await git(["push", "--quiet", "origin", "HEAD"], in: directory.file("author"))
+            return try await git(["rev-parse", "HEAD"], in: directory.file("author"))
+        }
+        _ = try await push("first")
+        _ = try await runner.run(
+            CommandInvocation("git", ["clone", "--quiet", directory.file("remote.git"), directory.file("pi")]))
+        let agent = try DetachedProcess.launch(
+            Self.binary,
+            [
+                "agent", "-f", directory.file("pi/manifests"), "--state", state, "--git-pull", "1s", "--resync", "1s",
+                "--listen", "off",
+            ], logPath: directory.file("agent.log"))
+        defer { agent.stop() }
+        let log = { Fixtures.readText(directory.file("agent.log")) ?? "" }
+        #expect(try await eventually(10) { Fixtures.readText(target) == "first\n" }, "\(log())")
+        _ = try await push("second")
+        #expect(try await eventually(15) { Fixtures.readText(target) == "second\n" }, "\(log())")
+
+        let rollback = try await runner.run(CommandInvocation(Self.binary, ["rollback", "1", "--state", state]))
+        #expect(rollback.succeeded, "\(rollback.output)\(rollback.errorOutput)")
+        #expect(rollback.errorOutput.contains("pinned to revision 1"), "\(rollback.errorOutput)")
+        #expect(Fixtures.readText(target) == "first\n")
+
+        // git moves on; the agent pulls it, and keeps the pinned revision (also against a hand edit).
+        let third = try await push("third")
+        #expect(
+            try await eventually(15) { log().contains("fast-forwarded") && log().contains(String(third.prefix(12))) })
+        _ = Fixtures.write(target, "tampered\n")
+        #expect(try await eventually(10) { Fixtures.readText(target) == "first\n" }, "the pinned set is enforced")
+        #expect(log().contains("pinned to revision 1"), "\(log())")
+        let status = try await runner.run(CommandInvocation(Self.binary, ["status", "--state", state, "-o", "json"]))
+        #expect(status.output.contains("\"revision\": 1"), "\(status.output)")
+        let apply = try await runner.run(
+            CommandInvocation(Self.binary, ["apply", "-f", directory.file("pi/manifests"), "--state", state]))
+        #expect(!apply.succeeded)
+        #expect(apply.errorOutput.contains("the host is pinned to revision 1"), "\(apply.errorOutput)")
+        #expect(Fixtures.readText(target) == "first\n")
+
+        let unpin = try await runner.run(CommandInvocation(Self.binary, ["unpin", "--state", state]))
+        #expect(unpin.succeeded, "\(unpin.errorOutput)")
+        #expect(try await eventually(10) { Fixtures.readText(target) == "third\n" }, "\(log())")
+    }
+
     @Test func aManifestsDirectoryOutsideGitIsOneClearError() async throws {
         let directory = TemporaryDirectory()
         let manifests = directory.write("m/note.yaml", manifest("x", target: directory.file("x.txt")))

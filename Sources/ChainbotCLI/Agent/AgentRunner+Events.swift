@@ -19,7 +19,7 @@ extension AgentRunner {
     func reportHealth() {
         HealthReport(
             statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem,
-            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(resources)
+            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desired)
         ).record(in: store, toAlexOS: configuration.options.alexOS != nil)
     }
 
@@ -44,8 +44,9 @@ extension AgentRunner {
         let outOfSync = statuses.filter { $0.sync == .outOfSync }.count
         let degraded = statuses.filter { $0.health == .degraded || $0.health == .missing }.count
         let unknown = statuses.filter { $0.sync == .unknown }.count
-        var line = "\(resources.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
+        var line = "\(desired.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
         if unknown > 0 { line += ", \(unknown) unknown" }
+        if let pin { line += "; pinned to revision \(pin.revision)" }
         if let manifestProblem { line += "; \(manifestProblem)" }
         return line
     }

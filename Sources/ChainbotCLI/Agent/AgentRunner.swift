@@ -48,7 +48,11 @@ actor AgentRunner {
     let metrics: AgentMetrics
     private var queue = WorkQueue<ResourceID>()
     private var backoff: Backoff
+    /// The manifests' resources (the last good ones).
     var resources: [Resource] = []
+    /// A pin (`chainbot rollback`, `chainbot pin`): while set, its revision's resources are applied
+    /// instead of the manifests'. Read from the store at every pass and resync.
+    var pin: Pin?
     private var generation = ""
     private var gitCommit: String?
     var manifestProblem: String?
@@ -105,6 +109,7 @@ actor AgentRunner {
                 return .usage
             }
         }
+        refreshPin()
         await reload(initial: true)
         // The first pass before READY=1, so `systemctl start` returns with the host converged.
         nextResync = ContinuousClock.now + configuration.resync
@@ -127,6 +132,7 @@ actor AgentRunner {
             }
             if now >= nextResync {
                 nextResync = now + configuration.resync
+                refreshPin()
                 for id in allIDs() { queue.add(id) }
                 metrics.resyncs.add(1)
             }
@@ -244,7 +250,7 @@ actor AgentRunner {
 
     /// Every resource to sync: the desired ones and the ones chainbot applied before.
     private func allIDs() -> [ResourceID] {
-        var ids = Set(resources.map(\.id))
+        var ids = Set(desired.map(\.id))
         for record in (try? store.allApplied()) ?? [] {
             if let kind = Kind(rawValue: record.kind) { ids.insert(ResourceID(kind, record.name)) }
         }
@@ -252,6 +258,25 @@ actor AgentRunner {
     }
 
     // MARK: One pass
+
+    /// What the agent applies: the pinned revision's resources, else the manifests'.
+    var desired: [Resource] { pin?.resources ?? resources }
+
+    /// Reads the pin from the store; a new or ended pin queues everything (the desired set changed).
+    private func refreshPin() {
+        let current: Pin?
+        do { current = try Pin.current(in: store) } catch {
+            log("cannot read the pin: \(error); keeping \(pin.map { "revision \($0.revision)" } ?? "the manifests")")
+            return
+        }
+        guard current?.revision != pin?.revision else { return }
+        let before = allIDs()
+        pin = current
+        log(
+            current.map { "\($0.description): applying it instead of the manifests" }
+                ?? "unpinned: following the manifests")
+        for id in Set(before + allIDs()) { queue.add(id) }
+    }
 
     private func pass(_ batch: Set<ResourceID>) async {
         let clock = ContinuousClock()
@@ -270,6 +295,10 @@ actor AgentRunner {
             return
         }
         defer { withExtendedLifetime(lock) {} }
+        refreshPin()
+        let desiredSet = desired
+        let generation = pin?.generation ?? self.generation
+        let gitCommit = pin == nil ? self.gitCommit : nil
         // Suspended resources are held: observed and reported, changed by no step of any resource.
         let held = Suspension.holds((try? store.suspensions(at: Timestamp.now())) ?? [])
         let reconciler = configuration.options.reconciler(store)
@@ -277,9 +306,9 @@ actor AgentRunner {
         let previous = (try? store.allStatus()) ?? []
         var failed: Set<ResourceID> = []
         do {
-            let desired = resources.filter { batch.contains($0.id) }
+            let selected = desiredSet.filter { batch.contains($0.id) }
             let prepared = try await reconciler.prepare(
-                desired, prune: configuration.prune, force: !resources.isEmpty, whole: resources, ids: batch,
+                selected, prune: configuration.prune, force: !desiredSet.isEmpty, whole: desiredSet, ids: batch,
                 held: held)
             let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
             result = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
@@ -300,7 +329,7 @@ actor AgentRunner {
             }
         }
         // Watchtower targets are probed at their own interval, not only at the resync.
-        for resource in resources where batch.contains(resource.id) {
+        for resource in desiredSet where batch.contains(resource.id) {
             if case .watchtowerTarget(let target) = resource.spec, target.interval < configuration.resync {
                 queue.add(resource.id, at: clock.now + target.interval)
             }

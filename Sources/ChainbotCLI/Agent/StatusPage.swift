@@ -49,7 +49,10 @@ enum StatusPage {
                 """
         }
         let lastSync = agent?.member("lastSync")?.stringValue ?? "never"
-        let generation = agent?.member("generation")?.stringValue ?? "-"
+        var generation = String((agent?.member("generation")?.stringValue ?? "-").prefix(19))
+        if let pinned = agent?.member("pin")?.member("revision")?.intValue {
+            generation = "pinned to revision \(pinned)"
+        }
         return """
             <!doctype html>
             <html lang="en">
@@ -83,7 +86,7 @@ enum StatusPage {
             </head>
             <body>
             <header><h1>chainbot</h1><span class="summary \(overall.0)">\(escape(overall.1))</span>
-            <span class="meta">last sync \(escape(lastSync)) · generation \(escape(String(generation.prefix(19))))</span></header>
+            <span class="meta">last sync \(escape(lastSync)) · generation \(escape(generation))</span></header>
             <div class="cards"><div class="card"><b>\(total)</b>resources</div>\
             <div class="card"><b>\(total - outOfSync)</b>in sync</div>\
             <div class="card"><b>\(outOfSync)</b>out of sync</div>\

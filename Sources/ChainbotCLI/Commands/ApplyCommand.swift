@@ -63,6 +63,8 @@ struct ApplyRun {
     let options: EngineOptions
     let context: CommandContext
     let dryRun: Bool
+    /// True for `rollback`, which replaces the pin; `apply` of the manifests stops at one without --force.
+    var overridesPin = false
 
     func run(_ desired: [Resource], whole: [Resource]? = nil, generation: String, prune: Bool, force: Bool) async
         -> ExitCode
@@ -72,6 +74,20 @@ struct ApplyRun {
         guard dryRun || lock != nil, let store = dryRun ? options.existingStore(context) : options.openStore(context)
         else { return .failure }
         defer { withExtendedLifetime(lock) {} }
+        if !overridesPin, !force {
+            do {
+                if let pin = try Pin.current(in: store) {
+                    context.stderr.write(
+                        "chainbot apply: the host is \(pin.description); the agent keeps that revision. "
+                            + "chainbot unpin to follow the manifests again, or --force to apply them once; "
+                            + "nothing was changed\n")
+                    return .failure
+                }
+            } catch {
+                context.stderr.write("chainbot apply: \(error)\n")
+                return .failure
+            }
+        }
         let reconciler = options.reconciler(store)
         let prepared: PreparedRun
         do {

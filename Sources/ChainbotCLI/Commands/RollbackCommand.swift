@@ -7,14 +7,16 @@ import Glibc
 enum RollbackCommand {
     static let command = Command(
         name: "rollback", summary: "re-apply the specs recorded for a revision",
-        usage: "chainbot rollback REV [--prune] [--dry-run] [-o text|json] [--root DIR] [--state FILE]",
+        usage: "chainbot rollback REV [--prune] [--dry-run] [--no-pin] [-o text|json] [--root DIR] [--state FILE]",
         help: """
             Takes the resources recorded with revision REV (see `chainbot history`) as the desired state and
             applies them like `chainbot apply` does, recording a new revision. Resources added after REV
-            stay unless --prune is given. The manifests in git are not changed: commit a revert there too,
-            or the next apply brings the newer state back.
+            stay unless --prune is given. The host is then pinned to REV: the agent keeps applying it, also
+            while its git source moves on, until `chainbot unpin` (--no-pin: no pin). The manifests in git
+            are not changed: commit a revert there, then unpin.
             """,
-        valued: EngineOptions.valued, switches: ["--prune": "prune", "--dry-run": "dry-run", "--force": "force"],
+        valued: EngineOptions.valued,
+        switches: ["--prune": "prune", "--dry-run": "dry-run", "--force": "force", "--no-pin": "no-pin"],
         run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
@@ -51,8 +53,21 @@ enum RollbackCommand {
             return .failure
         }
         context.stderr.write("rolling back to revision \(revision.id) (generation \(revision.generation))\n")
-        return await ApplyRun(options: options, context: context, dryRun: arguments.has("dry-run")).run(
+        var run = ApplyRun(options: options, context: context, dryRun: arguments.has("dry-run"))
+        run.overridesPin = true
+        let code = await run.run(
             summary.resources.map(\.resource), generation: "rollback-\(revision.id)-\(revision.generation)",
             prune: arguments.has("prune"), force: arguments.has("force"))
+        // The rollback sticks: the agent keeps this revision until `chainbot unpin`, whatever git says.
+        guard !arguments.has("dry-run"), !arguments.has("no-pin") else { return code }
+        do {
+            let store = try SQLiteStateStore.open(path: options.statePath)
+            try Pin.set(revision.id, reason: "chainbot rollback \(revision.id)", in: store)
+            context.stderr.write("pinned to revision \(revision.id): the agent keeps it until chainbot unpin\n")
+        } catch {
+            context.stderr.write("chainbot rollback: cannot pin revision \(revision.id): \(error)\n")
+            return .failure
+        }
+        return code
     }
 }

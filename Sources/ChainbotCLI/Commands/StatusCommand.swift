@@ -13,6 +13,8 @@ struct StatusReport {
     var manifestProblem: String?
     var statuses: [ResourceStatus]
     var suspensions: [Suspension]
+    /// The pin the agent applies instead of the manifests, if any.
+    var pin: Pin?
 
     /// Nothing known (the state file could not be read).
     init(empty: Void) {
@@ -37,6 +39,7 @@ struct StatusReport {
         manifestProblem = try store.meta("agent.manifestProblem")
         statuses = try store.allStatus()
         suspensions = try store.suspensions(at: Timestamp.now())
+        pin = try? Pin.current(in: store)
     }
 
     static func ago(_ timestamp: Timestamp?) -> String {
@@ -48,12 +51,13 @@ struct StatusReport {
     }
 
     var agentLine: String {
+        let pinned = pin.map { "\n\($0.description) (chainbot unpin follows the manifests again)" } ?? ""
         guard agentRunning else {
-            return "agent: not running (last sync \(Self.ago(lastSync)))"
+            return "agent: not running (last sync \(Self.ago(lastSync)))" + pinned
         }
         return "agent: running\(agentPID.map { " (pid \($0))" } ?? ""), last sync \(Self.ago(lastSync)), "
             + "last successful sync \(Self.ago(lastSuccessfulSync))"
-            + (generation.map { ", generation \(String($0.prefix(19)))" } ?? "")
+            + (generation.map { ", generation \(String($0.prefix(19)))" } ?? "") + pinned
     }
 
     func json(_ status: ResourceStatus) -> JSONValue {
@@ -83,6 +87,7 @@ struct StatusReport {
             ("lastSuccessfulSync", lastSuccessfulSync.map { .string($0.iso8601) } ?? .null),
             ("generation", generation.map(JSONValue.string) ?? .null),
             ("manifestProblem", manifestProblem.map(JSONValue.string) ?? .null),
+            ("pin", pin?.json ?? .null),
         ])
     }
 }
