@@ -127,13 +127,13 @@ final class AgentEndpoint: Sendable {
         (try? store.events(since: since)) ?? []
     }
 
-    /// `?since=300s` (a duration back from now) or none (the last hour).
+    /// `?since=300s` (a duration back from now, at most 365 days) or none (the last hour).
     static func since(_ query: String?) -> Timestamp {
         let now = Timestamp.now()
         guard let query else { return now.advanced(by: .seconds(-3600)) }
         for pair in query.split(separator: "&") where pair.hasPrefix("since=") {
             if let duration = DurationText.parse(String(pair.dropFirst(6))) {
-                return now.advanced(by: .zero - duration)
+                return now.advanced(by: .zero - min(duration, .seconds(365 * 86_400)))
             }
         }
         return now.advanced(by: .seconds(-3600))

@@ -14,7 +14,7 @@ enum EventsCommand {
             an ALEX OS URL is configured (see docs/alexos.md).
 
             options:
-              --since DURATION      only events last seen within DURATION (e.g. 30m, 2h, 7d)
+              --since DURATION      only events last seen within DURATION (e.g. 30m, 2h, 7d; at most 365d)
               -w, --watch           keep running and print each new or repeated event as it is recorded
                                     (by the agent or an apply in another shell); one JSON object per
                                     line with -o json
@@ -35,8 +35,9 @@ enum EventsCommand {
         }
         var since = Timestamp(millisecondsSinceEpoch: Int64.min)
         if let text = arguments.value("since") {
-            guard let duration = DurationText.parse(text) else {
-                context.stderr.write("chainbot events: --since needs a duration such as 30m, 2h or 7d, not '\(text)'\n")
+            guard let duration = DurationText.parse(text), duration <= .seconds(365 * 86_400) else {
+                context.stderr.write(
+                    "chainbot events: --since needs a duration up to 365d, such as 30m, 2h or 7d, not '\(text)'\n")
                 return .usage
             }
             since = Timestamp.now().advanced(by: .zero - duration)
