@@ -3,14 +3,18 @@
 # root, like fixtures/hosts/*), for a Pi that has no chainbot yet. Attach DIR (tar it) to a bug report, or
 # compare manifests with it offline: chainbot diff --root DIR -f manifests/
 #
-#   contrib/snapshot.sh [--unit NAME]... [--file PATH]... [--disk PATH]... [--root SRC] DIR
+#   contrib/snapshot.sh [--unit NAME]... [--file PATH]... [--disk PATH]... [--watchtower-targets FILE] [--root SRC] DIR
 #
 #   --unit NAME   also record `systemctl show NAME` (repeatable; e.g. chainbot.service)
 #   --file PATH   also copy PATH (repeatable; e.g. a config file a ConfigFile manifest manages)
 #   --disk PATH   also record free space of PATH (/ and /boot/firmware always are)
+#   --watchtower-targets FILE  Watchtower's targets file (default $CHAINBOT_WATCHTOWER_TARGETS, else
+#                 /opt/alexos/watchtower/targets.yaml)
 #   --root SRC    copy from an image or another snapshot under SRC instead of this host (runs no command)
 #
-# Run it as root for complete output (nft needs it). Nothing under /etc/chainbot/secrets is copied, and
+# Files keep their mode, owner and group (ids, with /etc/passwd and /etc/group copied beside them), so
+# diff --root DIR sees what diff sees on the host. Run it as root for complete output (nft needs it, and
+# only root can keep other users' files and owners). Nothing under /etc/chainbot/secrets is copied, and
 # Environment= values with secret-looking names (TOKEN, SECRET, PASSWORD, KEY, ...) in unit files are
 # replaced by REDACTED. /proc/cpuinfo holds the board's serial number.
 set -uo pipefail
@@ -18,18 +22,20 @@ set -uo pipefail
 units=()
 files=()
 disks=(/ /boot/firmware)
+watchtower_targets="${CHAINBOT_WATCHTOWER_TARGETS:-/opt/alexos/watchtower/targets.yaml}"
 source_root=""
 target=""
 usage() {
-    echo "usage: contrib/snapshot.sh [--unit NAME]... [--file PATH]... [--disk PATH]... [--root SRC] DIR" >&2
+    echo "usage: contrib/snapshot.sh [--unit NAME]... [--file PATH]... [--disk PATH]... [--watchtower-targets FILE] [--root SRC] DIR" >&2
     exit 64
 }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --unit | --file | --disk | --root)
+        --unit | --file | --disk | --watchtower-targets | --root)
             [ $# -ge 2 ] || usage
             case "$1" in
                 --unit) units+=("$2") ;;
+                --watchtower-targets) watchtower_targets="$2" ;;
                 --file) files+=("$2") ;;
                 --disk) disks+=("$2") ;;
                 --root) source_root="${2%/}" ;;
@@ -37,7 +43,7 @@ while [ $# -gt 0 ]; do
             shift 2
             ;;
         -h | --help)
-            sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         -*)
@@ -65,8 +71,19 @@ recorded=0
 missed=()
 withheld=()
 redacted=()
+owners=()
 
-# copy PATH: the file's bytes at the same path under the snapshot, if it is there.
+# keep ORIGINAL COPY: the copy gets the original's mode, and its owner and group when they differ.
+keep() {
+    chmod "$(stat -c '%a' "$1")" "$2"
+    local owner
+    owner="$(stat -c '%u:%g' "$1")"
+    [ "$owner" = "$(stat -c '%u:%g' "$2")" ] || chown "$owner" "$2" 2>/dev/null ||
+        owners+=("${2#"$target"}: $owner (not root)")
+}
+
+# copy PATH [link]: the file's bytes at the same path under the snapshot, if it is there, with its mode,
+# owner and group; with "link", a symbolic link is copied as the link.
 copy() {
     local path="$1"
     case "$path" in
@@ -75,9 +92,15 @@ copy() {
             return 1
             ;;
     esac
+    if [ "${2:-}" = link ] && [ -L "$source_root$path" ]; then
+        mkdir -p "$target$(dirname "$path")"
+        ln -sfn "$(readlink "$source_root$path")" "$target$path" && copied=$((copied + 1))
+        return 0
+    fi
     [ -e "$source_root$path" ] || return 1
     mkdir -p "$target$(dirname "$path")"
     if cat "$source_root$path" >"$target$path" 2>/dev/null; then
+        [ -L "$source_root$path" ] || keep "$source_root$path" "$target$path"
         copied=$((copied + 1))
     else
         rm -f "$target$path"
@@ -121,7 +144,9 @@ redact() {
     ' "$1"
 }
 
-# Hardware, names, boot config, sockets.
+# Accounts first (owners are kept by id; these say the names), then hardware, names, boot config, sockets.
+copy /etc/group
+copy /etc/passwd
 copy /proc/device-tree/model || copy /sys/firmware/devicetree/base/model
 for path in /proc/cpuinfo /proc/meminfo /proc/loadavg /proc/uptime /proc/sys/kernel/hostname /etc/hostname \
     /etc/hosts /etc/os-release /boot/firmware/config.txt /boot/config.txt \
@@ -133,7 +158,7 @@ for zone in "$source_root"/sys/class/thermal/thermal_zone*; do
     copy "/sys/class/thermal/$(basename "$zone")/temp"
     copy "/sys/class/thermal/$(basename "$zone")/type"
 done
-for path in "${files[@]}"; do copy "$path"; done
+for path in "${files[@]}" "$watchtower_targets"; do copy "$path" link; done
 
 # Unit files, drop-ins and enablement links (links stay links).
 if [ -d "$source_root/etc/systemd/system" ]; then
@@ -144,7 +169,7 @@ if [ -d "$source_root/etc/systemd/system" ]; then
             ln -sfn "$(readlink "$entry")" "$target$path" && copied=$((copied + 1))
         elif [ -f "$entry" ]; then
             if names="$(redact "$entry" 2>&1 >"$target$path")"; then
-                chmod "$(stat -c '%a' "$entry")" "$target$path"
+                keep "$entry" "$target$path"
                 copied=$((copied + 1))
                 for name in $names; do redacted+=("$path: $name"); done
             else
@@ -202,7 +227,10 @@ fi
     echo "chainbot snapshot (contrib/snapshot.sh), taken $(date -u +%Y-%m-%dT%H:%M:%SZ) of ${source_root:-this host}"
     echo "$copied files at their host paths, $recorded command outputs in commands/"
     echo "statvfs: PATH TOTAL_BYTES AVAILABLE_BYTES per line; vcgencmd/get_throttled: its output."
-    echo "Compare offline: chainbot diff --root THIS_DIRECTORY -f MANIFESTS"
+    option=""
+    [ "$watchtower_targets" = /opt/alexos/watchtower/targets.yaml ] || option=" --watchtower-targets $watchtower_targets"
+    echo "Watchtower's targets file: $watchtower_targets; owners and groups by the names in etc/passwd, etc/group."
+    echo "Compare offline: chainbot diff --root THIS_DIRECTORY$option -f MANIFESTS"
     section() {
         local title="$1"
         shift
@@ -213,9 +241,10 @@ fi
     section "not captured" "${missed[@]}"
     section "withheld (secrets)" "${withheld[@]}"
     section "redacted Environment= values" "${redacted[@]}"
+    section "owner or group not kept (the snapshot's differs from the host's)" "${owners[@]}"
 } >"$target/SNAPSHOT.txt"
 
 elapsed=$((($(date +%s%N) - started) / 1000000))
 echo "snapshot of ${source_root:-this host} in $target: $copied files, $recorded command outputs ($elapsed ms)"
 [ "${#missed[@]}" -eq 0 ] || echo "not captured: see $target/SNAPSHOT.txt"
-echo "compare offline: chainbot diff --root $target -f MANIFESTS"
+echo "compare offline: chainbot diff --root $target$option -f MANIFESTS"

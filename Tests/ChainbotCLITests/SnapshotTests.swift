@@ -48,6 +48,7 @@ import Testing
             "/etc/systemd/system/chainbot.service",
             root + "/etc/systemd/system/multi-user.target.wants/chainbot.service")
         work.write("pi/etc/app/app.conf", "plain\n")
+        chmod(root + "/etc/app/app.conf", 0o640)
         work.write("pi/etc/app/app.env", "TOKEN=hunter2\n")
         work.write("pi/etc/chainbot/secrets/app", "hunter2\n")
         return root
@@ -111,6 +112,97 @@ import Testing
         #expect(diff.stdout == "0 unchanged.\n" || diff.stdout.hasPrefix("1 unchanged."), "\(diff.stdout)")
     }
 
+    /// A ConfigFile at 0640 that only its group may read, its manifest, and a Watchtower targets file holding
+    /// the manifests' target, at a path of its own.
+    static func privateFileRoot(_ work: TemporaryDirectory, owner: String = "") -> (root: String, manifests: String) {
+        let root = work.file("image")
+        let ownership = owner.isEmpty ? "" : "  owner: \(owner)\n  group: \(owner)\n"
+        work.write(
+            "manifests/files.yaml",
+            """
+            apiVersion: chainbot.dev/v1
+            kind: ConfigFile
+            metadata: {name: app-conf}
+            spec:
+              path: /etc/app/app.conf
+              content: "level=info\\n"
+              mode: "0640"
+            \(ownership)---
+            apiVersion: chainbot.dev/v1
+            kind: WatchtowerTarget
+            metadata: {name: app-unit}
+            spec: {type: systemd, target: app.service}
+
+            """)
+        work.write("image/etc/app/app.conf", "level=info\n")
+        chmod(root + "/etc/app/app.conf", 0o640)
+        work.write(
+            "image/srv/watchtower/targets.yaml",
+            """
+            targets:
+            - name: app-unit
+              type: systemd
+              target: app.service
+              interval: 30s
+              timeout: 5s
+              failure_threshold: 3
+              recovery_threshold: 1
+              severity: warning
+              managed_by: chainbot
+
+            """)
+        return (root, work.file("manifests"))
+    }
+
+    static func mode(_ path: String) -> UInt32? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode & 0o7777)
+    }
+
+    @Test func keepsTheModeOfAFileOthersCannotReadAndCapturesTheTargetsFile() async throws {
+        let work = TemporaryDirectory("chainbot-snapshot")
+        let (image, manifests) = Self.privateFileRoot(work)
+        let targets = ["--watchtower-targets", "/srv/watchtower/targets.yaml"]
+        #expect(await CLIHarness.run(["diff", "--root", image, "-f", manifests] + targets).status == 0)
+        let snapshot = work.file("snapshot")
+
+        let run = await CLIHarness.run(["snapshot", "--root", image, "-f", manifests] + targets + [snapshot])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(
+            run.stdout.hasSuffix(
+                "compare offline: chainbot diff --root \(snapshot) --watchtower-targets /srv/watchtower/targets.yaml"
+                    + " -f MANIFESTS\n"), "\(run.stdout)")
+        #expect(Self.mode(snapshot + "/etc/app/app.conf") == 0o640)
+        #expect(Fixtures.exists(snapshot + "/srv/watchtower/targets.yaml"))
+
+        let diff = await CLIHarness.run(["diff", "--root", snapshot, "-f", manifests] + targets)
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+        #expect(diff.stdout.hasPrefix("2 unchanged.\n"), "\(diff.stdout)")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "only root can give a copy another owner"))
+    func keepsOwnerAndGroupByTheNamesOfTheSnapshotsOwnAccounts() async throws {
+        let work = TemporaryDirectory("chainbot-snapshot")
+        // A user this machine does not have, known only to the image.
+        let (image, manifests) = Self.privateFileRoot(work, owner: "snapuser")
+        work.write("image/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nsnapuser:x:4321:4321::/home/snapuser:/bin/sh\n")
+        work.write("image/etc/group", "root:x:0:\nsnapuser:x:4321:\n")
+        #expect(chown(image + "/etc/app/app.conf", 4321, 4321) == 0)
+        let targets = ["--watchtower-targets", "/srv/watchtower/targets.yaml"]
+        let snapshot = work.file("snapshot")
+
+        let run = await CLIHarness.run(["snapshot", "--root", image, "-f", manifests] + targets + [snapshot])
+        #expect(run.status == 0, "\(run.stderr)")
+        var info = stat()
+        #expect(lstat(snapshot + "/etc/app/app.conf", &info) == 0)
+        #expect(info.st_uid == 4321 && info.st_gid == 4321 && info.st_mode & 0o7777 == 0o640)
+        #expect(Fixtures.readText(snapshot + "/etc/passwd")?.contains("snapuser:x:4321:") == true)
+
+        let diff = await CLIHarness.run(["diff", "--root", snapshot, "-f", manifests] + targets)
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+    }
+
     @Test func aSnapshotOfAHotPiShowsTheCrossedConditionsOffline() async throws {
         let work = TemporaryDirectory("chainbot-snapshot")
         let manifests = work.write("manifests/host.yaml", Self.host)
@@ -162,19 +254,31 @@ import Testing
     func theShellScriptWritesTheSameSnapshotAsTheCommand() async throws {
         let work = TemporaryDirectory("chainbot-snapshot")
         let pi = Self.convergedPi(work)
-        let command = await CLIHarness.run(["snapshot", "--root", pi, work.file("by-chainbot")])
-        #expect(command.status == 0)
+        chmod(pi + "/etc/systemd/system/chainbot.service", 0o600)
+        let manifest = work.write(
+            "manifests/file.yaml",
+            "apiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata: {name: app}\nspec: {path: /etc/app/app.conf, content: x}\n"
+        )
+        let command = await CLIHarness.run(["snapshot", "--root", pi, "-f", manifest, work.file("by-chainbot")])
+        #expect(command.status == 0, "\(command.stderr)")
         let script = try await SpawnCommandRunner().run(
-            CommandInvocation("bash", [Fixtures.path("contrib/snapshot.sh"), "--root", pi, work.file("by-script")]))
+            CommandInvocation(
+                "bash",
+                [
+                    Fixtures.path("contrib/snapshot.sh"), "--file", "/etc/app/app.conf", "--root", pi,
+                    work.file("by-script"),
+                ]))
         #expect(script.succeeded, "\(script.errorOutput)")
         let byChainbot = Self.entries(work.file("by-chainbot"))
         #expect(byChainbot.count > 10)
         #expect(Self.entries(work.file("by-script")) == byChainbot)
+        #expect(byChainbot.contains("/etc/app/app.conf (640 \(geteuid()):\(getegid())): plain\n"), "\(byChainbot)")
+        #expect(byChainbot.contains { $0.hasPrefix("/etc/systemd/system/chainbot.service (600 ") })
         let index = try #require(Fixtures.readText(work.file("by-script/SNAPSHOT.txt")))
         #expect(index.contains("redacted Environment= values:\n  /etc/systemd/system/chainbot.service: API_TOKEN\n"))
     }
 
-    /// Every path under `root` but SNAPSHOT.txt, with a link's target or a file's bytes.
+    /// Every path under `root` but SNAPSHOT.txt, with a link's target or a file's mode, owner, group and bytes.
     static func entries(_ root: String, _ relative: String = "") -> [String] {
         Fixtures.list(root + relative, hidden: true).flatMap { name -> [String] in
             let path = relative + "/" + name
@@ -189,7 +293,9 @@ import Testing
                 return [
                     "\(path) -> \(String(decoding: target.prefix(max(length, 0)).map { UInt8(bitPattern: $0) }, as: UTF8.self))"
                 ]
-            default: return ["\(path): \(Fixtures.readText(root + path) ?? "?")"]
+            default:
+                let mode = String(info.st_mode & 0o7777, radix: 8)
+                return ["\(path) (\(mode) \(info.st_uid):\(info.st_gid)): \(Fixtures.readText(root + path) ?? "?")"]
             }
         }
     }

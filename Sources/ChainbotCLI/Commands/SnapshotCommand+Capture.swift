@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotProviders
+import Glibc
 
 /// Copies what chainbot reads from a host (live, or an image/snapshot root) into a snapshot root.
 struct SnapshotCapture {
@@ -13,6 +14,8 @@ struct SnapshotCapture {
         var withheld: [String] = []
         /// `path: NAME` for each Environment= value replaced by REDACTED.
         var redacted: [String] = []
+        /// `path: OWNER:GROUP (why)` for files copied with the snapshot taker's owner or group instead.
+        var ownersNotKept: [String] = []
     }
 
     let source: any HostFileSystem
@@ -22,7 +25,13 @@ struct SnapshotCapture {
     let runner: any CommandRunner
     /// Manifest resources that widen the capture (ConfigFile paths, Service units, Host disk paths).
     let resources: [Resource]
+    /// Watchtower's targets file, as `diff` and `apply` find it (`--watchtower-targets`, the environment,
+    /// the configuration file or the default).
+    let watchtowerTargets: String
 
+    /// The account files, copied first: the snapshot's owners and groups are set by these names, and
+    /// `diff --root` reads them back through the same files.
+    static let accountFiles = ["/etc/group", "/etc/passwd"]
     /// The files providers read, at their host paths.
     static let files = [
         "/proc/cpuinfo", "/proc/meminfo", "/proc/loadavg", "/proc/uptime", "/proc/sys/kernel/hostname",
@@ -35,6 +44,7 @@ struct SnapshotCapture {
 
     func run(takenAt: String) async throws(ProviderError) -> Report {
         var report = Report()
+        for path in Self.accountFiles { try copy(path, &report) }
         if try !copy("/proc/device-tree/model", &report) {
             try copy("/sys/firmware/devicetree/base/model", &report)
         }
@@ -45,6 +55,7 @@ struct SnapshotCapture {
         }
         try copyUnits(Self.unitDirectory, &report)
         try copyConfigFiles(&report)
+        try copy(watchtowerTargets, &report, keepingLink: true)
         if live {
             try await recordDiskSpace(&report)
             try await runCommands(&report)
@@ -57,22 +68,34 @@ struct SnapshotCapture {
         return report
     }
 
-    /// Copies one file if it is there; true when copied. A file that cannot be read is noted, not fatal.
+    /// Copies one file if it is there, with its mode, owner and group; true when copied. A symbolic link
+    /// is followed, or copied as the link itself when `keepingLink` (what a provider that looks at the link
+    /// sees). A file that cannot be read is noted, not fatal.
     @discardableResult
-    private func copy(_ path: String, _ report: inout Report) throws(ProviderError) -> Bool {
+    private func copy(_ path: String, _ report: inout Report, keepingLink: Bool = false) throws(ProviderError)
+        -> Bool
+    {
         guard !path.hasPrefix(Self.secretsDirectory) else {
             report.withheld.append(path)
             return false
         }
+        let info: FileInfo?
         let bytes: [UInt8]
         do {
+            info = try source.info(path)
+            if keepingLink, info?.type == .symlink, let destination = try source.readLink(path) {
+                try target.symlink(destination, at: path)
+                report.files += 1
+                return true
+            }
             guard let read = try source.read(path) else { return false }
             bytes = read
         } catch {
             report.missed.append("\(path): \(error.message)")
             return false
         }
-        try write(path, bytes)
+        // A followed link's own mode says nothing about the file; no provider compares those.
+        try write(path, bytes, like: info?.type == .regular ? info : nil, &report)
         report.files += 1
         return true
     }
@@ -84,8 +107,32 @@ struct SnapshotCapture {
         }
     }
 
-    private func write(_ path: String, _ bytes: [UInt8], mode: UInt32 = 0o644) throws(ProviderError) {
-        try target.write(FileWrite(path: path, content: bytes, mode: mode))
+    /// Writes a snapshot file of chainbot's own (an index, a command's output): mode 0644, the taker's owner.
+    private func write(_ path: String, _ bytes: [UInt8]) throws(ProviderError) {
+        try target.write(FileWrite(path: path, content: bytes, mode: 0o644))
+    }
+
+    /// Writes a copy with the exact mode, owner and group of the original `info` (0644 and the taker's when
+    /// nil). Owner and group go by name, resolved in the snapshot's own `/etc/passwd` and `/etc/group`
+    /// (copied first), as `diff --root` reads them back; ids the taker's new file has anyway are not set.
+    /// Without root, or for an id with no name, the taker's owner stays and the report says so.
+    private func write(_ path: String, _ bytes: [UInt8], like info: FileInfo?, _ report: inout Report)
+        throws(ProviderError)
+    {
+        guard let info else { return try write(path, bytes) }
+        let owner = info.uid == geteuid() ? nil : info.owner ?? String(info.uid)
+        let group = info.gid == getegid() ? nil : info.group ?? String(info.gid)
+        let file = FileWrite(path: path, content: bytes, mode: info.mode & 0o7777, owner: owner, group: group)
+        guard owner != nil || group != nil else { return try target.write(file) }
+        let wanted = "\(info.owner ?? String(info.uid)):\(info.group ?? String(info.gid))"
+        guard geteuid() == 0 else {
+            report.ownersNotKept.append("\(path): \(wanted) (not root)")
+            return try target.write(FileWrite(path: path, content: bytes, mode: file.mode))
+        }
+        do { try target.write(file) } catch {
+            report.ownersNotKept.append("\(path): \(wanted) (\(error.message))")
+            try target.write(FileWrite(path: path, content: bytes, mode: file.mode))
+        }
     }
 
     /// Unit files and drop-ins (secret-looking Environment= values redacted) and the enablement links as links.
@@ -110,7 +157,7 @@ struct SnapshotCapture {
                 }
                 let (text, names) = Self.redacted(String(decoding: bytes, as: UTF8.self))
                 report.redacted += names.map { "\(path): \($0)" }
-                try write(path, names.isEmpty ? bytes : Array(text.utf8), mode: (info?.mode ?? 0o644) & 0o777)
+                try write(path, names.isEmpty ? bytes : Array(text.utf8), like: info, &report)
                 report.files += 1
             case .other, nil: continue
             }
@@ -131,7 +178,7 @@ struct SnapshotCapture {
                 report.withheld.append("\(spec.path) (\(resource.id))")
                 continue
             }
-            try copy(spec.path, &report)
+            try copy(spec.path, &report, keepingLink: true)
         }
     }
 
@@ -203,12 +250,14 @@ struct SnapshotCapture {
             chainbot snapshot (chainbot \(ChainbotCLI.version)), taken \(takenAt) of \(live ? "this host" : source.root)
             \(report.files) files at their host paths, \(report.commands) command outputs in commands/
             statvfs: PATH TOTAL_BYTES AVAILABLE_BYTES per line; vcgencmd/get_throttled: its output.
-            Compare offline: chainbot diff --root THIS_DIRECTORY -f MANIFESTS
+            Watchtower's targets file: \(watchtowerTargets); owners and groups by the names in etc/passwd, etc/group.
+            Compare offline: chainbot diff --root THIS_DIRECTORY\(SnapshotCommand.targetsOption(watchtowerTargets)) -f MANIFESTS
 
             """
         let sections = [
             ("not captured", report.missed), ("withheld (secrets)", report.withheld),
             ("redacted Environment= values", report.redacted),
+            ("owner or group not kept (the snapshot's differs from the host's)", report.ownersNotKept),
         ]
         for (title, lines) in sections where !lines.isEmpty {
             text += "\n\(title):\n" + lines.map { "  \($0)\n" }.joined()

@@ -1,6 +1,7 @@
 import ChainbotCore
 import ChainbotManifest
 import ChainbotOS
+import ChainbotProviders
 import Glibc
 
 /// `chainbot snapshot DIR`: copies what chainbot reads from this host into DIR, laid out as a host root
@@ -9,11 +10,14 @@ import Glibc
 enum SnapshotCommand {
     static let command = Command(
         name: "snapshot", summary: "copy what chainbot reads from this host into a directory (for diff --root)",
-        usage: "chainbot snapshot [-f PATH]... [--root SRC] DIR",
+        usage: "chainbot snapshot [-f PATH]... [--watchtower-targets FILE] [--root SRC] [--config FILE] DIR",
         help: """
             Copies the files chainbot's providers read — /proc/device-tree/model, /proc/cpuinfo, meminfo,
-            loadavg, uptime, thermal zones, hostname, /etc/hosts, config.txt, /etc/os-release, the unit files
-            and links under /etc/systemd/system, /proc/net/{tcp,tcp6,udp,udp6} — into DIR at the same paths,
+            loadavg, uptime, thermal zones, hostname, /etc/hosts, config.txt, /etc/os-release, /etc/passwd and
+            /etc/group, the unit files, drop-ins and links under /etc/systemd/system, the manifests' ConfigFiles,
+            Watchtower's targets file, /proc/net/{tcp,tcp6,udp,udp6} — into DIR at the same paths, with their
+            mode, owner and group (by name, as the copied /etc/passwd and /etc/group say; run as root to keep
+            owners other than yours),
             records free disk space in DIR/statvfs and `vcgencmd get_throttled` in DIR/vcgencmd/get_throttled,
             and the output of `systemctl show` (the manifests' units), `nft -j list ruleset` and `ss -ltnup` in
             DIR/commands/. DIR/SNAPSHOT.txt says what was captured and what was not.
@@ -27,14 +31,32 @@ enum SnapshotCommand {
             options:
               -f, --filename PATH   manifests (repeatable): adds their ConfigFile paths, their Services to
                                     `systemctl show`, and a Host's disk paths
+              --watchtower-targets FILE
+                                    Watchtower's targets file to copy (default $CHAINBOT_WATCHTOWER_TARGETS,
+                                    else the configuration file's, else /opt/alexos/watchtower/targets.yaml)
               --root SRC            snapshot an image or another snapshot under SRC instead of this host
                                     (runs no command; copies SRC's recorded outputs)
+              --config FILE         the agent's configuration (as for diff): its filename and
+                                    watchtower-targets apply here too; options given here win
 
             exit: 0 written, 2 DIR could not be written, 64 usage (DIR exists and is not empty), 65 invalid manifests.
             """,
-        valued: ["-f": "filename", "--filename": "filename", "--root": "root"], run: run)
+        valued: [
+            "-f": "filename", "--filename": "filename", "--root": "root", "--watchtower-targets": "watchtower-targets",
+            "--config": "config",
+        ], run: run)
 
-    static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
+    static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
+        // The same manifests and targets file as `diff` on this host takes from the agent's configuration.
+        let arguments: Arguments
+        switch ConfigFileOptions.merged(
+            given, environment: context.environment, keys: ["filename", "watchtower-targets"])
+        {
+        case .success(let merged): arguments = merged
+        case .failure(let error):
+            context.stderr.write("chainbot snapshot: \(error.message)\nusage: \(command.usage)\n")
+            return .usage
+        }
         guard arguments.positional.count == 1, let directory = arguments.positional.first, !directory.isEmpty else {
             context.stderr.write(
                 "chainbot snapshot: give one directory to write the snapshot to\nusage: \(command.usage)\n")
@@ -60,11 +82,15 @@ enum SnapshotCommand {
             resources = set.resources
         }
         let source = arguments.value("root")
+        let targets = ProviderFactory.watchtowerSettings(
+            targets: arguments.value("watchtower-targets"), root: nil, environment: context.environment
+        ).targetsPath
         let clock = ContinuousClock()
         let started = clock.now
         let capture = SnapshotCapture(
             source: LocalFileSystem(root: source ?? "/"), live: source == nil,
-            target: LocalFileSystem(root: directory), runner: SpawnCommandRunner(), resources: resources)
+            target: LocalFileSystem(root: directory), runner: SpawnCommandRunner(), resources: resources,
+            watchtowerTargets: targets)
         let report: SnapshotCapture.Report
         do {
             try Self.makeDirectory(directory)
@@ -81,9 +107,17 @@ enum SnapshotCommand {
             + "(\(milliseconds) ms)\n"
         if !report.missed.isEmpty { out += "not captured: " + report.missed.joined(separator: "; ") + "\n" }
         if !report.withheld.isEmpty { out += "withheld (secrets): " + report.withheld.joined(separator: "; ") + "\n" }
-        out += "compare offline: chainbot diff --root \(directory) -f MANIFESTS\n"
+        if !report.ownersNotKept.isEmpty {
+            out += "owner or group not kept: \(report.ownersNotKept.count) files (listed in SNAPSHOT.txt)\n"
+        }
+        out += "compare offline: chainbot diff --root \(directory)\(Self.targetsOption(targets)) -f MANIFESTS\n"
         context.stdout.write(out)
         return .success
+    }
+
+    /// ` --watchtower-targets PATH` when `path` is not where `diff --root` looks by default, else "".
+    static func targetsOption(_ path: String) -> String {
+        path == WatchtowerProvider.Settings.defaultTargetsPath ? "" : " --watchtower-targets \(path)"
     }
 
     /// Why `path` cannot receive a snapshot (a file, or a directory with something in it), or nil.
