@@ -192,17 +192,19 @@ final class AgentEndpoint: Sendable {
         let last = ((try? store.meta("agent.lastSuccessfulSync")) ?? nil).flatMap(Int64.init) ?? 0
         metric(
             "chainbot_last_successful_sync_timestamp_seconds", "gauge", "When a pass last succeeded (Unix time).",
-            [("", String(format3(Double(last) / 1000)))])
+            [("", Self.seconds(milliseconds: last))])
         metric(
             "chainbot_start_timestamp_seconds", "gauge", "When the agent started (Unix time).",
-            [("", String(format3(Double(started.millisecondsSinceEpoch) / 1000)))])
+            [("", Self.seconds(milliseconds: started.millisecondsSinceEpoch))])
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func format3(_ value: Double) -> String {
-        let milli = Int64((value * 1000).rounded())
-        let rest = abs(milli % 1000)
-        return "\(milli / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
+    /// Milliseconds as seconds with three decimals (`1764583200.250`), in integers: the state file's
+    /// timestamps are outside data, and any Int64 of them prints.
+    static func seconds(milliseconds: Int64) -> String {
+        let magnitude = milliseconds.magnitude
+        let rest = magnitude % 1000
+        return "\(milliseconds < 0 ? "-" : "")\(magnitude / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
     }
 
     private func json(_ value: JSONValue) -> HTTPResponse {
