@@ -30,8 +30,10 @@ enum StatusPage {
                     guard condition.member("status")?.boolValue == false else { return nil }
                     return condition.member("message")?.stringValue
                 }.first ?? ""
+            // A suspended resource is held: reported, changed by nothing until resumed.
+            let held = resource.member("suspended")?.boolValue == true ? #" <span class="pill held">held</span>"# : ""
             rows += """
-                <tr><td>\(escape(kind))</td><td>\(escape(name))</td>\
+                <tr><td>\(escape(kind))</td><td>\(escape(name))\(held)</td>\
                 <td><span class="pill \(escape(sync.lowercased()))">\(escape(sync))</span></td>\
                 <td><span class="pill \(escape(health.lowercased()))">\(escape(health))</span></td>\
                 <td class="why">\(escape(why))</td></tr>
@@ -78,7 +80,7 @@ enum StatusPage {
             .pill { border-radius: 999px; padding: .05rem .55rem; font-size: .85rem; border: 1px solid currentColor; }
             .synced, .healthy { color: var(--ok); } .outofsync, .progressing, .degraded { color: var(--warn); }
             .missing, .unknown { color: var(--bad); }
-            .why { color: var(--muted); }
+            .why { color: var(--muted); } .held { color: var(--muted); font-style: italic; }
             pre.problem { background: #fff8c5; color: #3b2300; padding: .75rem; overflow-x: auto; }
             ul.events { list-style: none; padding: 0; } ul.events li { padding: .25rem 0; border-bottom: 1px dashed #d0d7de; }
             ul.events li.warning b { color: var(--bad); } time { color: var(--muted); font-variant-numeric: tabular-nums; }
