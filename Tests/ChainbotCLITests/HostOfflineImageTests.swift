@@ -4,8 +4,8 @@ import Glibc
 import Testing
 
 /// A Host applied to an SD-card image offline: config.txt, /etc/hostname and /etc/hosts are written in
-/// the image, nothing runs, and `diff --root` then finds it converged (an image has no readings, so its
-/// conditions are not compared).
+/// the image, nothing runs, and `diff --root` then finds its files converged (an image has no readings, so
+/// its conditions are not compared: the sync is Unknown, and the exit status 0).
 @Suite struct HostOfflineImageTests {
     static let manifest = """
         apiVersion: chainbot.dev/v1
@@ -48,9 +48,11 @@ import Testing
 
         let diff = await CLIHarness.run(["diff"] + common)
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
-        // An image has no readings: the Host is converged, its health Unknown with the reason as a note.
+        // An image has no readings: its files are converged (exit 0), its conditions not compared (sync Unknown).
         #expect(
-            diff.stdout.hasPrefix("1 unchanged.\nnote: health Unknown for Host/pi: model unknown"), "\(diff.stdout)")
+            diff.stdout.hasPrefix("? Host/pi could not be compared in full (sync Unknown)\n"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("    not compared: temperature: not measurable in an image: it has no sensors\n"))
+        #expect(diff.stdout.contains("1 not compared in full, 0 unchanged.\nnote: health Unknown for Host/pi: model"))
         let json = await CLIHarness.run(["diff", "-o", "json"] + common)
         #expect(json.stdout.contains("\"health\": \"Unknown\""))
     }

@@ -6,14 +6,14 @@ import Glibc
 ///
 /// Each facet's desired value states the expectation (`below 70 °C`); the observed value is that same
 /// text while it holds, and the measurement when it does not (`82.0 °C (warn 70 °C)`), so the plan shows
-/// exactly the crossed ones. A reading chainbot cannot make (no thermal zone, no vcgencmd) is `unknown`.
+/// exactly the crossed ones. A reading chainbot cannot make (no thermal zone, no vcgencmd) is *unobserved*
+/// with the reason: neither equal nor a change, so the Host's sync is Unknown.
 struct HostConditions {
     static let model = "model"
     static let temperature = "temperature"
     static let throttling = "throttling"
     static let throttlingSinceBoot = "throttling since boot"
     static let memory = "memory available"
-    static let unknown = FacetValue.word("unknown")
 
     static func disk(_ path: String) -> String { "disk free \(path)" }
 
@@ -21,8 +21,10 @@ struct HostConditions {
     private(set) var facets: [String: FacetValue] = [:]
     /// One phrase per crossed threshold, in facet order (`temperature 82.0 °C at or above warn 70 °C`).
     private(set) var crossed: [String] = []
-    /// One phrase per reading that could not be made.
-    private(set) var unknowns: [String] = []
+    /// Each reading that could not be made, in facet order: its facet and how the health names it (`disk /`).
+    private var unread: [(facet: String, phrase: String)] = []
+    /// The facets whose reading could not be made, with why (`no /proc/device-tree/model`).
+    private(set) var unobserved: [String: String] = [:]
 
     /// The desired facets of `spec`, in display order.
     static func desired(_ spec: HostSpec) -> [Facet] {
@@ -53,8 +55,7 @@ struct HostConditions {
             for path in spec.diskPaths {
                 let name = Self.disk(path)
                 guard let space = hardware.disks.first(where: { $0.path == path }) else {
-                    facets[name] = Self.unknown
-                    unknowns.append("disk \(path) unknown (cannot measure it)")
+                    cannotRead(name, "disk \(path)", why: "cannot measure \(path) with statvfs")
                     continue
                 }
                 let free = space.availablePercent
@@ -75,16 +76,14 @@ struct HostConditions {
                     crossed.append("memory \(available) MB available, below \(minimum) MB")
                 }
             } else {
-                facets[Self.memory] = Self.unknown
-                unknowns.append("memory unknown (no MemAvailable in /proc/meminfo)")
+                cannotRead(Self.memory, "memory", why: "no MemAvailable in /proc/meminfo")
             }
         }
     }
 
     private mutating func checkModel(_ pattern: String, _ found: String?, _ desired: [String: FacetValue]) {
         guard let found else {
-            facets[Self.model] = Self.unknown
-            unknowns.append("model unknown (no /proc/device-tree/model)")
+            cannotRead(Self.model, "model", why: "no /proc/device-tree/model")
             return
         }
         if fnmatch(pattern, found, 0) == 0 {
@@ -97,8 +96,7 @@ struct HostConditions {
 
     private mutating func checkTemperature(_ spec: HostSpec, _ celsius: Double?, _ desired: [String: FacetValue]) {
         guard let celsius else {
-            facets[Self.temperature] = Self.unknown
-            unknowns.append("temperature unknown (no readable /sys/class/thermal/thermal_zone*/temp)")
+            cannotRead(Self.temperature, "temperature", why: "no readable /sys/class/thermal/thermal_zone*/temp")
             return
         }
         let reading = "\(Self.decimal(celsius)) °C"
@@ -116,8 +114,7 @@ struct HostConditions {
     private mutating func checkThrottling(_ spec: HostSpec, _ hardware: PiHardware) {
         let name = spec.throttlingSinceBoot ? Self.throttlingSinceBoot : Self.throttling
         guard let status = hardware.throttling else {
-            facets[name] = Self.unknown
-            unknowns.append("throttling unknown (\(hardware.throttlingUnavailable ?? "vcgencmd gave no answer"))")
+            cannotRead(name, "throttling", why: hardware.throttlingUnavailable ?? "vcgencmd gave no answer")
             return
         }
         let forbidden = HostSpec.ThrottleFlag.allCases.filter { spec.forbiddenThrottling.contains($0) }
@@ -127,6 +124,24 @@ struct HostConditions {
         facets[name] = .word(shown.isEmpty ? "none" : shown.joined(separator: ", "))
         if !now.isEmpty { crossed.append("throttling now: " + now.map(\.rawValue).joined(separator: ", ")) }
         if !since.isEmpty { crossed.append("throttling since boot: " + since.map(\.rawValue).joined(separator: ", ")) }
+    }
+
+    /// Records a reading that could not be made: `facet` is unobserved with `why`, and the health says
+    /// `PHRASE unknown (WHY)`.
+    private mutating func cannotRead(_ facet: String, _ phrase: String, why: String) {
+        unobserved[facet] = why
+        unread.append((facet, phrase))
+    }
+
+    /// One phrase per reading that could not be made: `temperature unknown (no readable …)`.
+    var unknowns: [String] {
+        unread.map { "\($0.phrase) unknown (\(unobserved[$0.facet] ?? "not read"))" }
+    }
+
+    /// Gives the unobserved facets among `names` the reason `why` (offline: what an image cannot show)
+    /// instead of the one the failed reading gave; the health says it too.
+    mutating func notMeasurable(_ names: Set<String>, why: (String) -> String) {
+        for name in names where unobserved[name] != nil { unobserved[name] = why(name) }
     }
 
     /// Degraded with every crossed threshold; Unknown when only readings are missing; Progressing while a

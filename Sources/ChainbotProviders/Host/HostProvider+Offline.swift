@@ -32,6 +32,22 @@ extension HostProvider {
         return names
     }
 
+    /// Why a condition facet cannot be compared in an image: `not measurable in an image: it has no sensors`.
+    static func notMeasurableOffline(_ facet: String) -> String {
+        let snapshot = "recorded by chainbot snapshot"
+        let why =
+            switch facet {
+            case HostConditions.model: "no /proc/device-tree/model"
+            case HostConditions.temperature: "it has no sensors"
+            case HostConditions.throttling, HostConditions.throttlingSinceBoot:
+                "no vcgencmd to ask, and no \(recordedThrottlingPath.dropFirst()) \(snapshot)"
+            case HostConditions.memory: "no /proc/meminfo"
+            default:
+                "no \(recordedDiskSpacePath.dropFirst()) line for \(facet.dropFirst(HostConditions.disk("").count)) \(snapshot)"
+            }
+        return "not measurable in an image: " + why
+    }
+
     /// A disk-space probe over `statvfs` file text (`PATH TOTAL AVAILABLE` lines).
     public static func recordedDiskSpace(_ text: String) -> PiHardwareReader.DiskSpaceProbe {
         let disks = parseDiskSpace(text)

@@ -12,7 +12,8 @@ import Synchronization
 ///
 /// `.offline` mode (`--root DIR`: an SD-card image, or a `chainbot snapshot`) runs no command: throttling
 /// comes from `DIR/vcgencmd/get_throttled` and disk space from `DIR/statvfs` when a snapshot recorded them,
-/// and a condition whose reading is not under `DIR` at all is not compared (an image has no temperature).
+/// and a condition whose reading is not under `DIR` at all is unobserved, "not measurable in an image" (an
+/// image has no sensors): the Host's sync is Unknown, not Synced, and no step is planned for it.
 ///
 /// `steps` is pure but needs the bytes of the files it edits, so `observe` keeps them per resource in a
 /// mutex-guarded cache, as `ConfigFileProvider` does with its rendered files.
@@ -52,13 +53,8 @@ public final class HostProvider: Provider {
         guard case .host(let host) = spec else {
             throw ProviderError("\(id): the Host provider manages only Host resources")
         }
-        var facets = try desiredFacets(host)
-        if mode == .offline {
-            // An image has no readings; a snapshot has those it recorded. Compare only what can be measured.
-            let unmeasured = try unmeasuredOffline(host)
-            facets.removeAll { unmeasured.contains($0.name) }
-        }
-        return facets
+        // Offline too: a condition an image cannot show is observed as unobserved, never dropped.
+        return try desiredFacets(host)
     }
 
     /// The desired facets of `spec`; validates the host name and the boot config before anything else.
@@ -114,13 +110,19 @@ public final class HostProvider: Provider {
                 }
             }
         }
-        let conditions = HostConditions(spec: spec, hardware: hardware)
+        var conditions = HostConditions(spec: spec, hardware: hardware)
+        if mode == .offline {
+            // An image has no readings; a snapshot has those it recorded.
+            conditions.notMeasurable(try unmeasuredOffline(spec)) { Self.notMeasurableOffline($0) }
+        }
         facets.merge(conditions.facets) { first, _ in first }
         let reboot = try fileSystem.read(Self.rebootMarker).map {
             "reboot required (" + HostText.trimmed(String(decoding: $0, as: UTF8.self)) + ")"
         }
         let (health, reason) = conditions.health(rebootRequired: reboot)
-        return ObservedResource(id: id, facets: facets, health: health, healthReason: reason)
+        var observed = ObservedResource(id: id, facets: facets, health: health, healthReason: reason)
+        observed.unobserved = conditions.unobserved
+        return observed
     }
 
     /// A hardware reader for this mode: live asks the machine; offline reads what a snapshot recorded.

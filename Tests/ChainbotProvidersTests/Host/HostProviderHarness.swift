@@ -33,7 +33,8 @@ struct HostProviderHarness {
         return HostProviderHarness(provider: provider, runner: runner, root: root)
     }
 
-    /// What one diff finds: the changes, the planned actions and the observed resource.
+    /// What one diff finds: the changes, the planned actions and the observed resource (its `unobserved`
+    /// facets are not compared).
     struct Planned {
         var changes: [FieldChange]
         var actions: [StepAction]
@@ -48,7 +49,9 @@ struct HostProviderHarness {
         let desired = try await provider.render(Self.id, spec: resourceSpec, previous: nil)
         let observed = try requireValueOrThrow(
             try await provider.observe([ObserveTarget(id: Self.id, spec: resourceSpec)])[Self.id])
+        // As the planner does: an unobserved facet is neither equal nor a change.
         let changes = desired.compactMap { facet -> FieldChange? in
+            if observed.unobserved[facet.name] != nil { return nil }
             let current = observed.facets[facet.name] ?? .absent
             return current == facet.value
                 ? nil : FieldChange(resource: Self.id, facet: facet.name, from: current, to: facet.value)

@@ -96,7 +96,7 @@ struct HostProviderObservationTests {
         #expect(planned.changes.isEmpty)
     }
 
-    @Test func liveReadingsThatCannotBeMadeAreUnknownAndShown() async throws {
+    @Test func liveReadingsThatCannotBeMadeAreUnobservedNotChanges() async throws {
         let empty = TemporaryDirectory("chainbot-host")
         let harness = HostProviderHarness.live(root: empty.path)
         let planned = try await harness.plan(Self.spec)
@@ -104,22 +104,39 @@ struct HostProviderObservationTests {
         let reason = try #require(planned.observed.healthReason)
         #expect(reason.hasPrefix("model unknown (no /proc/device-tree/model); temperature unknown"))
         #expect(reason.contains("throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled'"))
+        // Not "unknown → below 70 °C": what cannot be read is neither a change nor in sync.
+        #expect(planned.changes.isEmpty)
+        let unobserved = planned.observed.unobserved
         #expect(
-            planned.facets == ["model", "temperature", "throttling since boot", "disk free /", "memory available"])
-        #expect(planned.changes.allSatisfy { $0.from == .word("unknown") })
+            unobserved.keys.sorted() == [
+                "disk free /", "memory available", "model", "temperature", "throttling since boot",
+            ])
+        #expect(unobserved["model"] == "no /proc/device-tree/model")
+        #expect(unobserved["temperature"] == "no readable /sys/class/thermal/thermal_zone*/temp")
+        #expect(unobserved["memory available"] == "no MemAvailable in /proc/meminfo")
+        #expect(unobserved["throttling since boot"]?.hasPrefix("vcgencmd is not available") == true)
+        #expect(planned.observed.facets.keys.allSatisfy { unobserved[$0] == nil })
         #expect(planned.actions.isEmpty)
     }
 
-    @Test func offlineAConditionWithoutAReadingUnderTheRootIsNotCompared() async throws {
+    @Test func offlineAConditionWithoutAReadingUnderTheRootIsNotMeasurableInAnImage() async throws {
         let image = TemporaryDirectory("chainbot-image")
         let harness = HostProviderHarness.offline(root: image.path)
         let planned = try await harness.plan(Self.spec)
         #expect(planned.changes.isEmpty)
+        #expect(
+            planned.observed.unobserved == [
+                "model": "not measurable in an image: no /proc/device-tree/model",
+                "temperature": "not measurable in an image: it has no sensors",
+                "throttling since boot":
+                    "not measurable in an image: no vcgencmd to ask, and no vcgencmd/get_throttled recorded by chainbot snapshot",
+                "disk free /": "not measurable in an image: no statvfs line for / recorded by chainbot snapshot",
+                "memory available": "not measurable in an image: no /proc/meminfo",
+            ])
         #expect(planned.observed.health == .unknown)
         #expect(
             planned.observed.healthReason?.contains(
-                "throttling unknown (vcgencmd is not available: cannot run 'vcgencmd get_throttled': offline (--root): no vcgencmd/get_throttled recorded in"
-            ) == true)
+                "temperature unknown (not measurable in an image: it has no sensors)") == true)
         #expect(harness.runner.commandLines.isEmpty)
 
         // A partial snapshot: what it recorded is compared, the rest is not.
@@ -127,7 +144,24 @@ struct HostProviderObservationTests {
         let partial = try await harness.plan(Self.spec)
         #expect(partial.facets == ["memory available"])
         #expect(partial.changes.first?.from == .word("97 MB"))
+        #expect(partial.observed.unobserved["memory available"] == nil)
+        #expect(partial.observed.unobserved.count == 4)
         #expect(partial.observed.health == .degraded)
+    }
+
+    @Test func offlineAHostOfOnlyFilesIsComparedInFull() async throws {
+        let image = TemporaryDirectory("chainbot-image")
+        image.write("etc/hostname", "alexos-pi\n")
+        image.write("etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\talexos-pi\n")
+        image.write("boot/firmware/config.txt", "dtparam=audio=on\n")
+        let spec = HostSpec(
+            hostname: "alexos-pi",
+            bootConfig: [
+                BootConfigSection(section: "all", entries: [BootConfigEntry(key: "dtparam", values: ["audio=on"])])
+            ])
+        let planned = try await HostProviderHarness.offline(root: image.path).plan(spec)
+        #expect(planned.changes.isEmpty)
+        #expect(planned.observed.unobserved.isEmpty)
     }
 
     @Test func aRebootRequiredMarkerMakesAHealthyHostProgressing() async throws {
