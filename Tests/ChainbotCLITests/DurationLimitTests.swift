@@ -29,4 +29,17 @@ struct DurationLimitTests {
         #expect(since <= Timestamp.now().advanced(by: .seconds(-365 * 86_400)))
         #expect(AgentEndpoint.since("since=1h") >= Timestamp.now().advanced(by: .seconds(-3601)))
     }
+
+    @Test func agentDurationsOverAYearAreAUsageErrorAndCreateNothing() async {
+        let directory = TemporaryDirectory("chainbot-duration")
+        let state = directory.file("state/state.db")
+        for option in ["--resync", "--backoff-base", "--backoff-max"] {
+            let run = await CLIHarness.run([
+                "agent", "-f", directory.path, "--state", state, "--listen", "off", option, "400d",
+            ])
+            #expect(run.status == 64, "\(option): \(run.stderr)")
+            #expect(run.stderr.contains("\(option) needs a duration of at least"), "\(run.stderr)")
+            #expect(run.stderr.contains("and at most 365d"))
+        }
+    }
 }

@@ -81,6 +81,12 @@ enum AgentCommand {
             context.stderr.write("chainbot agent: \(error.message)\n")
             return .usage
         }
+        // Every usage check comes before the first file is created: a usage error leaves nothing behind.
+        let listening: (host: String, port: Int, token: String?)?
+        switch endpoint(arguments, context) {
+        case .failure(let code): return code
+        case .success(let parsed): listening = parsed
+        }
         // One agent per state file, for as long as it runs.
         let agentLock: StateLock
         do {
@@ -98,10 +104,7 @@ enum AgentCommand {
         try? store.setMeta("agent.startedAt", String(Timestamp.now().millisecondsSinceEpoch))
         let metrics = AgentMetrics()
         var server: HTTPServer?
-        switch endpoint(arguments, context) {
-        case .failure(let code): return code
-        case .success(nil): break
-        case .success(let (host, port, token)?):
+        if let (host, port, token) = listening {
             do {
                 server = try AgentEndpoint(store: store, statePath: options.statePath, metrics: metrics, token: token)
                     .start(host: host, port: port)
@@ -142,11 +145,13 @@ enum AgentCommand {
         var configuration = AgentRunner.Configuration(options: options)
         func duration(_ name: String, atLeast minimum: Duration) -> Result<Duration?, UsageError> {
             guard let text = arguments.value(name) else { return .success(nil) }
-            guard let value = DurationText.parse(text), value >= minimum else {
+            // At most a year, as in the manifests: longer ones overflow timers that count nanoseconds.
+            guard let value = DurationText.parse(text), value >= minimum, value <= .seconds(365 * 86_400) else {
                 return .failure(
                     UsageError(
                         message:
-                            "--\(name) needs a duration of at least \(DurationText.format(minimum)), like 30s or 5m"))
+                            "--\(name) needs a duration of at least \(DurationText.format(minimum)) and at most 365d, like 30s or 5m"
+                    ))
             }
             return .success(value)
         }
