@@ -6,13 +6,23 @@ extension Reconciler {
     /// manifest, `Applied` when its steps succeeded, `ApplyFailed` per failed step (`FirewallReverted` for a firewall put back), `Pruned`, and
     /// `ObserveFailed` for a resource that could not be rendered or observed.
     ///
-    /// Messages name facets and their values as plans show them (secrets only as digests).
-    func recordEvents(_ report: ApplyReport, generation: String) throws {
+    /// Messages name facets and their values as plans show them (secrets only as digests). The events are
+    /// committed with the revision's end (`StateStore.finishRun`): all of them or none.
+    func events(_ report: ApplyReport, generation: String) -> [Event] {
+        var events: [Event] = []
+        func record(
+            _ type: Event.EventType, _ reason: String, _ id: ResourceID, _ message: String, _ generation: String
+        ) {
+            events.append(
+                Event(
+                    type: type, reason: reason, regardingKind: id.kind.rawValue, regardingName: id.name,
+                    message: message, generation: generation))
+        }
         let plan = report.prepared.plan
         let failedSteps = Dictionary(grouping: report.records.filter { !$0.outcome.succeeded }) { $0.step.resource }
         let failed = Set(report.failed)
         for failure in report.prepared.failures {
-            try record(.warning, "ObserveFailed", failure.id, failure.error.message, generation)
+            record(.warning, "ObserveFailed", failure.id, failure.error.message, generation)
         }
         for resource in plan.resources where !resource.deferred {
             let id = resource.id
@@ -21,7 +31,7 @@ extension Reconciler {
                 let policy =
                     resource.held.map { " (held, \($0): not changed)" }
                     ?? (resource.action == .warn ? " (drift policy warn: not changed)" : "")
-                try record(
+                record(
                     resource.action == .warn ? .warning : .normal, "DriftDetected", id,
                     Self.describe(resource.changes, notes: resource.notes) + policy, generation)
             case .create, .prune, .forget, .unchanged:
@@ -29,35 +39,48 @@ extension Reconciler {
             }
             // Steps left out because they would have changed a held resource.
             let notes = resource.held == nil ? resource.notes.filter { $0.hasPrefix("held: ") } : []
-            if !notes.isEmpty { try record(.normal, "Held", id, notes.joined(separator: "; "), generation) }
+            if !notes.isEmpty { record(.normal, "Held", id, notes.joined(separator: "; "), generation) }
             for stepRecord in failedSteps[id] ?? [] {
                 guard case .failed(let error) = stepRecord.outcome else { continue }
                 // A firewall that was loaded and then put back is its own reason (DESIGN §6).
                 let reason = error.message.hasPrefix("firewall reverted") ? "FirewallReverted" : "ApplyFailed"
-                try record(.warning, reason, id, "\(stepRecord.step.action): \(error.message)", generation)
+                record(.warning, reason, id, "\(stepRecord.step.action): \(error.message)", generation)
             }
             if failed.contains(id) { continue }
             switch resource.action {
             case .create where report.changed.contains(id):
-                try record(.normal, "Applied", id, "created", generation)
+                record(.normal, "Applied", id, "created", generation)
             case .update where report.changed.contains(id):
-                try record(.normal, "Applied", id, "updated: " + Self.describe(resource.changes), generation)
+                record(.normal, "Applied", id, "updated: " + Self.describe(resource.changes), generation)
             case .prune where report.pruned.contains(id):
-                try record(.normal, "Pruned", id, "removed: it left the manifests", generation)
+                record(.normal, "Pruned", id, "removed: it left the manifests", generation)
             default:
                 break
             }
         }
+        return events
     }
 
-    private func record(
-        _ type: Event.EventType, _ reason: String, _ id: ResourceID, _ message: String, _ generation: String
-    ) throws {
-        try store.recordEvent(
-            Event(
-                type: type, reason: reason, regardingKind: id.kind.rawValue, regardingName: id.name, message: message,
-                generation: generation),
-            outboxPayload: outboxPayload)
+    /// `ApplyInterrupted` for a revision whose run died: which steps were recorded, and the last one that
+    /// finished. It regards the step that was not recorded (it may have been running), else the last one.
+    static func interruptedEvent(_ found: InterruptedRevision) -> Event {
+        let revision = found.revision
+        var message = "revision \(revision.id) was interrupted"
+        if let seq = found.lastCompletedSeq, let step = found.lastCompletedStep {
+            message +=
+                " after step \(seq) of \(found.plannedSteps) (\(step.reference): \(step.action), \(step.outcome.rawValue))"
+        } else {
+            message += " before any of its \(found.plannedSteps) steps finished"
+        }
+        if let seq = found.firstUnrecordedSeq, let step = found.firstUnrecordedStep {
+            message += "; step \(seq) (\(step.reference): \(step.action)) may have run"
+        }
+        message += "; the host is observed again and converged from there"
+        let regarding = found.firstUnrecordedStep ?? found.lastCompletedStep
+        return Event(
+            type: .warning, reason: "ApplyInterrupted", regardingKind: regarding?.kind ?? "Revision",
+            regardingName: regarding?.name ?? String(revision.id), message: message,
+            generation: revision.generation)
     }
 
     /// `version 1.0.0 → 1.1.0, capabilities [a] → [a, b]`, or `steps needed` when no facet differs.

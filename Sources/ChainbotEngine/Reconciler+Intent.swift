@@ -1,19 +1,22 @@
 import ChainbotCore
 
 extension Reconciler {
-    /// What is committed before the first step runs: every resource the plan creates is recorded as
-    /// created by chainbot (a run that dies half-way cannot lose that), and every restart or reload that
-    /// follows a write is recorded as owed (a failed or interrupted reload is run again on later passes).
-    /// Returns the owed steps by plan step index.
-    func recordIntent(_ prepared: PreparedRun, generation: String) throws -> [Int: [Owed]] {
+    /// What is committed before the first step runs, in one transaction (`StateStore.beginRun`): the
+    /// revision with every planned step; every resource the plan creates, as created by chainbot (a run
+    /// that dies half-way cannot lose that); and every restart or reload that follows a write, as owed (a
+    /// failed or interrupted reload is run again on later passes). Also returns the owed steps by plan
+    /// step index. Reads the store; writes nothing.
+    func runIntent(_ prepared: PreparedRun, generation: String, gitCommit: String?) throws -> (RunIntent, [Int: [Owed]])
+    {
         let plan = prepared.plan
         let specs = Dictionary(uniqueKeysWithValues: prepared.desired.map { ($0.id, $0.spec) })
+        var created: [AppliedResource] = []
         for resource in plan.resources where resource.action == .create && !resource.steps.isEmpty {
             guard prepared.applied[resource.id]?.createdByChainbot != true, let spec = specs[resource.id] else {
                 continue
             }
             let json = SpecCoding.encode(spec)
-            try store.recordApplied(
+            created.append(
                 AppliedResource(
                     kind: resource.id.kind.rawValue, name: resource.id.name, specJSON: json,
                     specHash: SpecCoding.digest(json), generation: generation, appliedAt: now(),
@@ -32,14 +35,24 @@ extension Reconciler {
             }
             owed[step.index, default: []] += (earlier[action] ?? []).map { Owed(step: $0, isNew: false) }
         }
-        try store.recordPending(new)
-        return owed
+        let planned = plan.steps.map { step in
+            RevisionStep(
+                kind: step.resource.kind.rawValue, name: step.resource.name, action: step.action.description,
+                outcome: .pending, startedAt: now(), finishedAt: now())
+        }
+        let digest = SpecCoding.digest(plan.steps.map { "\($0.resource) \($0.action)" }.joined(separator: "\n"))
+        let intent = RunIntent(
+            generation: generation, gitCommit: gitCommit, planDigest: plan.steps.isEmpty ? nil : digest,
+            steps: planned, created: created, owed: new)
+        return (intent, owed)
     }
 
-    /// Clears owed steps that ran, keeps those that failed (with the error) or were blocked after a write
-    /// that happened; a step blocked because its write failed is not owed.
-    func settle(_ owed: [Int: [Owed]], plan: Plan, records: [StepRecord]) throws {
-        if owed.isEmpty { return }
+    /// The owed steps to clear (they ran) and to keep (they failed, with the error, or were blocked after a
+    /// write that happened); a step blocked because its write failed is not owed.
+    func settle(_ owed: [Int: [Owed]], plan: Plan, records: [StepRecord]) -> (
+        done: [PendingStep], failed: [(PendingStep, String)]
+    ) {
+        if owed.isEmpty { return ([], []) }
         let outcomes = Dictionary(uniqueKeysWithValues: records.map { ($0.step.index, $0.outcome) })
         var done: [PendingStep] = []
         var failed: [(PendingStep, String)] = []
@@ -64,7 +77,7 @@ extension Reconciler {
                 }
             }
         }
-        try store.settlePending(done: done, failed: failed)
+        return (done, failed)
     }
 
     /// True when a file write runs before `step` in its chain of requirements.

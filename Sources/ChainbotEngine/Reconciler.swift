@@ -152,24 +152,74 @@ public struct Reconciler: Sendable {
         return prepared
     }
 
-    /// Runs the prepared plan and records it: a revision with every step, and the last-applied specs of
-    /// the resources whose steps all succeeded.
+    /// Runs the prepared plan and records it: intent before action (DESIGN §6).
+    ///
+    /// Call it holding the state lock. First, revisions left unfinished by a run that died are finished
+    /// as `interrupted` (with an `ApplyInterrupted` event). Then, before the first step, one transaction
+    /// commits the revision with every planned step, the resources the plan creates as created by
+    /// chainbot, and the steps it will owe; when that fails (`RunNotStarted`) nothing is applied. Each
+    /// group of steps' outcomes is committed as it finishes, and the run ends in one transaction with the
+    /// revision's outcome, the last-applied inventory, the owed steps settled and the run's events.
     public func apply(
         _ prepared: PreparedRun, generation: String, gitCommit: String?,
         progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in }
     ) async throws -> ApplyReport {
         let plan = prepared.plan
-        let owed = try recordIntent(prepared, generation: generation)
+        let (intent, owed) = try runIntent(prepared, generation: generation, gitCommit: gitCommit)
+        var revision: Revision?
+        do throws(StoreError) {
+            for found in try store.interruptUnfinishedRevisions() {
+                try store.recordEvent(Self.interruptedEvent(found), outboxPayload: outboxPayload)
+            }
+            if !plan.steps.isEmpty { revision = try store.beginRun(intent) }
+        } catch {
+            throw RunNotStarted(cause: error)
+        }
+        var recordingError: StoreError?
         let records = await Executor(
             providers: prepared.providers.isEmpty ? providers : prepared.providers, now: now
-        ).run(plan, progress: progress)
+        ).run(plan, progress: progress) { batch in
+            guard let revision else { return true }
+            do throws(StoreError) {
+                try store.recordStepOutcomes(
+                    batch.map { (seq: $0.step.index + 1, step: Self.revisionStep($0)) }, revision: revision.id)
+                return true
+            } catch {
+                // The store stopped taking writes: run nothing more that it could not record.
+                recordingError = error
+                return false
+            }
+        }
+        if let recordingError { throw recordingError }
+        var (report, record) = conclude(prepared, records: records, generation: generation)
+        (record.pendingDone, record.pendingFailed) = settle(owed, plan: plan, records: records)
+        record.events = events(report, generation: generation)
+        record.outboxPayload = outboxPayload
+        if revision == nil, !record.applied.isEmpty || !record.forgotten.isEmpty || !report.failed.isEmpty {
+            revision = try store.beginRun(RunIntent(generation: generation, gitCommit: gitCommit, steps: []))
+        }
+        if let revision {
+            report.revision = try store.finishRun(revision.id, record)
+        } else {
+            for event in record.events { try store.recordEvent(event, outboxPayload: outboxPayload) }
+        }
+        return report
+    }
+
+    /// What the run did, from its step records: the report, and the record to commit (without the owed
+    /// steps and events).
+    private func conclude(_ prepared: PreparedRun, records: [StepRecord], generation: String) -> (
+        ApplyReport, RunRecord
+    ) {
+        let plan = prepared.plan
         var outcomes: [Int: StepOutcome] = [:]
         for record in records { outcomes[record.step.index] = record.outcome }
         var report = ApplyReport(
             prepared: prepared, records: records, revision: nil, changed: [], unchanged: [],
             failed: prepared.failures.map(\.id), pruned: [])
+        var applied: [AppliedResource] = []
+        var forgotten: [ResourceID] = []
         let specs = Dictionary(uniqueKeysWithValues: prepared.desired.map { ($0.id, $0.spec) })
-        var inventoryChanged = false
         for resource in plan.resources where !resource.deferred {
             let succeeded = resource.steps.allSatisfy { outcomes[$0]?.succeeded == true }
             guard succeeded else {
@@ -186,56 +236,53 @@ public struct Reconciler: Sendable {
                     report.unchanged.append(resource.id)
                     continue
                 }
-                try store.recordApplied(
+                applied.append(
                     AppliedResource(
                         kind: resource.id.kind.rawValue, name: resource.id.name, specJSON: json,
                         specHash: SpecCoding.digest(json), generation: generation, appliedAt: now(),
                         createdByChainbot: created))
-                inventoryChanged = true
                 if resource.action == .unchanged {
                     report.unchanged.append(resource.id)
                 } else {
                     report.changed.append(resource.id)
                 }
             case .prune, .forget:
-                try store.deleteApplied(kind: resource.id.kind.rawValue, name: resource.id.name)
-                inventoryChanged = true
+                forgotten.append(resource.id)
                 report.pruned.append(resource.id)
             case .warn:
                 report.unchanged.append(resource.id)
             }
         }
-        try settle(owed, plan: plan, records: records)
-        if !records.isEmpty || inventoryChanged || !report.failed.isEmpty {
-            report.revision = try record(report, generation: generation, gitCommit: gitCommit)
-        }
-        try recordEvents(report, generation: generation)
-        return report
-    }
-
-    private func record(_ report: ApplyReport, generation: String, gitCommit: String?) throws -> Revision {
-        let revision = try store.beginRevision(generation: generation, gitCommit: gitCommit)
-        for record in report.records {
-            let (outcome, error): (RevisionStep.Outcome, String?) =
-                switch record.outcome {
-                case .succeeded: (.succeeded, nil)
-                case .failed(let failure): (.failed, failure.description)
-                case .blocked(let blocker): (.skipped, "blocked by step \(blocker + 1)")
-                }
-            try store.addStep(
-                RevisionStep(
-                    kind: record.step.resource.kind.rawValue, name: record.step.resource.name,
-                    action: record.step.action.description, outcome: outcome, error: error,
-                    startedAt: record.startedAt, finishedAt: record.finishedAt),
-                toRevision: revision.id)
-        }
         let summary = RevisionSummary(
             changed: report.changed.count, unchanged: report.unchanged.count, failed: report.failed.count,
-            pruned: report.pruned.count, resources: report.prepared.desired.map(SpecCoding.Record.init))
+            pruned: report.pruned.count, resources: prepared.desired.map(SpecCoding.Record.init))
         let outcome: Revision.Outcome =
-            report.failed.isEmpty ? .succeeded : (report.records.contains { $0.outcome.succeeded } ? .partial : .failed)
-        return try store.finishRevision(revision.id, outcome: outcome, summaryJSON: SpecCoding.encode(summary))
+            report.failed.isEmpty ? .succeeded : (records.contains { $0.outcome.succeeded } ? .partial : .failed)
+        let record = RunRecord(
+            outcome: outcome, summaryJSON: SpecCoding.encode(summary), applied: applied, forgotten: forgotten)
+        return (report, record)
     }
+
+    /// A step record as the store keeps it.
+    static func revisionStep(_ record: StepRecord) -> RevisionStep {
+        let (outcome, error): (RevisionStep.Outcome, String?) =
+            switch record.outcome {
+            case .succeeded: (.succeeded, nil)
+            case .failed(let failure): (.failed, failure.description)
+            case .blocked(let blocker): (.skipped, "blocked by step \(blocker + 1)")
+            }
+        return RevisionStep(
+            kind: record.step.resource.kind.rawValue, name: record.step.resource.name,
+            action: record.step.action.description, outcome: outcome, error: error, startedAt: record.startedAt,
+            finishedAt: record.finishedAt)
+    }
+}
+
+/// The state file could not be written before the first step, so no step ran: nothing was changed.
+public struct RunNotStarted: Error, CustomStringConvertible {
+    public var cause: StoreError
+
+    public var description: String { "before any step: \(cause); nothing was changed" }
 }
 
 /// What a revision's summary JSON holds: counts, and the desired resources for `rollback`.

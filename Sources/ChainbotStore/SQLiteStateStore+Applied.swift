@@ -3,19 +3,26 @@ import ChainbotCore
 extension SQLiteStateStore {
     public func recordApplied(_ resource: AppliedResource) throws(StoreError) {
         try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
-            try connection.execute(
-                """
-                INSERT INTO resources
-                    (kind, name, spec_json, spec_hash, generation, applied_at, created_by_chainbot)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kind, name) DO UPDATE SET
-                    spec_json = excluded.spec_json, spec_hash = excluded.spec_hash,
-                    generation = excluded.generation, applied_at = excluded.applied_at,
-                    created_by_chainbot = excluded.created_by_chainbot
-                """,
-                resource.kind, resource.name, resource.specJSON, resource.specHash, resource.generation,
-                resource.appliedAt, resource.createdByChainbot)
+            try Self.recordApplied(resource, connection)
         }
+    }
+
+    /// `recordApplied(_:)` inside a transaction the caller holds.
+    static func recordApplied(_ resource: AppliedResource, _ connection: borrowing SQLiteConnection)
+        throws(StoreError)
+    {
+        try connection.execute(
+            """
+            INSERT INTO resources
+                (kind, name, spec_json, spec_hash, generation, applied_at, created_by_chainbot)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (kind, name) DO UPDATE SET
+                spec_json = excluded.spec_json, spec_hash = excluded.spec_hash,
+                generation = excluded.generation, applied_at = excluded.applied_at,
+                created_by_chainbot = excluded.created_by_chainbot
+            """,
+            resource.kind, resource.name, resource.specJSON, resource.specHash, resource.generation,
+            resource.appliedAt, resource.createdByChainbot)
     }
 
     public func applied(kind: String, name: String) throws(StoreError) -> AppliedResource? {

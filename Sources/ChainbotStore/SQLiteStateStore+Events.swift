@@ -6,49 +6,57 @@ extension SQLiteStateStore {
         throws(StoreError) -> RecordedEvent
     {
         let seen = now()
-        let instanceID = instanceID
         return try database.transaction {
             (connection: borrowing SQLiteConnection) throws(StoreError) -> RecordedEvent in
-            let existing = try connection.queryFirst(
+            try recordEvent(event, outboxPayload: outboxPayload, at: seen, connection)
+        }
+    }
+
+    /// `recordEvent(_:outboxPayload:)` inside a transaction the caller holds (a run's last one).
+    @discardableResult
+    func recordEvent(
+        _ event: Event, outboxPayload: ((StoredEvent, _ idempotencyKey: String) -> String)?, at seen: Timestamp,
+        _ connection: borrowing SQLiteConnection
+    ) throws(StoreError) -> RecordedEvent {
+        let existing = try connection.queryFirst(
+            """
+            SELECT \(StoredEvent.columns) FROM events
+            WHERE type = ? AND reason = ? AND regarding_kind = ? AND regarding_name = ? AND message = ?
+            """,
+            event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+            decode: StoredEvent.init(row:))
+        let stored: StoredEvent
+        if var counted = existing {
+            counted.count += 1
+            // A wall clock can step back; last seen never does.
+            counted.lastSeen = max(counted.lastSeen, seen)
+            counted.event.generation = event.generation ?? counted.event.generation
+            counted.event.severity = event.severity
+            try connection.execute(
+                "UPDATE events SET count = ?, last_seen = ?, generation = ? WHERE id = ?",
+                counted.count, counted.lastSeen, counted.event.generation, counted.id)
+            stored = counted
+        } else {
+            try connection.execute(
                 """
-                SELECT \(StoredEvent.columns) FROM events
-                WHERE type = ? AND reason = ? AND regarding_kind = ? AND regarding_name = ? AND message = ?
+                INSERT INTO events
+                    (type, reason, regarding_kind, regarding_name, message, count, first_seen, last_seen,
+                     generation)
+                VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """,
                 event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
-                decode: StoredEvent.init(row:))
-            let stored: StoredEvent
-            if var counted = existing {
-                counted.count += 1
-                // A wall clock can step back; last seen never does.
-                counted.lastSeen = max(counted.lastSeen, seen)
-                counted.event.generation = event.generation ?? counted.event.generation
-                counted.event.severity = event.severity
-                try connection.execute(
-                    "UPDATE events SET count = ?, last_seen = ?, generation = ? WHERE id = ?",
-                    counted.count, counted.lastSeen, counted.event.generation, counted.id)
-                stored = counted
-            } else {
-                try connection.execute(
-                    """
-                    INSERT INTO events
-                        (type, reason, regarding_kind, regarding_name, message, count, first_seen, last_seen,
-                         generation)
-                    VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
-                    """,
-                    event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
-                    seen, seen, event.generation)
-                stored = StoredEvent(
-                    id: connection.lastInsertRowID, event: event, count: 1, firstSeen: seen, lastSeen: seen)
-            }
-            let entry = try outboxPayload.map { (render) throws(StoreError) -> OutboxEntry in
-                let key = "\(instanceID)-\(stored.id)-\(stored.count)"
-                let entry = try enqueue(
-                    stored, idempotencyKey: key, payloadJSON: render(stored, key), at: seen, connection)
-                try foldOldest(render: render, at: seen, connection)
-                return entry
-            }
-            return RecordedEvent(stored: stored, isNew: existing == nil, outboxEntry: entry)
+                seen, seen, event.generation)
+            stored = StoredEvent(
+                id: connection.lastInsertRowID, event: event, count: 1, firstSeen: seen, lastSeen: seen)
         }
+        let entry = try outboxPayload.map { (render) throws(StoreError) -> OutboxEntry in
+            let key = "\(instanceID)-\(stored.id)-\(stored.count)"
+            let entry = try enqueue(
+                stored, idempotencyKey: key, payloadJSON: render(stored, key), at: seen, connection)
+            try foldOldest(render: render, at: seen, connection)
+            return entry
+        }
+        return RecordedEvent(stored: stored, isNew: existing == nil, outboxEntry: entry)
     }
 
     public func events(since: Timestamp) throws(StoreError) -> [StoredEvent] {

@@ -4,31 +4,43 @@ extension SQLiteStateStore {
     public func recordPending(_ steps: [PendingStep]) throws(StoreError) {
         if steps.isEmpty { return }
         try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
-            for step in steps {
-                try connection.execute(
-                    """
-                    INSERT INTO pending_steps (kind, name, action, action_json, since, last_error)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, name, action) DO NOTHING
-                    """,
-                    step.resource.kind.rawValue, step.resource.name, step.action.description,
-                    SpecCoding.encode(step.action), step.since, step.lastError)
-            }
+            try Self.recordPending(steps, connection)
+        }
+    }
+
+    /// `recordPending(_:)` inside a transaction the caller holds.
+    static func recordPending(_ steps: [PendingStep], _ connection: borrowing SQLiteConnection) throws(StoreError) {
+        for step in steps {
+            try connection.execute(
+                """
+                INSERT INTO pending_steps (kind, name, action, action_json, since, last_error)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, name, action) DO NOTHING
+                """,
+                step.resource.kind.rawValue, step.resource.name, step.action.description,
+                SpecCoding.encode(step.action), step.since, step.lastError)
         }
     }
 
     public func settlePending(done: [PendingStep], failed: [(PendingStep, String)]) throws(StoreError) {
         if done.isEmpty && failed.isEmpty { return }
         try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
-            for step in done {
-                try connection.execute(
-                    "DELETE FROM pending_steps WHERE kind = ? AND name = ? AND action = ?",
-                    step.resource.kind.rawValue, step.resource.name, step.action.description)
-            }
-            for (step, error) in failed {
-                try connection.execute(
-                    "UPDATE pending_steps SET last_error = ? WHERE kind = ? AND name = ? AND action = ?", error,
-                    step.resource.kind.rawValue, step.resource.name, step.action.description)
-            }
+            try Self.settlePending(done: done, failed: failed, connection)
+        }
+    }
+
+    /// `settlePending(done:failed:)` inside a transaction the caller holds.
+    static func settlePending(
+        done: [PendingStep], failed: [(PendingStep, String)], _ connection: borrowing SQLiteConnection
+    ) throws(StoreError) {
+        for step in done {
+            try connection.execute(
+                "DELETE FROM pending_steps WHERE kind = ? AND name = ? AND action = ?",
+                step.resource.kind.rawValue, step.resource.name, step.action.description)
+        }
+        for (step, error) in failed {
+            try connection.execute(
+                "UPDATE pending_steps SET last_error = ? WHERE kind = ? AND name = ? AND action = ?", error,
+                step.resource.kind.rawValue, step.resource.name, step.action.description)
         }
     }
 

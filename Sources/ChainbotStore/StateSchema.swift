@@ -3,7 +3,18 @@
 /// Times are integer milliseconds since the Unix epoch, UTC. Resources are named by a `kind` and a
 /// `name` column each, never by a `Kind/name` string that would have to be split again.
 enum StateSchema {
-    static let migrations: [SQLiteMigration] = [version1, version2, version3, version4]
+    static let migrations: [SQLiteMigration] = [version1, version2, version3, version4, version5]
+    static let version5 = SQLiteMigration(
+        version: 5, summary: "intent before action",
+        sql: """
+            -- A revision is begun before its first step with every planned step (outcome 'pending', seq = plan
+            -- step index + 1) and finished as each step's outcome is known. plan_digest names the plan it
+            -- ran; writer_pid the process that began it. A revision still unfinished when the next writer
+            -- holds the state lock gets outcome 'interrupted'.
+            ALTER TABLE revisions ADD COLUMN plan_digest TEXT;
+            ALTER TABLE revisions ADD COLUMN writer_pid INTEGER;
+            CREATE INDEX revisions_unfinished ON revisions (id) WHERE finished_at IS NULL;
+            """)
     static let version4 = SQLiteMigration(
         version: 4, summary: "owed follow-up steps",
         sql: """

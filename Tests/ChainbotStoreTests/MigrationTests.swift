@@ -18,8 +18,8 @@ struct MigrationTests {
                 }
             )
         }
-        #expect(version == 4)
-        #expect(SQLiteStateStore.schemaVersion == 4)
+        #expect(version == 5)
+        #expect(SQLiteStateStore.schemaVersion == 5)
         #expect(
             tables == [
                 "events", "outbox", "pending_steps", "resource_status", "resources", "revision_steps", "revisions",
@@ -34,7 +34,7 @@ struct MigrationTests {
         try first.recordApplied(.sample(name: "chainbot"))
         let second = try SQLiteStateStore.open(path: path)
         let previousVersion = try second.database.migrate(StateSchema.migrations)
-        #expect(previousVersion == 4)
+        #expect(previousVersion == 5)
         #expect(second.instanceID == first.instanceID)
         #expect(try second.allApplied().map(\.name) == ["chainbot"])
     }
@@ -50,7 +50,7 @@ struct MigrationTests {
         #expect(error?.code == .schemaTooNew)
         #expect(
             error?.description
-                == "state file \(path) has schema version 7; this chainbot knows up to 4: upgrade chainbot")
+                == "state file \(path) has schema version 7; this chainbot knows up to 5: upgrade chainbot")
     }
 
     @Test func migrationsRunInOrderAndOnlyOnce() throws {

@@ -305,6 +305,7 @@ actor AgentRunner {
         var result = StatusBuilder.Result()
         let previous = (try? store.allStatus()) ?? []
         var failed: Set<ResourceID> = []
+        var changed = 0
         do {
             let selected = desiredSet.filter { batch.contains($0.id) }
             let prepared = try await reconciler.prepare(
@@ -314,6 +315,7 @@ actor AgentRunner {
             result = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
                 prepared, report: report)
             failed = Set(report.failed)
+            changed = report.changed.count + report.pruned.count
             metrics.record(report)
         } catch {
             log("sync failed: \(error)")
@@ -340,7 +342,6 @@ actor AgentRunner {
             try? store.setMeta("agent.lastSuccessfulSync", String(Timestamp.now().millisecondsSinceEpoch))
         }
         try? store.setMeta("agent.lastSync", String(Timestamp.now().millisecondsSinceEpoch))
-        let changed = result.events.filter { $0.reason == "Applied" || $0.reason == "Pruned" }.count
         if changed > 0 || !failed.isEmpty {
             log("synced \(batch.count): \(changed) changed, \(failed.count) failed in \(DurationText.format(elapsed))")
         }

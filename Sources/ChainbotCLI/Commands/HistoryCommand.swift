@@ -12,6 +12,11 @@ enum HistoryCommand {
             Lists the revisions recorded by `chainbot apply`: when, which generation, the outcome and the
             counts. With REV, shows that revision's steps and their outcomes. `chainbot rollback REV`
             re-applies the specs it recorded.
+
+            A revision is recorded with its planned steps before the first one runs, and each step's outcome
+            as it finishes. OUTCOME is `running` while an apply runs, and `interrupted` for a run that was
+            killed or crashed (found by the next apply or agent pass): its steps without an outcome show as
+            `pending`.
             """,
         valued: ["-o": "output", "--output": "output", "--state": "state", "--root": "root", "--config": "config"],
         run: run)
@@ -35,7 +40,7 @@ enum HistoryCommand {
             return .success
         }
         do {
-            let store = try SQLiteStateStore.open(path: path)
+            let store = try SQLiteStateStore.openReadOnly(path: path)
             if let text = arguments.positional.first {
                 guard let id = Int64(text), let detail = try store.revision(id) else {
                     context.stderr.write("chainbot history: no revision \(text) in \(path)\n")
@@ -77,6 +82,9 @@ enum HistoryCommand {
         var out = table([detail.revision])
         for (index, step) in detail.steps.enumerated() {
             out += "  \(index + 1). \(step.reference): \(step.action) — \(step.outcome.rawValue)"
+            if step.outcome == .pending, detail.revision.outcome == .interrupted {
+                out += " (no outcome recorded: the run was interrupted)"
+            }
             if let error = step.error { out += ": " + error.split(separator: "\n").joined(separator: " | ") }
             out += "\n"
         }
@@ -91,6 +99,7 @@ enum HistoryCommand {
             ("startedAt", .string(revision.startedAt.iso8601)),
             ("finishedAt", revision.finishedAt.map { .string($0.iso8601) } ?? .null),
             ("outcome", revision.outcome.map { .string($0.rawValue) } ?? .null),
+            ("planDigest", revision.planDigest.map(JSONValue.string) ?? .null),
             ("changed", .int(summary?.changed ?? 0)), ("unchanged", .int(summary?.unchanged ?? 0)),
             ("failed", .int(summary?.failed ?? 0)), ("pruned", .int(summary?.pruned ?? 0)),
         ])

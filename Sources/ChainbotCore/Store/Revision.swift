@@ -8,6 +8,8 @@ public struct Revision: Sendable, Hashable, Identifiable {
         case partial
         /// No step succeeded.
         case failed
+        /// The run stopped (killed, crashed, power lost) before it finished; found by the next run.
+        case interrupted
     }
 
     /// The revision number; increases with every apply and is never reused.
@@ -23,10 +25,12 @@ public struct Revision: Sendable, Hashable, Identifiable {
     public var outcome: Outcome?
     /// A JSON summary of the apply (counts of steps by outcome, for example), written when it finishes.
     public var summaryJSON: String?
+    /// A digest of the planned steps, recorded before the first one ran; nil for revisions without a plan.
+    public var planDigest: String?
 
     public init(
         id: Int64, generation: String, gitCommit: String?, startedAt: Timestamp, finishedAt: Timestamp? = nil,
-        outcome: Outcome? = nil, summaryJSON: String? = nil
+        outcome: Outcome? = nil, summaryJSON: String? = nil, planDigest: String? = nil
     ) {
         self.id = id
         self.generation = generation
@@ -35,6 +39,7 @@ public struct Revision: Sendable, Hashable, Identifiable {
         self.finishedAt = finishedAt
         self.outcome = outcome
         self.summaryJSON = summaryJSON
+        self.planDigest = planDigest
     }
 
     /// True once the apply has been finished with an outcome.

@@ -6,6 +6,8 @@ public struct RevisionStep: Sendable, Hashable {
         case failed
         /// Not run, because a step it depends on failed.
         case skipped
+        /// Planned and recorded before the run; no outcome recorded (yet, or ever when the run was interrupted).
+        case pending
     }
 
     /// The resource kind, e.g. `Service`.

@@ -32,6 +32,23 @@ public protocol StateStore: Sendable {
     func finishRevision(_ revisionID: Int64, outcome: Revision.Outcome, summaryJSON: String?) throws(StoreError)
         -> Revision
 
+    /// Commits `intent` in one transaction before an apply's first step: a new revision with every planned
+    /// step (outcome `pending`), the resources it creates as created by chainbot, and the steps it will owe.
+    /// It is also the proof that the state file can be written: when it throws, nothing may be applied.
+    func beginRun(_ intent: RunIntent) throws(StoreError) -> Revision
+
+    /// Records the outcomes of planned steps of an unfinished revision as they finish, by 1-based seq.
+    func recordStepOutcomes(_ steps: [(seq: Int, step: RevisionStep)], revision revisionID: Int64)
+        throws(StoreError)
+
+    /// Ends a revision begun with `beginRun`, in one transaction with its inventory, owed steps and events.
+    @discardableResult
+    func finishRun(_ revisionID: Int64, _ record: RunRecord) throws(StoreError) -> Revision
+
+    /// Finishes every unfinished revision as `interrupted` and returns them. Call it only while holding
+    /// the state lock: an unfinished revision then belongs to a run that can no longer finish it.
+    func interruptUnfinishedRevisions() throws(StoreError) -> [InterruptedRevision]
+
     /// The latest `limit` revisions, newest first.
     func revisions(limit: Int) throws(StoreError) -> [Revision]
 

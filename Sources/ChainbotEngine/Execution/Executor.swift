@@ -32,9 +32,12 @@ public struct Executor: Sendable {
         self.now = now
     }
 
-    /// Runs every step, calling `progress` before (nil outcome) and after each one.
+    /// Runs every step, calling `progress` before (nil outcome) and after each one, and `finished` with
+    /// the records of each group of steps that ran side by side once all of them ended (to commit their
+    /// outcomes). When `finished` returns false no further step runs: the records so far are returned.
     public func run(
-        _ plan: Plan, progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in }
+        _ plan: Plan, progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in },
+        finished: ([StepRecord]) -> Bool = { _ in true }
     ) async -> [StepRecord] {
         var records: [StepRecord] = []
         var outcomes: [Int: StepOutcome] = [:]
@@ -60,12 +63,14 @@ public struct Executor: Sendable {
                 return collected
             }
             outcomes.merge(results) { _, new in new }
+            let first = records.count
             for step in batch {
                 let outcome = outcomes[step.index] ?? .blocked(by: step.index)
                 records.append(StepRecord(step: step, outcome: outcome, startedAt: started, finishedAt: now()))
                 progress(step, outcome)
             }
             next += batch.count
+            guard finished(Array(records[first...])) else { break }
         }
         return records
     }
