@@ -16,11 +16,11 @@ enum SnapshotCommand {
             loadavg, uptime, thermal zones, hostname, /etc/hosts, config.txt, /etc/os-release, /etc/passwd and
             /etc/group, the unit files, drop-ins and links under /etc/systemd/system, the manifests' ConfigFiles,
             Watchtower's targets file, /proc/net/{tcp,tcp6,udp,udp6} — into DIR at the same paths, with their
-            mode, owner and group (by name, as the copied /etc/passwd and /etc/group say; run as root to keep
-            owners other than yours),
-            records free disk space in DIR/statvfs and `vcgencmd get_throttled` in DIR/vcgencmd/get_throttled,
-            and the output of `systemctl show` (the manifests' units), `nft -j list ruleset` and `ss -ltnup` in
-            DIR/commands/. DIR/SNAPSHOT.txt says what was captured and what was not.
+            mode, owner and group (by name, as the copied /etc/passwd and /etc/group say; only root can keep
+            owners other than itself), records free disk space in DIR/statvfs and `vcgencmd get_throttled` in
+            DIR/vcgencmd/get_throttled, and the output of `systemctl show` (the manifests' units),
+            `nft -j list ruleset` and `ss -ltnup` in DIR/commands/. DIR/SNAPSHOT.txt says what was captured
+            and what was not.
 
             No secrets: nothing under /etc/chainbot/secrets is read, a ConfigFile whose spec holds a secretRef
             is not copied, and Environment= values with secret-looking names (TOKEN, SECRET, PASSWORD, KEY…)
@@ -32,8 +32,9 @@ enum SnapshotCommand {
               -f, --filename PATH   manifests (repeatable): adds their ConfigFile paths, their Services to
                                     `systemctl show`, and a Host's disk paths
               --watchtower-targets FILE
-                                    Watchtower's targets file to copy (default $CHAINBOT_WATCHTOWER_TARGETS,
-                                    else the configuration file's, else /opt/alexos/watchtower/targets.yaml)
+                                    Watchtower's targets file to copy (default: the configuration file's,
+                                    else $CHAINBOT_WATCHTOWER_TARGETS, else
+                                    /opt/alexos/watchtower/targets.yaml), as diff finds it
               --root SRC            snapshot an image or another snapshot under SRC instead of this host
                                     (runs no command; copies SRC's recorded outputs)
               --config FILE         the agent's configuration (as for diff): its filename and
