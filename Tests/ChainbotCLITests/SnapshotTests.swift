@@ -212,8 +212,12 @@ import Testing
 
         let diff = await CLIHarness.run(["diff", "--root", snapshot, "-f", manifests])
         #expect(diff.status == 1, "\(diff.stderr)")
-        #expect(diff.stdout.contains("    temperature: 82.0 °C (warn 70 °C) → below 70 °C\n"))
-        #expect(diff.stdout.contains("    throttling: softTempLimit now → none\n"))
+        // Crossed conditions are health, not changes apply would make.
+        #expect(!diff.stdout.contains("→ below 70 °C"))
+        #expect(
+            diff.stdout.contains(
+                "note: health Degraded for Host/pi: temperature 82.0 °C at or above warn 70 °C; throttling now: softTempLimit"
+            ))
         #expect(diff.stdout.contains("    hostname: alexos-pi-hot → alexos-pi\n"))
         #expect(diff.stdout.contains("steps: write /etc/hostname; write /etc/hosts; write /boot/firmware/config.txt\n"))
         let json = await CLIHarness.run(["diff", "--root", snapshot, "-f", manifests, "-o", "json"])

@@ -4,10 +4,11 @@ import Glibc
 /// The Host's observation-only facets — model, temperature, throttling, free disk, available memory — and
 /// the health they add up to.
 ///
-/// Each facet's desired value states the expectation (`below 70 °C`); the observed value is that same
-/// text while it holds, and the measurement when it does not (`82.0 °C (warn 70 °C)`), so the plan shows
-/// exactly the crossed ones. A reading chainbot cannot make (no thermal zone, no vcgencmd) is *unobserved*
-/// with the reason: neither equal nor a change, so the Host's sync is Unknown.
+/// Each facet's desired value states the expectation (`below 70 °C`). Apply changes none of them, so a
+/// reading that was made is observed as that same text whether it holds or not: a crossed threshold is
+/// health — Degraded, with the measurement (`temperature 82.0 °C at or above warn 70 °C`) — never a change
+/// the plan says apply would make. A reading chainbot cannot make (no thermal zone, no vcgencmd) is
+/// *unobserved* with the reason: neither equal nor a change, so the Host's sync is Unknown.
 struct HostConditions {
     static let model = "model"
     static let temperature = "temperature"
@@ -17,7 +18,7 @@ struct HostConditions {
 
     static func disk(_ path: String) -> String { "disk free \(path)" }
 
-    /// Observed facets by name.
+    /// Observed facets by name: the desired text of every condition whose reading was made.
     private(set) var facets: [String: FacetValue] = [:]
     /// One phrase per crossed threshold, in facet order (`temperature 82.0 °C at or above warn 70 °C`).
     private(set) var crossed: [String] = []
@@ -59,20 +60,16 @@ struct HostConditions {
                     continue
                 }
                 let free = space.availablePercent
-                if free >= minimum {
-                    facets[name] = desired[name]
-                } else {
-                    facets[name] = .word("\(Self.decimal(free))% free")
+                facets[name] = desired[name]
+                if free < minimum {
                     crossed.append("disk \(path) \(Self.decimal(free))% free, below \(Self.number(minimum))%")
                 }
             }
         }
         if let minimum = spec.memoryMinAvailableMB {
             if let available = hardware.memory?.availableMB {
-                if available >= minimum {
-                    facets[Self.memory] = desired[Self.memory]
-                } else {
-                    facets[Self.memory] = .word("\(available) MB")
+                facets[Self.memory] = desired[Self.memory]
+                if available < minimum {
                     crossed.append("memory \(available) MB available, below \(minimum) MB")
                 }
             } else {
@@ -86,10 +83,8 @@ struct HostConditions {
             cannotRead(Self.model, "model", why: "no /proc/device-tree/model")
             return
         }
-        if fnmatch(pattern, found, 0) == 0 {
-            facets[Self.model] = desired[Self.model]
-        } else {
-            facets[Self.model] = .word(found)
+        facets[Self.model] = desired[Self.model]
+        if fnmatch(pattern, found, 0) != 0 {
             crossed.append("model '\(found)' does not match '\(pattern)'")
         }
     }
@@ -100,14 +95,11 @@ struct HostConditions {
             return
         }
         let reading = "\(Self.decimal(celsius)) °C"
+        facets[Self.temperature] = desired[Self.temperature]
         if let critical = spec.thermalCritC, celsius >= critical {
-            facets[Self.temperature] = .word("\(reading) (critical \(Self.number(critical)) °C)")
             crossed.append("temperature \(reading) at or above critical \(Self.number(critical)) °C")
         } else if let warn = spec.thermalWarnC, celsius >= warn {
-            facets[Self.temperature] = .word("\(reading) (warn \(Self.number(warn)) °C)")
             crossed.append("temperature \(reading) at or above warn \(Self.number(warn)) °C")
-        } else {
-            facets[Self.temperature] = desired[Self.temperature]
         }
     }
 
@@ -120,8 +112,7 @@ struct HostConditions {
         let forbidden = HostSpec.ThrottleFlag.allCases.filter { spec.forbiddenThrottling.contains($0) }
         let now = forbidden.filter(status.isActive)
         let since = spec.throttlingSinceBoot ? forbidden.filter { status.hasOccurred($0) && !status.isActive($0) } : []
-        let shown = now.map { "\($0.rawValue) now" } + since.map { "\($0.rawValue) since boot" }
-        facets[name] = .word(shown.isEmpty ? "none" : shown.joined(separator: ", "))
+        facets[name] = .word("none")
         if !now.isEmpty { crossed.append("throttling now: " + now.map(\.rawValue).joined(separator: ", ")) }
         if !since.isEmpty { crossed.append("throttling since boot: " + since.map(\.rawValue).joined(separator: ", ")) }
     }

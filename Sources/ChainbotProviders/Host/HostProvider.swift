@@ -4,8 +4,8 @@ import Synchronization
 /// Manages the `Host` kind: the Pi's own expectations (model, temperature, throttling, free disk and
 /// memory), its `config.txt` keys and its host name.
 ///
-/// Conditions are observation-only facets: the plan shows them when a threshold is crossed, the health
-/// says which, and no step is planned for them. `bootConfig` keys are edited in `config.txt` keeping every
+/// Conditions are health, not changes: a crossed threshold makes the Host Degraded with the measurement
+/// (the plan shows no change and no step for it), and a reading that cannot be made is unobserved. `bootConfig` keys are edited in `config.txt` keeping every
 /// other byte (the firmware reads them at the next boot: chainbot marks *reboot required* and never
 /// reboots). The host name is written to `/etc/hostname` and the `127.0.1.1` line of `/etc/hosts`, and in
 /// `.live` mode set on the running kernel with `hostname NAME`.

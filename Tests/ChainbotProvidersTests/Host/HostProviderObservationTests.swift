@@ -16,28 +16,19 @@ struct HostProviderObservationTests {
         var tree: String
         var health: Health
         var reason: String?
-        /// The changed facets with their observed values.
-        var changes: [String: String]
 
         var testDescription: String { tree }
     }
 
     static let goldens: [Golden] = [
-        Golden(tree: "pi4-healthy", health: .healthy, reason: nil, changes: [:]),
+        Golden(tree: "pi4-healthy", health: .healthy, reason: nil),
         Golden(
             tree: "pi4-hot", health: .degraded,
             reason:
-                "temperature 82.0 °C at or above warn 70 °C; throttling now: softTempLimit; throttling since boot: frequencyCapped",
-            changes: [
-                "temperature": "82.0 °C (warn 70 °C)",
-                "throttling since boot": "softTempLimit now, frequencyCapped since boot",
-            ]),
-        Golden(
-            tree: "pi5-undervoltage", health: .degraded, reason: "throttling now: underVoltage, throttled",
-            changes: ["throttling since boot": "underVoltage now, throttled now"]),
-        Golden(
-            tree: "pi4-disk-nearly-full", health: .degraded, reason: "disk / 3.0% free, below 10%",
-            changes: ["disk free /": "3.0% free"]),
+                "temperature 82.0 °C at or above warn 70 °C; throttling now: softTempLimit; throttling since boot: frequencyCapped"
+        ),
+        Golden(tree: "pi5-undervoltage", health: .degraded, reason: "throttling now: underVoltage, throttled"),
+        Golden(tree: "pi4-disk-nearly-full", health: .degraded, reason: "disk / 3.0% free, below 10%"),
     ]
 
     @Test(arguments: goldens)
@@ -46,9 +37,9 @@ struct HostProviderObservationTests {
         let planned = try await harness.plan(Self.spec)
         #expect(planned.observed.health == golden.health)
         #expect(planned.observed.healthReason == golden.reason)
-        #expect(
-            Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
-        // Conditions are shown, never "fixed".
+        // Conditions are health: a crossed one is neither a change nor a step, and every reading was made.
+        #expect(planned.changes.isEmpty)
+        #expect(planned.observed.unobserved.isEmpty)
         #expect(planned.actions.isEmpty)
         #expect(harness.runner.commandLines == ["vcgencmd get_throttled"])
     }
@@ -59,9 +50,19 @@ struct HostProviderObservationTests {
         let planned = try await harness.plan(Self.spec)
         #expect(planned.observed.health == golden.health)
         #expect(planned.observed.healthReason == golden.reason)
-        #expect(
-            Dictionary(uniqueKeysWithValues: planned.changes.map { ($0.facet, $0.from.description) }) == golden.changes)
+        #expect(planned.changes.isEmpty)
+        #expect(planned.observed.unobserved.isEmpty)
         #expect(harness.runner.commandLines.isEmpty)
+    }
+
+    @Test func aHotPiWithAnotherHostnameChangesOnlyItsFiles() async throws {
+        var spec = Self.spec
+        spec.hostname = "alexos-pi"
+        let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi4-hot")).plan(spec)
+        #expect(planned.facets == ["hostname", "hosts 127.0.1.1", "running hostname"])
+        #expect(planned.observed.health == .degraded)
+        #expect(planned.observed.healthReason?.hasPrefix("temperature 82.0 °C at or above warn 70 °C") == true)
+        #expect(planned.actions.count == 3)
     }
 
     @Test func aModelThatDoesNotMatchTheGlobIsACrossedCondition() async throws {
@@ -69,9 +70,8 @@ struct HostProviderObservationTests {
         spec.model = "Raspberry Pi 4*"
         let planned = try await HostProviderHarness.live(root: Fixtures.path("fixtures/hosts/pi5-undervoltage")).plan(
             spec)
-        #expect(planned.changes.first?.facet == "model")
-        #expect(planned.changes.first?.from == .word("Raspberry Pi 5 Model B Rev 1.0"))
-        #expect(planned.changes.first?.to == .word("Raspberry Pi 4*"))
+        #expect(planned.changes.isEmpty)
+        #expect(planned.observed.health == .degraded)
         #expect(
             planned.observed.healthReason
                 == "model 'Raspberry Pi 5 Model B Rev 1.0' does not match 'Raspberry Pi 4*'; throttling now: underVoltage, throttled"
@@ -85,7 +85,7 @@ struct HostProviderObservationTests {
         #expect(
             planned.observed.healthReason
                 == "temperature 82.0 °C at or above critical 80 °C; memory 2836 MB available, below 4096 MB")
-        #expect(planned.facets == ["temperature", "memory available"])
+        #expect(planned.changes.isEmpty)
     }
 
     @Test func onlyCurrentFlagsCountUnlessSinceBootIsSet() async throws {
@@ -142,8 +142,8 @@ struct HostProviderObservationTests {
         // A partial snapshot: what it recorded is compared, the rest is not.
         image.write("proc/meminfo", "MemTotal: 1000000 kB\nMemAvailable: 100000 kB\n")
         let partial = try await harness.plan(Self.spec)
-        #expect(partial.facets == ["memory available"])
-        #expect(partial.changes.first?.from == .word("97 MB"))
+        #expect(partial.changes.isEmpty)
+        #expect(partial.observed.healthReason?.hasPrefix("memory 97 MB available, below 256 MB; model unknown") == true)
         #expect(partial.observed.unobserved["memory available"] == nil)
         #expect(partial.observed.unobserved.count == 4)
         #expect(partial.observed.health == .degraded)
