@@ -99,7 +99,7 @@ struct ApplyRun {
             context.stderr.write("chainbot apply: \(error)\n")
             return .failure
         }
-        let renderer = PlanRenderer(colored: context.colors(on: context.stdout))
+        let renderer = PlanRenderer(colored: context.colors(on: context.stdout), offline: options.root != nil)
         let json = options.output == "json"
         if !json { context.stdout.write(renderer.text(prepared)) }
         if dryRun {

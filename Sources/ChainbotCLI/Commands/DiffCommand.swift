@@ -53,7 +53,7 @@ enum DiffCommand {
         }
         let generation = await ManifestGeneration.compute(
             paths: options.paths, files: set.files, runner: SpawnCommandRunner())
-        let renderer = PlanRenderer(colored: context.colors(on: context.stdout))
+        let renderer = PlanRenderer(colored: context.colors(on: context.stdout), offline: options.root != nil)
         if options.output == "json" {
             context.stdout.write(renderer.json(prepared, generation: generation).serialized(pretty: true) + "\n")
         } else {

@@ -4,6 +4,8 @@ import ChainbotEngine
 /// Shows a plan to people (what will change, resource by resource) and to programs (`-o json`).
 struct PlanRenderer {
     var colored: Bool
+    /// True under `--root`: kinds without an offline provider exist only on a live host.
+    var offline = false
 
     func text(_ prepared: PreparedRun) -> String {
         var out = ""
@@ -46,7 +48,11 @@ struct PlanRenderer {
             for id in prepared.unmanaged { counts[id.kind, default: 0] += 1 }
             let kinds = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }.joined(
                 separator: ", ")
-            out += style("note:", "1;36") + " not compared (this build does not manage these kinds yet): \(kinds)\n"
+            let why =
+                offline
+                ? "not compared offline (--root; they exist only on a live host)"
+                : "not compared (this build does not manage these kinds yet)"
+            out += style("note:", "1;36") + " \(why): \(kinds)\n"
         }
         return out
     }
