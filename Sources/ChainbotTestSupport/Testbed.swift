@@ -215,3 +215,32 @@ extension Testbed {
         }
     }
 }
+
+extension Testbed {
+    /// The `chainbot` binary testbed tests run: `CHAINBOT_TEST_BINARY` when set (to try a build from another
+    /// path, such as one under /tmp), else this checkout's debug build.
+    public static var chainbotBinary: String {
+        if let value = getenv("CHAINBOT_TEST_BINARY").map({ String(cString: $0) }), !value.isEmpty { return value }
+        return Fixtures.path(".build/debug/chainbot")
+    }
+
+    /// The host directories a testbed needs bound to see this checkout and `chainbotBinary`: the package root,
+    /// and the binary's directory when it lies outside it.
+    public static var checkoutBinds: [String] {
+        let binary = chainbotBinary
+        let directory = String(binary[..<(binary.lastIndex(of: "/") ?? binary.startIndex)])
+        if directory.isEmpty || binary.hasPrefix(Fixtures.packageRoot + "/") { return [Fixtures.packageRoot] }
+        return [Fixtures.packageRoot, directory]
+    }
+
+    /// Copies the host file `hostPath` to `path` inside the testbed (its own overlay, so no bind and no
+    /// `PrivateTmp=` can hide it from a unit) with `mode`, creating the directories; through the root of the
+    /// testbed's systemd as the host sees it, `/proc/LEADER/root`.
+    public func copyIn(_ hostPath: String, to path: String, mode: String = "0755") async throws {
+        let result = try await runner.run(
+            CommandInvocation("install", ["-D", "-m", mode, "--", hostPath, "/proc/\(leader)/root\(path)"]))
+        guard result.succeeded else {
+            throw Failure.commandFailed("copying \(hostPath) to \(path): \(result.errorOutput)")
+        }
+    }
+}

@@ -3,6 +3,7 @@ import ChainbotOS
 import ChainbotStore
 import ChainbotTestSupport
 import Glibc
+import Synchronization
 import Testing
 
 /// The nftables firewall end to end: the built `chainbot` runs inside a network namespace the test
@@ -14,6 +15,17 @@ import Testing
     .serialized)
 struct FirewallInNamespaceTests {
     static let binary = Fixtures.path(".build/debug/chainbot")
+    /// The confirm timeout of the tests that wait for the watchdog to revert, in seconds: it must outlast
+    /// arming and loading on a loaded machine (the others use the default, 60 s).
+    static let revertAfter = 15
+    private static let counter = Atomic<Int>(0)
+
+    /// `tag` (2 letters) made unique per process and call in netns.sh's 8 characters, so parallel test runs
+    /// never share (or take down) one another's namespaces.
+    static func uniqueName(_ tag: String) -> String {
+        let count = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return String((tag + String(getpid(), radix: 36) + String(count % 36, radix: 36)).suffix(8))
+    }
 
     /// A default-drop firewall: management port 5420, port 8080 for the peer's network, and the Port
     /// `api` (9000) exposed to it.
@@ -78,7 +90,8 @@ struct FirewallInNamespaceTests {
         }
     }
 
-    func withSetup(_ name: String, _ body: (Setup) async throws -> Void) async throws {
+    func withSetup(_ tag: String, _ body: (Setup) async throws -> Void) async throws {
+        let name = Self.uniqueName(tag)
         let pair = try NetworkPair.create(name)
         defer { pair.remove() }
         let directory = TemporaryDirectory()
@@ -92,14 +105,15 @@ struct FirewallInNamespaceTests {
                 "7000",
             ], logPath: directory.file("listener.log"))
         defer { listener.terminate() }
-        for _ in 0..<100 where Fixtures.readText(directory.file("listener.log"))?.contains("ready") != true {
-            try await Task.sleep(for: .milliseconds(20))
+        let ready = try await within(.seconds(30)) {
+            Fixtures.readText(directory.file("listener.log"))?.contains("ready") == true
         }
+        try #require(ready, "the listener did not start: \(Fixtures.readText(directory.file("listener.log")) ?? "")")
         try await body(setup)
     }
 
     @Test func convergesADefaultDropFirewallThatRealTrafficObeys() async throws {
-        try await withSetup("fwconv") { setup in
+        try await withSetup("cv") { setup in
             // Before: no firewall, everything connects.
             #expect(try await setup.pair.peerConnects(to: 7000))
             setup.write(Self.manifests(peerNetwork: setup.peerNetwork))
@@ -118,7 +132,7 @@ struct FirewallInNamespaceTests {
     }
 
     @Test func aRuleAddedByHandIsReportedAndRemoved() async throws {
-        try await withSetup("fwhand") { setup in
+        try await withSetup("hd") { setup in
             setup.write(Self.manifests(peerNetwork: setup.peerNetwork))
             #expect(try await setup.chainbot(["apply"]).succeeded)
             let added = try await setup.pair.run(
@@ -140,7 +154,7 @@ struct FirewallInNamespaceTests {
     }
 
     @Test func refusesToStopAcceptingAManagementPortWithoutForce() async throws {
-        try await withSetup("fwmgmt") { setup in
+        try await withSetup("mg") { setup in
             setup.write(Self.manifests(peerNetwork: setup.peerNetwork))
             #expect(try await setup.chainbot(["apply"]).succeeded)
             setup.write(Self.manifests(peerNetwork: setup.peerNetwork, managementPorts: "[5421]"))
@@ -158,8 +172,8 @@ struct FirewallInNamespaceTests {
     }
 
     @Test func killedBetweenLoadAndConfirmTheOldRulesComeBack() async throws {
-        try await withSetup("fwkill") { setup in
-            setup.write(Self.manifests(peerNetwork: setup.peerNetwork, confirmTimeout: "5s"))
+        try await withSetup("kl") { setup in
+            setup.write(Self.manifests(peerNetwork: setup.peerNetwork))
             #expect(try await setup.chainbot(["apply"]).succeeded)
             let before = try await setup.table()
 
@@ -171,7 +185,8 @@ struct FirewallInNamespaceTests {
                 metadata: {name: extra}
                 spec: {action: accept, protocol: tcp, ports: [7000]}
                 """
-            setup.write(Self.manifests(peerNetwork: setup.peerNetwork, confirmTimeout: "5s", extra: open))
+            setup.write(
+                Self.manifests(peerNetwork: setup.peerNetwork, confirmTimeout: "\(Self.revertAfter)s", extra: open))
             let apply = try DetachedProcess.launch(
                 NetworkPair.script,
                 [
@@ -179,64 +194,66 @@ struct FirewallInNamespaceTests {
                     "CHAINBOT_FIREWALL_CONFIRM_DELAY_MS=60000", Self.binary, "apply", "-f", setup.manifests, "--state",
                     setup.state,
                 ], logPath: setup.directory.file("apply.log"))
-            var loaded = false
-            for _ in 0..<200 {
-                if try await setup.table().contains("dport 7000") {
-                    loaded = true
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(25))
+            let loaded = try await within(.seconds(Self.revertAfter)) {
+                try await setup.table().contains("dport 7000")
             }
             #expect(
                 loaded, "the new table was never loaded: \(Fixtures.readText(setup.directory.file("apply.log")) ?? "")")
             #expect(try await setup.pair.peerConnects(to: 7000))
             apply.terminate()  // SIGKILL: no chance to confirm or clean up
 
-            var reverted = false
-            for _ in 0..<80 {
-                if try await setup.table() == before {
-                    reverted = true
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            let reverted = try await within(.seconds(Self.revertAfter + 60)) { try await setup.table() == before }
             let now = try await setup.table()
             #expect(reverted, "still: \(now)")
             #expect(try await !setup.pair.peerConnects(to: 7000))
             // The revert is an event with its reason, in the state store (written just after restoring).
             func isRevertEvent(_ event: StoredEvent) -> Bool {
-                event.event.reason == "FirewallReverted" && event.event.message.contains("not confirmed within 5s")
+                event.event.reason == "FirewallReverted"
+                    && event.event.message.contains("not confirmed within \(Self.revertAfter)s")
             }
             var events: [StoredEvent] = []
-            for _ in 0..<50 {
+            _ = try await within(.seconds(30)) {
                 events = try SQLiteStateStore.open(path: setup.state).events(
                     since: Timestamp(millisecondsSinceEpoch: 0))
-                if events.contains(where: isRevertEvent) { break }
-                try await Task.sleep(for: .milliseconds(100))
+                return events.contains(where: isRevertEvent)
             }
             #expect(events.contains(where: isRevertEvent), "\(events)")
         }
     }
 
     @Test func aLateConfirmationReportsTheRevert() async throws {
-        try await withSetup("fwlate") { setup in
-            setup.write(Self.manifests(peerNetwork: setup.peerNetwork, confirmTimeout: "5s"))
-            let late = try await setup.chainbot(["apply"], environment: ["CHAINBOT_FIREWALL_CONFIRM_DELAY_MS": "5600"])
+        try await withSetup("lt") { setup in
+            // The confirmation comes 15 s after the deadline, so a watchdog slowed by a loaded machine still
+            // reverts first.
+            setup.write(Self.manifests(peerNetwork: setup.peerNetwork, confirmTimeout: "\(Self.revertAfter)s"))
+            let late = try await setup.chainbot(
+                ["apply"], environment: ["CHAINBOT_FIREWALL_CONFIRM_DELAY_MS": "\((Self.revertAfter + 15) * 1000)"])
             #expect(late.termination == .exited(2))
             #expect(
-                (late.output + late.errorOutput).contains("firewall reverted: it was not confirmed within 5s"),
+                (late.output + late.errorOutput).contains(
+                    "firewall reverted: it was not confirmed within \(Self.revertAfter)s"),
                 "\(late.output)\(late.errorOutput)")
             let events = try SQLiteStateStore.open(path: setup.state).events(
                 since: Timestamp(millisecondsSinceEpoch: 0))
             #expect(
                 events.contains {
                     $0.event.reason == "FirewallReverted" && $0.event.regardingName == "pi"
-                        && $0.event.message.contains("not confirmed within 5s")
+                        && $0.event.message.contains("not confirmed within \(Self.revertAfter)s")
                 }, "\(events)")
             // The table did not exist before, so the revert removed it: everything connects again.
             #expect(try await setup.pair.peerConnects(to: 7000))
             #expect(
                 try await setup.pair.run(.host, ["nft", "list", "table", "inet", "chainbot"]).termination == .exited(1))
         }
+    }
+}
+
+/// Polls `condition` every 100 ms until it holds (true) or `limit` has passed (false).
+private func within(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while true {
+        if try await condition() { return true }
+        if ContinuousClock.now >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(100))
     }
 }

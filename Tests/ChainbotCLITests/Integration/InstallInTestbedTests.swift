@@ -7,7 +7,7 @@ import Testing
 /// the installed agent unit starts and reports ready.
 @Suite(
     .enabled(if: Testbed.availability() == nil, "the testbed needs root, systemd and unshare (see contrib/testbed)"),
-    .enabled(if: Fixtures.exists(Fixtures.path(".build/debug/chainbot")), "the chainbot binary is not built"))
+    .enabled(if: Fixtures.exists(Testbed.chainbotBinary), "the chainbot binary is not built"))
 struct InstallInTestbedTests {
     /// Every installed path with its type, mode, owner and content digest.
     static let inventory = """
@@ -18,9 +18,9 @@ struct InstallInTestbedTests {
         """
 
     @Test func installingTwiceLeavesTheSameResultAndTheAgentStarts() async throws {
-        try await Testbed.with(name: "install", binds: [Fixtures.packageRoot], runner: SpawnCommandRunner()) {
+        try await Testbed.with(name: "install", binds: Testbed.checkoutBinds, runner: SpawnCommandRunner()) {
             testbed in
-            let install = [Fixtures.path("contrib/install.sh"), "--binary", Fixtures.path(".build/debug/chainbot")]
+            let install = [Fixtures.path("contrib/install.sh"), "--binary", Testbed.chainbotBinary]
             let first = try await testbed.exec(install)
             #expect(first.succeeded, "\(first.output)\(first.errorOutput)")
             let before = try await testbed.exec(["sh", "-c", Self.inventory])

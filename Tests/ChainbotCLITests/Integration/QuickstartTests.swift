@@ -15,7 +15,8 @@ struct QuickstartTests {
             CommandInvocation(
                 Fixtures.path("contrib/quickstart.sh"), [],
                 environment: ["CHAINBOT_BIN": Fixtures.path(".build/debug/chainbot"), "NO_COLOR": "1"],
-                timeout: .seconds(180)))
+                // Boots a testbed, installs, applies and waits for the agent: minutes on a loaded 2-core machine.
+                timeout: .seconds(600)))
         let output = result.output + result.errorOutput
         #expect(result.termination == .exited(0), "\(output.suffix(3000))")
         for line in [
@@ -30,8 +31,14 @@ struct QuickstartTests {
         ] {
             #expect(output.contains(line), "missing: \(line)")
         }
-        // Nothing left behind: no testbed of the quickstart's still runs.
-        let left = Fixtures.list("/run/chainbot-testbed").filter { $0.hasPrefix("quickstart") }
+        // Nothing left behind: no testbed of a quickstart that has exited still runs (the script names it
+        // `quickstartPID`; one of another test run still going is not this one's).
+        let left = Fixtures.list("/run/chainbot-testbed").filter { name in
+            guard name.hasPrefix("quickstart"), let pid = Int32(name.dropFirst("quickstart".count)) else {
+                return false
+            }
+            return !(Fixtures.readText("/proc/\(pid)/cmdline")?.contains("quickstart.sh") ?? false)
+        }
         #expect(left.isEmpty, "\(left)")
     }
 }

@@ -3,6 +3,7 @@ import ChainbotOS
 import ChainbotStore
 import ChainbotTestSupport
 import Glibc
+import Synchronization
 import Testing
 
 /// `backend: ufw` end to end: the built `chainbot` runs inside a network namespace with private UFW state
@@ -14,6 +15,9 @@ import Testing
     .serialized)
 struct UfwFirewallInNamespaceTests {
     static let binary = Fixtures.path(".build/debug/chainbot")
+    /// The confirm timeout of the killed apply, in seconds: the watchdog restores the rules this long after
+    /// arming.
+    static let revertAfter = 20
 
     static func manifests(confirmTimeout: String = "60s", extra: String = "") -> String {
         """
@@ -44,6 +48,7 @@ struct UfwFirewallInNamespaceTests {
 
     @Test func convergesWithRealUfwLeavesForeignRulesAloneAndRevertsWhenKilled() async throws {
         let pair = try UfwPair("cbufwcli")
+        // 60 s to confirm (the default): a first converge takes ufw over 12 s on a loaded 2-core machine.
         defer { pair.destroy() }
         let directory = TemporaryDirectory()
         let listener = try DetachedProcess.launch(
@@ -53,16 +58,17 @@ struct UfwFirewallInNamespaceTests {
                 "7000",
             ], logPath: directory.file("listener.log"))
         defer { listener.terminate() }
-        for _ in 0..<100 where Fixtures.readText(directory.file("listener.log"))?.contains("ready") != true {
-            try await Task.sleep(for: .milliseconds(20))
+        let ready = try await within(.seconds(30)) {
+            Fixtures.readText(directory.file("listener.log"))?.contains("ready") == true
         }
+        try #require(ready, "the listener did not start: \(Fixtures.readText(directory.file("listener.log")) ?? "")")
         func chainbot(_ arguments: [String], delay: String? = nil) async throws -> CommandResult {
             var argv = ["env", "CHAINBOT_RUNTIME_DIR=\(directory.file("run"))", "NO_COLOR=1"]
             if let delay { argv.append("CHAINBOT_FIREWALL_CONFIRM_DELAY_MS=\(delay)") }
             return try await pair.exec(
                 argv + [Self.binary] + arguments + ["-f", directory.file("m"), "--state", directory.file("state.db")])
         }
-        directory.write("m/pi.yaml", Self.manifests(confirmTimeout: "5s"))
+        directory.write("m/pi.yaml", Self.manifests())
 
         // Converge: default deny, 5420 from anywhere, 8080 and 9000 from the peer's network.
         #expect(try await pair.peerConnects(to: 7000))
@@ -87,12 +93,14 @@ struct UfwFirewallInNamespaceTests {
         #expect(try await pair.peerConnects(to: 8080))
         #expect(try await pair.peerConnects(to: 7000), "the foreign rule is still there")
 
-        // Killed between applying and confirming: the watchdog restores ufw as it was.
+        // Killed between applying and confirming: the watchdog restores ufw as it was once the timeout is
+        // over. The timeout must outlast loading the one new rule on a loaded machine, or the watchdog would
+        // restore before ufw finished and the rule would stay.
         let before = try await pair.exec(["ufw", "status", "verbose"]).output
         directory.write(
             "m/pi.yaml",
             Self.manifests(
-                confirmTimeout: "5s",
+                confirmTimeout: "\(Self.revertAfter)s",
                 extra: """
                     ---
                     apiVersion: chainbot.dev/v1
@@ -107,40 +115,42 @@ struct UfwFirewallInNamespaceTests {
                 "CHAINBOT_FIREWALL_CONFIRM_DELAY_MS=60000", Self.binary, "apply", "-f", directory.file("m"), "--state",
                 directory.file("state.db"),
             ], logPath: directory.file("apply.log"))
-        var loaded = false
-        for _ in 0..<100 {
-            if try await pair.exec(["ufw", "status"]).output.contains("7001/tcp") {
-                loaded = true
-                break
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        let loaded = try await within(.seconds(Self.revertAfter)) {
+            try await pair.exec(["ufw", "status"]).output.contains("7001/tcp")
         }
         #expect(loaded, "\(Fixtures.readText(directory.file("apply.log")) ?? "")")
         apply.terminate()
-        var restored = false
-        for _ in 0..<100 {
-            if try await pair.exec(["ufw", "status", "verbose"]).output == before {
-                restored = true
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        let restored = try await within(.seconds(Self.revertAfter + 60)) {
+            try await pair.exec(["ufw", "status", "verbose"]).output == before
         }
         let now = try await pair.exec(["ufw", "status", "verbose"]).output
         #expect(restored, "\(now)")
         // The watchdog records the event after restoring.
         var events: [StoredEvent] = []
-        for _ in 0..<50 {
+        _ = try await within(.seconds(30)) {
             events = try SQLiteStateStore.open(path: directory.file("state.db")).events(
                 since: Timestamp(millisecondsSinceEpoch: 0))
-            if events.contains(where: { $0.event.reason == "FirewallReverted" }) { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return events.contains { $0.event.reason == "FirewallReverted" }
         }
         #expect(events.contains { $0.event.reason == "FirewallReverted" }, "\(events)")
     }
 }
 
-/// A namespace with private UFW state and its peer, from `contrib/testbed/ufw-netns.sh`.
+/// Polls `condition` every 100 ms until it holds (true) or `limit` has passed (false).
+private func within(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while true {
+        if try await condition() { return true }
+        if ContinuousClock.now >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+}
+
+/// A namespace with private UFW state and its peer, from `contrib/testbed/ufw-netns.sh`; the name is made
+/// unique per process and call, so parallel test runs never share (or destroy) one another's.
 struct UfwPair {
+    private static let counter = Atomic<Int>(0)
+
     static let script = Fixtures.path("contrib/testbed/ufw-netns.sh")
     static let unavailable: String? = {
         if geteuid() != 0 { return "needs root (network namespaces, mounts)" }
@@ -152,9 +162,8 @@ struct UfwPair {
     let name: String
     let runner = SpawnCommandRunner()
 
-    init(_ name: String) throws {
-        self.name = name
-        _ = try? runner.runSynchronously(CommandInvocation(Self.script, ["destroy", name], timeout: .seconds(20)))
+    init(_ prefix: String) throws {
+        name = "\(prefix)-\(getpid())-\(Self.counter.wrappingAdd(1, ordering: .relaxed).newValue)"
         let result = try runner.runSynchronously(
             CommandInvocation(Self.script, ["create", name], timeout: .seconds(20)))
         try #require(result.succeeded, "ufw-netns.sh create \(name): \(result.errorOutput)")

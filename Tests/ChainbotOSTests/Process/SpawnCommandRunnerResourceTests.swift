@@ -4,27 +4,48 @@ import Glibc
 import Testing
 
 /// Descriptors and concurrency: nothing leaks into the parent or the child, and many runs can overlap.
+/// The leak checks look only at pipes these tests made, so they hold while other suites run children.
 extension SpawnCommandRunnerTests {
+    /// Only the pipes these runs made are looked at (by inode, as each child names its standard streams), so
+    /// the pipes other suites open in this process at the same time cannot make it fail.
     @Test func leavesNoPipeOpenAfterTwoHundredRuns() async throws {
-        _ = try await runner.run(CommandInvocation("/bin/true"))
-        let before = try openDescriptorTargets().filter { $0.hasPrefix("pipe:") }.count
-
+        var given: Set<String> = []
         for _ in 0..<200 {
-            _ = try await runner.run(CommandInvocation("/bin/true", standardInput: [1, 2, 3]))
+            let result = try await runner.run(
+                CommandInvocation(
+                    "/bin/readlink", ["/proc/self/fd/0", "/proc/self/fd/1", "/proc/self/fd/2"],
+                    standardInput: [1, 2, 3]))
+            let streams = result.output.split(separator: "\n").map(String.init)
+            try #require(streams.count == 3 && streams.allSatisfy { $0.hasPrefix("pipe:") }, "\(result.output)")
+            given.formUnion(streams)
         }
-        for _ in 0..<20 {
-            _ = try? await runner.run(CommandInvocation("/nonexistent/tool"))
-        }
+        #expect(given.count == 600, "every run gets three pipes of its own")
 
-        // A leak would leave hundreds; the slack is for pipes of unrelated code in this process (other
-        // suites run commands at the same time), so the lowest count over a short while is compared.
-        var after = Int.max
-        for _ in 0..<30 {
-            after = min(after, try openDescriptorTargets().filter { $0.hasPrefix("pipe:") }.count)
-            if after <= before + 4 { break }
+        // A leaked end stays open for good; one closed just after `run` returned is gone within the deadline.
+        var open = given.intersection(try openDescriptorTargets())
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !open.isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
+            open = given.intersection(try openDescriptorTargets())
         }
-        #expect(after <= before + 4, "pipes before: \(before), after: \(after)")
+        #expect(open.isEmpty, "\(open.count) of the runs' pipes are still open: \(open.sorted().prefix(10))")
+    }
+
+    /// A pipe of which this process holds both ends was never handed to a child: a failed spawn that leaked
+    /// would leave two or three of those per run, for good. Another suite's pipe looks like that only between
+    /// its making and its child's spawn, so only those that stay are counted.
+    @Test func leavesNoPipeOpenAfterTwentyFailedSpawns() async throws {
+        let before = try pipesWithBothEndsOpen()
+        for _ in 0..<20 {
+            await #expect(throws: CommandError.self) { try await runner.run(CommandInvocation("/nonexistent/tool")) }
+        }
+        var left = try pipesWithBothEndsOpen().subtracting(before)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !left.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            left.formIntersection(try pipesWithBothEndsOpen())
+        }
+        #expect(left.isEmpty, "\(left.count) pipes made for failed spawns are still open: \(left.sorted().prefix(10))")
     }
 
     @Test func keepsInheritableDescriptorsOfParentOutOfChild() async throws {
@@ -60,6 +81,14 @@ extension SpawnCommandRunnerTests {
         #expect(outputs.count == 50)
         for index in 0..<50 { #expect(outputs[index] == "child \(index)\n") }
     }
+}
+
+/// The pipes (`pipe:[INODE]`) of which this process holds more than one descriptor: both ends, as a pipe
+/// made here and not yet given to a child.
+private func pipesWithBothEndsOpen() throws -> Set<String> {
+    var counts: [String: Int] = [:]
+    for target in try openDescriptorTargets() where target.hasPrefix("pipe:") { counts[target, default: 0] += 1 }
+    return Set(counts.filter { $0.value > 1 }.keys)
 }
 
 /// Returns what each of this process's open descriptors refers to (`pipe:[…]`, a path, `socket:[…]`).
