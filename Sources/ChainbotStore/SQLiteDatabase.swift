@@ -1,13 +1,15 @@
 internal import CSQLite
 import ChainbotCore
+internal import Glibc
 import Synchronization
 
 /// An open SQLite database: one connection, guarded so that one caller at a time uses it.
 ///
 /// Opening configures the connection for chainbot's state file: extended result codes, a busy timeout
-/// (a writer waits for another process's lock instead of failing), write-ahead logging for files,
-/// foreign keys on and `synchronous=NORMAL`. Opening also reads the schema, so a file that is not a
-/// database fails here, naming its path, rather than at the first query.
+/// (a writer waits for another process's lock instead of failing), write-ahead logging for files opened
+/// to write, foreign keys on and `synchronous=NORMAL`. Opening also reads the schema, so a file that is
+/// not a database fails here, naming its path, rather than at the first query, and runs the caller's
+/// check before anything could write to the file.
 public final class SQLiteDatabase: Sendable {
     /// Where the database lives.
     public enum Location: Sendable, Hashable, CustomStringConvertible {
@@ -46,19 +48,46 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
+    /// Whether the connection may write.
+    public enum Mode: Sendable, Hashable {
+        /// Reads and writes; the file is created when missing and switched to write-ahead logging.
+        case readWrite
+        /// Only reads (`mode=ro`, and `immutable=1` when the file's filesystem is read-only): nothing on
+        /// the connection writes the file, its journal mode or its schema. When the file's `user_version`
+        /// is below `expectedVersion`, a statement that fails to compile (a table or column an older
+        /// schema lacks) is reported as `schemaTooOld`.
+        case readOnly(expectedVersion: Int?)
+    }
+
     public let location: Location
     public let configuration: Configuration
+    public let mode: Mode
+    /// The file's schema version and the expected one, when a read-only file is older than expected.
+    let outdated: (found: Int, expected: Int)?
     private let handle: Mutex<OpaquePointer>
 
-    /// Opens (creating when missing) the database at `location` and configures the connection.
-    public init(location: Location, configuration: Configuration = Configuration()) throws(StoreError) {
+    /// Opens the database at `location` (creating it when missing, unless read-only), runs `check` on the
+    /// connection before anything writes, and configures it.
+    ///
+    /// `check` sees the file as it was: it may refuse it (throw), and then the file is left untouched.
+    public init(
+        location: Location, configuration: Configuration = Configuration(), mode: Mode = .readWrite,
+        check: @Sendable (borrowing SQLiteConnection) throws(StoreError) -> Void = { _ throws(StoreError) in }
+    ) throws(StoreError) {
         self.location = location
         self.configuration = configuration
+        self.mode = mode
         let path = location.filename
         let timeout = configuration.busyTimeoutMilliseconds
         var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
-        let resultCode = sqlite3_open_v2(path, &opened, flags, nil)
+        let resultCode: Int32
+        if case .readOnly = mode, case .path(let file) = location {
+            let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX
+            resultCode = sqlite3_open_v2(Self.readOnlyURI(file), &opened, flags, nil)
+        } else {
+            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+            resultCode = sqlite3_open_v2(path, &opened, flags, nil)
+        }
         guard resultCode == SQLITE_OK, let opened else {
             let error = StoreError.sqlite(
                 resultCode == SQLITE_OK ? SQLITE_CANTOPEN : resultCode, handle: opened, statement: nil, path: path,
@@ -68,12 +97,17 @@ public final class SQLiteDatabase: Sendable {
         }
         let connection = SQLiteConnection(
             context: SQLiteConnection.Context(handle: opened, path: path, busyTimeoutMilliseconds: timeout))
+        var outdated: (found: Int, expected: Int)?
         do throws(StoreError) {
-            try Self.configure(connection, location: location)
+            try Self.configure(connection, location: location, mode: mode, check: check)
+            if case .readOnly(let expected?) = mode, case let found = try connection.userVersion(), found < expected {
+                outdated = (found, expected)
+            }
         } catch {
             sqlite3_close_v2(opened)
             throw error
         }
+        self.outdated = outdated
         self.handle = Mutex(opened)
     }
 
@@ -92,11 +126,22 @@ public final class SQLiteDatabase: Sendable {
     ) throws(StoreError) -> T {
         let path = path
         let timeout = configuration.busyTimeoutMilliseconds
-        return try handle.withLock { (opened: inout OpaquePointer) throws(StoreError) -> T in
-            let connection = SQLiteConnection(
-                context: SQLiteConnection.Context(handle: opened, path: path, busyTimeoutMilliseconds: timeout))
-            return try body(connection)
+        do {
+            return try handle.withLock { (opened: inout OpaquePointer) throws(StoreError) -> T in
+                let connection = SQLiteConnection(
+                    context: SQLiteConnection.Context(handle: opened, path: path, busyTimeoutMilliseconds: timeout))
+                return try body(connection)
+            }
+        } catch {
+            // An older schema lacks tables and columns: that statement failing to compile is a file to upgrade.
+            guard let outdated, error.resultCode == SQLITE_ERROR else { throw error }
+            throw StoreError.schemaTooOld(found: outdated.found, expected: outdated.expected, path: path)
         }
+    }
+
+    /// True when the connection only reads.
+    public var isReadOnly: Bool {
+        if case .readOnly = mode { true } else { false }
     }
 
     /// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
@@ -130,8 +175,12 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Sets up a freshly opened connection and proves the file is a readable database.
-    private static func configure(_ connection: borrowing SQLiteConnection, location: Location) throws(StoreError) {
+    /// Sets up a freshly opened connection, proves the file is a readable database and runs `check`
+    /// before the first statement that could write (the switch to write-ahead logging).
+    private static func configure(
+        _ connection: borrowing SQLiteConnection, location: Location, mode: Mode,
+        check: @Sendable (borrowing SQLiteConnection) throws(StoreError) -> Void
+    ) throws(StoreError) {
         let handle = connection.context.handle
         sqlite3_extended_result_codes(handle, 1)
         let timeout = connection.context.busyTimeoutMilliseconds
@@ -140,10 +189,31 @@ public final class SQLiteDatabase: Sendable {
         // Reading the schema is the cheapest query that touches the file: a file that is not a database,
         // is corrupt, or cannot be read fails here.
         try connection.execute("PRAGMA schema_version")
-        if case .path = location {
+        try check(connection)
+        if case .path = location, mode == .readWrite {
             try connection.execute("PRAGMA journal_mode=WAL")
         }
         try connection.execute("PRAGMA foreign_keys=ON")
         try connection.execute("PRAGMA synchronous=NORMAL")
+    }
+
+    /// The `file:` URI that opens `path` only to read: `mode=ro`, plus `immutable=1` when nothing can
+    /// change the file (read-only filesystem, or an unwritable directory with no `-shm` of a live writer),
+    /// where SQLite would otherwise fail to create the `-shm` a write-ahead-logged file needs.
+    static func readOnlyURI(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        var status = statvfs()
+        let readOnlyFileSystem = statvfs(directory, &status) == 0 && status.f_flag & UInt(ST_RDONLY) != 0
+        let unwritable = access(directory, W_OK) != 0 && access(path + "-shm", F_OK) != 0
+        return "file:" + escaped + (readOnlyFileSystem || unwritable ? "?mode=ro&immutable=1" : "?mode=ro")
     }
 }

@@ -3,7 +3,9 @@ internal import Glibc
 
 /// The state store on a SQLite database: chainbot's state file.
 ///
-/// Opening migrates the schema to the version this chainbot knows. Every time the store stamps
+/// Opening checks the file is chainbot's before anything writes to it (another application's database is
+/// refused untouched), then migrates the schema to the version this chainbot knows; `openReadOnly` never
+/// writes at all. Every time the store stamps
 /// (revision start and finish, event sightings, outbox bookkeeping) comes from the injected `now`, so
 /// tests decide what time it is.
 public struct SQLiteStateStore: StateStore {
@@ -17,11 +19,21 @@ public struct SQLiteStateStore: StateStore {
     /// Undelivered outbox entries kept at most; beyond it the oldest are folded into one summary entry.
     public var outboxLimit = 10_000
 
-    /// Uses `database`, migrating it first.
+    /// Uses `database`: refuses it when it is not chainbot's, else migrates it and marks it as chainbot's
+    /// (`PRAGMA application_id`); a read-only database is only read.
     public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() })
         throws(StoreError)
     {
-        try database.migrate(StateSchema.migrations)
+        let latest = Self.schemaVersion
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try StateFileIdentity.check(connection, latest: latest)
+        }
+        if !database.isReadOnly {
+            try database.migrate(StateSchema.migrations)
+            try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+                try StateFileIdentity.stamp(connection)
+            }
+        }
         let instanceID = try database.withConnection {
             (connection: borrowing SQLiteConnection) throws(StoreError) -> String? in
             try connection.queryFirst("SELECT value FROM store_meta WHERE key = 'instance_id'") {
@@ -37,14 +49,47 @@ public struct SQLiteStateStore: StateStore {
         self.instanceID = instanceID
     }
 
-    /// Opens the state file at `path`, creating it and any missing parent directories (mode 0700).
+    /// Opens the state file at `path` to write, creating it and any missing parent directories (mode 0700).
+    ///
+    /// A file that is not chainbot's, or has a newer schema, is refused before anything writes to it.
     public static func open(
         path: String, configuration: SQLiteDatabase.Configuration = SQLiteDatabase.Configuration(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) throws(StoreError) -> SQLiteStateStore {
         try createParentDirectories(of: path)
-        let database = try SQLiteDatabase(location: .path(path), configuration: configuration)
+        let latest = schemaVersion
+        let database = try SQLiteDatabase(location: .path(path), configuration: configuration) {
+            (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try StateFileIdentity.check(connection, latest: latest)
+        }
         return try SQLiteStateStore(database: database, now: now)
+    }
+
+    /// Opens the existing state file at `path` only to read (status, diff, history, events): no migration,
+    /// no switch to write-ahead logging, nothing created; works on a read-only filesystem.
+    ///
+    /// A file of an older schema is read as far as it has what a query needs; past that, queries fail
+    /// with `schemaTooOld`, which says to run `chainbot apply` to upgrade it.
+    public static func openReadOnly(
+        path: String, configuration: SQLiteDatabase.Configuration = SQLiteDatabase.Configuration(),
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) throws(StoreError) -> SQLiteStateStore {
+        let latest = schemaVersion
+        let database = try SQLiteDatabase(
+            location: .path(path), configuration: configuration, mode: .readOnly(expectedVersion: latest)
+        ) { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try StateFileIdentity.check(connection, latest: latest)
+        }
+        return try SQLiteStateStore(database: database, now: now)
+    }
+
+    /// Refuses the existing file at `path` when it is not chainbot's or has a newer schema, only reading it.
+    public static func checkIdentity(path: String) throws(StoreError) {
+        let latest = schemaVersion
+        _ = try SQLiteDatabase(location: .path(path), mode: .readOnly(expectedVersion: nil)) {
+            (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try StateFileIdentity.check(connection, latest: latest)
+        }
     }
 
     /// A private store in memory, gone when the last copy of it goes away (tests, `--dry-run`).

@@ -49,3 +49,15 @@ extension StoreError {
         return StoreError(code: code, message: message, statement: statement, path: path, resultCode: resultCode)
     }
 }
+
+extension StoreError {
+    /// A read-only open of a file whose schema version `found` is below `expected`, at a statement that
+    /// needs what the newer schema adds.
+    static func schemaTooOld(found: Int, expected: Int, path: String) -> StoreError {
+        StoreError(
+            code: .schemaTooOld,
+            message: "has schema version \(found), older than this chainbot's \(expected): "
+                + "run chainbot apply to upgrade \(path)",
+            path: path)
+    }
+}

@@ -58,7 +58,7 @@ enum EventsCommand {
             return .success
         }
         do {
-            let store = try SQLiteStateStore.open(path: path)
+            let store = try SQLiteStateStore.openReadOnly(path: path)
             let events = try store.events(since: since)
             if arguments.has("watch") {
                 return try await watch(store, after: events, json: output == "json", context)

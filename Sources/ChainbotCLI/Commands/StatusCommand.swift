@@ -24,13 +24,7 @@ struct StatusReport {
     }
 
     init(store: SQLiteStateStore, statePath: String) throws(StoreError) {
-        // The agent holds STATE.agent.lock while it runs: if it can be taken, no agent runs.
-        if let probe = try? StateLock.acquire(for: statePath, suffix: ".agent.lock", timeout: .zero) {
-            agentRunning = false
-            withExtendedLifetime(probe) {}
-        } else {
-            agentRunning = true
-        }
+        agentRunning = Self.agentHoldsLock(statePath: statePath)
         agentPID = try store.meta("agent.pid")
         lastSync = try store.meta("agent.lastSync").flatMap(Int64.init).map(Timestamp.init(millisecondsSinceEpoch:))
         lastSuccessfulSync = try store.meta("agent.lastSuccessfulSync").flatMap(Int64.init).map(
@@ -40,6 +34,18 @@ struct StatusReport {
         statuses = try store.allStatus()
         suspensions = try store.suspensions(at: Timestamp.now())
         pin = try? Pin.current(in: store)
+    }
+
+    /// True while an agent holds `STATE.agent.lock`; the probe only reads, so it neither creates the lock
+    /// file nor needs a writable directory.
+    static func agentHoldsLock(statePath: String) -> Bool {
+        let descriptor = open(statePath + ".agent.lock", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        // The agent's exclusive lock refuses this shared one; taking it means no agent runs.
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(descriptor, LOCK_UN)
+        return false
     }
 
     static func ago(_ timestamp: Timestamp?) -> String {

@@ -23,6 +23,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case constraint
         /// The file was written by a newer chainbot with a schema this one does not know.
         case schemaTooNew
+        /// The file was written by an older chainbot and lacks what this one reads; `apply` upgrades it.
+        case schemaTooOld
+        /// The file is another application's database (its `application_id` or tables are not chainbot's).
+        case notChainbot
         /// A record the operation names does not exist.
         case notFound
         /// A stored value does not have the type or form the store expects.
@@ -67,11 +71,14 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             case .notADatabase: "\(subject) is not a SQLite database (\(message))"
             case .corrupt: "\(subject) is corrupt (\(message))"
             case .busy: "\(subject) is locked by another writer (\(message))"
-            case .schemaTooNew: "\(subject) \(message)"
+            case .schemaTooNew, .schemaTooOld: "\(subject) \(message)"
+            case .notChainbot: "\(subject) is not a chainbot state file (\(message)); nothing was changed"
             default: "\(subject): \(message)"
             }
         // When the file itself is the problem, the statement that found out is noise.
-        let fileProblems: Set<Code> = [.cannotOpen, .notADatabase, .corrupt, .busy, .schemaTooNew]
+        let fileProblems: Set<Code> = [
+            .cannotOpen, .notADatabase, .corrupt, .busy, .schemaTooNew, .schemaTooOld, .notChainbot,
+        ]
         guard let statement, !fileProblems.contains(code) else { return head }
         return head + " in `" + statement.split(whereSeparator: \.isWhitespace).joined(separator: " ") + "`"
     }
