@@ -11,7 +11,7 @@ struct AgentConfigFile {
     static let maxBytes = 1 << 20
     static let keys: Set<String> = [
         "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file", "watchtower-targets",
-        "backoff-base", "backoff-max", "alexos-path", "git-pull",
+        "backoff-base", "backoff-max", "alexos-path", "git-pull", "host", "labels",
     ]
 
     /// Values by flag name; a list for `filename`.
@@ -50,6 +50,27 @@ struct AgentConfigFile {
                 let name = pair.key.scalar?.text ?? "?"
                 let hint = Suggestion.closest(to: name, in: keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
                 return .failure(UsageError(message: "\(path):\(pair.key.start): unknown key '\(name)'\(hint)"))
+            }
+            // `labels:` is a mapping of host labels, carried as `KEY=VALUE` texts (what `--label` takes).
+            if key == "labels", pair.value.scalar?.value != .null {
+                guard let labels = pair.value.mapping else {
+                    return .failure(
+                        UsageError(
+                            message: "\(path):\(pair.value.start): 'labels' takes a mapping of label keys to values"))
+                }
+                var texts: [String] = []
+                for label in labels {
+                    guard let name = label.key.scalar?.text, let value = label.value.scalar, value.value != .null else {
+                        return .failure(
+                            UsageError(message: "\(path):\(label.key.start): a label takes a key and a scalar value"))
+                    }
+                    if let problem = FleetInventory.labelProblem(key: name, value: value.text) {
+                        return .failure(UsageError(message: "\(path):\(label.key.start): invalid label: \(problem)"))
+                    }
+                    texts.append(name + "=" + value.text)
+                }
+                config.values[key] = texts
+                continue
             }
             let items = pair.value.sequence ?? [pair.value]
             var texts: [String] = []

@@ -9,7 +9,8 @@ enum ExplainCommand {
     static let help = """
         Prints the schema of a kind (its fields, types, defaults and meaning) from the same schema
         `chainbot validate` checks against. `chainbot explain Service.healthCheck` narrows to one field;
-        `chainbot explain metadata` shows the fields every kind shares; `chainbot explain unknown-field`
+        `chainbot explain metadata` shows the fields every kind shares (`metadata.hostSelector` picks the
+        hosts of a fleet), `chainbot explain Fleet` the fleet's inventory; `chainbot explain unknown-field`
         says what a diagnostic code means. Without an argument, lists the kinds.
         """
 
@@ -33,7 +34,14 @@ enum ExplainCommand {
         let schema: ObjectSchema
         var title: String
         var intro: String
-        if head.lowercased() == "metadata" {
+        if head.lowercased() == FleetInventory.kind.lowercased() {
+            schema = FleetInventory.spec
+            title = FleetInventory.kind
+            intro =
+                FleetInventory.summary
+                + " A document `kind: Fleet` (metadata.name, spec.hosts) anywhere in the manifests, by convention"
+                + " fleet.yaml; `chainbot validate` then checks the selected set of every listed host. See docs/fleet.md."
+        } else if head.lowercased() == "metadata" {
             schema = ManifestSchema.metadata
             title = "metadata"
             intro = "Fields every kind shares under metadata."
@@ -42,7 +50,7 @@ enum ExplainCommand {
             title = kind.rawValue
             intro = ManifestSchema.summary(of: kind)
         } else {
-            let candidates = Kind.allCases.map(\.rawValue) + ["metadata"]
+            let candidates = Kind.allCases.map(\.rawValue) + ["metadata", FleetInventory.kind]
             let hint = Suggestion.closest(to: head, in: candidates).map { " Did you mean '\($0)'?" } ?? ""
             context.stderr.write("chainbot explain: '\(head)' is not a kind or a diagnostic code.\(hint)\n")
             context.stderr.write(SchemaDocs.kindList())

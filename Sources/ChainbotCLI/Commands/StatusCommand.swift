@@ -102,15 +102,20 @@ struct StatusReport {
 enum StatusCommand {
     static let command = Command(
         name: "status", summary: "the agent's state and every resource's sync and health",
-        usage: "chainbot status [-o text|json] [--state FILE]",
+        usage: "chainbot status [-o text|json] [--state FILE] [--host NAME] [--label KEY=VALUE]...",
         help: """
             Reads the state file (works while the agent runs, from any shell): whether the agent runs and
             when it last synced, whether the manifests are valid, and per resource its sync (Synced,
-            OutOfSync, Unknown), health (Healthy, Progressing, Degraded, Missing, Unknown) and why.
+            OutOfSync, Unknown), health (Healthy, Progressing, Degraded, Missing, Unknown) and why. The
+            `host:` line is who this host is in a fleet: its name and labels (--host, --label, the
+            configuration's host and labels, else the kernel's host name).
 
             exit: 0 everything Synced and Healthy, 1 something is not, 2 failure.
             """,
-        valued: ["-o": "output", "--output": "output", "--state": "state", "--config": "config"], run: run)
+        valued: [
+            "-o": "output", "--output": "output", "--state": "state", "--config": "config", "--host": "host",
+            "--label": "label",
+        ], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "status") else { return .usage }
@@ -129,12 +134,13 @@ enum StatusCommand {
         let allGood = report.statuses.allSatisfy { $0.sync == .synced && $0.health == .healthy }
         if options.output == "json" {
             let json = JSONValue.object([
-                ("agent", report.agentJSON), ("resources", .array(report.statuses.map(report.json))),
+                ("agent", report.agentJSON), ("host", hostJSON(options.host)),
+                ("resources", .array(report.statuses.map(report.json))),
             ])
             context.stdout.write(json.serialized(pretty: true) + "\n")
             return allGood ? .success : .differences
         }
-        var text = report.agentLine + "\n"
+        var text = report.agentLine + "\n" + "host: \(options.host.description)\n"
         if let problem = report.manifestProblem {
             text += "manifests: INVALID, the last good ones stay in force:\n" + problem
             if !problem.hasSuffix("\n") { text += "\n" }
@@ -156,6 +162,16 @@ enum StatusCommand {
         text += "\(report.statuses.count) resources: \(outOfSync) not synced, \(unhealthy) not healthy.\n"
         context.stdout.write(text)
         return allGood ? .success : .differences
+    }
+}
+
+extension StatusCommand {
+    /// `{name, labels}`: who this host is in the fleet (what `metadata.hostSelector` is matched against).
+    static func hostJSON(_ host: HostIdentity) -> JSONValue {
+        .object([
+            ("name", .string(host.name)),
+            ("labels", .object(host.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ])
     }
 }
 

@@ -8,7 +8,7 @@ enum ConfigFileOptions {
     /// `diff`, `apply`, `status` and the others then look at the same manifests, state file and ALEX OS.
     /// `prune`, `resync`, `listen` and the other agent settings stay the agent's.
     static let sharedKeys: Set<String> = [
-        "filename", "state", "kind", "alexos-url", "alexos-path", "watchtower-targets",
+        "filename", "state", "kind", "alexos-url", "alexos-path", "watchtower-targets", "host", "labels",
     ]
 
     /// The file to read for `given`, or nil when there is none.

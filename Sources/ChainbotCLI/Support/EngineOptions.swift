@@ -14,6 +14,7 @@ struct EngineOptions {
         "-f": "filename", "--filename": "filename", "-o": "output", "--output": "output", "--root": "root",
         "--state": "state", "--kind": "kind", "--watchtower-targets": "watchtower-targets",
         "--alexos-url": "alexos-url", "--alexos-path": "alexos-path", "--config": "config",
+        "--host": "host", "--label": "label",
     ]
 
     var paths: [String]
@@ -29,6 +30,8 @@ struct EngineOptions {
     var watchtower = WatchtowerProvider.Settings()
     /// Where ALEX OS answers (`--alexos-url`, else `CHAINBOT_ALEXOS_URL`); nil when neither is set.
     var alexOS: AlexOSEndpoints?
+    /// Who this host is in a fleet (`--host`, `--label`; see `EngineOptions+Host.swift`).
+    var host = HostIdentity(name: "localhost")
 
     /// Parses `given` over the configuration file's shared keys (`readsConfigFile`; the agent has merged
     /// the whole file already).
@@ -41,6 +44,7 @@ struct EngineOptions {
             }
         }
         self.environment = environment
+        host = try Self.hostIdentity(arguments)
         force = arguments.has("force")
         paths = arguments.positional + arguments.all("filename")
         if paths.isEmpty { paths = ["manifests/"] }
@@ -148,7 +152,7 @@ struct EngineOptions {
 
     /// Loads the manifests; on problems prints them and returns the exit code to stop with.
     func loadManifests(_ context: CommandContext) -> Result<ManifestSet, ExitCode> {
-        let set = ManifestLoader().load(paths)
+        let set = ManifestLoader(host: host).load(paths)
         if !set.diagnostics.isEmpty {
             let renderer = DiagnosticRenderer(files: set.files, colored: context.colors(on: context.stderr))
             context.stderr.write(renderer.render(set.diagnostics))
@@ -161,13 +165,15 @@ struct EngineOptions {
         return .success(set)
     }
 
-    /// The resources to manage, narrowed by `--kind`.
+    /// The resources to manage: those selected for this host (`metadata.hostSelector`), narrowed by `--kind`.
     func selected(_ resources: [Resource]) -> [Resource] {
-        guard let kinds else { return resources }
-        return resources.filter { kinds.contains($0.id.kind) }
+        let mine = resources.filter { $0.isSelected(for: host) }
+        guard let kinds else { return mine }
+        return mine.filter { kinds.contains($0.id.kind) }
     }
 
-    /// Opens the state store, creating its directory; prints a clear error on failure.
+    /// Opens the state store to write, creating its directory; prints a clear error on failure (a file
+    /// that is not chainbot's is refused untouched).
     func openStore(_ context: CommandContext) -> SQLiteStateStore? {
         do {
             return try SQLiteStateStore.open(path: statePath)
@@ -177,12 +183,12 @@ struct EngineOptions {
         }
     }
 
-    /// The state store when the file exists, else an empty in-memory one: for commands that only read
-    /// (diff, dry runs), which must not create a state file.
+    /// The state store opened read-only when the file exists, else an empty in-memory one: for commands
+    /// that only read (diff, dry runs, status, get), which must not create or change a state file.
     func existingStore(_ context: CommandContext) -> SQLiteStateStore? {
         do {
             return access(statePath, F_OK) == 0
-                ? try SQLiteStateStore.open(path: statePath) : try SQLiteStateStore.inMemory()
+                ? try SQLiteStateStore.openReadOnly(path: statePath) : try SQLiteStateStore.inMemory()
         } catch {
             context.stderr.write("chainbot: \(error)\n")
             return nil
@@ -190,7 +196,16 @@ struct EngineOptions {
     }
 
     /// Takes the state file's lock, waiting up to 60 s for another chainbot; prints why on failure.
+    ///
+    /// An existing file is checked first (chainbot's, a schema this chainbot knows): a refused one gets
+    /// no lock file beside it either.
     func lock(_ context: CommandContext) -> StateLock? {
+        if access(statePath, F_OK) == 0 {
+            do { try SQLiteStateStore.checkIdentity(path: statePath) } catch {
+                context.stderr.write("chainbot: \(error)\n")
+                return nil
+            }
+        }
         do {
             return try StateLock.acquire(for: statePath, timeout: .seconds(60)) { holder in
                 let who = holder.map { " (pid \($0))" } ?? ""

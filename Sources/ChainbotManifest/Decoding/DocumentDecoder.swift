@@ -7,6 +7,12 @@ struct DecodedDocument: Sendable {
     var id: ResourceID?
     var nameLocation: SourceLocation?
     var resource: Resource?
+    /// The document's `metadata.hostSelector` when its metadata could be read (nil: every host).
+    var selector: HostSelector?
+    /// The fleet inventory when the document is a valid `kind: Fleet`.
+    var inventory: FleetInventory?
+    /// True for a `kind: Fleet` document, valid or not: it declares no resource.
+    var isInventory = false
     /// Locations of the fields in `SetValidator.locatedFields` (and list items under them) that are present.
     var locations: [String: SourceLocation] = [:]
 
@@ -26,6 +32,11 @@ struct DocumentDecoder {
                 detail: "expected apiVersion, kind, metadata and spec, found \(root.kindDescription)", at: root)
             return DecodedDocument()
         }
+        if root["kind"]?.scalar?.text == FleetInventory.kind {
+            var inventory = decodeInventory(root)
+            inventory.isInventory = true
+            return inventory
+        }
         let kind = readKind(root)
         let nameNode = root["metadata"]?["name"]
         let name = nameNode?.scalar?.text
@@ -34,6 +45,7 @@ struct DocumentDecoder {
         checkAPIVersion(document)
         let metadata = document.object("metadata").flatMap(readMetadata)
         var decoded = DecodedDocument()
+        decoded.selector = metadata?.hostSelector
         if let kind, let metadata, let nameNode, Formats.dnsLabel(metadata.name) == nil {
             decoded.id = ResourceID(kind, metadata.name)
             decoded.nameLocation = context.location(of: nameNode)
@@ -80,7 +92,7 @@ struct DocumentDecoder {
         return nil
     }
 
-    private func checkAPIVersion(_ document: ObjectReader) {
+    func checkAPIVersion(_ document: ObjectReader) {
         guard let version = document.string("apiVersion"), version != Kind.apiVersion,
             let node = document.valueNode("apiVersion")
         else { return }
@@ -108,9 +120,17 @@ struct DocumentDecoder {
         }
         guard let name = reader.string("name") else { return nil }
         let selector = reader.object("hostSelector").map { s in
-            HostSelector(
+            let labels = s.stringMap("labels") ?? []
+            for entry in labels {
+                if let problem = Formats.labelValue(entry.value), let node = s.valueNode("labels")?[entry.key] {
+                    context.error(
+                        .invalidIdentifier, "invalid label value for '\(entry.key)' in metadata.hostSelector",
+                        detail: problem, at: node)
+                }
+            }
+            return HostSelector(
                 hostname: s.string("hostname"),
-                labels: Dictionary((s.stringMap("labels") ?? []).map { ($0.key, $0.value) }) { first, _ in first })
+                labels: Dictionary(labels.map { ($0.key, $0.value) }) { first, _ in first })
         }
         return Metadata(
             name: name,

@@ -28,14 +28,39 @@ public enum ManifestSchema {
             FieldSchema(
                 "dependsOn", .list(.string(.reference(Kind.allCases))),
                 doc: "Resources (`Kind/name`) that must be applied first; a failed dependency blocks this one."),
-            FieldSchema("hostSelector", .object(hostSelector), doc: "Which hosts of a fleet apply this resource."),
+            FieldSchema(
+                "hostSelector", .object(hostSelector),
+                doc:
+                    "Which hosts of a fleet apply this resource: every given part must match; without it, every host. "
+                    + "A host that stops matching prunes the resource (with --prune). See docs/fleet.md."),
+        ])
+
+    /// The fields of a `kind: Fleet` document (the inventory; see `FleetInventory`).
+    static let inventoryDocument = ObjectSchema(
+        "Fleet",
+        [
+            FieldSchema("apiVersion", .string(.nonEmpty), required: true, doc: "Always `chainbot.dev/v1`."),
+            FieldSchema("kind", .string(.nonEmpty), required: true, doc: "`Fleet`."),
+            FieldSchema("metadata", .object(inventoryMetadata), required: true, doc: "The inventory's name."),
+            FieldSchema("spec", .object(FleetInventory.spec), required: true, doc: "The known hosts."),
+        ])
+
+    static let inventoryMetadata = ObjectSchema(
+        "Fleet metadata",
+        [
+            FieldSchema("name", .string(.name), required: true, doc: "The inventory's name (a DNS-1123 label)."),
+            FieldSchema("annotations", .map(key: .labelKey, value: .scalarText), doc: "Free-form annotations."),
         ])
 
     static let hostSelector = ObjectSchema(
         "hostSelector",
         [
-            FieldSchema("hostname", .string(.glob), doc: "A glob matched against the host's name, e.g. `pi-*`."),
-            FieldSchema("labels", .map(key: .labelKey, value: .scalarText), doc: "Host labels that must all match."),
+            FieldSchema(
+                "hostname", .string(.glob),
+                doc: "A glob matched against the whole host name: `*`, `?`, `[a-z]`, `[!0-9]`, e.g. `pi-kitchen-*`."),
+            FieldSchema(
+                "labels", .map(key: .labelKey, value: .scalarText),
+                doc: "Host labels (`--label KEY=VALUE`, the configuration's `labels:`) that must all be equal."),
         ])
 
     /// The inside of `{secretRef: {file, key}}`, the form a secret value takes.

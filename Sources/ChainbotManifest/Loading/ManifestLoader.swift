@@ -11,6 +11,14 @@ public struct ManifestSet: Sendable {
     public var diagnostics: [ManifestDiagnostic]
     /// The files read, for rendering source lines under diagnostics and for the generation hash.
     public var files: [ManifestFile]
+    /// The host the set was selected and validated for; nil when no host was given (then every listed
+    /// host of the inventory, or without one the whole set as one host).
+    public var host: HostIdentity?
+    /// The fleet's inventory (a `kind: Fleet` document), when the manifests have a valid one.
+    public var inventory: FleetInventory?
+    /// Every decoded document and the problems found in single files, to select again for another host.
+    var documents: [DecodedDocument] = []
+    var fileDiagnostics: [ManifestDiagnostic] = []
 
     /// True when no diagnostic is an error (warnings allowed).
     public var isValid: Bool { !diagnostics.hasErrors }
@@ -22,6 +30,8 @@ public struct ManifestSet: Sendable {
 /// Reads manifest files and directories into a validated `ManifestSet`.
 public struct ManifestLoader: Sendable {
     public var limits: YAMLLimits
+    /// The host to select and validate for (`metadata.hostSelector`); nil: see `ManifestSet.host`.
+    public var host: HostIdentity?
     /// Most manifest files read from all paths together; the next one is a `too-many-files` error.
     public var maxFiles: Int
     /// Largest ConfigFile `source` file accepted, in bytes.
@@ -32,8 +42,10 @@ public struct ManifestLoader: Sendable {
     public static let defaultMaxSourceBytes = 8 << 20
 
     public init(
-        limits: YAMLLimits = .manifest, maxFiles: Int = defaultMaxFiles, maxSourceBytes: Int = defaultMaxSourceBytes
+        limits: YAMLLimits = .manifest, maxFiles: Int = defaultMaxFiles, maxSourceBytes: Int = defaultMaxSourceBytes,
+        host: HostIdentity? = nil
     ) {
+        self.host = host
         self.limits = limits
         self.maxFiles = maxFiles
         self.maxSourceBytes = maxSourceBytes
@@ -49,19 +61,14 @@ public struct ManifestLoader: Sendable {
             documents += decoded
             diagnostics += problems
         }
-        diagnostics += SetValidator(documents: documents).validate()
-        return ManifestSet(
-            resources: documents.compactMap(\.resource), diagnostics: diagnostics.sortedForOutput(),
-            files: finder.files)
+        return ManifestSet(documents: documents, fileDiagnostics: diagnostics, files: finder.files, host: host)
     }
 
     /// Loads YAML text as if it were the file `path` (for tests and for stdin).
     public func load(text: String, path: String) -> ManifestSet {
         let file = ManifestFile(path: path, bytes: Array(text.utf8))
         let (documents, problems) = loadFile(file)
-        let diagnostics = problems + SetValidator(documents: documents).validate()
-        return ManifestSet(
-            resources: documents.compactMap(\.resource), diagnostics: diagnostics.sortedForOutput(), files: [file])
+        return ManifestSet(documents: documents, fileDiagnostics: problems, files: [file], host: host)
     }
 
     /// Parses and decodes files on all cores (files are independent until the set-wide checks);

@@ -37,6 +37,8 @@ public enum StringFormat: Sendable {
     case envName
     /// A label or annotation key (`[prefix/]name`).
     case labelKey
+    /// A host label's value: at most 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric.
+    case labelValue
     /// A network interface name (1–15 characters).
     case interface
     /// A DNS hostname.
@@ -143,6 +145,7 @@ extension StringFormat {
         case .account: "a user or group name"
         case .envName: "an environment variable name"
         case .labelKey: "a label key"
+        case .labelValue: "a label value"
         case .interface: "a network interface name"
         case .hostname: "a hostname"
         case .glob: "a glob pattern"

@@ -18,7 +18,7 @@ enum Formats {
         case .cidr: .invalidCIDR
         case .address, .endpoint: .invalidAddress
         case .url, .urlOrPath: .invalidURL
-        case .account, .envName, .labelKey, .bootKey, .bootSection: .invalidIdentifier
+        case .account, .envName, .labelKey, .labelValue, .bootKey, .bootSection: .invalidIdentifier
         case .interface: .invalidInterface
         case .hostname: .invalidHostname
         case .glob: .invalidPattern
@@ -47,6 +47,7 @@ enum Formats {
         case .account: account(text)
         case .envName: envName(text)
         case .labelKey: labelKey(text)
+        case .labelValue: labelValue(text)
         case .interface: interface(text)
         case .hostname: hostname(text)
         case .glob: glob(text)
@@ -103,6 +104,12 @@ enum Formats {
     static func envName(_ text: String) -> String? {
         matches(text, first: "A-Za-z_", rest: "A-Za-z0-9_", max: 128)
             ? nil : "not a valid environment variable name"
+    }
+
+    static func labelValue(_ text: String) -> String? {
+        guard !text.isEmpty else { return "must not be empty" }
+        return matches(text, first: "A-Za-z0-9", rest: "A-Za-z0-9_.-", max: 63) && isAlnum(text.utf8.last ?? 0)
+            ? nil : "not a valid label value (at most 63 letters, digits, '-', '_', '.', alphanumeric at both ends)"
     }
 
     static func labelKey(_ text: String) -> String? {
@@ -241,19 +248,7 @@ enum Formats {
         return nil
     }
 
-    static func glob(_ text: String) -> String? {
-        if text.isEmpty { return "must not be empty" }
-        var open = false
-        for character in text {
-            if character == "[" {
-                if open { return "has a '[' inside brackets" }
-                open = true
-            } else if character == "]" {
-                open = false
-            }
-        }
-        return open ? "has an unclosed '['" : nil
-    }
+    static func glob(_ text: String) -> String? { HostGlob.problem(text) }
 
     static func reference(_ text: String, kinds: [Kind]) -> String? {
         guard let slash = text.firstIndex(of: "/") else {

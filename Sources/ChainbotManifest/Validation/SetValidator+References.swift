@@ -16,6 +16,17 @@ extension SetValidator {
     mutating func checkReferences() {
         for entry in resources {
             for (path, target) in Self.references(of: entry.resource) where declared[target] == nil {
+                if let other = elsewhere[target] {
+                    diagnostics.append(
+                        .error(
+                            .danglingReference,
+                            "\(path) in \(entry.resource.id.kind.rawValue) '\(entry.resource.id.name)' refers to \(target), which is not selected\(forHost)",
+                            at: location(path, in: entry),
+                            notes: [
+                                .init("\(target) is defined here with a hostSelector that does not match", at: other)
+                            ]))
+                    continue
+                }
                 let names = declared.keys.filter { $0.kind == target.kind }.map(\.name)
                 let notes = Suggestion.closest(to: target.name, in: names).map {
                     [ManifestDiagnostic.Note("did you mean '\(target.kind.rawValue)/\($0)'?")]

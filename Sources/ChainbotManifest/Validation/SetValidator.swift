@@ -8,9 +8,16 @@ struct SetValidator {
     /// Documents that decoded cleanly and are the first of their identity.
     let resources: [Entry]
     var diagnostics: [ManifestDiagnostic] = []
+    /// The host whose selection `documents` is, named in messages; nil for a set without selection.
+    let host: HostIdentity?
+    /// Resources defined only for other hosts, by first declaration: a reference to one is "not selected
+    /// for this host", not "defined nowhere".
+    let elsewhere: [ResourceID: SourceLocation]
 
-    init(documents: [DecodedDocument]) {
+    init(documents: [DecodedDocument], host: HostIdentity? = nil, elsewhere: [ResourceID: SourceLocation] = [:]) {
         self.documents = documents
+        self.host = host
+        self.elsewhere = elsewhere
         var declared: [ResourceID: SourceLocation] = [:]
         var resources: [Entry] = []
         for document in documents {
@@ -53,7 +60,7 @@ struct SetValidator {
             if let earlier = first[id] {
                 diagnostics.append(
                     .error(
-                        .duplicateResource, "\(id) is defined more than once", at: location,
+                        .duplicateResource, "\(id) is defined more than once\(forHost)", at: location,
                         notes: [.init("first defined here", at: earlier)]))
             } else {
                 first[id] = location
@@ -68,7 +75,8 @@ struct SetValidator {
             for other in ids.dropFirst() {
                 diagnostics.append(
                     .error(
-                        .singletonKind, "a host has one \(kind.rawValue); \(other.key) is a second one",
+                        .singletonKind,
+                        "\(host.map { "host '\($0.name)'" } ?? "a host") has one \(kind.rawValue); \(other.key) is a second one",
                         at: other.value,
                         notes: [.init("\(first.key) is defined here", at: first.value)]))
             }
@@ -95,6 +103,9 @@ struct SetValidator {
             }
         }
     }
+
+    /// " for host 'NAME'" when validating a host's selection, else "".
+    var forHost: String { host.map { " for host '\($0.name)'" } ?? "" }
 
     /// A location for `path` in a resource, falling back to its name.
     func location(_ path: String, in entry: Entry) -> SourceLocation {
