@@ -1,0 +1,65 @@
+import Glibc
+
+/// The built `chainbot` run as a child the test can kill at any moment: `posix_spawn` (argv, no shell),
+/// standard input, output and error on /dev/null.
+final class KillableChild {
+    private let pid: pid_t
+    private var status: Int32?
+
+    init(_ executable: String, _ arguments: [String]) throws(KillableChildError) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0)
+        }
+        let all = [executable] + arguments
+        var argv: [UnsafeMutablePointer<CChar>?] = all.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw KillableChildError(message: "posix_spawn \(executable): errno \(spawned)") }
+        pid = child
+    }
+
+    /// Sends SIGKILL (a no-op when it already exited) and reaps it; true when the signal ended it.
+    @discardableResult
+    func killAndWait() -> Bool {
+        kill(pid, SIGKILL)
+        let status = wait()
+        return status & 0x7f == SIGKILL
+    }
+
+    /// Waits for the child to end; returns the raw wait status.
+    func wait() -> Int32 {
+        if let status { return status }
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0, errno == EINTR {}
+        status = raw
+        return raw
+    }
+
+    deinit {
+        if status == nil { killAndWait() }
+    }
+}
+
+struct KillableChildError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// SplitMix64: a small deterministic generator, so a trial's kill delay is reproduced from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
