@@ -94,7 +94,7 @@ import Testing
 
     /// Checks the host against the store right after a kill; returns when the kill came, and the revision
     /// it left unfinished (if any).
-    private func checkAfterKill(root: String, baseline: Int64, seed: UInt64) throws -> (Moment, Int64?) {
+    func checkAfterKill(root: String, baseline: Int64, seed: UInt64) throws -> (Moment, Int64?) {
         let present = Fixtures.list(root + "/etc/kt")
         guard Fixtures.exists(Self.statePath(root)) else {
             #expect(present.isEmpty, "seed \(seed): files were written before the state file existed")
@@ -129,7 +129,7 @@ import Testing
 
     /// After the next apply: every file as the manifests say and recorded as chainbot's, every revision
     /// finished, the interrupted one reported.
-    private func checkConverged(root: String, interrupted: Int64?, seed: UInt64) throws {
+    func checkConverged(root: String, interrupted: Int64?, seed: UInt64) throws {
         let store = try SQLiteStateStore.open(path: Self.statePath(root))
         let owned = Set(try store.allApplied().filter(\.createdByChainbot).map(\.name))
         for index in 0..<Self.fileCount {
@@ -147,7 +147,7 @@ import Testing
             }, "seed \(seed): no ApplyInterrupted event")
     }
 
-    private func chainbot(_ arguments: [String]) async throws -> CommandResult {
+    func chainbot(_ arguments: [String]) async throws -> CommandResult {
         try await runner.run(CommandInvocation(Self.binary, arguments, timeout: .seconds(60)))
     }
 
@@ -156,10 +156,11 @@ import Testing
     static func filePath(_ root: String, _ index: Int) -> String { "\(root)/etc/kt/\(name(index)).conf" }
     static func statePath(_ root: String) -> String { root + "/var/lib/chainbot/state.db" }
 
-    static func manifest() -> String {
+    /// 40 ConfigFiles at `/etc/kt/fNN.conf` under `prefix` (a root the agent writes to for real).
+    static func manifest(prefix: String = "") -> String {
         (0..<fileCount).map { index in
             "apiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata: {name: \(name(index))}\n"
-                + "spec: {path: /etc/kt/\(name(index)).conf, content: \"v1 \(index)\\n\"}\n"
+                + "spec: {path: \(prefix)/etc/kt/\(name(index)).conf, content: \"v1 \(index)\\n\"}\n"
         }.joined(separator: "---\n")
     }
 }

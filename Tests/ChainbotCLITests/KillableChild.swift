@@ -1,18 +1,19 @@
 import Glibc
 
 /// The built `chainbot` run as a child the test can kill at any moment: `posix_spawn` (argv, no shell),
-/// standard input, output and error on /dev/null.
+/// standard input and output on /dev/null, standard error on /dev/null or appended to `errorFile`.
 final class KillableChild {
     private let pid: pid_t
     private var status: Int32?
 
-    init(_ executable: String, _ arguments: [String]) throws(KillableChildError) {
+    init(_ executable: String, _ arguments: [String], errorFile: String? = nil) throws(KillableChildError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
-            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0)
-        }
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(
+            &actions, STDERR_FILENO, errorFile ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         let all = [executable] + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = all.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -22,12 +23,13 @@ final class KillableChild {
         pid = child
     }
 
-    /// Sends SIGKILL (a no-op when it already exited) and reaps it; true when the signal ended it.
+    /// Sends `signal` (SIGKILL by default; a no-op when it already exited) and reaps it; true when the
+    /// signal ended it.
     @discardableResult
-    func killAndWait() -> Bool {
-        kill(pid, SIGKILL)
+    func killAndWait(_ signal: Int32 = SIGKILL) -> Bool {
+        if status == nil { kill(pid, signal) }
         let status = wait()
-        return status & 0x7f == SIGKILL
+        return status & 0x7f == signal
     }
 
     /// Waits for the child to end; returns the raw wait status.
