@@ -64,12 +64,12 @@ enum HistoryCommand {
 
     static func table(_ revisions: [Revision]) -> String {
         if revisions.isEmpty { return "no revisions yet\n" }
-        var out = "REV  STARTED (UTC)            OUTCOME    CHANGED  FAILED  PRUNED  GENERATION\n"
+        var out = "REV  STARTED (UTC)            OUTCOME     CHANGED  FAILED  PRUNED  GENERATION\n"
         for revision in revisions {
             let summary = revision.summaryJSON.flatMap { SpecCoding.decode(RevisionSummary.self, from: $0) }
             let columns = [
                 String(revision.id).padded(to: 4), revision.startedAt.iso8601.padded(to: 24),
-                (revision.outcome?.rawValue ?? "running").padded(to: 10), String(summary?.changed ?? 0).padded(to: 8),
+                (revision.outcome?.rawValue ?? "running").padded(to: 11), String(summary?.changed ?? 0).padded(to: 8),
                 String(summary?.failed ?? 0).padded(to: 7), String(summary?.pruned ?? 0).padded(to: 7),
                 revision.generation,
             ]

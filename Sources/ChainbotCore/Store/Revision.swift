@@ -19,7 +19,7 @@ public struct Revision: Sendable, Hashable, Identifiable {
     /// The git commit of the manifests, when they were in a git work tree.
     public var gitCommit: String?
     public var startedAt: Timestamp
-    /// When the apply finished; nil while it runs (or when chainbot stopped before finishing it).
+    /// When the apply finished, or when the next run found it interrupted; nil while it runs.
     public var finishedAt: Timestamp?
     /// How the apply ended; nil while it runs.
     public var outcome: Outcome?
