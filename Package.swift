@@ -30,12 +30,11 @@ let package = Package(
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
         .target(name: "ChainbotProviders", dependencies: ["ChainbotCore", "ChainbotHTTP", "ChainbotYAML", "CYAML"]),
         .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
-        .target(name: "ChainbotAgent", dependencies: ["ChainbotCore", "ChainbotEngine"]),
         .target(
             name: "ChainbotCLI",
             dependencies: [
                 "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
-                "ChainbotEngine", "ChainbotAgent", "ChainbotYAML", "ChainbotHTTP",
+                "ChainbotEngine", "ChainbotYAML", "ChainbotHTTP",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
@@ -56,7 +55,6 @@ let package = Package(
             dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotCLI"]
         ),
         .testTarget(name: "ChainbotCoreTests", dependencies: ["ChainbotCore", "ChainbotTestSupport"]),
-        .testTarget(name: "ChainbotAgentTests", dependencies: ["ChainbotAgent", "ChainbotTestSupport"]),
         .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML", "ChainbotTestSupport"]),
         .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotOS", "ChainbotTestSupport"]),
         .testTarget(

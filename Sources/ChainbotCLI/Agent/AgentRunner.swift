@@ -1,4 +1,3 @@
-import ChainbotAgent
 import ChainbotCore
 import ChainbotEngine
 import ChainbotManifest

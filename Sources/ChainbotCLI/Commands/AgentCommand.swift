@@ -1,5 +1,5 @@
-import ChainbotAgent
 import ChainbotCore
+import ChainbotEngine
 import ChainbotHTTP
 import ChainbotOS
 import ChainbotStore

@@ -1,4 +1,4 @@
-import ChainbotAgent
+import ChainbotEngine
 import Testing
 
 /// Backoff delays for maximums and jitters no Int64 of milliseconds holds.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ChainbotAgent
+@testable import ChainbotEngine
 
 /// The work queue's promises: fair order, one at a time per key, re-adds coalesce, delays and backoff.
 @Suite struct WorkQueueTests {
