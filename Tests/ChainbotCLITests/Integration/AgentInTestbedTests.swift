@@ -113,8 +113,9 @@ struct AgentInTestbedTests {
             try await installAgent(in: testbed)
             _ = try await testbed.exec(["systemctl", "daemon-reload"])
             let started = try await testbed.exec(["systemctl", "start", "chainbot-agent.service"])
-            // Type=notify: start returns once READY=1 came, after the first pass.
-            #expect(started.succeeded, "\(started.errorOutput)")
+            // Type=notify: start returns once READY=1 came, after the first pass. A unit that cannot start fails
+            // the test here, not after every later wait.
+            try #require(started.succeeded, "\(started.errorOutput)")
             #expect(try await property("ActiveState", of: "web.service", in: testbed) == "active")
             #expect(try await property("ActiveState", of: "sleeper.service", in: testbed) == "active")
             #expect(try await property("StatusText", of: "chainbot-agent.service", in: testbed).contains("3 resources"))
@@ -253,18 +254,24 @@ struct AgentInTestbedTests {
                 let pid = try await property("MainPID", of: "chainbot-agent.service", in: testbed)
                 return Int32(pid).map { $0 > 1 } == true
             }
-            #expect(running != nil)
+            try #require(running != nil, "the agent never got a main process")
             try await Task.sleep(for: .milliseconds(700))
             _ = try await testbed.exec(["systemctl", "kill", "--signal=KILL", "chainbot-agent.service"])
-            // Restart=on-failure brings it back; it converges everything.
-            // Generous: a loaded 2-core machine starts 14 services slowly.
+            // Restart=on-failure brings it back; it converges everything (generously: a loaded 2-core machine
+            // starts 14 services slowly). An agent that cannot run hits the unit's start limit (failed), which
+            // ends the wait at once.
+            var failed = false
             let converged = try await within(120) {
+                failed = try await property("ActiveState", of: "chainbot-agent.service", in: testbed) == "failed"
+                if failed { return true }
                 for index in 1...12
                 where try await property("ActiveState", of: "extra-\(index).service", in: testbed) != "active" {
                     return false
                 }
                 return try await property("ActiveState", of: "web.service", in: testbed) == "active"
             }
+            let unit = try await testbed.exec(["systemctl", "status", "--no-pager", "chainbot-agent.service"]).output
+            try #require(!failed, "the agent unit failed: \(unit)")
             #expect(converged != nil, "not converged after the restart")
             let status = try await within(60) {
                 try await chainbot(["status"], in: testbed).termination == .exited(0)
