@@ -12,8 +12,11 @@ import Testing
     static let binary = Fixtures.path(".build/debug/chainbot")
     let runner = SpawnCommandRunner()
 
-    /// A fresh root whose state file exists with the current schema, and the manifests of 5 files.
-    private func setUp(_ work: TemporaryDirectory) throws -> (root: String, state: String, manifest: String) {
+    /// A root with 5 files chainbot applied and that drifted since (the next apply rewrites them), its state
+    /// file, and the manifests. `prepare` runs first (a mount under the root, say).
+    private func setUp(_ work: TemporaryDirectory, prepare: (String) throws -> Void = { _ in }) async throws -> (
+        root: String, state: String, manifest: String
+    ) {
         let manifest = work.write(
             "m.yaml",
             (0..<5).map {
@@ -22,10 +25,14 @@ import Testing
             }.joined(separator: "---\n"))
         let root = work.file("root")
         mkdir(root, 0o755)
-        let state = root + "/var/lib/chainbot/state.db"
-        _ = try SQLiteStateStore.open(path: state)
-        return (root, state, manifest)
+        try prepare(root)
+        let converged = try await apply(manifest, root: root)
+        try #require(converged.termination == .exited(0), "\(converged.errorOutput)")
+        for index in 0..<5 { Fixtures.write(Self.file(root, index), "drift") }
+        return (root, root + "/var/lib/chainbot/state.db", manifest)
     }
+
+    static func file(_ root: String, _ index: Int) -> String { "\(root)/etc/nw/f\(index).conf" }
 
     private func apply(_ manifest: String, root: String) async throws -> CommandResult {
         try await runner.run(
@@ -39,13 +46,16 @@ import Testing
         #expect(result.errorOutput.contains("state file \(state)"), "\(result.errorOutput)")
         #expect(result.errorOutput.contains(problem), "\(result.errorOutput)")
         #expect(result.errorOutput.contains("nothing was changed"), "\(result.errorOutput)")
-        #expect(Fixtures.list(root + "/etc/nw", hidden: true).isEmpty, "files were written")
+        for index in 0..<5 {
+            #expect(Fixtures.readText(Self.file(root, index)) == "drift", "f\(index) was rewritten")
+        }
+        #expect(Fixtures.list(root + "/etc/nw", hidden: true).count == 5, "temporary files were left")
     }
 
     @Test(.enabled(if: Fixtures.exists(binary), "the chainbot binary is not built at .build/debug/chainbot"))
     func aStateFileLockedByAnotherWriterStopsApplyBeforeAnyStep() async throws {
         let work = TemporaryDirectory("chainbot-notwritable")
-        let (root, state, manifest) = try setUp(work)
+        let (root, state, manifest) = try await setUp(work)
         // Another connection holds BEGIN EXCLUSIVE longer than apply's busy timeout (5 s).
         let other = try SQLiteDatabase(location: .path(state))
         try other.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
@@ -57,7 +67,7 @@ import Testing
         }
         try expectNothingApplied(result, root: root, state: state, "is locked by another writer")
         let store = try SQLiteStateStore.open(path: state)
-        #expect(try store.revisions(limit: 10).isEmpty && store.allApplied().isEmpty)
+        #expect(try store.revisions(limit: 10).count == 1, "only the first apply is recorded")
     }
 
     @Test(
@@ -65,7 +75,7 @@ import Testing
         .enabled(if: geteuid() == 0, "bind mounts need root"))
     func aReadOnlyStateFileStopsApplyBeforeAnyStep() async throws {
         let work = TemporaryDirectory("chainbot-notwritable")
-        let (root, state, manifest) = try setUp(work)
+        let (root, state, manifest) = try await setUp(work)
         // chmod does not stop root: a read-only bind mount of the file itself does.
         guard mount(state, state, nil, UInt(MS_BIND), nil) == 0 else {
             Issue.record("bind mount of \(state) failed: errno \(errno)")
@@ -82,16 +92,17 @@ import Testing
         .enabled(if: geteuid() == 0, "mounting a tmpfs needs root"))
     func aStateFileOnAFullDiskStopsApplyBeforeAnyStep() async throws {
         let work = TemporaryDirectory("chainbot-notwritable")
-        let (root, _, manifest) = try setUp(work)
-        let directory = root + "/var/lib/chainbot"
-        TemporaryDirectory.remove(directory)
-        mkdir(directory, 0o700)
-        guard mount("tmpfs", directory, "tmpfs", 0, "size=1m") == 0 else {
-            Issue.record("mounting a tmpfs on \(directory) failed: errno \(errno)")
-            return
+        var mounted: String?
+        defer { mounted.map { _ = umount2($0, Int32(MNT_DETACH)) } }
+        let (root, state, manifest) = try await setUp(work) { root in
+            let directory = root + "/var/lib/chainbot"
+            for path in [root + "/var", root + "/var/lib", directory] { mkdir(path, 0o755) }
+            guard mount("tmpfs", directory, "tmpfs", 0, "size=1m") == 0 else {
+                throw KillableChildError(message: "mounting a tmpfs on \(directory) failed: errno \(errno)")
+            }
+            mounted = directory
         }
-        defer { umount2(directory, Int32(MNT_DETACH)) }
-        let state = directory + "/state.db"
+        let directory = root + "/var/lib/chainbot"
         // Kept open, so the write-ahead log and its index stay; the log is emptied, so a new write must grow it.
         let store = try SQLiteStateStore.open(path: state)
         try store.database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in

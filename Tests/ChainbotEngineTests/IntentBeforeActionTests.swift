@@ -68,8 +68,11 @@ import Testing
         let store = try SQLiteStateStore.open(
             path: path, configuration: SQLiteDatabase.Configuration(busyTimeout: .milliseconds(200)), now: clock)
         let files = FakeProvider([.configFile])
+        // Drifted, not new: the run creates nothing, so only the revision is written before its step.
+        files.see(ResourceID(.configFile, "env"), ["content": .text("drifted")])
         let engine = Reconciler(providers: [files], store: store, now: clock)
         let prepared = try await engine.prepare([Resources.configFile("env")], prune: false, force: false)
+        #expect(prepared.plan.resources.map(\.action) == [.update])
 
         // Another connection holds `BEGIN EXCLUSIVE` for the whole apply.
         let other = try SQLiteDatabase(location: .path(path))
