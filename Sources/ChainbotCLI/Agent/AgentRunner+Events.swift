@@ -19,7 +19,7 @@ extension AgentRunner {
     func reportHealth() {
         HealthReport(
             statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem,
-            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desired)
+            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desiredResources)
         ).record(in: store, toAlexOS: configuration.options.alexOS != nil)
     }
 
@@ -39,12 +39,14 @@ extension AgentRunner {
         }
     }
 
-    var statusLine: String {
+    func statusLine() async -> String { statusText }
+
+    var statusText: String {
         let statuses = (try? store.allStatus()) ?? []
         let outOfSync = statuses.filter { $0.sync == .outOfSync }.count
         let degraded = statuses.filter { $0.health == .degraded || $0.health == .missing }.count
         let unknown = statuses.filter { $0.sync == .unknown }.count
-        var line = "\(desired.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
+        var line = "\(desiredResources.count) resources, \(outOfSync) out of sync, \(degraded) degraded"
         if unknown > 0 { line += ", \(unknown) unknown" }
         if let pin { line += "; pinned to revision \(pin.revision)" }
         if let manifestProblem { line += "; \(manifestProblem)" }

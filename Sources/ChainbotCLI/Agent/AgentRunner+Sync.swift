@@ -1,0 +1,151 @@
+import ChainbotCore
+import ChainbotEngine
+import ChainbotManifest
+import ChainbotOS
+import ChainbotStore
+
+/// The runner as the controller's `ManifestSource` and `SyncHandler`: the manifests, the pin, one pass.
+extension AgentRunner {
+    // MARK: Manifests
+
+    /// What the agent applies: the pinned revision's resources, else the manifests'.
+    var desiredResources: [Resource] { pin?.resources ?? resources }
+
+    func desired() async -> DesiredState {
+        await refreshPin()
+        let wanted = Set(desiredResources.map(\.id))
+        return DesiredState(
+            resources: desiredResources, formerlyApplied: appliedIDs().filter { !wanted.contains($0) },
+            generation: pin?.generation ?? generation, problem: manifestProblem)
+    }
+
+    func reload(initial: Bool) async {
+        let set = ManifestLoader().load(configuration.options.paths)
+        guard set.isValid, !set.hasIOErrors else {
+            let renderer = DiagnosticRenderer(files: set.files, colored: false)
+            let text = renderer.render(set.diagnostics)
+            manifestProblem =
+                "the manifests are invalid (\(set.diagnostics.count) problem\(set.diagnostics.count == 1 ? "" : "s")); "
+                + (resources.isEmpty ? "nothing is applied" : "the last good manifests stay in force")
+            context.stderr.write(text)
+            log(manifestProblem ?? "")
+            recordEvent(
+                Event(
+                    type: .warning, reason: "ManifestInvalid", regardingKind: "Manifests",
+                    regardingName: configuration.options.paths.joined(separator: ","),
+                    message: String(text.prefix(2000)), generation: generation))
+            try? store.setMeta("agent.manifestProblem", text)
+            notifier.notify("STATUS=\(statusText)")
+            return
+        }
+        let newGeneration = await ManifestGeneration.compute(
+            paths: configuration.options.paths, files: set.files, runner: SpawnCommandRunner())
+        let changed = !initial && newGeneration != generation
+        resources = configuration.options.selected(set.resources)
+        generation = newGeneration
+        gitCommit = newGeneration.hasPrefix("sha256:") ? nil : String(newGeneration.prefix { $0 != "-" })
+        manifestProblem = nil
+        try? store.setMeta("agent.manifestProblem", nil)
+        try? store.setMeta("agent.generation", generation)
+        if initial || changed {
+            if changed { log("manifests changed: generation \(generation)") }
+            await controller?.add(allIDs())
+        }
+    }
+
+    /// Resources chainbot applied before, whether desired now or not.
+    private func appliedIDs() -> [ResourceID] {
+        ((try? store.allApplied()) ?? []).compactMap { record in
+            Kind(rawValue: record.kind).map { ResourceID($0, record.name) }
+        }
+    }
+
+    /// Every resource to sync: the desired ones and the ones chainbot applied before.
+    func allIDs() -> [ResourceID] {
+        Set(desiredResources.map(\.id) + appliedIDs()).sorted()
+    }
+
+    /// Reads the pin from the store; a new or ended pin queues everything (the desired set changed).
+    func refreshPin() async {
+        let current: Pin?
+        do { current = try Pin.current(in: store) } catch {
+            log("cannot read the pin: \(error); keeping \(pin.map { "revision \($0.revision)" } ?? "the manifests")")
+            return
+        }
+        guard current?.revision != pin?.revision else { return }
+        let before = allIDs()
+        pin = current
+        log(
+            current.map { "\($0.description): applying it instead of the manifests" }
+                ?? "unpinned: following the manifests")
+        await controller?.add(Array(Set(before + allIDs())).sorted())
+    }
+
+    // MARK: One pass
+
+    func sync(_ batch: Set<ResourceID>) async -> [ResourceID: Outcome] {
+        let clock = ContinuousClock()
+        let started = clock.now
+        metrics.passStarted(started)
+        defer { metrics.passStarted(nil) }
+        // Wait for a `chainbot apply` in progress; never two writers.
+        let lock: StateLock
+        do {
+            lock = try StateLock.acquire(for: configuration.options.statePath, timeout: .seconds(300)) { holder in
+                self.log("waiting for another chainbot\(holder.map { " (pid \($0))" } ?? "") to finish")
+            }
+        } catch {
+            log("cannot lock \(configuration.options.statePath): \(error); retrying later")
+            return Dictionary(uniqueKeysWithValues: batch.map { ($0, Outcome.requeueAfter(.seconds(5))) })
+        }
+        defer { withExtendedLifetime(lock) {} }
+        await refreshPin()
+        let (outcomes, changed) = await apply(batch)
+        let failed = outcomes.values.filter(\.failed).count
+        let elapsed = clock.now - started
+        metrics.passDuration(elapsed, failed: failed > 0)
+        if failed == 0 {
+            try? store.setMeta("agent.lastSuccessfulSync", String(Timestamp.now().millisecondsSinceEpoch))
+        }
+        try? store.setMeta("agent.lastSync", String(Timestamp.now().millisecondsSinceEpoch))
+        if changed > 0 || failed > 0 {
+            log("synced \(batch.count): \(changed) changed, \(failed) failed in \(DurationText.format(elapsed))")
+            // A pass that changed something or failed reports at once; quiet ones wait for the 60 s report.
+            reportHealth()
+        }
+        await deliverEvents()
+        return outcomes
+    }
+
+    /// Prepares and applies `batch` (holds from the store's suspensions), saves the statuses; returns each
+    /// key's outcome and how many resources changed or were pruned.
+    private func apply(_ batch: Set<ResourceID>) async -> ([ResourceID: Outcome], changed: Int) {
+        let desiredSet = desiredResources
+        let generation = pin?.generation ?? self.generation
+        let gitCommit = pin == nil ? self.gitCommit : nil
+        // Suspended resources are held: observed and reported, changed by no step of any resource.
+        let held = Suspension.holds((try? store.suspensions(at: Timestamp.now())) ?? [])
+        let reconciler = configuration.options.reconciler(store)
+        var result = StatusBuilder.Result()
+        let previous = (try? store.allStatus()) ?? []
+        var outcomes: [ResourceID: Outcome] = [:]
+        var changed = 0
+        do {
+            let selected = desiredSet.filter { batch.contains($0.id) }
+            let prepared = try await reconciler.prepare(
+                selected, prune: configuration.prune, force: !desiredSet.isEmpty, whole: desiredSet, ids: batch,
+                held: held)
+            let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
+            result = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
+                prepared, report: report)
+            outcomes = report.outcomes(for: batch, resync: configuration.resync)
+            changed = report.changed.count + report.pruned.count
+            metrics.record(report)
+        } catch {
+            log("sync failed: \(error)")
+            for id in batch { outcomes[id] = .retryable("sync failed: \(error)") }
+        }
+        result.save(to: store, outboxPayload: configuration.options.outboxPayload)
+        return (outcomes, changed)
+    }
+}
