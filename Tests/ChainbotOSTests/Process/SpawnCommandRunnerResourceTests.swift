@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotOS
+import ChainbotTestSupport
 import Glibc
 import Testing
 
@@ -9,6 +10,33 @@ extension SpawnCommandRunnerTests {
     /// Only the pipes these runs made are looked at (by inode, as each child names its standard streams), so
     /// the pipes other suites open in this process at the same time cannot make it fail.
     @Test func leavesNoPipeOpenAfterTwoHundredRuns() async throws {
+        // Not vacuous: while a child runs, this process holds the other ends of the output pipes the child's
+        // shell names (its input pipe is closed once written).
+        let work = TemporaryDirectory("chainbot-pipes")
+        let runner = runner
+        let running = Task {
+            try await runner.run(
+                CommandInvocation(
+                    "/bin/sh",
+                    [
+                        "-c",
+                        "named=$(readlink /proc/$$/fd/1 /proc/$$/fd/2); echo \"$named\" > \"$0.tmp\"; mv \"$0.tmp\" \"$0\"; "
+                            + "while [ ! -e \"$0.done\" ]; do sleep 0.05; done",
+                        work.file("named"),
+                    ], standardInput: [1], timeout: .seconds(120)))
+        }
+        var named: String?
+        let namedBy = ContinuousClock.now + .seconds(60)
+        while named == nil, ContinuousClock.now < namedBy {
+            named = Fixtures.readText(work.file("named"))
+            if named == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let held = Set(try openDescriptorTargets())
+        work.write("named.done", "")
+        _ = try await running.value
+        let streams = try #require(named, "the child never named its pipes").split(separator: "\n").map(String.init)
+        #expect(streams.count == 2 && streams.allSatisfy(held.contains), "\(streams) not among \(held.sorted())")
+
         var given: Set<String> = []
         for _ in 0..<200 {
             let result = try await runner.run(
