@@ -25,7 +25,13 @@ extension ManifestSet {
         let inventory = valid.first
         var setDiagnostics: [ManifestDiagnostic]
         let resources: [Resource]
-        if let host {
+        // Without any selector every host gets everything: the messages need not name a host (nor depend
+        // on the machine's name).
+        let selective = documents.contains { $0.selector != nil }
+        if !selective {
+            setDiagnostics = SetValidator(documents: documents.filter { !$0.isInventory }).validate()
+            resources = documents.compactMap(\.resource)
+        } else if let host {
             setDiagnostics = Self.validate(documents, for: host)
             resources = documents.filter { Self.selects($0, host) }.compactMap(\.resource)
         } else if let inventory {
