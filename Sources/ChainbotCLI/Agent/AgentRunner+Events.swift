@@ -27,15 +27,15 @@ extension AgentRunner {
     func deliverEvents() async {
         guard let endpoints = configuration.options.alexOS else { return }
         do {
-            let report = try await OutboxDelivery(store: store, transport: HTTPClient(), endpoints: endpoints)
+            let report = try await OutboxDelivery(store: store, transport: concretes.transport, endpoints: endpoints)
                 .deliverPending()
-            nextDelivery = report.pending > 0 ? ContinuousClock.now + configuration.deliveryInterval : nil
+            nextDelivery = report.pending > 0 ? concretes.clock.now + configuration.deliveryInterval : nil
             if report.unreachable, let error = report.lastError {
                 log("ALEX OS unreachable, \(report.pending) events wait in the outbox: \(error)")
             }
         } catch {
             log("delivering events failed: \(error)")
-            nextDelivery = ContinuousClock.now + configuration.deliveryInterval
+            nextDelivery = concretes.clock.now + configuration.deliveryInterval
         }
     }
 

@@ -39,7 +39,7 @@ extension AgentRunner {
             return
         }
         let newGeneration = await ManifestGeneration.compute(
-            paths: configuration.options.paths, files: set.files, runner: SpawnCommandRunner())
+            paths: configuration.options.paths, files: set.files, runner: concretes.commands)
         let changed = !initial && newGeneration != generation
         resources = configuration.options.selected(set.resources)
         generation = newGeneration
@@ -84,7 +84,7 @@ extension AgentRunner {
     // MARK: One pass
 
     func sync(_ batch: Set<ResourceID>) async -> [ResourceID: Outcome] {
-        let clock = ContinuousClock()
+        let clock = concretes.clock
         let started = clock.now
         metrics.passStarted(started)
         defer { metrics.passStarted(nil) }
@@ -105,9 +105,9 @@ extension AgentRunner {
         let elapsed = clock.now - started
         metrics.passDuration(elapsed, failed: failed > 0)
         if failed == 0 {
-            try? store.setMeta("agent.lastSuccessfulSync", String(Timestamp.now().millisecondsSinceEpoch))
+            try? store.setMeta("agent.lastSuccessfulSync", String(concretes.now().millisecondsSinceEpoch))
         }
-        try? store.setMeta("agent.lastSync", String(Timestamp.now().millisecondsSinceEpoch))
+        try? store.setMeta("agent.lastSync", String(concretes.now().millisecondsSinceEpoch))
         if changed > 0 || failed > 0 {
             log("synced \(batch.count): \(changed) changed, \(failed) failed in \(DurationText.format(elapsed))")
             // A pass that changed something or failed reports at once; quiet ones wait for the 60 s report.
@@ -124,7 +124,7 @@ extension AgentRunner {
         let generation = pin?.generation ?? self.generation
         let gitCommit = pin == nil ? self.gitCommit : nil
         // Suspended resources are held: observed and reported, changed by no step of any resource.
-        let held = Suspension.holds((try? store.suspensions(at: Timestamp.now())) ?? [])
+        let held = Suspension.holds((try? store.suspensions(at: concretes.now())) ?? [])
         let reconciler = configuration.options.reconciler(store)
         var result = StatusBuilder.Result()
         let previous = (try? store.allStatus()) ?? []
@@ -136,7 +136,7 @@ extension AgentRunner {
                 selected, prune: configuration.prune, force: !desiredSet.isEmpty, whole: desiredSet, ids: batch,
                 held: held)
             let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
-            result = StatusBuilder(generation: generation, now: Timestamp.now(), previous: previous).build(
+            result = StatusBuilder(generation: generation, now: concretes.now(), previous: previous).build(
                 prepared, report: report)
             outcomes = report.outcomes(for: batch, resync: configuration.resync)
             changed = report.changed.count + report.pruned.count

@@ -45,7 +45,8 @@ actor AgentRunner: ManifestSource, SyncHandler {
     let rereadConfiguration: @Sendable () -> Configuration?
     let context: CommandContext
     let store: SQLiteStateStore
-    let notifier: SystemdNotifier
+    let concretes: AgentConcretes
+    var notifier: SystemdNotifier { concretes.notifier }
     let metrics: AgentMetrics
     /// The loop this runner feeds; set for the length of `run`.
     var controller: Controller<ContinuousClock>?
@@ -66,21 +67,21 @@ actor AgentRunner: ManifestSource, SyncHandler {
 
     init(
         configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics,
-        rereadConfiguration: @escaping @Sendable () -> Configuration? = { nil }
+        concretes: AgentConcretes? = nil, rereadConfiguration: @escaping @Sendable () -> Configuration? = { nil }
     ) {
         self.configuration = configuration
         self.rereadConfiguration = rereadConfiguration
         self.context = context
         self.store = store
         self.metrics = metrics
-        self.notifier = SystemdNotifier(environment: context.environment)
+        self.concretes = concretes ?? .live(environment: context.environment)
     }
 
     /// Runs until SIGTERM/SIGINT; returns the exit code.
     func run() async -> ExitCode {
         let metrics = self.metrics
         let controller = Controller(
-            configuration: configuration.controller, clock: ContinuousClock(), source: self, handler: self,
+            configuration: configuration.controller, clock: concretes.clock, source: self, handler: self,
             notifier: AgentNotifier(systemd: notifier), onResync: { metrics.resyncs.add(1) },
             onQueueDepth: { metrics.queueDepth.store($0) })
         self.controller = controller
@@ -99,10 +100,10 @@ actor AgentRunner: ManifestSource, SyncHandler {
         }
         defer { watcher.stop() }
         if let interval = configuration.gitPull, let path = configuration.options.paths.first {
-            switch await GitSource.find(for: path, runner: SpawnCommandRunner()) {
+            switch await GitSource.find(for: path, runner: concretes.commands) {
             case .success(let source):
                 gitSource = source
-                nextGitPull = ContinuousClock.now + Self.jittered(interval)
+                nextGitPull = concretes.clock.now + Self.jittered(interval)
                 log("following the upstream branch of \(source.directory) every \(DurationText.format(interval))")
             case .failure(let error):
                 context.stderr.write("chainbot agent: --git-pull: \(error)\n")
@@ -132,11 +133,11 @@ actor AgentRunner: ManifestSource, SyncHandler {
             defer { pending.removeAll() }; return pending
         }) {
             switch trigger {
-            case .filesChanged: filesChangedAt = ContinuousClock.now
+            case .filesChanged: filesChangedAt = concretes.clock.now
             case .reload: await reloadConfiguration()
             }
         }
-        let now = ContinuousClock.now
+        let now = concretes.clock.now
         if let changed = filesChangedAt, now - changed >= configuration.debounce {
             filesChangedAt = nil
             await reload(initial: false)
@@ -158,14 +159,14 @@ actor AgentRunner: ManifestSource, SyncHandler {
         if let due = nextGitPull { deadline = min(deadline, due) }
         if let due = nextDelivery { deadline = min(deadline, due) }
         if let changed = filesChangedAt { deadline = min(deadline, changed + configuration.debounce) }
-        return max(.zero, deadline - ContinuousClock.now)
+        return max(.zero, deadline - concretes.clock.now)
     }
 
     private func pull(_ source: GitSource) async {
         switch await source.pull() {
         case .success(let commit?):
             log("git: fast-forwarded \(source.directory) to \(commit.prefix(12))")
-            filesChangedAt = ContinuousClock.now
+            filesChangedAt = concretes.clock.now
         case .success(nil): break
         case .failure(let error):
             log(error.description)
