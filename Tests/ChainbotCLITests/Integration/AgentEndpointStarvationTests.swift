@@ -87,7 +87,9 @@ import Testing
         await server.stop()
 
         #expect(health.status == 200)
-        #expect(answeredIn < .seconds(2), "healthz answered in \(answeredIn)")
+        // Starved, it got 503 for ~10 s; with the loopback slot it is answered 200 without waiting for the
+        // slow clients to time out (the bound leaves room for a loaded 2-core machine).
+        #expect(answeredIn < .seconds(8), "healthz answered in \(answeredIn)")
         let statuses = answers.map { $0.map { String($0.prefix(12)) } ?? "still open" }
         var counted: [String: Int] = [:]
         for status in statuses { counted[status, default: 0] += 1 }

@@ -72,7 +72,8 @@ import Testing
 
             #expect(response.status == 408)
             #expect(await connection.isClosedByPeer(within: .seconds(2)))
-            #expect(ContinuousClock.now - start < .seconds(10))
+            // Bounded (without the header timeout it never ends), with room for a loaded 2-core machine.
+            #expect(ContinuousClock.now - start < .seconds(30))
         }
     }
 

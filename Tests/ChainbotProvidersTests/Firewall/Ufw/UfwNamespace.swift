@@ -56,7 +56,7 @@ final class UfwNamespace: Sendable {
         return result
     }
 
-    /// Listens on `ports` (all addresses) inside until a connection to `quitPort` on loopback, or 20 s; returns
+    /// Listens on `ports` (all addresses) inside until a connection to `quitPort` on loopback, or 180 s (a loaded machine); returns
     /// once every port accepts on loopback (which ufw always allows).
     func listen(on ports: [Int], quitPort: Int) async throws -> Task<Void, Never> {
         let listener = #"""
@@ -65,7 +65,7 @@ final class UfwNamespace: Sendable {
             for p in map(int, sys.argv[1:]):
                 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind(("0.0.0.0", p)); s.listen(16); s.setblocking(False); sel.register(s, selectors.EVENT_READ, p)
-            quit, deadline = int(sys.argv[-1]), time.time() + 20
+            quit, deadline = int(sys.argv[-1]), time.time() + 180
             while time.time() < deadline:
                 for key, _ in sel.select(0.2):
                     c, _ = key.fileobj.accept(); c.close()
