@@ -113,6 +113,11 @@ extension AgentRunner {
             // A pass that changed something or failed reports at once; quiet ones wait for the 60 s report.
             reportHealth()
         }
+        for (id, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+            if case .terminal(let message, _) = outcome {
+                log("\(id): \(message); a retry cannot help, so not retried until its spec or the manifests change")
+            }
+        }
         await deliverEvents()
         return outcomes
     }
