@@ -86,6 +86,51 @@ import Testing
         await run.value
     }
 
+    @Test func aProbedKeyComesBackAtItsIntervalAndAFailingOneAtTheSoonerOfItsIntervalAndItsBackoff() async throws {
+        handler.script(a, [.requeueAfter(.seconds(10)), .requeueAfter(.seconds(10))])
+        handler.script(b, [.retryable("down", requeueAfter: .seconds(3))])
+        let controller = controller(world(["a", "b"]))
+        await controller.add([a, b])
+        let run = Task { await controller.run() }
+
+        try await eventually("the first pass ran") { handler.batches.count == 1 }
+        try await waitsUntil([.seconds(1)])  // b's backoff (1 s) is sooner than its interval (3 s)
+        clock.advance(by: .seconds(1))
+        try await eventually("b came back") { handler.batches.count == 2 }
+        try await waitsUntil([.seconds(10)])
+        clock.advance(by: .seconds(9))
+        try await eventually("a came back at its interval") { handler.batches.count == 3 }
+        try await waitsUntil([.seconds(20)])
+        #expect(handler.batches == [[a, b], [b], [a]])
+        controller.stop()
+        await run.value
+    }
+
+    @Test func aReloadedConfigurationBringsTheResyncForwardAndStartsTheBackoffOver() async throws {
+        handler.script(a, [.retryable("down"), .retryable("down"), .retryable("down")])
+        let controller = controller(world(["a"]), resync: .seconds(600))
+        await controller.add([a])
+        let run = Task { await controller.run() }
+        try await eventually("the first pass ran") { handler.batches.count == 1 }
+        try await waitsUntil([.seconds(1)])
+        clock.advance(by: .seconds(1))
+        try await eventually("the retry ran") { handler.batches.count == 2 }
+        try await waitsUntil([.seconds(3)])
+
+        await controller.configure(
+            Controller.Configuration(resync: .seconds(30), backoff: Backoff(base: .seconds(5), jitter: 0)))
+        try await waitsUntil([.seconds(3)])  // the wait already scheduled stands
+        clock.advance(by: .seconds(2))
+        try await eventually("the next retry ran") { handler.batches.count == 3 }
+        try await waitsUntil([.seconds(8)])  // the new base, counted from the first failure again
+        #expect(await controller.configuration.resync == .seconds(30))
+        clock.advance(by: .seconds(5))
+        try await eventually("the last scripted retry ran") { handler.batches.count == 4 }
+        try await waitsUntil([.seconds(31)])  // converged; the resync is 30 s from the reload at 1 s
+        controller.stop()
+        await run.value
+    }
+
     @Test func reAddsWhileAKeyIsBeingSyncedCoalesceIntoOneMorePass() async throws {
         let controller = controller(world(["a", "b"]))
         handler.holdNextPass()
