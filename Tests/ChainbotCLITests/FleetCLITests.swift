@@ -75,6 +75,25 @@ import Testing
         #expect(!diff.stdout.contains("ConfigFile/room"))
     }
 
+    @Test func snapshotCapturesWhatTheHostSelects() async {
+        let image = Image()
+        image.work.write("image/etc/motd", "every host\n")
+        image.work.write("image/etc/room", "kitchen\n")
+        let snapshot = image.work.file("snap")
+        let run = await CLIHarness.run([
+            "snapshot", "--root", image.root, "-f", image.manifests, "--host", "vm", snapshot,
+        ])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(Fixtures.readText(snapshot + "/etc/motd") == "every host\n")
+        #expect(!Fixtures.exists(snapshot + "/etc/room"), "not selected for host vm")
+        let kitchen = image.work.file("snap-kitchen")
+        let selected = await CLIHarness.run([
+            "snapshot", "--root", image.root, "-f", image.manifests, "--host", "pi-kitchen-1", kitchen,
+        ])
+        #expect(selected.status == 0, "\(selected.stderr)")
+        #expect(Fixtures.readText(kitchen + "/etc/room") == "kitchen\n")
+    }
+
     @Test func aResourceThatStopsMatchingTheHostIsPrunedOnlyWithPrune() async {
         let image = Image()
         let sensor = ["--host", "pi-kitchen-1", "--label", "role=sensor"]

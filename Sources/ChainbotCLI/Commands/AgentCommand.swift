@@ -46,6 +46,10 @@ enum AgentCommand {
               --token-file FILE     require `Authorization: Bearer TOKEN` (all but /healthz); needed
                                     to listen on anything but loopback
               --alexos-url URL      ALEX OS for agents, events and health reports (or CHAINBOT_ALEXOS_URL)
+              --host NAME           this host's name for metadata.hostSelector (default: the
+                                    configuration's host, else the kernel's host name)
+              --label KEY=VALUE     one of this host's labels for hostSelector (repeatable; the
+                                    configuration's labels: mapping)
               --config FILE         a YAML mapping of these long option names to values (default
                                     /etc/chainbot/config.yaml when it exists); options given here win;
                                     SIGHUP reads it again

@@ -10,7 +10,8 @@ import Glibc
 enum SnapshotCommand {
     static let command = Command(
         name: "snapshot", summary: "copy what chainbot reads from this host into a directory (for diff --root)",
-        usage: "chainbot snapshot [-f PATH]... [--watchtower-targets FILE] [--root SRC] [--config FILE] DIR",
+        usage:
+            "chainbot snapshot [-f PATH]... [--watchtower-targets FILE] [--root SRC] [--config FILE] [--host NAME] [--label K=V]... DIR",
         help: """
             Copies the files chainbot's providers read — /proc/device-tree/model, /proc/cpuinfo, meminfo,
             loadavg, uptime, thermal zones, hostname, /etc/hosts, config.txt, /etc/os-release, /etc/passwd and
@@ -31,6 +32,10 @@ enum SnapshotCommand {
             options:
               -f, --filename PATH   manifests (repeatable): adds their ConfigFile paths, their Services to
                                     `systemctl show`, and a Host's disk paths
+              --host NAME           this host's name for metadata.hostSelector (default: the
+                                    configuration's host, else the kernel's host name)
+              --label KEY=VALUE     one of this host's labels for hostSelector (repeatable; the
+                                    configuration's labels: mapping)
               --watchtower-targets FILE
                                     Watchtower's targets file to copy (default: the configuration file's,
                                     else $CHAINBOT_WATCHTOWER_TARGETS, else
@@ -44,14 +49,14 @@ enum SnapshotCommand {
             """,
         valued: [
             "-f": "filename", "--filename": "filename", "--root": "root", "--watchtower-targets": "watchtower-targets",
-            "--config": "config",
+            "--config": "config", "--host": "host", "--label": "label",
         ], run: run)
 
     static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
         // The same manifests and targets file as `diff` on this host takes from the agent's configuration.
         let arguments: Arguments
         switch ConfigFileOptions.merged(
-            given, environment: context.environment, keys: ["filename", "watchtower-targets"])
+            given, environment: context.environment, keys: ["filename", "watchtower-targets", "host", "labels"])
         {
         case .success(let merged): arguments = merged
         case .failure(let error):
@@ -67,10 +72,16 @@ enum SnapshotCommand {
             context.stderr.write("chainbot snapshot: \(problem)\n")
             return .usage
         }
+        let host: HostIdentity
+        do { host = try EngineOptions.hostIdentity(arguments) } catch {
+            context.stderr.write("chainbot snapshot: \(error.message)\nusage: \(command.usage)\n")
+            return .usage
+        }
         var resources: [Resource] = []
         let paths = arguments.all("filename")
         if !paths.isEmpty {
-            let set = ManifestLoader().load(paths)
+            // What this host's manifests select, as diff and apply see them.
+            let set = ManifestLoader(host: host).load(paths)
             if !set.diagnostics.isEmpty {
                 let renderer = DiagnosticRenderer(files: set.files, colored: context.colors(on: context.stderr))
                 context.stderr.write(renderer.render(set.diagnostics))
