@@ -59,6 +59,25 @@ struct ConfigFileSharedTests {
         }
     }
 
+    @Test func theHealthReportNamesTheHostAndItsLabels() async throws {
+        try await AlexOSWorld.run { world in
+            let manifests = world.directory.write("manifests/agents.yaml", Self.agent)
+            let apply = await CLIHarness.run(
+                [
+                    "apply", "-f", manifests, "--state", world.directory.file("state.db"), "--host", "pi-kitchen-1",
+                    "--label", "room=kitchen", "--label", "ring=canary",
+                ], environment: ["CHAINBOT_ALEXOS_URL": world.endpoints.baseURL])
+            #expect(apply.status == 0, "\(apply.stderr)")
+            let received = await world.simulator.events
+            let body = try #require(received.first { $0.eventType == "health_report" }?.body)
+            let data = try #require(body.value("data"))
+            #expect(data.value("host") == .string("pi-kitchen-1"))
+            let labels = try #require(data.value("labels"))
+            #expect(labels.value("room") == .string("kitchen"))
+            #expect(labels.value("ring") == .string("canary"))
+        }
+    }
+
     @Test func aBrokenConfigurationFileIsAUsageErrorNamingIt() async throws {
         let directory = TemporaryDirectory()
         let config = directory.write("config.yaml", "stat: /tmp/x.db\n")

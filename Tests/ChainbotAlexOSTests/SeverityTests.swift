@@ -118,7 +118,7 @@ struct SeverityTests {
 
 extension ChainbotCore.JSONValue {
     /// The value of `key` when this is an object.
-    fileprivate func value(_ key: String) -> ChainbotCore.JSONValue? {
+    func value(_ key: String) -> ChainbotCore.JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }

@@ -17,10 +17,11 @@ extension AgentRunner {
     /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`), with each
     /// WatchtowerTarget's own severity.
     func reportHealth() {
-        HealthReport(
+        var report = HealthReport(
             statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem,
-            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desiredResources)
-        ).record(in: store, toAlexOS: configuration.options.alexOS != nil)
+            agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desiredResources))
+        report.host = configuration.options.host
+        report.record(in: store, toAlexOS: configuration.options.alexOS != nil)
     }
 
     /// Sends what waits in the outbox; while something still waits, tries again after `deliveryInterval`.

@@ -20,7 +20,8 @@ extension AgentRunner {
     }
 
     func reload(initial: Bool) async {
-        let set = ManifestLoader().load(configuration.options.paths)
+        // Validated as this host's selected set, as diff and apply see it.
+        let set = ManifestLoader(host: configuration.options.host).load(configuration.options.paths)
         guard set.isValid, !set.hasIOErrors else {
             let renderer = DiagnosticRenderer(files: set.files, colored: false)
             let text = renderer.render(set.diagnostics)

@@ -141,10 +141,11 @@ struct ApplyRun {
             generation: generation, now: Timestamp.now(), previous: (try? store.allStatus()) ?? []
         ).build(prepared, report: report)
         built.save(to: store, outboxPayload: options.outboxPayload)
-        HealthReport(
+        var health = HealthReport(
             statuses: (try? store.allStatus()) ?? [], manifestProblem: nil, agentVersion: ChainbotCLI.version,
-            severities: StatusBuilder.severities(prepared.desired)
-        ).record(in: store, toAlexOS: options.alexOS != nil)
+            severities: StatusBuilder.severities(prepared.desired))
+        health.host = options.host
+        health.record(in: store, toAlexOS: options.alexOS != nil)
         await deliverEvents(store)
         if json {
             context.stdout.write(

@@ -24,6 +24,14 @@ extension HealthReport {
             ("unknown", .int(unknown)), ("degraded", .int(degraded)), ("reason", .string(reason)),
             ("resources", .array(resources)), ("resources_omitted", .int(max(problems.count - Self.problemLimit, 0))),
             ("message", .string(stored.event.message)),
+            ("host", host.map { AlexOSJSON.string($0.name) } ?? .null),
+            (
+                "labels",
+                host.map { host in
+                    AlexOSJSON.object(
+                        host.labels.sorted { $0.key < $1.key }.map { ($0.key, AlexOSJSON.string($0.value)) })
+                } ?? .null
+            ),
         ]
         return AlexOSJSON.object([
             ("event_type", .string("health_report")), ("timestamp", .string(stored.lastSeen.iso8601)),

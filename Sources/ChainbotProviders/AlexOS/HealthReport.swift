@@ -30,6 +30,8 @@ public struct HealthReport: Sendable, Hashable {
     public var severity: Event.Severity
     /// chainbot's own version, for the seeds' `agent_version`.
     public var agentVersion: String?
+    /// Which host of a fleet reports (its name and labels), when known.
+    public var host: HostIdentity? = nil
 
     /// `unhealthy` when the manifests are invalid or something is Missing; `degraded` when anything is out
     /// of sync, Degraded or Unknown; else `healthy`.
