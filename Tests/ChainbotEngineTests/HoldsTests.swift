@@ -15,23 +15,8 @@ import Testing
         _ desired: [Resource], held: [ResourceID: String], applied: [ResourceID: AppliedSpec] = [:],
         prune: Bool = false
     ) async throws -> Plan {
-        var rendered: [ResourceID: [Facet]] = [:]
-        var observed: [ResourceID: ObservedResource] = [:]
-        for provider in [services, files, network] {
-            let mine = desired.filter { provider.kinds.contains($0.id.kind) }
-            for resource in mine {
-                rendered[resource.id] = try await provider.render(resource.id, spec: resource.spec, previous: nil)
-            }
-            let targets =
-                mine.map { ObserveTarget(id: $0.id, spec: $0.spec) }
-                + applied.filter { provider.kinds.contains($0.key.kind) }.map {
-                    ObserveTarget(id: $0.key, spec: $0.value.spec)
-                }
-            observed.merge(try await provider.observe(targets)) { a, _ in a }
-        }
-        var input = PlanInput(desired: desired, rendered: rendered, observed: observed, applied: applied, prune: prune)
-        input.held = held
-        return try Planner(providers: [services, files, network]).plan(input)
+        try await PlanHarness.plan(
+            desired, providers: [services, files, network], applied: applied, prune: prune, held: held)
     }
 
     private func actions(_ plan: Plan) -> [String] { plan.steps.map { "\($0.resource) \($0.action)" } }

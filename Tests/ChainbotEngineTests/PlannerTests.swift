@@ -10,23 +10,7 @@ import Testing
     private func plan(
         _ desired: [Resource], applied: [ResourceID: AppliedSpec] = [:], prune: Bool = false, force: Bool = false
     ) async throws -> Plan {
-        var rendered: [ResourceID: [Facet]] = [:]
-        var observed: [ResourceID: ObservedResource] = [:]
-        for provider in [services, files] {
-            let mine = desired.filter { provider.kinds.contains($0.id.kind) }
-            for resource in mine {
-                rendered[resource.id] = try await provider.render(resource.id, spec: resource.spec, previous: nil)
-            }
-            let targets =
-                mine.map { ObserveTarget(id: $0.id, spec: $0.spec) }
-                + applied.filter { provider.kinds.contains($0.key.kind) }.map {
-                    ObserveTarget(id: $0.key, spec: $0.value.spec)
-                }
-            observed.merge(try await provider.observe(targets)) { a, _ in a }
-        }
-        return try Planner(providers: [services, files]).plan(
-            PlanInput(desired: desired, rendered: rendered, observed: observed, applied: applied, prune: prune),
-            allowPruningEverything: force)
+        try await PlanHarness.plan(desired, providers: [services, files], applied: applied, prune: prune, force: force)
     }
 
     private func describe(_ plan: Plan) -> [String] {

@@ -33,14 +33,7 @@ enum ApplyCommand {
               --state FILE          state file (default /var/lib/chainbot/state.db as root; under DIR with --root)
               --alexos-url URL      ALEX OS base URL (default $CHAINBOT_ALEXOS_URL): the agent registry, and
                                     where the run's events are delivered from the outbox
-              --host NAME           this host's name for metadata.hostSelector (default: the
-                                    configuration's host, else the kernel's host name)
-              --label KEY=VALUE     one of this host's labels for hostSelector (repeatable; the
-                                    configuration's labels: mapping)
-              --config FILE         the agent's configuration (default $CHAINBOT_CONFIG, else
-                                    /etc/chainbot/config.yaml when it exists, not with --root): its
-                                    filename, state, kind, alexos-url, alexos-path and
-                                    watchtower-targets apply here too; options given here win
+            \(EngineOptions.hostAndConfigurationHelp)
 
             exit: 0 converged, 2 any failure, 64 usage, 65 invalid manifests (nothing applied).
             """,

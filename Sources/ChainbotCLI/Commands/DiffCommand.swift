@@ -24,14 +24,7 @@ enum DiffCommand {
               --root DIR            compare against an offline image root instead of the live host
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --alexos-url URL      ALEX OS base URL for the agent registry (default $CHAINBOT_ALEXOS_URL)
-              --host NAME           this host's name for metadata.hostSelector (default: the
-                                    configuration's host, else the kernel's host name)
-              --label KEY=VALUE     one of this host's labels for hostSelector (repeatable; the
-                                    configuration's labels: mapping)
-              --config FILE         the agent's configuration (default $CHAINBOT_CONFIG, else
-                                    /etc/chainbot/config.yaml when it exists, not with --root): its
-                                    filename, state, kind, alexos-url, alexos-path and
-                                    watchtower-targets apply here too; options given here win
+            \(EngineOptions.hostAndConfigurationHelp)
 
             exit: 0 no differences, 1 differences, 2 failure (a provider or the store), 65 invalid manifests.
             """,

@@ -17,6 +17,18 @@ struct EngineOptions {
         "--host": "host", "--label": "label",
     ]
 
+    /// The help lines of `--host`, `--label` and `--config`, as `diff` and `apply` print them.
+    static let hostAndConfigurationHelp = """
+          --host NAME           this host's name for metadata.hostSelector (default: the
+                                configuration's host, else the kernel's host name)
+          --label KEY=VALUE     one of this host's labels for hostSelector (repeatable; the
+                                configuration's labels: mapping)
+          --config FILE         the agent's configuration (default $CHAINBOT_CONFIG, else
+                                /etc/chainbot/config.yaml when it exists, not with --root): its
+                                filename, state, kind, alexos-url, alexos-path, watchtower-targets,
+                                host and labels apply here too; options given here win
+        """
+
     var paths: [String]
     var output: String
     /// The offline image root (`--root DIR`), or nil for the live host.
