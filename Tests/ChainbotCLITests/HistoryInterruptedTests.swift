@@ -3,8 +3,8 @@ import ChainbotStore
 import ChainbotTestSupport
 import Testing
 
-/// `chainbot history` for a run that was killed: the revision is `interrupted` once the next run found
-/// it, and its steps without an outcome say so.
+/// `chainbot history` and `status` for a run that was killed: the revision is `interrupted` once the next
+/// run found it, and its steps without an outcome say so.
 @Suite struct HistoryInterruptedTests {
     @Test func anInterruptedRevisionAndItsUnrecordedStepsAreShownAsSuch() async throws {
         let directory = TemporaryDirectory("chainbot-history-interrupted")
@@ -23,7 +23,16 @@ import Testing
 
         let running = await CLIHarness.run(["history", "--state", path])
         #expect(running.stdout.contains(" running "), "\(running.stdout)")
+        let unfinished = await CLIHarness.run(["status", "--state", path])
+        #expect(
+            unfinished.stdout.contains(
+                "last run: revision \(revision.id) has not finished: it is running, or it was interrupted"),
+            "\(unfinished.stdout)")
         _ = try store.interruptUnfinishedRevisions()
+        let status = await CLIHarness.run(["status", "--state", path])
+        #expect(status.stdout.contains("last run: revision \(revision.id) was interrupted"), "\(status.stdout)")
+        let statusJSON = await CLIHarness.run(["status", "--state", path, "-o", "json"])
+        #expect(statusJSON.stdout.contains("\"outcome\": \"interrupted\""), "\(statusJSON.stdout)")
 
         let list = await CLIHarness.run(["history", "--state", path])
         #expect(list.status == 0)

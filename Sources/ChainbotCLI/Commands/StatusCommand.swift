@@ -15,6 +15,8 @@ struct StatusReport {
     var suspensions: [Suspension]
     /// The pin the agent applies instead of the manifests, if any.
     var pin: Pin?
+    /// The latest revision, when it did not finish: interrupted, or (no outcome yet) running or killed.
+    var unfinished: Revision?
 
     /// Nothing known (the state file could not be read).
     init(empty: Void) {
@@ -34,6 +36,19 @@ struct StatusReport {
         statuses = try store.allStatus()
         suspensions = try store.suspensions(at: Timestamp.now())
         pin = try? Pin.current(in: store)
+        if let latest = try store.revisions(limit: 1).first, latest.outcome == nil || latest.outcome == .interrupted {
+            unfinished = latest
+        }
+    }
+
+    /// `last run: revision 12 was interrupted …`, or nil when the latest revision finished.
+    var unfinishedLine: String? {
+        guard let revision = unfinished else { return nil }
+        if revision.outcome == .interrupted {
+            return "last run: revision \(revision.id) was interrupted (chainbot history \(revision.id) shows its steps)"
+        }
+        return "last run: revision \(revision.id) has not finished: it is running, or it was interrupted "
+            + "(the next run records which; chainbot history \(revision.id))"
     }
 
     /// True while an agent holds `STATE.agent.lock`; the probe only reads, so it neither creates the lock
@@ -57,7 +72,9 @@ struct StatusReport {
     }
 
     var agentLine: String {
-        let pinned = pin.map { "\n\($0.description) (chainbot unpin follows the manifests again)" } ?? ""
+        let pinned =
+            (pin.map { "\n\($0.description) (chainbot unpin follows the manifests again)" } ?? "")
+            + (unfinishedLine.map { "\n" + $0 } ?? "")
         guard agentRunning else {
             return "agent: not running (last sync \(Self.ago(lastSync)))" + pinned
         }
@@ -94,6 +111,15 @@ struct StatusReport {
             ("generation", generation.map(JSONValue.string) ?? .null),
             ("manifestProblem", manifestProblem.map(JSONValue.string) ?? .null),
             ("pin", pin?.json ?? .null),
+            (
+                "unfinishedRevision",
+                unfinished.map { revision in
+                    .object([
+                        ("id", .int(Int(revision.id))),
+                        ("outcome", revision.outcome.map { .string($0.rawValue) } ?? .null),
+                    ])
+                } ?? .null
+            ),
         ])
     }
 }
