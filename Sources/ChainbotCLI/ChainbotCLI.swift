@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotManifest
 
 /// The `chainbot` command line: finds the subcommand, parses its options, runs it, returns the exit code.
 public enum ChainbotCLI {
@@ -97,6 +98,17 @@ enum HelpCommand {
         if let command = ChainbotCLI.commands.first(where: { $0.name == topic }) {
             context.stdout.write(command.manual)
             return .success
+        }
+        // A kind, a kind's field, metadata or a diagnostic code is explained; anything else is not a topic.
+        let head = String(topic.split(separator: ".").first ?? "").lowercased()
+        let schemas = Kind.allCases.map(\.rawValue) + [FleetInventory.kind, "metadata"]
+        guard schemas.contains(where: { $0.lowercased() == head }) || DiagnosticCode(rawValue: topic) != nil else {
+            let names = ChainbotCLI.commands.map(\.name) + schemas
+            let hint = Suggestion.closest(to: topic, in: names).map { " Did you mean '\($0)'?" } ?? ""
+            context.stderr.write(
+                "chainbot help: '\(topic)' is not a command, a manifest kind or a diagnostic code.\(hint) "
+                    + "See 'chainbot --help'.\n")
+            return .usage
         }
         return ExplainCommand.explain(topic, context)
     }

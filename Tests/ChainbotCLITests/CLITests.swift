@@ -43,6 +43,25 @@ import Testing
         #expect(flag.stdout == run.stdout)
     }
 
+    @Test func helpForSomethingThatIsNoTopicSaysSoAndSuggestsOne() async {
+        let typo = await CLIHarness.run(["help", "valdate"])
+        #expect(typo.status == 64)
+        #expect(
+            typo.stderr
+                == "chainbot help: 'valdate' is not a command, a manifest kind or a diagnostic code. Did you mean 'validate'? See 'chainbot --help'.\n"
+        )
+        #expect(typo.stdout.isEmpty, "not answered as explain")
+        let kind = await CLIHarness.run(["help", "Service.exec"])
+        #expect(kind.status == 0)
+        #expect(kind.stdout.hasPrefix("Service.exec:"))
+    }
+
+    @Test func aMistypedKindSuggestsTheNearestOne() async {
+        let run = await CLIHarness.run(["diff", "--kind", "Servise", "-f", Fixtures.path("manifests")])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("; did you mean Service?"), "\(run.stderr)")
+    }
+
     @Test func validateSummarizesAValidSet() async {
         let run = await CLIHarness.run(["validate", Fixtures.path("manifests")])
         #expect(run.status == 0)

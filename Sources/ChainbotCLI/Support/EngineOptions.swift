@@ -75,8 +75,12 @@ struct EngineOptions {
             arguments.value("state").map(Self.absolute) ?? Self.defaultStatePath(root: root, environment: environment)
         if let kind = arguments.value("kind") {
             guard let parsed = Kind.allCases.first(where: { $0.rawValue.lowercased() == kind.lowercased() }) else {
+                let hint = Suggestion.closest(to: kind, in: Kind.allCases.map(\.rawValue)).map {
+                    "; did you mean \($0)?"
+                }
                 throw UsageError(
-                    message: "--kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
+                    message: "--kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                        + (hint ?? ""))
             }
             kinds = [parsed]
         }
