@@ -46,6 +46,15 @@ import Testing
         let json = await CLIHarness.run(["diff", "--root", root, "-o", "json"] + common, environment: environment)
         #expect(json.stdout.contains("\"held\": \"suspended until "), "\(json.stdout)")
 
+        // status and get read the state file of an image as apply writes it (--root, default state path).
+        let image = work.file("image2")
+        work.write("image2/etc/.keep", "")
+        #expect(await CLIHarness.run(["apply", "--root", image, "-f", manifests]).status == 0)
+        let status = await CLIHarness.run(["status", "--root", image])
+        #expect(status.stdout.contains("ConfigFile/motd"), "\(status.stdout)\(status.stderr)")
+        let get = await CLIHarness.run(["get", "ConfigFile/motd", "--root", image])
+        #expect(get.status == 0, "\(get.stderr)")
+
         let forced = await CLIHarness.run(["apply", "--root", root, "--force"] + common, environment: environment)
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(Fixtures.readText(root + "/etc/motd") == "second\n")

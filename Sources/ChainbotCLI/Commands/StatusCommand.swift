@@ -128,7 +128,7 @@ struct StatusReport {
 enum StatusCommand {
     static let command = Command(
         name: "status", summary: "the agent's state and every resource's sync and health",
-        usage: "chainbot status [-o text|json] [--state FILE] [--host NAME] [--label KEY=VALUE]...",
+        usage: "chainbot status [-o text|json] [--state FILE] [--root DIR] [--host NAME] [--label KEY=VALUE]...",
         help: """
             Reads the state file (works while the agent runs, from any shell): whether the agent runs and
             when it last synced, whether the manifests are valid, and per resource its sync (Synced,
@@ -140,7 +140,7 @@ enum StatusCommand {
             """,
         valued: [
             "-o": "output", "--output": "output", "--state": "state", "--config": "config", "--host": "host",
-            "--label": "label",
+            "--label": "label", "--root": "root",
         ], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
@@ -205,14 +205,16 @@ extension StatusCommand {
 enum GetCommand {
     static let command = Command(
         name: "get", summary: "one resource's status, conditions and recent events",
-        usage: "chainbot get KIND/NAME [-o text|json] [--state FILE]",
+        usage: "chainbot get KIND/NAME [-o text|json] [--state FILE] [--root DIR]",
         help: """
             Reads the state file: the resource's sync and health with each condition's reason, message and
             last transition, the generation it was last seen at, whether it is suspended, and its events.
 
             exit: 0 found, 2 not found or failure.
             """,
-        valued: ["-o": "output", "--output": "output", "--state": "state", "--config": "config"], run: run)
+        valued: [
+            "-o": "output", "--output": "output", "--state": "state", "--config": "config", "--root": "root",
+        ], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "get") else { return .usage }
