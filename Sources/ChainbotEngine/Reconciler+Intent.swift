@@ -5,9 +5,8 @@ extension Reconciler {
     /// revision with every planned step; every resource the plan creates, as created by chainbot (a run
     /// that dies half-way cannot lose that); and every restart or reload that follows a write, as owed (a
     /// failed or interrupted reload is run again on later passes). Also returns the owed steps by plan
-    /// step index. Reads the store; writes nothing.
-    func runIntent(_ prepared: PreparedRun, generation: String, gitCommit: String?) throws -> (RunIntent, [Int: [Owed]])
-    {
+    /// step index. Pure: the owed steps come from `prepared`.
+    func runIntent(_ prepared: PreparedRun, generation: String, gitCommit: String?) -> (RunIntent, [Int: [Owed]]) {
         let plan = prepared.plan
         let specs = Dictionary(uniqueKeysWithValues: prepared.desired.map { ($0.id, $0.spec) })
         var created: [AppliedResource] = []
@@ -23,7 +22,7 @@ extension Reconciler {
                     createdByChainbot: true))
         }
         // Owed from an earlier run: settled by this run's step with the same action, whoever asked for it.
-        let earlier = Dictionary(grouping: try store.allPending(), by: \.action)
+        let earlier = Dictionary(grouping: prepared.owed, by: \.action)
         var owed: [Int: [Owed]] = [:]
         var new: [PendingStep] = []
         for step in plan.steps {

@@ -21,6 +21,9 @@ public struct PreparedRun: Sendable {
     public var unmanaged: [ResourceID]
     /// The providers bound to this run's desired set, which run the plan's steps.
     public var providers: [any Provider] = []
+    /// Every step owed when the run was prepared (read once; planning used those of the planned resources,
+    /// applying settles them all).
+    public var owed: [PendingStep] = []
 
     public init(
         plan: Plan, failures: [ResourceFailure], desired: [Resource], applied: [ResourceID: AppliedSpec],
@@ -142,13 +145,16 @@ public struct Reconciler: Sendable {
         var input = PlanInput(
             desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune)
         input.held = held
-        for owed in try store.allPending() where planned.contains(where: { $0.id == owed.resource }) {
-            input.pending[owed.resource, default: []].append(owed)
+        let owed = try store.allPending()
+        let plannedIDs = Set(planned.map(\.id))
+        for step in owed where plannedIDs.contains(step.resource) {
+            input.pending[step.resource, default: []].append(step)
         }
         let plan = try Planner(providers: providers).plan(input, allowPruningEverything: force)
         var prepared = PreparedRun(
             plan: plan, failures: failures, desired: desired, applied: applied, unmanaged: unmanaged)
         prepared.providers = providers
+        prepared.owed = owed
         return prepared
     }
 
@@ -165,7 +171,7 @@ public struct Reconciler: Sendable {
         progress: @Sendable (Step, StepOutcome?) -> Void = { _, _ in }
     ) async throws -> ApplyReport {
         let plan = prepared.plan
-        let (intent, owed) = try runIntent(prepared, generation: generation, gitCommit: gitCommit)
+        let (intent, owed) = runIntent(prepared, generation: generation, gitCommit: gitCommit)
         var revision: Revision?
         do throws(StoreError) {
             for found in try store.interruptUnfinishedRevisions() {
