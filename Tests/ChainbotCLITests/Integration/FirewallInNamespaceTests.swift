@@ -105,7 +105,7 @@ struct FirewallInNamespaceTests {
                 "7000",
             ], logPath: directory.file("listener.log"))
         defer { listener.terminate() }
-        let ready = try await within(.seconds(30)) {
+        let ready = try await Poll.within(.seconds(30)) {
             Fixtures.readText(directory.file("listener.log"))?.contains("ready") == true
         }
         try #require(ready, "the listener did not start: \(Fixtures.readText(directory.file("listener.log")) ?? "")")
@@ -194,7 +194,7 @@ struct FirewallInNamespaceTests {
                     "CHAINBOT_FIREWALL_CONFIRM_DELAY_MS=60000", Self.binary, "apply", "-f", setup.manifests, "--state",
                     setup.state,
                 ], logPath: setup.directory.file("apply.log"))
-            let loaded = try await within(.seconds(Self.revertAfter)) {
+            let loaded = try await Poll.within(.seconds(Self.revertAfter)) {
                 try await setup.table().contains("dport 7000")
             }
             #expect(
@@ -202,7 +202,7 @@ struct FirewallInNamespaceTests {
             #expect(try await setup.pair.peerConnects(to: 7000))
             apply.terminate()  // SIGKILL: no chance to confirm or clean up
 
-            let reverted = try await within(.seconds(Self.revertAfter + 60)) { try await setup.table() == before }
+            let reverted = try await Poll.within(.seconds(Self.revertAfter + 60)) { try await setup.table() == before }
             let now = try await setup.table()
             #expect(reverted, "still: \(now)")
             #expect(try await !setup.pair.peerConnects(to: 7000))
@@ -212,7 +212,7 @@ struct FirewallInNamespaceTests {
                     && event.event.message.contains("not confirmed within \(Self.revertAfter)s")
             }
             var events: [StoredEvent] = []
-            _ = try await within(.seconds(30)) {
+            _ = try await Poll.within(.seconds(30)) {
                 events = try SQLiteStateStore.open(path: setup.state).events(
                     since: Timestamp(millisecondsSinceEpoch: 0))
                 return events.contains(where: isRevertEvent)
@@ -245,15 +245,5 @@ struct FirewallInNamespaceTests {
             #expect(
                 try await setup.pair.run(.host, ["nft", "list", "table", "inet", "chainbot"]).termination == .exited(1))
         }
-    }
-}
-
-/// Polls `condition` every 100 ms until it holds (true) or `limit` has passed (false).
-private func within(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while true {
-        if try await condition() { return true }
-        if ContinuousClock.now >= deadline { return false }
-        try await Task.sleep(for: .milliseconds(100))
     }
 }

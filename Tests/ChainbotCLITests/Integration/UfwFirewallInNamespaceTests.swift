@@ -58,7 +58,7 @@ struct UfwFirewallInNamespaceTests {
                 "7000",
             ], logPath: directory.file("listener.log"))
         defer { listener.terminate() }
-        let ready = try await within(.seconds(30)) {
+        let ready = try await Poll.within(.seconds(30)) {
             Fixtures.readText(directory.file("listener.log"))?.contains("ready") == true
         }
         try #require(ready, "the listener did not start: \(Fixtures.readText(directory.file("listener.log")) ?? "")")
@@ -115,34 +115,24 @@ struct UfwFirewallInNamespaceTests {
                 "CHAINBOT_FIREWALL_CONFIRM_DELAY_MS=60000", Self.binary, "apply", "-f", directory.file("m"), "--state",
                 directory.file("state.db"),
             ], logPath: directory.file("apply.log"))
-        let loaded = try await within(.seconds(Self.revertAfter)) {
+        let loaded = try await Poll.within(.seconds(Self.revertAfter)) {
             try await pair.exec(["ufw", "status"]).output.contains("7001/tcp")
         }
         #expect(loaded, "\(Fixtures.readText(directory.file("apply.log")) ?? "")")
         apply.terminate()
-        let restored = try await within(.seconds(Self.revertAfter + 60)) {
+        let restored = try await Poll.within(.seconds(Self.revertAfter + 60)) {
             try await pair.exec(["ufw", "status", "verbose"]).output == before
         }
         let now = try await pair.exec(["ufw", "status", "verbose"]).output
         #expect(restored, "\(now)")
         // The watchdog records the event after restoring.
         var events: [StoredEvent] = []
-        _ = try await within(.seconds(30)) {
+        _ = try await Poll.within(.seconds(30)) {
             events = try SQLiteStateStore.open(path: directory.file("state.db")).events(
                 since: Timestamp(millisecondsSinceEpoch: 0))
             return events.contains { $0.event.reason == "FirewallReverted" }
         }
         #expect(events.contains { $0.event.reason == "FirewallReverted" }, "\(events)")
-    }
-}
-
-/// Polls `condition` every 100 ms until it holds (true) or `limit` has passed (false).
-private func within(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while true {
-        if try await condition() { return true }
-        if ContinuousClock.now >= deadline { return false }
-        try await Task.sleep(for: .milliseconds(100))
     }
 }
 
