@@ -19,33 +19,8 @@ struct ChildProcess {
         let command = invocation.description
         func launchFailed(_ reason: String) -> CommandError { .launchFailed(command: command, reason: reason) }
 
-        if let problem = invocation.environment?.keys.lazy.compactMap(ChildEnvironment.problem(withName:)).first {
-            throw launchFailed(problem)
-        }
-        let argv: CStringArray
-        let envp: CStringArray?
-        do {
-            argv = try CStringArray([invocation.executable] + invocation.arguments)
-            envp = try invocation.environment.map { overrides throws(CStringArrayError) in
-                try CStringArray(ChildEnvironment.merged(overrides))
-            }
-        } catch {
-            throw launchFailed("\(error)")
-        }
-
-        var pipes: [ChildPipe] = []
-        func closeAll() { for pipe in pipes { pipe.closeBoth() } }
-        do {
-            pipes.append(try ChildPipe.make())
-            pipes.append(try ChildPipe.make())
-            if invocation.standardInput != nil { pipes.append(try ChildPipe.make()) }
-        } catch {
-            closeAll()
-            throw launchFailed("\(error)")
-        }
-        let output = pipes[0]
-        let errors = pipes[1]
-        let input = pipes.count > 2 ? pipes[2] : nil
+        let (argv, envp) = try strings(of: invocation, failing: launchFailed)
+        let (output, errors, input) = try pipes(for: invocation, failing: launchFailed)
 
         let settings = SpawnSettings(
             standardInput: input?.readEnd, standardOutput: output.writeEnd, standardError: errors.writeEnd)
@@ -83,6 +58,41 @@ struct ChildProcess {
             throw launchFailed("\(error)")
         }
         return child
+    }
+
+    /// argv and, when the invocation overrides some, the whole environment, as C strings.
+    private static func strings(
+        of invocation: CommandInvocation, failing launchFailed: (String) -> CommandError
+    ) throws(CommandError) -> (CStringArray, CStringArray?) {
+        if let problem = invocation.environment?.keys.lazy.compactMap(ChildEnvironment.problem(withName:)).first {
+            throw launchFailed(problem)
+        }
+        do {
+            let argv = try CStringArray([invocation.executable] + invocation.arguments)
+            let envp = try invocation.environment.map { overrides throws(CStringArrayError) in
+                try CStringArray(ChildEnvironment.merged(overrides))
+            }
+            return (argv, envp)
+        } catch {
+            throw launchFailed("\(error)")
+        }
+    }
+
+    /// Pipes for standard output, standard error and (when the invocation feeds one) standard input; on
+    /// failure none stays open.
+    private static func pipes(
+        for invocation: CommandInvocation, failing launchFailed: (String) -> CommandError
+    ) throws(CommandError) -> (output: ChildPipe, errors: ChildPipe, input: ChildPipe?) {
+        var pipes: [ChildPipe] = []
+        do {
+            pipes.append(try ChildPipe.make())
+            pipes.append(try ChildPipe.make())
+            if invocation.standardInput != nil { pipes.append(try ChildPipe.make()) }
+        } catch {
+            for pipe in pipes { pipe.closeBoth() }
+            throw launchFailed("\(error)")
+        }
+        return (pipes[0], pipes[1], pipes.count > 2 ? pipes[2] : nil)
     }
 
     /// Sends `signal` to the child's whole process group.
