@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
-        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore", "ChainbotHTTP", "ChainbotYAML", "CYAML"]),
+        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore", "ChainbotHTTP", "ChainbotYAML"]),
         .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
         .target(
             name: "ChainbotCLI",
@@ -55,21 +55,26 @@ let package = Package(
             dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotCLI"]
         ),
         .testTarget(name: "ChainbotCoreTests", dependencies: ["ChainbotCore", "ChainbotTestSupport"]),
-        .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML", "ChainbotTestSupport"]),
-        .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotOS", "ChainbotTestSupport"]),
+        .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML"]),
+        .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotTestSupport"]),
         .testTarget(
             name: "ChainbotManifestTests",
-            dependencies: ["ChainbotManifest", "ChainbotYAML", "ChainbotOS", "ChainbotTestSupport"]
+            dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotYAML", "ChainbotOS", "ChainbotTestSupport"]
         ),
-        .testTarget(name: "ChainbotStoreTests", dependencies: ["ChainbotStore", "ChainbotTestSupport"]),
+        .testTarget(
+            name: "ChainbotStoreTests", dependencies: ["ChainbotCore", "ChainbotStore", "ChainbotTestSupport"]
+        ),
         .testTarget(
             name: "ChainbotProvidersTests",
-            dependencies: ["ChainbotProviders", "ChainbotOS", "ChainbotHTTP", "ChainbotTestSupport"]
+            dependencies: [
+                "ChainbotCore", "ChainbotProviders", "ChainbotOS", "ChainbotHTTP", "ChainbotTestSupport",
+            ]
         ),
         .testTarget(
-            name: "ChainbotEngineTests", dependencies: ["ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
+            name: "ChainbotEngineTests",
+            dependencies: ["ChainbotCore", "ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
         ),
-        .testTarget(name: "ChainbotHTTPTests", dependencies: ["ChainbotHTTP", "ChainbotCore"]),
+        .testTarget(name: "ChainbotHTTPTests", dependencies: ["ChainbotHTTP", "ChainbotCore", "ChainbotOS"]),
         .testTarget(
             name: "ChainbotAlexOSSimulatorTests",
             dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP", "ChainbotCore"]
@@ -77,13 +82,16 @@ let package = Package(
         .testTarget(
             name: "ChainbotAlexOSTests",
             dependencies: [
-                "ChainbotProviders", "ChainbotEngine", "ChainbotStore", "ChainbotHTTP", "ChainbotAlexOSSimulator",
-                "ChainbotCLI", "ChainbotTestSupport",
+                "ChainbotCore", "ChainbotOS", "ChainbotProviders", "ChainbotEngine", "ChainbotStore", "ChainbotHTTP",
+                "ChainbotAlexOSSimulator", "ChainbotCLI", "ChainbotTestSupport",
             ]
         ),
         .testTarget(
             name: "ChainbotCLITests",
-            dependencies: ["ChainbotCLI", "ChainbotOS", "ChainbotStore", "ChainbotTestSupport"]
+            dependencies: [
+                "ChainbotCLI", "ChainbotCore", "ChainbotEngine", "ChainbotHTTP", "ChainbotOS", "ChainbotProviders",
+                "ChainbotStore", "ChainbotTestSupport",
+            ]
         ),
     ]
 )

@@ -17,7 +17,7 @@ indirect enum EntryValue: Sendable, Hashable {
         case .mapping(let pairs):
             self = .mapping(
                 pairs.map { pair in
-                    let key = pair.key.scalar?.text ?? YAMLEmitter.text(of: EntryValue(pair.key), asListItem: false)
+                    let key = pair.key.scalar?.text ?? EntryValue(pair.key).yamlText(asListItem: false) ?? ""
                     return EntryField(key, EntryValue(pair.value))
                 })
         }

@@ -28,6 +28,6 @@ public enum TargetEntry {
 
     /// The entry as the facet shows it: `key: value` lines.
     static func text(_ value: EntryValue) -> String {
-        YAMLEmitter.text(of: value, asListItem: false)
+        value.yamlText(asListItem: false) ?? ""
     }
 }

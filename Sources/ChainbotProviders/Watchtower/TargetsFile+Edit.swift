@@ -75,8 +75,7 @@ extension TargetsFile {
         let pad = String(repeating: " ", count: indent)
         var out = ""
         for value in values {
-            let text = YAMLEmitter.text(of: value, asListItem: true)
-            guard !text.isEmpty else {
+            guard let text = value.yamlText(asListItem: true) else {
                 throw ProviderError("cannot write the targets of \(path): libyaml's emitter failed")
             }
             for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
