@@ -96,54 +96,15 @@ public struct Reconciler: Sendable {
         let managed = Set(providers.flatMap(\.kinds))
         let unmanaged = given.filter { !managed.contains($0.id.kind) }.map(\.id)
         let desired = given.filter { managed.contains($0.id.kind) }
-        var applied: [ResourceID: AppliedSpec] = [:]
-        for record in try store.allApplied() {
-            guard let kind = Kind(rawValue: record.kind), managed.contains(kind), kinds?.contains(kind) ?? true,
-                ids?.contains(ResourceID(kind, record.name)) ?? true,
-                let spec = SpecCoding.decode(ResourceSpec.self, from: record.specJSON)
-            else { continue }
-            applied[ResourceID(kind, record.name)] = AppliedSpec(
-                spec: spec, createdByChainbot: record.createdByChainbot)
-        }
-        let appliedSpecs = applied.mapValues(\.spec)
+        let applied = try appliedSpecs(managed: managed, kinds: kinds, ids: ids)
         let context = (whole ?? desired).filter { managed.contains($0.id.kind) }
-        let providers = self.providers.map { $0.bound(to: context, applied: appliedSpecs) }
-        var failures: [ResourceFailure] = []
-        var rendered: [ResourceID: [Facet]] = [:]
-        var observed: [ResourceID: ObservedResource] = [:]
-        var planned = desired
-        let desiredIDs = Set(desired.map(\.id))
-        for provider in providers {
-            let mine = desired.filter { provider.kinds.contains($0.id.kind) }
-            var targets: [ObserveTarget] = []
-            for resource in mine {
-                do {
-                    rendered[resource.id] = try await provider.render(
-                        resource.id, spec: resource.spec, previous: applied[resource.id]?.spec)
-                    targets.append(
-                        ObserveTarget(id: resource.id, spec: resource.spec, previous: applied[resource.id]?.spec))
-                } catch {
-                    failures.append(ResourceFailure(id: resource.id, error: error))
-                }
-            }
-            for (id, record) in applied where provider.kinds.contains(id.kind) && !desiredIDs.contains(id) {
-                targets.append(ObserveTarget(id: id, spec: record.spec, previous: record.spec))
-            }
-            // A provider with nothing to look at in this run (the agent syncing one Watchtower target,
-            // say) is not asked: no `systemctl show` or `nft list` for nothing.
-            if targets.isEmpty { continue }
-            do {
-                let seen = try await provider.observe(targets.sorted { $0.id < $1.id })
-                observed.merge(seen) { first, _ in first }
-            } catch {
-                for target in targets { failures.append(ResourceFailure(id: target.id, error: error)) }
-            }
-        }
-        let failed = Set(failures.map(\.id))
-        planned = planned.filter { !failed.contains($0.id) }
-        let plannable = applied.filter { !failed.contains($0.key) }
+        let providers = self.providers.map { $0.bound(to: context, applied: applied.mapValues(\.spec)) }
+        let looked = await look(desired, applied: applied, providers: providers)
+        let failed = Set(looked.failures.map(\.id))
+        let planned = desired.filter { !failed.contains($0.id) }
         var input = PlanInput(
-            desired: planned, rendered: rendered, observed: observed, applied: plannable, prune: prune)
+            desired: planned, rendered: looked.rendered, observed: looked.observed,
+            applied: applied.filter { !failed.contains($0.key) }, prune: prune)
         input.held = held
         let owed = try store.allPending()
         let plannedIDs = Set(planned.map(\.id))
@@ -152,7 +113,7 @@ public struct Reconciler: Sendable {
         }
         let plan = try Planner(providers: providers).plan(input, allowPruningEverything: force)
         var prepared = PreparedRun(
-            plan: plan, failures: failures, desired: desired, applied: applied, unmanaged: unmanaged)
+            plan: plan, failures: looked.failures, desired: desired, applied: applied, unmanaged: unmanaged)
         prepared.providers = providers
         prepared.owed = owed
         return prepared
@@ -210,77 +171,6 @@ public struct Reconciler: Sendable {
             for event in record.events { try store.recordEvent(event, outboxPayload: outboxPayload) }
         }
         return report
-    }
-
-    /// What the run did, from its step records: the report, and the record to commit (without the owed
-    /// steps and events).
-    private func conclude(_ prepared: PreparedRun, records: [StepRecord], generation: String) -> (
-        ApplyReport, RunRecord
-    ) {
-        let plan = prepared.plan
-        var outcomes: [Int: StepOutcome] = [:]
-        for record in records { outcomes[record.step.index] = record.outcome }
-        var report = ApplyReport(
-            prepared: prepared, records: records, revision: nil, changed: [], unchanged: [],
-            failed: prepared.failures.map(\.id), pruned: [])
-        var applied: [AppliedResource] = []
-        var forgotten: [ResourceID] = []
-        let specs = Dictionary(uniqueKeysWithValues: prepared.desired.map { ($0.id, $0.spec) })
-        for resource in plan.resources where !resource.deferred {
-            let succeeded = resource.steps.allSatisfy { outcomes[$0]?.succeeded == true }
-            guard succeeded else {
-                report.failed.append(resource.id)
-                continue
-            }
-            switch resource.action {
-            case .create, .update, .unchanged:
-                guard let spec = specs[resource.id] else { continue }
-                let json = SpecCoding.encode(spec)
-                let previous = prepared.applied[resource.id]
-                let created = resource.action == .create || (previous?.createdByChainbot ?? false)
-                if resource.action == .unchanged, previous?.spec == spec, previous?.createdByChainbot == created {
-                    report.unchanged.append(resource.id)
-                    continue
-                }
-                applied.append(
-                    AppliedResource(
-                        kind: resource.id.kind.rawValue, name: resource.id.name, specJSON: json,
-                        specHash: SpecCoding.digest(json), generation: generation, appliedAt: now(),
-                        createdByChainbot: created))
-                if resource.action == .unchanged {
-                    report.unchanged.append(resource.id)
-                } else {
-                    report.changed.append(resource.id)
-                }
-            case .prune, .forget:
-                forgotten.append(resource.id)
-                report.pruned.append(resource.id)
-            case .warn:
-                report.unchanged.append(resource.id)
-            }
-        }
-        let summary = RevisionSummary(
-            changed: report.changed.count, unchanged: report.unchanged.count, failed: report.failed.count,
-            pruned: report.pruned.count, resources: prepared.desired.map(SpecCoding.Record.init))
-        let outcome: Revision.Outcome =
-            report.failed.isEmpty ? .succeeded : (records.contains { $0.outcome.succeeded } ? .partial : .failed)
-        let record = RunRecord(
-            outcome: outcome, summaryJSON: SpecCoding.encode(summary), applied: applied, forgotten: forgotten)
-        return (report, record)
-    }
-
-    /// A step record as the store keeps it.
-    static func revisionStep(_ record: StepRecord) -> RevisionStep {
-        let (outcome, error): (RevisionStep.Outcome, String?) =
-            switch record.outcome {
-            case .succeeded: (.succeeded, nil)
-            case .failed(let failure): (.failed, failure.description)
-            case .blocked(let blocker): (.skipped, "blocked by step \(blocker + 1)")
-            }
-        return RevisionStep(
-            kind: record.step.resource.kind.rawValue, name: record.step.resource.name,
-            action: record.step.action.description, outcome: outcome, error: error, startedAt: record.startedAt,
-            finishedAt: record.finishedAt)
     }
 }
 

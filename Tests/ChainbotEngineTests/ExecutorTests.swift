@@ -58,14 +58,11 @@ final class ConcurrencyProbe: Provider, Sendable {
     var peak: Int { state.withLock { $0.peak } }
     var order: [String] { state.withLock { $0.order } }
 
-    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
-        []
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> Rendered {
+        Rendered([])
     }
     func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] { [:] }
-    func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] { [] }
+    func steps(for request: StepRequest) -> [StepAction] { [] }
 
     func execute(_ action: StepAction) async throws(ProviderError) {
         state.withLock { state in

@@ -40,12 +40,12 @@ final class FakeProvider: Provider, Sendable {
 
     var executed: [StepAction] { state.withLock { $0.executed } }
 
-    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> Rendered {
         // Services declare a running state, as the live systemd provider does.
         let facets =
             id.kind == .service
             ? [Facet("content", .text("x")), Facet("state", .word("running"))] : [Facet("content", .text("x"))]
-        return state.withLock { $0.desiredFacets[id] ?? facets }
+        return Rendered(state.withLock { $0.desiredFacets[id] ?? facets })
     }
 
     func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
@@ -68,10 +68,8 @@ final class FakeProvider: Provider, Sendable {
 
     /// Services: write the unit, reload, then start or restart; Ports: restart the owner; FirewallRules:
     /// load the table; ConfigFiles: write; prunes: remove.
-    func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
+    func steps(for request: StepRequest) -> [StepAction] {
+        let (id, spec, changes, observed) = (request.id, request.spec, request.changes, request.observed)
         let path = "/fake/\(id.kind.rawValue)/\(id.name)"
         guard spec != nil else { return [.removeFile(path: path)] }
         if changes.isEmpty { return [] }

@@ -172,7 +172,7 @@ final class WitnessProvider: Provider, Sendable {
     var kinds: [Kind] { inner.kinds }
     var sightings: [Sighting] { seen.withLock { $0 } }
 
-    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> Rendered {
         try await inner.render(id, spec: spec, previous: previous)
     }
 
@@ -180,11 +180,8 @@ final class WitnessProvider: Provider, Sendable {
         try await inner.observe(targets)
     }
 
-    func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
-        inner.steps(for: id, spec: spec, previous: previous, changes: changes, observed: observed)
+    func steps(for request: StepRequest) -> [StepAction] {
+        inner.steps(for: request)
     }
 
     func execute(_ action: StepAction) async throws(ProviderError) {

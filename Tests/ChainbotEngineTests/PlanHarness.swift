@@ -9,7 +9,7 @@ enum PlanHarness {
         _ desired: [Resource], providers: [FakeProvider], applied: [ResourceID: AppliedSpec] = [:],
         prune: Bool = false, force: Bool = false, held: [ResourceID: String] = [:]
     ) async throws -> Plan {
-        var rendered: [ResourceID: [Facet]] = [:]
+        var rendered: [ResourceID: Rendered] = [:]
         var observed: [ResourceID: ObservedResource] = [:]
         for provider in providers {
             let mine = desired.filter { provider.kinds.contains($0.id.kind) }

@@ -150,15 +150,13 @@ extension PlannerTests {
 /// Services whose step lists have several actions after the shared reload.
 final class EnablingProvider: Provider, Sendable {
     let kinds: [Kind] = [.service]
-    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet] {
-        [Facet("content", .text("x"))]
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> Rendered {
+        Rendered([Facet("content", .text("x"))])
     }
     func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] { [:] }
-    func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
-        [
+    func steps(for request: StepRequest) -> [StepAction] {
+        let id = request.id
+        return [
             .writeFile(FileWrite(path: "/u/\(id.name)", content: [])), .daemonReload,
             .systemctl(.enable, unit: "\(id.name).service"), .systemctl(.start, unit: "\(id.name).service"),
         ]
@@ -175,8 +173,8 @@ extension PlannerTests {
             PlanInput(
                 desired: [a, b, c],
                 rendered: [
-                    a.id: [Facet("content", .text("x"))], b.id: [Facet("content", .text("x"))],
-                    c.id: [Facet("content", .text("x"))],
+                    a.id: Rendered([Facet("content", .text("x"))]), b.id: Rendered([Facet("content", .text("x"))]),
+                    c.id: Rendered([Facet("content", .text("x"))]),
                 ],
                 observed: [:], applied: [:], prune: false))
         #expect(

@@ -6,21 +6,21 @@ public struct ObservedResource: Sendable, Hashable {
     public var health: Health
     /// Why the health is what it is, for people (`failed: exit-code`, `not found`).
     public var healthReason: String?
-    /// Extra facts the provider's step planning needs (e.g. `needsDaemonReload`), not compared.
-    public var hints: Set<String>
+    /// What the provider read and its `steps` needs again (the files it would edit, whether systemd asks
+    /// for a daemon-reload), carried by the engine and not compared.
+    public var payload: ProviderPayload?
     /// Facets the provider looked for and could not read, by name, with why (`GET …/agents/all lists no
     /// version`). Planning neither compares them nor takes them as desired: the resource's sync is Unknown.
     public var unobserved: [String: String]
 
     public init(
-        id: ResourceID, facets: [String: FacetValue], health: Health = .unknown, healthReason: String? = nil,
-        hints: Set<String> = []
+        id: ResourceID, facets: [String: FacetValue], health: Health = .unknown, healthReason: String? = nil
     ) {
         self.id = id
         self.facets = facets
         self.health = health
         self.healthReason = healthReason
-        self.hints = hints
+        payload = nil
         unobserved = [:]
     }
 

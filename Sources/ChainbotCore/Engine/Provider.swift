@@ -38,24 +38,23 @@ public struct ObserveTarget: Sendable, Hashable {
 
 /// One kind's connection to the host: it renders desired facets, observes, plans its steps and runs them.
 ///
-/// Rendering and observing may read the host; `steps` is pure. Providers reach the host only through
-/// the seams they are built with (a command runner, a filesystem root).
+/// Rendering and observing may read the host; `steps` is pure. Providers keep nothing between calls:
+/// what `render` and `observe` make (their payloads) the engine hands back to `steps`, and each step's
+/// action carries all that `execute` needs. Providers reach the host only through the seams they are
+/// built with (a command runner, a filesystem root).
 public protocol Provider: Sendable {
     /// The kinds this provider manages.
     var kinds: [Kind] { get }
 
     /// The facets `spec` asks for; `previous` (the last-applied spec) lets a provider ask for the
     /// removal of what the manifests no longer mention (a drop-in taken out, for example).
-    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> [Facet]
+    func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError) -> Rendered
 
     /// Observes every target in one batch (one `systemctl show` for all units, say).
     func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource]
 
-    /// The actions that turn `observed` into the desired facets (spec nil: prune), in order.
-    func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction]
+    /// The actions that turn the request's observation into its rendered facets (spec nil: prune), in order.
+    func steps(for request: StepRequest) -> [StepAction]
 
     /// Runs one action; throws with the command's output when it fails.
     func execute(_ action: StepAction) async throws(ProviderError)
@@ -68,4 +67,14 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider { self }
+
+    /// `steps(for:)` with the request spelled out.
+    public func steps(
+        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
+        observed: ObservedResource, rendered: Rendered? = nil
+    ) -> [StepAction] {
+        steps(
+            for: StepRequest(
+                id: id, spec: spec, previous: previous, changes: changes, observed: observed, rendered: rendered))
+    }
 }

@@ -66,6 +66,9 @@ public struct FileWrite: Sendable, Hashable, CustomStringConvertible, CustomRefl
     public var mode: UInt32
     public var owner: String?
     public var group: String?
+    /// For a file others write too, edited in place: the SHA-256 (hex) of the bytes the content was made
+    /// from. Writing refuses when the file holds anything else by then (edited after it was read).
+    public var basedOn: String? = nil
 
     public init(path: String, content: [UInt8], mode: UInt32 = 0o644, owner: String? = nil, group: String? = nil) {
         self.path = path

@@ -16,8 +16,8 @@ public struct AppliedSpec: Sendable, Hashable {
 /// host, and what chainbot last applied.
 public struct PlanInput: Sendable {
     public var desired: [Resource]
-    /// Desired facets by resource (from each provider's `render`).
-    public var rendered: [ResourceID: [Facet]]
+    /// What each provider's `render` made, by resource: the desired facets and the provider's payload.
+    public var rendered: [ResourceID: Rendered]
     public var observed: [ResourceID: ObservedResource]
     public var applied: [ResourceID: AppliedSpec]
     /// Whether resources that left the manifests get prune steps (`apply --prune`); otherwise they are
@@ -30,7 +30,7 @@ public struct PlanInput: Sendable {
     public var pending: [ResourceID: [PendingStep]] = [:]
 
     public init(
-        desired: [Resource], rendered: [ResourceID: [Facet]], observed: [ResourceID: ObservedResource],
+        desired: [Resource], rendered: [ResourceID: Rendered], observed: [ResourceID: ObservedResource],
         applied: [ResourceID: AppliedSpec], prune: Bool
     ) {
         self.desired = desired

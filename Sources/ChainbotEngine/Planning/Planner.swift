@@ -89,7 +89,8 @@ public struct Planner: Sendable {
                 input.prune
                 ? holds.filter(
                     providers[id.kind]?.steps(
-                        for: id, spec: nil, previous: applied.spec, changes: changes, observed: observed) ?? [],
+                        for: StepRequest(
+                            id: id, spec: nil, previous: applied.spec, changes: changes, observed: observed)) ?? [],
                     notes: &notes[id, default: []]) : []
             plans[id] = ResourcePlan(
                 id: id, action: .prune, changes: changes, health: observed.health, deferred: !input.prune)
@@ -133,7 +134,7 @@ public struct Planner: Sendable {
     private func decide(_ resource: Resource, _ input: PlanInput) -> (ResourcePlan, [StepAction]) {
         let id = resource.id
         let observed = input.observed[id] ?? ObservedResource(id: id, facets: [:])
-        let rendered = input.rendered[id] ?? []
+        let rendered = input.rendered[id]?.facets ?? []
         // A facet the provider could not read is neither a change nor equal: the sync is Unknown.
         let unobserved = observed.unobserved.filter { name, _ in rendered.contains { $0.name == name } }
         let changes = rendered.compactMap { facet -> FieldChange? in
@@ -156,9 +157,9 @@ public struct Planner: Sendable {
         case .enforce:
             var actions =
                 providers[id.kind]?.steps(
-                    for: id, spec: resource.spec, previous: input.applied[id]?.spec, changes: changes,
-                    observed: observed)
-                ?? []
+                    for: StepRequest(
+                        id: id, spec: resource.spec, previous: input.applied[id]?.spec, changes: changes,
+                        observed: observed, rendered: input.rendered[id])) ?? []
             for owed in input.pending[id] ?? [] {
                 guard let step = owed.action.step else { continue }
                 plan.notes.append(Self.owedNote(owed))
@@ -199,7 +200,7 @@ public struct Planner: Sendable {
             // Only where the provider manages running state (not in an offline image).
             guard let service = services[serviceID], service.state == .running,
                 plans[serviceID]?.action != .warn, plans[serviceID] != nil,
-                input.rendered[serviceID]?.contains(where: { $0.name == "state" }) == true
+                input.rendered[serviceID]?.facets.contains(where: { $0.name == "state" }) == true
             else { continue }
             let alreadyRestarting = (actions[serviceID] ?? []).contains { action in
                 if case .systemctl(let verb, _) = action { return verb == .start || verb == .restart }

@@ -36,12 +36,12 @@ public struct AgentProvider: Provider {
 
     /// The owned fields the spec sets (without an ALEX OS they are all unobserved, so the sync is Unknown).
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
         guard case .agent(let agent) = spec else {
             throw ProviderError("the Agent provider cannot render \(spec.kind) '\(id.name)'")
         }
-        return AgentFacets.desired(agent)
+        return Rendered(AgentFacets.desired(agent))
     }
 
     /// One registry listing for all targets, then a health probe of each registered agent.
@@ -54,9 +54,9 @@ public struct AgentProvider: Provider {
                     for facet in AgentFacets.owned(spec) { unobserved[facet.name] = Self.notConfigured }
                 }
                 var resource = ObservedResource(
-                    id: target.id, facets: [:], health: .unknown, healthReason: Self.notConfigured,
-                    hints: ["unconfigured"])
+                    id: target.id, facets: [:], health: .unknown, healthReason: Self.notConfigured)
                 resource.unobserved = unobserved
+                resource.payload = ProviderPayload(Unconfigured())
                 observed[target.id] = resource
             }
             return observed
@@ -85,17 +85,15 @@ public struct AgentProvider: Provider {
     }
 
     /// A registration when an owned field differs or the agent is missing; a deregistration on prune.
-    public func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
-        guard let spec else {
-            guard case .agent(let old) = previous else { return [] }
-            let unconfigured = observed.hints.contains("unconfigured")
+    public func steps(for request: StepRequest) -> [StepAction] {
+        let observed = request.observed
+        guard let spec = request.spec else {
+            guard case .agent(let old) = request.previous else { return [] }
+            let unconfigured = observed.payload?.get(Unconfigured.self) != nil
             guard unconfigured || !observed.isAbsent else { return [] }
             return [.deregisterAgent(agentID: old.agentID, token: old.token)]
         }
-        guard case .agent(let agent) = spec, !changes.isEmpty else { return [] }
+        guard case .agent(let agent) = spec, !request.changes.isEmpty else { return [] }
         return [.registerAgent(agent)]
     }
 
@@ -153,3 +151,6 @@ public struct AgentProvider: Provider {
             "\(failure); the registry still lists agent '\(agentID)'", retryable: failure.isTransient)
     }
 }
+
+/// The payload of an agent observed without an ALEX OS registry to ask: nothing is known of it.
+struct Unconfigured: Sendable, Hashable {}

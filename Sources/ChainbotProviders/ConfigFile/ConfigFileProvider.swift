@@ -1,5 +1,4 @@
 public import ChainbotCore
-import Synchronization
 
 /// Manages `ConfigFile` resources: files chainbot owns, written atomically with their mode and owner.
 ///
@@ -7,16 +6,14 @@ import Synchronization
 /// `.source` files beside the manifests are read (the real filesystem, rooted at "/"), and `secrets`
 /// reads `secretRef` values. Only `render` reads sources and secrets.
 ///
-/// `steps` is pure but needs the rendered bytes, so `render` keeps its last result per resource (with
-/// the spec it came from) in a mutex-guarded cache; `steps` uses an entry only for the same spec and
-/// otherwise renders again where that needs no I/O (inline text, env without secrets). The cache holds
-/// secret values in memory until the next render of that resource or its prune.
-public final class ConfigFileProvider: Provider {
+/// `steps` is pure and writes the bytes `render` made, which the engine hands back in the request (the
+/// payload holds secret values only as long as the run holds the request); without them it renders again
+/// where that needs no I/O (inline text, env without secrets).
+public struct ConfigFileProvider: Provider {
     public let kinds: [Kind] = [.configFile]
 
     private let fileSystem: any HostFileSystem
     private let renderer: ConfigFileRenderer
-    private let rendered = Mutex<[ResourceID: RenderedFile]>([:])
 
     /// Makes a provider that writes through `fileSystem`, reads `.source` files through `sources` and
     /// secret values through `secrets`.
@@ -27,14 +24,13 @@ public final class ConfigFileProvider: Provider {
 
     /// The facets `content`, `mode`, and `owner`/`group` when the spec sets them; reads sources and secrets.
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
         guard case .configFile(let fileSpec) = spec else {
             throw ProviderError("the ConfigFile provider cannot render \(spec.kind) '\(id.name)'")
         }
         let file = try renderer.render(fileSpec)
-        rendered.withLock { $0[id] = file }
-        return ConfigFileFacets.desired(file)
+        return Rendered(ConfigFileFacets.desired(file), payload: file)
     }
 
     /// Looks at each target's path: content (as a digest when the spec or the last-applied one holds a
@@ -56,20 +52,16 @@ public final class ConfigFileProvider: Provider {
     /// One write when content, mode, owner or group differ (a mode-only change rewrites too: one atomic
     /// path for every change); when the path moved, the old file is removed after the new one is written.
     /// A prune removes the file if it is there.
-    public func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
+    public func steps(for request: StepRequest) -> [StepAction] {
         var oldPath: String?
-        if case .configFile(let previousSpec) = previous { oldPath = previousSpec.path }
-        guard let spec else {
-            rendered.withLock { $0[id] = nil }
-            guard let oldPath, !observed.isAbsent else { return [] }
+        if case .configFile(let previousSpec) = request.previous { oldPath = previousSpec.path }
+        guard let spec = request.spec else {
+            guard let oldPath, !request.observed.isAbsent else { return [] }
             return [.removeFile(path: oldPath)]
         }
         guard case .configFile(let fileSpec) = spec,
-            changes.contains(where: { ConfigFileFacets.names.contains($0.facet) }),
-            let file = renderedFile(for: id, fileSpec)
+            request.changes.contains(where: { ConfigFileFacets.names.contains($0.facet) }),
+            let file = renderedFile(request.rendered, fileSpec)
         else { return [] }
         var actions: [StepAction] = [
             .writeFile(
@@ -115,9 +107,9 @@ public final class ConfigFileProvider: Provider {
         return ObservedResource(id: id, facets: ConfigFileFacets.observed(info, content: content), health: .healthy)
     }
 
-    /// The bytes rendered for this exact spec, or a fresh I/O-free render; nil when neither is possible.
-    private func renderedFile(for id: ResourceID, _ spec: ConfigFileSpec) -> RenderedFile? {
-        if let cached = rendered.withLock({ $0[id] }), cached.spec == spec { return cached }
+    /// The bytes `render` made for this exact spec, or a fresh I/O-free render; nil when neither is possible.
+    private func renderedFile(_ rendered: Rendered?, _ spec: ConfigFileSpec) -> RenderedFile? {
+        if let file = rendered?.payload?.get(RenderedFile.self), file.spec == spec { return file }
         return try? ConfigFileRenderer.renderInline(spec)
     }
 }

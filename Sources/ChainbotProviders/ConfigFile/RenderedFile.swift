@@ -1,10 +1,10 @@
 import ChainbotCore
 
-/// A ConfigFile's rendered bytes with the spec they came from, kept between `render` and `steps`.
+/// A ConfigFile's rendered bytes with the spec they came from: `render`'s payload, which `steps` writes.
 ///
 /// The bytes may hold secret values, so the description and the mirror (`dump`) show only the path and
 /// the digest.
-struct RenderedFile: Sendable, CustomStringConvertible, CustomReflectable {
+struct RenderedFile: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     /// The spec the bytes were rendered from; `steps` uses them only for the same spec.
     var spec: ConfigFileSpec
     /// The complete file content.

@@ -83,8 +83,12 @@ public struct FirewallProvider: Provider {
     // MARK: Render
 
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
+        Rendered(try await renderFacets(id, spec))
+    }
+
+    func renderFacets(_ id: ResourceID, _ spec: ResourceSpec) async throws(ProviderError) -> [Facet] {
         let plan = self.plan ?? DesiredFirewall([])
         if plan.backend == .ufw, spec.kind != .port || plan.firewall != nil {
             var facets = try await renderUfw(id, spec, plan)
@@ -285,17 +289,15 @@ public struct FirewallProvider: Provider {
 
     // MARK: Steps
 
-    public func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
+    public func steps(for request: StepRequest) -> [StepAction] {
+        let (id, spec, changes, observed) = (request.id, request.spec, request.changes, request.observed)
         let plan = self.plan ?? DesiredFirewall([])
         var actions: [StepAction] = []
         let tableChanged =
             changes.contains { FirewallFacets.tableFacets.contains($0.facet) }
             || (spec == nil && FirewallFacets.tableFacets.contains { (observed.facets[$0] ?? .absent) != .absent })
         var previousBackend: FirewallSpec.Backend?
-        if case .firewall(let old)? = previous { previousBackend = old.backend }
+        if case .firewall(let old)? = request.previous { previousBackend = old.backend }
         if tableChanged,
             let load = plan.load(removingTable: id.kind == .firewall && spec == nil, previousBackend: previousBackend)
         {

@@ -7,13 +7,10 @@ extension HostProvider {
     /// sets the running name. A changed boot config key rewrites `config.txt` with every other byte kept,
     /// then (live) writes the reboot-required marker: the firmware reads the file only at boot, and
     /// chainbot never reboots. A pruned Host changes nothing.
-    public func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
-        guard case .host(let host) = spec else { return [] }
-        let changed = Set(changes.map(\.facet))
-        guard let files = seen.withLock({ $0[id] }) else { return [] }
+    public func steps(for request: StepRequest) -> [StepAction] {
+        guard case .host(let host) = request.spec else { return [] }
+        let changed = Set(request.changes.map(\.facet))
+        guard let files = request.observed.payload?.get(HostFiles.self) else { return [] }
         var actions: [StepAction] = []
         if let name = host.hostname, Self.hostnameProblem(name) == nil {
             if changed.contains(Self.hostnameFacet) {

@@ -1,5 +1,4 @@
 public import ChainbotCore
-import Synchronization
 
 /// Manages the `Host` kind: the Pi's own expectations (model, temperature, throttling, free disk and
 /// memory), its `config.txt` keys and its host name.
@@ -32,7 +31,6 @@ public final class HostProvider: Provider {
     let runner: any CommandRunner
     let mode: Mode
     let diskSpace: PiHardwareReader.DiskSpaceProbe?
-    let seen = Mutex<[ResourceID: HostFiles]>([:])
 
     /// Makes a provider that reads and writes through `fileSystem`, runs `vcgencmd` and `hostname` through
     /// `runner` (live only), and measures disk space with `diskSpace` (offline: unless `/statvfs` is there).
@@ -48,13 +46,13 @@ public final class HostProvider: Provider {
 
     /// The host name facets, one facet per owned `config.txt` key, and the observation-only conditions.
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
         guard case .host(let host) = spec else {
             throw ProviderError("\(id): the Host provider manages only Host resources")
         }
         // Offline too: a condition an image cannot show is observed as unobserved, never dropped.
-        return try desiredFacets(host)
+        return Rendered(try desiredFacets(host))
     }
 
     /// The desired facets of `spec`; validates the host name and the boot config before anything else.
@@ -89,7 +87,6 @@ public final class HostProvider: Provider {
     private func observe(_ id: ResourceID, _ spec: HostSpec) async throws(ProviderError) -> ObservedResource {
         let hardware = try await reader().read(diskPaths: spec.diskPaths)
         let files = try readFiles(spec)
-        seen.withLock { $0[id] = files }
         var facets: [String: FacetValue] = [:]
         if let name = spec.hostname {
             facets[Self.hostnameFacet] = hardware.hostname.map { FacetValue.word($0) } ?? .absent
@@ -122,6 +119,8 @@ public final class HostProvider: Provider {
         let (health, reason) = conditions.health(rebootRequired: reboot)
         var observed = ObservedResource(id: id, facets: facets, health: health, healthReason: reason)
         observed.unobserved = conditions.unobserved
+        // The files as read: the steps edit these bytes (every other byte of config.txt kept).
+        observed.payload = ProviderPayload(files)
         return observed
     }
 

@@ -27,10 +27,11 @@ enum ServiceFacets {
     }
 }
 
-/// The observation hints a Service's step planning reads.
-enum ServiceHints {
+/// What a Service's step planning reads from `systemctl show` besides the facets: the observation's
+/// payload.
+struct UnitObservation: Sendable, Hashable {
     /// systemd says a unit file or drop-in changed on disk since it last loaded it (`NeedDaemonReload=yes`).
-    static let needsDaemonReload = "needsDaemonReload"
+    var needsDaemonReload = false
     /// The unit is in the `failed` state, which `systemctl reset-failed` clears before a start.
-    static let failed = "failed"
+    var failed = false
 }

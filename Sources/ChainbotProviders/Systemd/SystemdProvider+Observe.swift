@@ -30,8 +30,9 @@ extension SystemdProvider {
                 facets[ServiceFacets.enabled] = status.enabled
                 facets[ServiceFacets.state] = status.state
                 let (health, reason) = status.health
-                observed[id] = ObservedResource(
-                    id: id, facets: facets, health: health, healthReason: reason, hints: status.hints)
+                var resource = ObservedResource(id: id, facets: facets, health: health, healthReason: reason)
+                resource.payload = ProviderPayload(status.observation)
+                observed[id] = resource
             case .offline:
                 let fileExists = facets[ServiceFacets.unitFile] != .absent
                 facets[ServiceFacets.enabled] = try offlineEnabled(service, fileExists: fileExists)

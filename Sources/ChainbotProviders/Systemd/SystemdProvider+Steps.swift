@@ -4,16 +4,13 @@ extension SystemdProvider {
     /// The actions for one service, in order: file writes and removals, enable or disable, `daemon-reload`,
     /// then start, restart or stop. With `spec` nil the service is pruned using `previous`. Offline, only
     /// file actions and enable/disable are planned. Pure: reads only its arguments.
-    public func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
-        if let spec {
+    public func steps(for request: StepRequest) -> [StepAction] {
+        if let spec = request.spec {
             guard let service = Self.service(spec) else { return [] }
-            return updateSteps(service, changes: changes, observed: observed)
+            return updateSteps(service, changes: request.changes, observed: request.observed)
         }
-        guard let previous = previous.flatMap(Self.service) else { return [] }
-        return pruneSteps(previous, observed: observed)
+        guard let previous = request.previous.flatMap(Self.service) else { return [] }
+        return pruneSteps(previous, observed: request.observed)
     }
 
     private func updateSteps(_ service: ServiceSpec, changes: [FieldChange], observed: ObservedResource) -> [StepAction]
@@ -64,7 +61,8 @@ extension SystemdProvider {
         // reporting the old UnitFileState until it reloads: the one daemon-reload comes after them, so
         // the next observation sees the fix (and after the files, so a start runs the new unit).
         let enablementChanged = actions.count > fileActions
-        if mode == .live, filesChanged || enablementChanged || observed.hints.contains(ServiceHints.needsDaemonReload) {
+        let status = observed.payload?.get(UnitObservation.self) ?? UnitObservation()
+        if mode == .live, filesChanged || enablementChanged || status.needsDaemonReload {
             actions.append(.daemonReload)
         }
 
@@ -72,7 +70,7 @@ extension SystemdProvider {
         let running = observed.facets[ServiceFacets.state] == ServiceFacets.running
         switch service.state {
         case .running where !running:
-            if observed.hints.contains(ServiceHints.failed) { actions.append(.systemctl(.resetFailed, unit: unit)) }
+            if status.failed { actions.append(.systemctl(.resetFailed, unit: unit)) }
             actions.append(.systemctl(.start, unit: unit))
         case .running where filesChanged:
             actions.append(.systemctl(.restart, unit: unit))

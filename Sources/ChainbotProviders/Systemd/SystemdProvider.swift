@@ -30,10 +30,10 @@ public struct SystemdProvider: Provider {
     /// The unit file, one facet per drop-in (`.absent` for drop-ins `previous` had and `spec` dropped),
     /// `enabled`, and in live mode `state`.
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
         guard case .service(let service) = spec else { throw notAService(id) }
-        return try renderFacets(id, service, previous: previous.flatMap(Self.service))
+        return Rendered(try renderFacets(id, service, previous: previous.flatMap(Self.service)))
     }
 
     /// The rendered facets of one service; pure.

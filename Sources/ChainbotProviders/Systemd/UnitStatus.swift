@@ -73,11 +73,8 @@ struct UnitStatus: Sendable, Hashable {
         }
     }
 
-    /// The hints step planning needs.
-    var hints: Set<String> {
-        var hints: Set<String> = []
-        if needsDaemonReload { hints.insert(ServiceHints.needsDaemonReload) }
-        if activeState == "failed" { hints.insert(ServiceHints.failed) }
-        return hints
+    /// What step planning needs besides the facets.
+    var observation: UnitObservation {
+        UnitObservation(needsDaemonReload: needsDaemonReload, failed: activeState == "failed")
     }
 }

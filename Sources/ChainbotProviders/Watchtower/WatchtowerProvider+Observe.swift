@@ -22,13 +22,16 @@ extension WatchtowerProvider {
         for target in targets {
             guard case .watchtowerTarget = target.spec else { continue }
             guard let entry = managed[target.id.name] else {
-                observed[target.id] = ObservedResource(
+                var missing = ObservedResource(
                     id: target.id, facets: [TargetEntry.facet: .absent], health: .missing,
                     healthReason: "no entry in \(settings.targetsPath)")
+                missing.payload = ProviderPayload(current)
+                observed[target.id] = missing
                 continue
             }
             var resource = ObservedResource(
                 id: target.id, facets: [TargetEntry.facet: .text(TargetEntry.text(entry.value))])
+            resource.payload = ProviderPayload(current)
             if let probe = probes[target.id] {
                 resource.health = probe.passed ? .healthy : .degraded
                 resource.healthReason = probe.evidence
@@ -40,7 +43,7 @@ extension WatchtowerProvider {
         return observed
     }
 
-    /// The file as it is now, and as this run would write it (cached for `steps`).
+    /// The file as it is now, and as this run would write it.
     func readFile() throws(ProviderError) -> ObservedFile {
         let path = settings.targetsPath
         guard path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
@@ -55,9 +58,7 @@ extension WatchtowerProvider {
             if let bytes = try fileSystem.read(path) { file = try TargetsFile(path: path, bytes: bytes) }
         }
         let rendered = try file.rendering(desired ?? [], removing: removed)
-        let result = ObservedFile(file: file, info: info, rendered: rendered)
-        self.file.value.withLock { $0 = result }
-        return result
+        return ObservedFile(file: file, info: info, rendered: rendered)
     }
 
     private func probeAll(_ targets: [(ResourceID, WatchtowerTargetSpec)]) async -> [ResourceID: ProbeResult] {

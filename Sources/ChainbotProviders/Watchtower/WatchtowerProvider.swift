@@ -1,6 +1,5 @@
 public import ChainbotCore
 public import ChainbotHTTP
-import Synchronization
 
 /// WatchtowerTarget: an entry in Watchtower's targets file, which chainbot shares with whoever else
 /// writes it, plus chainbot's own probe of the target.
@@ -47,19 +46,22 @@ public struct WatchtowerProvider: Provider {
     let desired: [(name: String, value: EntryValue)]?
     /// Names of targets applied before that left the manifests: their entries go at the next write.
     let removed: Set<String>
-    /// Shared by the provider and every copy bound to a run, so that whichever copy executes the write
-    /// can tell whether the file changed since it was read.
-    let file: FileCache
 
-    /// The file as last observed and what it becomes.
-    final class FileCache: Sendable {
-        let value = Mutex<ObservedFile?>(nil)
-    }
-
-    struct ObservedFile: Sendable {
+    /// The file as observed and what it becomes: each target's observation payload, which its steps write.
+    struct ObservedFile: Sendable, Hashable {
         var file: TargetsFile
         var info: FileInfo?
         var rendered: [UInt8]
+
+        // The parsed file is made from its bytes: they stand for it.
+        static func == (lhs: ObservedFile, rhs: ObservedFile) -> Bool {
+            lhs.file.bytes == rhs.file.bytes && lhs.info == rhs.info && lhs.rendered == rhs.rendered
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(file.bytes)
+            hasher.combine(rendered)
+        }
     }
 
     public init(
@@ -69,7 +71,7 @@ public struct WatchtowerProvider: Provider {
         self.init(
             settings: settings, fileSystem: fileSystem, runner: runner,
             prober: TargetProber(http: http, tcp: tcp, runner: runner, fileSystem: fileSystem), desired: nil,
-            removed: [], file: FileCache())
+            removed: [])
     }
 
     /// A provider whose http probes use an `HTTPClient` that reads at most 1 MiB of a health answer.
@@ -83,9 +85,8 @@ public struct WatchtowerProvider: Provider {
 
     init(
         settings: Settings, fileSystem: any HostFileSystem, runner: any CommandRunner, prober: TargetProber,
-        desired: [(name: String, value: EntryValue)]?, removed: Set<String>, file: FileCache
+        desired: [(name: String, value: EntryValue)]?, removed: Set<String>
     ) {
-        self.file = file
         self.settings = settings
         self.fileSystem = fileSystem
         self.runner = runner
@@ -104,32 +105,32 @@ public struct WatchtowerProvider: Provider {
         let removed = Set(applied.keys.filter { $0.kind == .watchtowerTarget && !names.contains($0.name) }.map(\.name))
         return WatchtowerProvider(
             settings: settings, fileSystem: fileSystem, runner: runner, prober: prober, desired: entries,
-            removed: removed, file: file)
+            removed: removed)
     }
 
     /// One facet, `entry`: the target's entry as chainbot writes it.
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
         guard case .watchtowerTarget(let target) = spec else {
             throw ProviderError("the WatchtowerTarget provider cannot render \(spec.kind) '\(id.name)'")
         }
-        return [Facet(TargetEntry.facet, .text(TargetEntry.text(TargetEntry.value(name: id.name, spec: target))))]
+        return Rendered([
+            Facet(TargetEntry.facet, .text(TargetEntry.text(TargetEntry.value(name: id.name, spec: target))))
+        ])
     }
 
     /// When the file would change and this target's entry differs (or its resource is pruned): the
     /// whole file, then the reload command. Every target asks for the same two actions, which the plan
-    /// holds once.
-    public func steps(
-        for id: ResourceID, spec: ResourceSpec?, previous: ResourceSpec?, changes: [FieldChange],
-        observed: ObservedResource
-    ) -> [StepAction] {
-        guard spec == nil || changes.contains(where: { $0.facet == TargetEntry.facet }),
-            let current = file.value.withLock({ $0 }), current.rendered != current.file.bytes
+    /// holds once. The write names the bytes it was made from, so that it never lands on a later edit.
+    public func steps(for request: StepRequest) -> [StepAction] {
+        guard request.spec == nil || request.changes.contains(where: { $0.facet == TargetEntry.facet }),
+            let current = request.observed.payload?.get(ObservedFile.self), current.rendered != current.file.bytes
         else { return [] }
-        let write = FileWrite(
+        var write = FileWrite(
             path: settings.targetsPath, content: current.rendered, mode: current.info?.mode ?? 0o644,
             owner: current.info?.owner, group: current.info?.group)
+        write.basedOn = SHA256.hex(SHA256.hash(current.file.bytes))
         return settings.reload.isEmpty ? [.writeFile(write)] : [.writeFile(write), .reload(argv: settings.reload)]
     }
 
@@ -164,9 +165,9 @@ public struct WatchtowerProvider: Provider {
     /// Refuses to write over an edit made between observe and apply: the write was rendered from the
     /// bytes observed then, and would silently undo it.
     private func checkUnchangedSinceObserved(_ write: FileWrite) throws(ProviderError) {
-        guard let observed = file.value.withLock({ $0 }), observed.rendered == write.content else { return }
+        guard let basedOn = write.basedOn else { return }
         let now = try fileSystem.read(write.path) ?? []
-        guard now == observed.file.bytes || now == write.content else {
+        guard SHA256.hex(SHA256.hash(now)) == basedOn || now == write.content else {
             throw ProviderError(
                 "\(write.path) changed after chainbot read it; nothing was written, run again to merge the change",
                 retryable: true)

@@ -31,6 +31,11 @@ struct ConfigFileHost {
     }
 
     func render(_ id: ResourceID, _ spec: ConfigFileSpec) async throws -> [Facet] {
+        try await rendered(id, spec).facets
+    }
+
+    /// What `render` made: the facets and the rendered bytes the engine hands back to `steps`.
+    func rendered(_ id: ResourceID, _ spec: ConfigFileSpec) async throws -> Rendered {
         try await provider.render(id, spec: .configFile(spec), previous: nil)
     }
 
@@ -43,12 +48,12 @@ struct ConfigFileHost {
     func plan(_ id: ResourceID, _ spec: ConfigFileSpec, previous: ConfigFileSpec? = nil) async throws
         -> (changes: [FieldChange], actions: [StepAction])
     {
-        let desired = try await render(id, spec)
+        let desired = try await rendered(id, spec)
         let observed = try await observe(id, spec)
-        let changes = Self.changes(id, desired: desired, observed: observed)
+        let changes = Self.changes(id, desired: desired.facets, observed: observed)
         let actions = provider.steps(
             for: id, spec: .configFile(spec), previous: previous.map { .configFile($0) }, changes: changes,
-            observed: observed)
+            observed: observed, rendered: desired)
         return (changes, actions)
     }
 

@@ -45,12 +45,12 @@ struct ConfigFileStepsTests {
     }
 
     @Test func ignoresChangesOfFacetsItDoesNotOwn() async throws {
-        _ = try await host.render(id, spec)
+        let rendered = try await host.rendered(id, spec)
         let foreign = [FieldChange(resource: id, facet: "enabled", from: .word("no"), to: .word("yes"))]
 
         let actions = host.provider.steps(
             for: id, spec: .configFile(spec), previous: nil, changes: foreign,
-            observed: ObservedResource(id: id, facets: [:]))
+            observed: ObservedResource(id: id, facets: [:]), rendered: rendered)
 
         #expect(actions.isEmpty)
     }
@@ -95,17 +95,17 @@ struct ConfigFileStepsTests {
     @Test func usesRenderedBytesOnlyForTheSpecTheyCameFrom() async throws {
         let source = host.outside("files/app.conf", "from source\n")
         let sourced = ConfigFileSpec(path: "/etc/app.conf", content: .source(path: source, relative: "files/app.conf"))
-        _ = try await host.render(id, sourced)
+        let rendered = try await host.rendered(id, sourced)
         var other = sourced
         other.mode = 0o600
         let change = FieldChange(resource: id, facet: "mode", from: .word("0644"), to: .word("0600"))
 
         let same = host.provider.steps(
             for: id, spec: .configFile(sourced), previous: nil, changes: [change],
-            observed: ObservedResource(id: id, facets: [:]))
+            observed: ObservedResource(id: id, facets: [:]), rendered: rendered)
         let different = host.provider.steps(
             for: id, spec: .configFile(other), previous: nil, changes: [change],
-            observed: ObservedResource(id: id, facets: [:]))
+            observed: ObservedResource(id: id, facets: [:]), rendered: rendered)
 
         #expect(same == [.writeFile(FileWrite(path: "/etc/app.conf", content: Array("from source\n".utf8)))])
         #expect(different.isEmpty)

@@ -37,7 +37,7 @@ import Testing
             launcher: DetachedLauncherStub(), listeners: ListenerReader(fileSystem: fileSystem)
         ).bound(to: desired, applied: [:])
         let port = try #require(desired.last)
-        let rendered = try await provider.render(portID, spec: port.spec, previous: nil)
+        let rendered = try await provider.render(portID, spec: port.spec, previous: nil).facets
         let observed = try #require(
             try await provider.observe([ObserveTarget(id: portID, spec: port.spec)])[portID])
         let changes = rendered.compactMap { facet -> FieldChange? in

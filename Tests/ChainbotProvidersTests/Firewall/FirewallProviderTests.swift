@@ -56,7 +56,7 @@ import Testing
     )] {
         var facets: [ResourceID: [Facet]] = [:]
         for resource in desired {
-            facets[resource.id] = try await provider.render(resource.id, spec: resource.spec, previous: nil)
+            facets[resource.id] = try await provider.render(resource.id, spec: resource.spec, previous: nil).facets
         }
         let observed = try await provider.observe(desired.map { ObserveTarget(id: $0.id, spec: $0.spec) })
         var out: [ResourceID: ([FieldChange], [StepAction])] = [:]
@@ -157,7 +157,7 @@ import Testing
         #expect(error?.message.contains("--force") == true)
 
         let forced = Self.provider(runner, force: true, desired: desired)
-        let facets = try await forced.render(desired[0].id, spec: desired[0].spec, previous: nil)
+        let facets = try await forced.render(desired[0].id, spec: desired[0].spec, previous: nil).facets
         #expect(facets.contains { $0.name == "rules" })
     }
 

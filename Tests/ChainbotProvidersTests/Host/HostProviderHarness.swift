@@ -46,7 +46,7 @@ struct HostProviderHarness {
 
     func plan(_ spec: HostSpec) async throws -> Planned {
         let resourceSpec = ResourceSpec.host(spec)
-        let desired = try await provider.render(Self.id, spec: resourceSpec, previous: nil)
+        let desired = try await provider.render(Self.id, spec: resourceSpec, previous: nil).facets
         let observed = try requireValueOrThrow(
             try await provider.observe([ObserveTarget(id: Self.id, spec: resourceSpec)])[Self.id])
         // As the planner does: an unobserved facet is neither equal nor a change.

@@ -20,7 +20,8 @@ struct OfflineSystemctlTests {
         var changes: [FieldChange] = []
         if let spec {
             let desired = try await provider.render(
-                Support.id, spec: .service(spec), previous: previous.map(ResourceSpec.service))
+                Support.id, spec: .service(spec), previous: previous.map(ResourceSpec.service)
+            ).facets
             changes = Support.changes(desired, observed)
         }
         let actions = provider.steps(

@@ -69,6 +69,7 @@ enum ServiceTestSupport {
         _ provider: SystemdProvider, _ spec: ServiceSpec, previous: ServiceSpec? = nil
     ) async throws -> [StepAction] {
         let desired = try await provider.render(id, spec: .service(spec), previous: previous.map(ResourceSpec.service))
+            .facets
         let observed = try await provider.observe([ObserveTarget(id: id, spec: .service(spec))])
         let current = try #require(observed[id])
         return provider.steps(

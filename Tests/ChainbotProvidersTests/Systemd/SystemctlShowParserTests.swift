@@ -27,7 +27,7 @@ import Testing
         #expect(status.enabled == .word("enabled"))
         #expect(status.state == .word("running"))
         #expect(status.health == (.healthy, "active (running)"))
-        #expect(status.hints.isEmpty)
+        #expect(status.observation == UnitObservation())
     }
 
     @Test func readsAFailedUnitAsStoppedAndDegradedWithItsResult() throws {
@@ -35,7 +35,7 @@ import Testing
 
         #expect(status.state == .word("stopped"))
         #expect(status.health == (.degraded, "failed: exit-code (status 1)"))
-        #expect(status.hints == ["failed"])
+        #expect(status.observation == UnitObservation(failed: true))
     }
 
     @Test func readsAMissingUnitAsAbsentAndMissing() throws {
@@ -49,7 +49,7 @@ import Testing
     @Test func hintsADaemonReloadWhenSystemdAsksForOne() throws {
         let status = try #require(try capture()["alexos.service"])
 
-        #expect(status.hints == ["needsDaemonReload"])
+        #expect(status.observation == UnitObservation(needsDaemonReload: true))
         #expect(status.health.0 == .healthy)
     }
 

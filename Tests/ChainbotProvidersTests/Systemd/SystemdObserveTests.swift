@@ -51,7 +51,7 @@ import Testing
         #expect(watchtower.facets["unit file"] == .absent)
         #expect(watchtower.health == .degraded)
         #expect(watchtower.healthReason == "failed: exit-code (status 1)")
-        #expect(watchtower.hints == ["failed"])
+        #expect(watchtower.payload?.get(UnitObservation.self) == UnitObservation(failed: true))
 
         let ghost = try #require(observed[ResourceID(.service, "ghost")])
         #expect(ghost.isAbsent)
@@ -61,7 +61,7 @@ import Testing
         #expect(alexos.facets["drop-in limits.conf"] == .text("[Service]\nLimitNOFILE=4096\n"))
         #expect(alexos.facets["drop-in admin.conf"] == .text("[Service]\nNice=5\n"))
         #expect(alexos.facets["drop-in notes.txt"] == nil)
-        #expect(alexos.hints == ["needsDaemonReload"])
+        #expect(alexos.payload?.get(UnitObservation.self) == UnitObservation(needsDaemonReload: true))
     }
 
     @Test func saysOnceAndClearlyThatSystemdIsNotRunning() async throws {

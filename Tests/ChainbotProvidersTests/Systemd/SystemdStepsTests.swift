@@ -147,7 +147,7 @@ import Testing
         let spec = Support.spec(wantedBy: [])
         let provider = live(Support.show(load: "not-found", active: "inactive", sub: "dead", fileState: ""))
 
-        let desired = try await provider.render(Support.id, spec: .service(spec), previous: nil)
+        let desired = try await provider.render(Support.id, spec: .service(spec), previous: nil).facets
         #expect(desired.first { $0.name == "enabled" }?.value == .word("static"))
         #expect(
             try await Support.plan(provider, spec) == [
@@ -176,7 +176,7 @@ import Testing
         let spec = Support.spec()
         let provider = Support.provider(.offline, fileSystem: FakeFileSystem(root: "/image"))
 
-        let desired = try await provider.render(Support.id, spec: .service(spec), previous: nil)
+        let desired = try await provider.render(Support.id, spec: .service(spec), previous: nil).facets
         #expect(!desired.contains { $0.name == "state" })
         #expect(
             try await Support.plan(provider, spec) == [

@@ -41,7 +41,7 @@ import Testing
         let provider = SystemdProvider(runner: runner, fileSystem: fileSystem, mode: .offline)
         let id = ResourceID(.service, "watchtower")
 
-        let desired = try await provider.render(id, spec: .service(spec), previous: nil)
+        let desired = try await provider.render(id, spec: .service(spec), previous: nil).facets
         let observed = try #require(try await provider.observe([ObserveTarget(id: id, spec: .service(spec))])[id])
 
         for facet in desired where facet.name != "enabled" {

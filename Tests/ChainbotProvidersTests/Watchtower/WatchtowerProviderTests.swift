@@ -49,7 +49,8 @@ import Testing
             var actions: [ResourceID: [StepAction]] = [:]
             for target in targets {
                 let spec = desired.first { $0.id == target.id }?.spec
-                let facets = spec == nil ? [] : try await bound.render(target.id, spec: target.spec, previous: nil)
+                let facets =
+                    spec == nil ? [] : try await bound.render(target.id, spec: target.spec, previous: nil).facets
                 let seen = try #require(observed[target.id])
                 let changes = facets.compactMap { facet -> FieldChange? in
                     let now = seen.facets[facet.name] ?? .absent
