@@ -20,18 +20,9 @@ struct AgentConfigFile {
     /// Reads `path`; a problem is one message with `path:line:col`.
     static func load(_ path: String) -> Result<AgentConfigFile, UsageError> {
         let bytes: [UInt8]
-        switch RegularFile.read(path, maxBytes: maxBytes) {
+        switch read(path) {
         case .success(let read): bytes = read
-        case .failure(.system(let code)):
-            return .failure(UsageError(message: "cannot read the configuration \(path): \(RegularFile.describe(code))"))
-        case .failure(.notRegular(let type)):
-            return .failure(
-                UsageError(message: "cannot read the configuration \(path): it is \(type), not a regular file"))
-        case .failure(.tooLarge):
-            return .failure(
-                UsageError(
-                    message: "cannot read the configuration \(path): it is larger than the \(maxBytes >> 20) MiB limit")
-            )
+        case .failure(let error): return .failure(error)
         }
         let stream = YAMLParser.parse(bytes)
         if let problem = stream.problems.first {
@@ -52,39 +43,66 @@ struct AgentConfigFile {
                 return .failure(UsageError(message: "\(path):\(pair.key.start): unknown key '\(name)'\(hint)"))
             }
             // `labels:` is a mapping of host labels, carried as `KEY=VALUE` texts (what `--label` takes).
-            if key == "labels", pair.value.scalar?.value != .null {
-                guard let labels = pair.value.mapping else {
-                    return .failure(
-                        UsageError(
-                            message: "\(path):\(pair.value.start): 'labels' takes a mapping of label keys to values"))
-                }
-                var texts: [String] = []
-                for label in labels {
-                    guard let name = label.key.scalar?.text, let value = label.value.scalar, value.value != .null else {
-                        return .failure(
-                            UsageError(message: "\(path):\(label.key.start): a label takes a key and a scalar value"))
-                    }
-                    if let problem = FleetInventory.labelProblem(key: name, value: value.text) {
-                        return .failure(UsageError(message: "\(path):\(label.key.start): invalid label: \(problem)"))
-                    }
-                    texts.append(name + "=" + value.text)
-                }
-                config.values[key] = texts
-                continue
+            let texts =
+                key == "labels" && pair.value.scalar?.value != .null
+                ? labels(pair.value, path: path) : values(pair.value, key: key, path: path)
+            switch texts {
+            case .success(let texts): config.values[key] = texts
+            case .failure(let error): return .failure(error)
             }
-            let items = pair.value.sequence ?? [pair.value]
-            var texts: [String] = []
-            for item in items {
-                guard let scalar = item.scalar else {
-                    return .failure(
-                        UsageError(message: "\(path):\(item.start): '\(key)' takes a value or a list of values"))
-                }
-                if case .null = scalar.value { continue }
-                texts.append(scalar.text)
-            }
-            config.values[key] = texts
         }
         return .success(config)
+    }
+
+    /// The file's bytes: a regular file of at most `maxBytes`.
+    private static func read(_ path: String) -> Result<[UInt8], UsageError> {
+        switch RegularFile.read(path, maxBytes: maxBytes) {
+        case .success(let read): return .success(read)
+        case .failure(.system(let code)):
+            return .failure(UsageError(message: "cannot read the configuration \(path): \(RegularFile.describe(code))"))
+        case .failure(.notRegular(let type)):
+            return .failure(
+                UsageError(message: "cannot read the configuration \(path): it is \(type), not a regular file"))
+        case .failure(.tooLarge):
+            return .failure(
+                UsageError(
+                    message: "cannot read the configuration \(path): it is larger than the \(maxBytes >> 20) MiB limit")
+            )
+        }
+    }
+
+    /// `labels:` as `KEY=VALUE` texts.
+    private static func labels(_ node: ChainbotYAML.Node, path: String) -> Result<[String], UsageError> {
+        guard let labels = node.mapping else {
+            return .failure(
+                UsageError(message: "\(path):\(node.start): 'labels' takes a mapping of label keys to values"))
+        }
+        var texts: [String] = []
+        for label in labels {
+            guard let name = label.key.scalar?.text, let value = label.value.scalar, value.value != .null else {
+                return .failure(
+                    UsageError(message: "\(path):\(label.key.start): a label takes a key and a scalar value"))
+            }
+            if let problem = FleetInventory.labelProblem(key: name, value: value.text) {
+                return .failure(UsageError(message: "\(path):\(label.key.start): invalid label: \(problem)"))
+            }
+            texts.append(name + "=" + value.text)
+        }
+        return .success(texts)
+    }
+
+    /// A value or a list of values, nulls left out.
+    private static func values(_ node: ChainbotYAML.Node, key: String, path: String) -> Result<[String], UsageError> {
+        var texts: [String] = []
+        for item in node.sequence ?? [node] {
+            guard let scalar = item.scalar else {
+                return .failure(
+                    UsageError(message: "\(path):\(item.start): '\(key)' takes a value or a list of values"))
+            }
+            if case .null = scalar.value { continue }
+            texts.append(scalar.text)
+        }
+        return .success(texts)
     }
 
     /// The arguments the file stands for, to parse before the command line's (which win).

@@ -5,11 +5,6 @@ import ChainbotProviders
 
 /// What the agent tells others: events, the health summary, ALEX OS delivery, systemd's STATUS= line.
 extension AgentRunner {
-    /// `interval` ± 10 %, so many Pis pulling from one remote do not all knock at once.
-    static func jittered(_ interval: Duration) -> Duration {
-        interval * Double.random(in: 0.9...1.1)
-    }
-
     func recordEvent(_ event: Event) {
         _ = try? store.recordEvent(event, outboxPayload: configuration.options.outboxPayload)
     }
@@ -24,19 +19,20 @@ extension AgentRunner {
         report.record(in: store, toAlexOS: configuration.options.alexOS != nil)
     }
 
-    /// Sends what waits in the outbox; while something still waits, tries again after `deliveryInterval`.
-    func deliverEvents() async {
-        guard let endpoints = configuration.options.alexOS else { return }
+    /// Sends what waits in the outbox; true while something still waits (or the delivery failed), so the
+    /// controller tries again after its delivery interval.
+    func deliverEvents() async -> Bool {
+        guard let endpoints = configuration.options.alexOS else { return false }
         do {
             let report = try await OutboxDelivery(store: store, transport: concretes.transport, endpoints: endpoints)
                 .deliverPending()
-            nextDelivery = report.pending > 0 ? concretes.clock.now + configuration.deliveryInterval : nil
             if report.unreachable, let error = report.lastError {
                 log("ALEX OS unreachable, \(report.pending) events wait in the outbox: \(error)")
             }
+            return report.pending > 0
         } catch {
             log("delivering events failed: \(error)")
-            nextDelivery = concretes.clock.now + configuration.deliveryInterval
+            return true
         }
     }
 

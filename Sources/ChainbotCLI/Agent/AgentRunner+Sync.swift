@@ -84,7 +84,7 @@ extension AgentRunner {
 
     // MARK: One pass
 
-    func sync(_ batch: Set<ResourceID>) async -> [ResourceID: Outcome] {
+    func sync(_ batch: Set<ResourceID>) async -> SyncResult {
         let clock = concretes.clock
         let started = clock.now
         metrics.passStarted(started)
@@ -97,61 +97,41 @@ extension AgentRunner {
             }
         } catch {
             log("cannot lock \(configuration.options.statePath): \(error); retrying later")
-            return Dictionary(uniqueKeysWithValues: batch.map { ($0, Outcome.requeueAfter(.seconds(5))) })
+            return SyncResult(
+                outcomes: Dictionary(uniqueKeysWithValues: batch.map { ($0, .requeueAfter(.seconds(5))) }))
         }
         defer { withExtendedLifetime(lock) {} }
         await refreshPin()
-        let (outcomes, changed) = await apply(batch)
-        let failed = outcomes.values.filter(\.failed).count
+        let report = await pass().run(batch, desired: passDesired)
+        if let error = report.error { log(error) }
+        if let applied = report.applied { metrics.record(applied) }
+        let failed = report.outcomes.values.filter(\.failed).count
         let elapsed = clock.now - started
         metrics.passDuration(elapsed, failed: failed > 0)
-        if failed == 0 {
-            try? store.setMeta("agent.lastSuccessfulSync", String(concretes.now().millisecondsSinceEpoch))
+        if report.changed > 0 || failed > 0 {
+            // The controller reports health at once after such a pass; quiet ones wait for the interval.
+            log("synced \(batch.count): \(report.changed) changed, \(failed) failed in \(DurationText.format(elapsed))")
         }
-        try? store.setMeta("agent.lastSync", String(concretes.now().millisecondsSinceEpoch))
-        if changed > 0 || failed > 0 {
-            log("synced \(batch.count): \(changed) changed, \(failed) failed in \(DurationText.format(elapsed))")
-            // A pass that changed something or failed reports at once; quiet ones wait for the 60 s report.
-            reportHealth()
-        }
-        for (id, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+        for (id, outcome) in report.outcomes.sorted(by: { $0.key < $1.key }) {
             if case .terminal(let message, _) = outcome {
                 log("\(id): \(message); a retry cannot help, so not retried until its spec or the manifests change")
             }
         }
-        await deliverEvents()
-        return outcomes
+        return report.result
     }
 
-    /// Prepares and applies `batch` (holds from the store's suspensions), saves the statuses; returns each
-    /// key's outcome and how many resources changed or were pruned.
-    private func apply(_ batch: Set<ResourceID>) async -> ([ResourceID: Outcome], changed: Int) {
-        let desiredSet = desiredResources
-        let generation = pin?.generation ?? self.generation
-        let gitCommit = pin == nil ? self.gitCommit : nil
-        // Suspended resources are held: observed and reported, changed by no step of any resource.
-        let held = Suspension.holds((try? store.suspensions(at: concretes.now())) ?? [])
-        let reconciler = configuration.options.reconciler(store)
-        var result = StatusBuilder.Result()
-        let previous = (try? store.allStatus()) ?? []
-        var outcomes: [ResourceID: Outcome] = [:]
-        var changed = 0
-        do {
-            let selected = desiredSet.filter { batch.contains($0.id) }
-            let prepared = try await reconciler.prepare(
-                selected, prune: configuration.prune, force: !desiredSet.isEmpty, whole: desiredSet, ids: batch,
-                held: held)
-            let report = try await reconciler.apply(prepared, generation: generation, gitCommit: gitCommit)
-            result = StatusBuilder(generation: generation, now: concretes.now(), previous: previous).build(
-                prepared, report: report)
-            outcomes = report.outcomes(for: batch, resync: configuration.resync)
-            changed = report.changed.count + report.pruned.count
-            metrics.record(report)
-        } catch {
-            log("sync failed: \(error)")
-            for id in batch { outcomes[id] = .retryable("sync failed: \(error)") }
-        }
-        result.save(to: store, outboxPayload: configuration.options.outboxPayload)
-        return (outcomes, changed)
+    /// The engine's pass over this store and fresh providers from the one factory.
+    private func pass() -> ReconcilePass {
+        ReconcilePass(
+            store: store, reconciler: concretes.reconciler(configuration.options, store: store), now: concretes.now,
+            prune: configuration.prune, resync: configuration.controller.resync,
+            outboxPayload: configuration.options.outboxPayload)
+    }
+
+    /// What the pass applies: the pinned revision (no git commit), else the manifests.
+    private var passDesired: ReconcilePass.Desired {
+        ReconcilePass.Desired(
+            resources: desiredResources, generation: pin?.generation ?? generation,
+            gitCommit: pin == nil ? gitCommit : nil)
     }
 }

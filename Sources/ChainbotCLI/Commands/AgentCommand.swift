@@ -62,29 +62,14 @@ enum AgentCommand {
 
     static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
         let arguments: Arguments
-        switch withConfigFile(given, context) {
-        case .success(let merged): arguments = merged
-        case .failure(let error):
-            context.stderr.write("chainbot agent: \(error.message)\n")
-            return .usage
-        }
-        let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment, readsConfigFile: false) } catch {
-            context.stderr.write("chainbot agent: \(error.message)\n")
-            return .usage
-        }
-        if options.root != nil {
-            context.stderr.write(
-                "chainbot agent: --root is for preparing images offline; the agent runs on a live host\n")
-            return .usage
-        }
         let configuration: AgentRunner.Configuration
-        switch timings(arguments, options) {
-        case .success(let parsed): configuration = parsed
+        switch parse(given, context) {
+        case .success(let parsed): (arguments, configuration) = parsed
         case .failure(let error):
             context.stderr.write("chainbot agent: \(error.message)\n")
             return .usage
         }
+        let options = configuration.options
         // Every usage check comes before the first file is created: a usage error leaves nothing behind.
         let listening: (host: String, port: Int, token: String?)?
         switch endpoint(arguments, context) {
@@ -124,6 +109,26 @@ enum AgentCommand {
         let code = await runner.run()
         await server?.stop()
         return code
+    }
+
+    /// The command line over the configuration file, and the configuration it makes.
+    static func parse(_ given: Arguments, _ context: CommandContext) -> Result<
+        (Arguments, AgentRunner.Configuration), UsageError
+    > {
+        let arguments: Arguments
+        switch withConfigFile(given, context) {
+        case .success(let merged): arguments = merged
+        case .failure(let error): return .failure(error)
+        }
+        let options: EngineOptions
+        do { options = try EngineOptions(arguments, environment: context.environment, readsConfigFile: false) } catch {
+            return .failure(error)
+        }
+        if options.root != nil {
+            return .failure(
+                UsageError(message: "--root is for preparing images offline; the agent runs on a live host"))
+        }
+        return timings(arguments, options).map { (arguments, $0) }
     }
 
     /// The configuration `given` and the configuration file amount to now, or nil (and a message on
@@ -166,17 +171,17 @@ enum AgentCommand {
         case (.failure(let error), _, _), (_, .failure(let error), _), (_, _, .failure(let error)):
             return .failure(error)
         case (.success(let resync), .success(let base), .success(let maximum)):
-            if let resync { configuration.resync = resync }
-            if let base { configuration.backoff.base = base }
-            if let maximum { configuration.backoff.maximum = maximum }
-            if configuration.backoff.maximum < configuration.backoff.base {
+            if let resync { configuration.controller.resync = resync }
+            if let base { configuration.controller.backoff.base = base }
+            if let maximum { configuration.controller.backoff.maximum = maximum }
+            if configuration.controller.backoff.maximum < configuration.controller.backoff.base {
                 return .failure(UsageError(message: "--backoff-max must not be below --backoff-base"))
             }
         }
         configuration.prune = arguments.has("prune")
         switch duration("git-pull", atLeast: .seconds(1)) {
         case .failure(let error): return .failure(error)
-        case .success(let interval): configuration.gitPull = interval
+        case .success(let interval): configuration.controller.gitPull = interval
         }
         return .success(configuration)
     }

@@ -203,8 +203,11 @@ struct EngineOptions {
     /// that only read (diff, dry runs, status, get), which must not create or change a state file.
     func existingStore(_ context: CommandContext) -> SQLiteStateStore? {
         do {
-            return access(statePath, F_OK) == 0
+            let store =
+                access(statePath, F_OK) == 0
                 ? try SQLiteStateStore.openReadOnly(path: statePath) : try SQLiteStateStore.inMemory()
+            for warning in store.readWarnings { context.stderr.write("chainbot: warning: \(warning)\n") }
+            return store
         } catch {
             context.stderr.write("chainbot: \(error)\n")
             return nil
@@ -239,17 +242,9 @@ struct EngineOptions {
         }
     }
 
-    /// The providers for the live host, or for the offline image under `--root`.
-    var providers: [any Provider] {
-        ProviderFactory.providers(
-            root: root, runner: SpawnCommandRunner(), watchtower: watchtower,
-            firewall: ProviderFactory.firewallSettings(statePath: statePath, force: force, environment: environment),
-            alexOS: alexOS, transport: HTTPClient())
-    }
-
-    /// The engine; events also go to the outbox when an ALEX OS is configured.
+    /// The engine for `diff`, `apply` and `rollback`, from the one factory (`Concretes`).
     func reconciler(_ store: SQLiteStateStore) -> Reconciler {
-        Reconciler(providers: providers, store: store, now: { Timestamp.now() }, outboxPayload: outboxPayload)
+        Concretes.live(environment: environment).reconciler(self, store: store)
     }
 
     /// The webhook envelope of an event occurrence when an ALEX OS is configured, else nil.

@@ -8,25 +8,14 @@ import Synchronization
 ///
 /// Time comes only from `clock`, so a test drives the loop with a manual clock and no sleeps.
 public actor Controller<C: Clock> where C.Duration == Duration {
-    public struct Configuration: Sendable {
-        /// How often every key is queued, whatever happened.
-        public var resync: Duration
-        public var backoff: Backoff
-        /// How long one pass may run before the watchdog pings stop (and systemd restarts the agent).
-        public var passLimit: Duration
-
-        public init(resync: Duration = .seconds(60), backoff: Backoff = Backoff(), passLimit: Duration = .seconds(600))
-        {
-            self.resync = resync
-            self.backoff = backoff
-            self.passLimit = passLimit
-        }
-    }
+    public typealias Configuration = ControllerConfiguration
 
     let clock: C
     let source: any ManifestSource
     let handler: any SyncHandler
     let notifier: any Notifier
+    /// The work between passes on the controller's timers; nil for none (and no timers).
+    let housekeeper: (any Housekeeper)?
     /// Called at every resync (for metrics).
     let onResync: @Sendable () -> Void
     /// Called with the number of waiting keys, due or delayed, before the loop waits (for metrics).
@@ -38,12 +27,16 @@ public actor Controller<C: Clock> where C.Duration == Duration {
     var terminal: [ResourceID: DesiredFingerprint] = [:]
     var nextResync: C.Instant
     let pass: PassTracker<C.Instant>
+    /// When each of the housekeeper's duties is due next.
+    var timers = ControllerTimers<C.Instant>()
+    let triggers = Mutex<[ControllerTrigger]>([])
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     public init(
         configuration: Configuration, clock: C, source: any ManifestSource, handler: any SyncHandler,
-        notifier: any Notifier, onResync: @escaping @Sendable () -> Void = {},
+        notifier: any Notifier, housekeeper: (any Housekeeper)? = nil,
+        onResync: @escaping @Sendable () -> Void = {},
         onQueueDepth: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -52,6 +45,7 @@ public actor Controller<C: Clock> where C.Duration == Duration {
         self.source = source
         self.handler = handler
         self.notifier = notifier
+        self.housekeeper = housekeeper
         self.onResync = onResync
         self.onQueueDepth = onQueueDepth
         self.nextResync = clock.now.advanced(by: configuration.resync)
@@ -65,8 +59,11 @@ public actor Controller<C: Clock> where C.Duration == Duration {
         wake.yield()
     }
 
-    /// Wakes the loop so the handler's `idle` runs now (a file changed, SIGHUP).
-    public nonisolated func poke() { wake.yield() }
+    /// Tells the loop that a file changed or SIGHUP came; it acts on it between passes.
+    public nonisolated func trigger(_ trigger: ControllerTrigger) {
+        triggers.withLock { $0.append(trigger) }
+        wake.yield()
+    }
 
     /// Queues `ids` now (the manifests or the pin changed); a key being synced runs once more after.
     public func add(_ ids: [ResourceID]) {
@@ -83,6 +80,7 @@ public actor Controller<C: Clock> where C.Duration == Duration {
         configuration = next
         backoff = next.backoff
         nextResync = min(nextResync, clock.now.advanced(by: next.resync))
+        if next.gitPull == nil { timers.gitPull = nil }
         wake.yield()
     }
 
@@ -91,6 +89,7 @@ public actor Controller<C: Clock> where C.Duration == Duration {
         let pinger = startWatchdogPings()
         defer { pinger?.cancel() }
         nextResync = clock.now.advanced(by: configuration.resync)
+        startTimers()
         // The first pass before READY=1, so `systemctl start` returns with the host converged.
         _ = await processNextWorkItem()
         notifier.notify("READY=1\nSTATUS=\(await handler.statusLine())")
@@ -105,13 +104,14 @@ public actor Controller<C: Clock> where C.Duration == Duration {
         var timer: Task<Void, Never>?
         defer { timer?.cancel() }
         while !stopping {
+            await takeTriggers()
             if clock.now >= nextResync { await resync() }
             if await processNextWorkItem() { continue }
-            let housekeeping = await handler.idle()
-            if stopping || queue.depth > 0 || housekeeping == .zero { continue }
+            if await runDueDuty() { continue }
+            if stopping || queue.depth > 0 { continue }
             var deadline = nextResync
             if let due = queue.nextDeadline { deadline = min(deadline, due) }
-            if let housekeeping { deadline = min(deadline, clock.now.advanced(by: housekeeping)) }
+            if let due = timers.nextDeadline { deadline = min(deadline, due) }
             onQueueDepth(queue.depth + queue.delayedCount)
             if deadline <= clock.now { continue }
             // Wait for the next deadline or a trigger, whichever comes first.
@@ -141,7 +141,8 @@ public actor Controller<C: Clock> where C.Duration == Duration {
         let batch = queue.take(now: clock.now)
         guard !batch.isEmpty else { return false }
         pass.started(at: clock.now)
-        let outcomes = await handler.sync(Set(batch))
+        let result = await handler.sync(Set(batch))
+        let outcomes = result.outcomes
         pass.started(at: nil)
         let needsDesired = outcomes.values.contains { if case .terminal = $0 { true } else { false } }
         let desired = needsDesired ? await source.desired() : nil
@@ -150,6 +151,7 @@ public actor Controller<C: Clock> where C.Duration == Duration {
             requeue(id, after: outcomes[id] ?? .converged, now: now, desired: desired)
             queue.done(id)
         }
+        await afterPass(result)
         notifier.notify("STATUS=\(await handler.statusLine())")
         return true
     }

@@ -41,14 +41,26 @@ public protocol ManifestSource: Sendable {
     func desired() async -> DesiredState
 }
 
+/// What one pass over a batch came to.
+public struct SyncResult: Sendable, Hashable {
+    /// Each key's outcome; a key without one counts as converged.
+    public var outcomes: [ResourceID: Outcome]
+    /// True when the pass changed or pruned something on the host.
+    public var changed: Bool
+
+    public init(outcomes: [ResourceID: Outcome] = [:], changed: Bool = false) {
+        self.outcomes = outcomes
+        self.changed = changed
+    }
+
+    /// True when a key failed.
+    public var failed: Bool { outcomes.values.contains(where: \.failed) }
+}
+
 /// Runs one batch of keys through observe → plan → apply → record (sample-controller's `syncHandler`).
 public protocol SyncHandler: Sendable {
-    /// Syncs `batch` together; a key without an outcome counts as converged.
-    func sync(_ batch: Set<ResourceID>) async -> [ResourceID: Outcome]
-
-    /// Work between passes (reloading the manifests, pulling git, reports, delivery); returns how long
-    /// until it has more to do, `.zero` to be called again at once, nil when only a trigger brings more.
-    func idle() async -> Duration?
+    /// Syncs `batch` together.
+    func sync(_ batch: Set<ResourceID>) async -> SyncResult
 
     /// The one-line summary for the service manager's `STATUS=`.
     func statusLine() async -> String

@@ -21,6 +21,8 @@ final class FakeSyncHandler: SyncHandler {
         var started: [Set<ResourceID>] = []
         var finished = 0
         var holdNext = false
+        /// The passes (1-based) that report a change.
+        var changes: Set<Int> = []
         var held: CheckedContinuation<Void, Never>?
     }
 
@@ -28,6 +30,9 @@ final class FakeSyncHandler: SyncHandler {
 
     /// Outcomes for `id`, one per pass it is in; once used up, it converges.
     func script(_ id: ResourceID, _ outcomes: [Outcome]) { state.withLock { $0.script[id] = outcomes } }
+
+    /// Pass `number` (1-based) reports that it changed something.
+    func changes(onPass number: Int) { state.withLock { _ = $0.changes.insert(number) } }
 
     /// The next pass waits inside `sync` until `release`.
     func holdNextPass() { state.withLock { $0.holdNext = true } }
@@ -44,7 +49,7 @@ final class FakeSyncHandler: SyncHandler {
     var finished: Int { state.withLock { $0.finished } }
     var isHolding: Bool { state.withLock { $0.held != nil } }
 
-    func sync(_ batch: Set<ResourceID>) async -> [ResourceID: Outcome] {
+    func sync(_ batch: Set<ResourceID>) async -> SyncResult {
         let hold = state.withLock { state in
             state.started.append(batch)
             defer { state.holdNext = false }
@@ -62,11 +67,9 @@ final class FakeSyncHandler: SyncHandler {
                     state.script[id] = scripted
                 }
             }
-            return outcomes
+            return SyncResult(outcomes: outcomes, changed: state.changes.contains(state.finished))
         }
     }
-
-    func idle() async -> Duration? { nil }
 
     func statusLine() async -> String { "fake" }
 }

@@ -118,7 +118,7 @@ import Testing
         try await waitsUntil([.seconds(3)])
 
         await controller.configure(
-            Controller.Configuration(resync: .seconds(30), backoff: Backoff(base: .seconds(5), jitter: 0)))
+            ControllerConfiguration(resync: .seconds(30), backoff: Backoff(base: .seconds(5), jitter: 0)))
         try await waitsUntil([.seconds(3)])  // the wait already scheduled stands
         clock.advance(by: .seconds(2))
         try await eventually("the next retry ran") { handler.batches.count == 3 }
