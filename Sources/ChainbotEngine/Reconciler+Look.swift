@@ -25,8 +25,9 @@ extension Reconciler {
         return applied
     }
 
-    /// Renders every desired resource, then observes, per provider in one batch, the rendered ones and
-    /// the applied ones that left the manifests. A resource that cannot be rendered is not observed.
+    /// Renders every desired resource, then observes, per provider in one batch, the rendered ones (with
+    /// what `render` made) and the applied ones that left the manifests. A resource that cannot be
+    /// rendered is not observed.
     func look(_ desired: [Resource], applied: [ResourceID: AppliedSpec], providers: [any Provider]) async
         -> Looked
     {
@@ -37,9 +38,10 @@ extension Reconciler {
             for resource in desired where provider.kinds.contains(resource.id.kind) {
                 let previous = applied[resource.id]?.spec
                 do {
-                    looked.rendered[resource.id] = try await provider.render(
-                        resource.id, spec: resource.spec, previous: previous)
-                    targets.append(ObserveTarget(id: resource.id, spec: resource.spec, previous: previous))
+                    let rendered = try await provider.render(resource.id, spec: resource.spec, previous: previous)
+                    looked.rendered[resource.id] = rendered
+                    targets.append(
+                        ObserveTarget(id: resource.id, spec: resource.spec, previous: previous, rendered: rendered))
                 } catch {
                     looked.failures.append(ResourceFailure(id: resource.id, error: error))
                 }

@@ -45,7 +45,14 @@ final class FakeProvider: Provider, Sendable {
         let facets =
             id.kind == .service
             ? [Facet("content", .text("x")), Facet("state", .word("running"))] : [Facet("content", .text("x"))]
-        return Rendered(state.withLock { $0.desiredFacets[id] ?? facets })
+        var rendered = Rendered(state.withLock { $0.desiredFacets[id] ?? facets })
+        // As the live systemd provider: a running Service (one with a `state` facet) restarts when notified.
+        if case .service(let service) = spec, service.state == .running,
+            rendered.facets.contains(where: { $0.name == "state" })
+        {
+            rendered.restartOnNotify = .systemctl(.restart, unit: service.unitName)
+        }
+        return rendered
     }
 
     func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {

@@ -24,15 +24,19 @@ public struct ObserveTarget: Sendable, Hashable {
     /// The last-applied spec, when chainbot applied the resource before: what is on the host may have been
     /// rendered from it (a file holding the secrets an earlier spec named must be observed masked).
     public var previous: ResourceSpec?
+    /// What the provider's `render` made of `spec` in this run (nil for a resource that left the
+    /// manifests): a provider that read the host to render (the firewall table) finds the reading here.
+    public var rendered: Rendered?
 
     public init(id: ResourceID, spec: ResourceSpec) {
         self.init(id: id, spec: spec, previous: nil)
     }
 
-    public init(id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) {
+    public init(id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?, rendered: Rendered? = nil) {
         self.id = id
         self.spec = spec
         self.previous = previous
+        self.rendered = rendered
     }
 }
 

@@ -28,11 +28,15 @@ extension Hashable {
     fileprivate func isEqual(to other: any Hashable) -> Bool { (other as? Self) == self }
 }
 
-/// What `render` made of a spec: the desired facets planning compares, and what the provider's `steps`
-/// needs again (the rendered bytes), handed back by the engine.
+/// What `render` made of a spec: the desired facets planning compares, what the provider's `steps`
+/// needs again (the rendered bytes), handed back by the engine, and how the resource reacts to the files
+/// it is notified by.
 public struct Rendered: Sendable, Hashable {
     public var facets: [Facet]
     public var payload: ProviderPayload?
+    /// The action that restarts the resource when a file it is notified by is written (a running
+    /// Service's `systemctl restart`); nil when there is nothing to restart (offline, or stopped).
+    public var restartOnNotify: StepAction? = nil
 
     public init(_ facets: [Facet]) {
         self.facets = facets

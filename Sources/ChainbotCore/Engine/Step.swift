@@ -35,6 +35,13 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// True for actions that may run side by side with others like them for different resources (service
+    /// starts and restarts: each waits for its unit to come up).
+    public var runsSideBySide: Bool {
+        if case .systemctl(let verb, _) = self { return verb == .start || verb == .restart }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .writeFile(let write): "write \(write.path)"

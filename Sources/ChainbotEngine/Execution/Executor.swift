@@ -87,18 +87,15 @@ public struct Executor: Sendable {
         }
     }
 
-    /// The steps from `start` that may run side by side: a run of service starts and restarts for
-    /// different resources, none requiring another in the run (at most 16 at once); otherwise one step.
+    /// The steps from `start` that may run side by side: a run of actions that say they can
+    /// (`runsSideBySide`: service starts and restarts) for different resources, none requiring another in
+    /// the run (at most 16 at once); otherwise one step.
     static func batch(_ steps: [Step], from start: Int) -> ArraySlice<Step> {
-        func concurrent(_ action: StepAction) -> Bool {
-            if case .systemctl(let verb, _) = action { return verb == .start || verb == .restart }
-            return false
-        }
-        guard concurrent(steps[start].action) else { return steps[start...start] }
+        guard steps[start].action.runsSideBySide else { return steps[start...start] }
         var end = start + 1
         var members: Set<Int> = [steps[start].index]
         var resources: Set<ResourceID> = [steps[start].resource]
-        while end < steps.count, end - start < 16, concurrent(steps[end].action),
+        while end < steps.count, end - start < 16, steps[end].action.runsSideBySide,
             !resources.contains(steps[end].resource), steps[end].requires.allSatisfy({ !members.contains($0) })
         {
             members.insert(steps[end].index)

@@ -172,52 +172,39 @@ public struct Planner: Sendable {
         }
     }
 
-    /// Restarts each running Service once when a ConfigFile it is notified by (or its EnvironmentFile) is
-    /// written, unless the Service is started or restarted anyway.
+    /// Restarts each resource once when a file it is notified by (`notifies`, or a file it reads) is
+    /// written, with the action its provider rendered for that (`restartOnNotify`: a running Service's
+    /// restart, none offline), unless its own steps start or restart it anyway.
     private func addNotifyRestarts(
         _ ordered: [Resource], _ input: PlanInput, _ holds: Holds, _ builder: inout StepBuilder,
         _ plans: inout [ResourceID: ResourcePlan],
         _ actions: [ResourceID: [StepAction]]
     ) {
-        var services: [ResourceID: ServiceSpec] = [:]
+        var readers: [String: [ResourceID]] = [:]
         for resource in ordered {
-            if case .service(let spec) = resource.spec { services[resource.id] = spec }
+            for path in resource.spec.readsPaths { readers[path, default: []].append(resource.id) }
         }
         var notified: [ResourceID: [ResourceID]] = [:]
         for resource in ordered {
-            guard case .configFile(let file) = resource.spec, let write = builder.lastStep[resource.id],
-                builder.steps[write].action.isFileWrite
-            else { continue }
-            var targets = file.notify
-            for (id, service) in services {
-                if case .structured(let unit) = service.definition, unit.environmentFile == file.path {
-                    targets.append(id)
-                }
-            }
+            guard let write = builder.lastStep[resource.id], builder.steps[write].action.isFileWrite else { continue }
+            let targets = resource.spec.notifies + (resource.spec.writesPath.flatMap { readers[$0] } ?? [])
             for target in Set(targets) { notified[target, default: []].append(resource.id) }
         }
-        for (serviceID, sources) in notified.sorted(by: { $0.key < $1.key }) {
-            // Only where the provider manages running state (not in an offline image).
-            guard let service = services[serviceID], service.state == .running,
-                plans[serviceID]?.action != .warn, plans[serviceID] != nil,
-                input.rendered[serviceID]?.facets.contains(where: { $0.name == "state" }) == true
+        for (target, sources) in notified.sorted(by: { $0.key < $1.key }) {
+            guard let restart = input.rendered[target]?.restartOnNotify, plans[target]?.action != .warn,
+                plans[target] != nil
             else { continue }
-            let alreadyRestarting = (actions[serviceID] ?? []).contains { action in
-                if case .systemctl(let verb, _) = action { return verb == .start || verb == .restart }
-                return false
-            }
-            if alreadyRestarting { continue }
-            let restart = StepAction.systemctl(.restart, unit: service.unitName)
+            if (actions[target] ?? []).contains(where: { StepBuilder.covers($0, restart) }) { continue }
             if let holder = holds.holder(of: restart) {
-                plans[serviceID]?.notes.append(holds.note(holder, leavesOut: restart))
+                plans[target]?.notes.append(holds.note(holder, leavesOut: restart))
                 continue
             }
             let requires =
-                sources.compactMap { builder.lastStep[$0] } + (builder.lastStep[serviceID].map { [$0] } ?? [])
+                sources.compactMap { builder.lastStep[$0] } + (builder.lastStep[target].map { [$0] } ?? [])
             let reason = "restart: " + sources.sorted().map(\.description).joined(separator: ", ") + " changed"
-            builder.append(restart, for: serviceID, requires: requires, reason: reason)
-            plans[serviceID]?.steps.append(builder.steps.count - 1)
-            if plans[serviceID]?.action == .unchanged { plans[serviceID]?.action = .update }
+            builder.append(restart, for: target, requires: requires, reason: reason)
+            plans[target]?.steps.append(builder.steps.count - 1)
+            if plans[target]?.action == .unchanged { plans[target]?.action = .update }
         }
     }
 }

@@ -150,24 +150,23 @@ public struct StatusBuilder: Sendable {
         return result
     }
 
-    /// The severity each WatchtowerTarget asks for when it fails, by `Kind/name`.
+    /// The severity each resource's health policy asks for when it fails (a WatchtowerTarget's), by
+    /// `Kind/name`.
     public static func severities(_ desired: [Resource]) -> [String: Event.Severity] {
         var severities: [String: Event.Severity] = [:]
         for resource in desired {
-            if case .watchtowerTarget(let spec) = resource.spec {
-                severities[resource.id.description] = Event.Severity(rawValue: spec.severity.rawValue)
-            }
+            if let severity = resource.spec.healthPolicy?.severity { severities[resource.id.description] = severity }
         }
         return severities
     }
 
-    /// WatchtowerTargets: a probe result counts only after `failureThreshold` failures in a row (or
-    /// `recoveryThreshold` passes to recover), as Watchtower itself counts; until then the reported health
-    /// stays and the Healthy condition says how far the count is.
+    /// Resources with a health policy (WatchtowerTargets): a probe result counts only after
+    /// `failureThreshold` failures in a row (or `recoveryThreshold` passes to recover), as Watchtower itself
+    /// counts; until then the reported health stays and the Healthy condition says how far the count is.
     private func applyThresholds(_ result: inout Result, _ prepared: PreparedRun) {
-        var specs: [String: WatchtowerTargetSpec] = [:]
+        var specs: [String: HealthPolicy] = [:]
         for resource in prepared.desired {
-            if case .watchtowerTarget(let spec) = resource.spec { specs[resource.id.description] = spec }
+            if let policy = resource.spec.healthPolicy { specs[resource.id.description] = policy }
         }
         for index in result.statuses.indices {
             let status = result.statuses[index]

@@ -28,12 +28,17 @@ public struct SystemdProvider: Provider {
     public var kinds: [Kind] { [.service] }
 
     /// The unit file, one facet per drop-in (`.absent` for drop-ins `previous` had and `spec` dropped),
-    /// `enabled`, and in live mode `state`.
+    /// `enabled`, and in live mode `state`; live, a running service is restarted when a file it is notified
+    /// by is written.
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
         -> Rendered
     {
         guard case .service(let service) = spec else { throw notAService(id) }
-        return Rendered(try renderFacets(id, service, previous: previous.flatMap(Self.service)))
+        var rendered = Rendered(try renderFacets(id, service, previous: previous.flatMap(Self.service)))
+        if mode == .live, service.state == .running {
+            rendered.restartOnNotify = .systemctl(.restart, unit: service.unitName)
+        }
+        return rendered
     }
 
     /// The rendered facets of one service; pure.
