@@ -8,8 +8,9 @@ struct FirewallLoader {
         let nft = provider.nft
         let table = "table \(NftRuleset.family) \(NftRuleset.table)"
         let current = try await nft.list(json: false)
-        // The table as this run read it (render checked it already; this guards a load from elsewhere).
-        if !provider.settings.force, !load.expected.isEmpty, let json = try await provider.table() {
+        // The table as it is now (render checked the one it read; this guards a change since, or a load
+        // from elsewhere).
+        if !provider.settings.force, !load.expected.isEmpty, let json = try await nft.observe() {
             let dropped = FirewallFacets.managementPorts(in: json).subtracting(load.managementPorts).sorted()
             if !dropped.isEmpty {
                 throw ProviderError(

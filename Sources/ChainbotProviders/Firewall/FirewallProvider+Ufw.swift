@@ -6,26 +6,22 @@ import ChainbotCore
 extension FirewallProvider {
     var ufw: UfwBackend { UfwBackend(runner: nft.runner) }
 
-    /// ufw's state, read once per bound run.
-    func observedUfw() async throws(ProviderError) -> ObservedUfw {
-        if let cached = observedTable.ufw.withLock({ $0 }) { return try cached.get() }
-        do {
-            let observed = try await ufw.observe()
-            observedTable.ufw.withLock { $0 = .success(observed) }
-            return observed
-        } catch {
-            observedTable.ufw.withLock { $0 = .failure(error) }
-            throw error
-        }
+    /// ufw's state as rendering read it, or as it is now.
+    func observedUfw(_ reading: FirewallReading?) async throws(ProviderError) -> ObservedUfw {
+        if case .ufw(let observed)? = reading { return observed }
+        return try await ufw.observe()
     }
 
     func renderUfw(_ id: ResourceID, _ spec: ResourceSpec, _ plan: DesiredFirewall) async throws(ProviderError)
-        -> [Facet]
+        -> Rendered
     {
         let desired = try plan.ufwRuleset()
         switch spec {
         case .firewall(let firewall):
-            if !settings.force, let observed = try? await observedUfw() {
+            // Read here for the check, then handed to `observe` (one read per run).
+            var reading: FirewallReading?
+            if !settings.force, let observed = try? await ufw.observe() {
+                reading = .ufw(observed)
                 let open = Set(
                     observed.owned.filter { $0.owner == "\(id):management" }.compactMap(\.rule).flatMap {
                         $0.ports.flatMap { Array($0.lower...$0.upper) }
@@ -39,18 +35,20 @@ extension FirewallProvider {
                             + "this could cut off the session managing this host. Use --force if that is really meant")
                 }
             }
-            return [
+            let facets = [
                 Facet(FirewallFacets.policy, .word(desired.policy.rawValue)),
                 Facet(FirewallFacets.active, .word("active")),
                 Facet(
                     FirewallFacets.rules, Self.ufwLines(desired.rules.filter { $0.owner?.hasPrefix("\(id):") == true })),
             ]
+            return reading.map { Rendered(facets, payload: $0) } ?? Rendered(facets)
         case .firewallRule:
-            return [Facet(FirewallFacets.rules, Self.ufwLines(desired.rules.filter { $0.owner == "\(id)" }))]
+            return Rendered([Facet(FirewallFacets.rules, Self.ufwLines(desired.rules.filter { $0.owner == "\(id)" }))])
         case .port:
-            return [Facet(FirewallFacets.exposed, Self.ufwLines(desired.rules.filter { $0.owner == "\(id)" }))]
+            return Rendered([Facet(FirewallFacets.exposed, Self.ufwLines(desired.rules.filter { $0.owner == "\(id)" }))]
+            )
         default:
-            return []
+            return Rendered([])
         }
     }
 

@@ -1,5 +1,4 @@
 public import ChainbotCore
-import Synchronization
 
 /// Firewall, FirewallRule and Port: one nftables table, `inet chainbot`, rendered from all three kinds and
 /// loaded in one transaction, then confirmed or reverted (`FirewallGuard`); Ports are also checked for
@@ -39,17 +38,12 @@ public struct FirewallProvider: Provider {
     let launcher: any BackgroundLauncher
     let listeners: ListenerReader?
     let plan: DesiredFirewall?
-    /// The table as read once per run (render checks management ports against it, observe reports it).
-    let observedTable = TableCache()
 
-    enum ObservedTable: Sendable {
-        case read(NftRuleset?)
-        case failed(ProviderError)
-    }
-
-    final class TableCache: Sendable {
-        let value = Mutex<ObservedTable?>(nil)
-        let ufw = Mutex<Result<ObservedUfw, ProviderError>?>(nil)
+    /// What rendering the Firewall read of the host, handed to `observe` in its target so that a run reads
+    /// the table (or ufw's state) once.
+    enum FirewallReading: Sendable, Hashable {
+        case table(NftRuleset?)
+        case ufw(ObservedUfw)
     }
 
     public init(
@@ -85,41 +79,26 @@ public struct FirewallProvider: Provider {
     public func render(_ id: ResourceID, spec: ResourceSpec, previous: ResourceSpec?) async throws(ProviderError)
         -> Rendered
     {
-        Rendered(try await renderFacets(id, spec))
-    }
-
-    func renderFacets(_ id: ResourceID, _ spec: ResourceSpec) async throws(ProviderError) -> [Facet] {
         let plan = self.plan ?? DesiredFirewall([])
         if plan.backend == .ufw, spec.kind != .port || plan.firewall != nil {
-            var facets = try await renderUfw(id, spec, plan)
+            var rendered = try await renderUfw(id, spec, plan)
             if case .port(let port) = spec, listeners != nil {
-                facets.append(
+                rendered.facets.append(
                     Facet(
                         FirewallFacets.listener,
                         .word(PortCheck.expectedWord(spec: port, ownerUnit: plan.unit(of: port)))))
             }
-            return facets
+            return rendered
         }
         switch spec {
         case .firewall(let firewall):
-            let desired = try plan.ruleset()
-            try await checkManagementPorts(keeping: firewall.managementPorts, firewall: id.name)
-            var facets = [
-                Facet(FirewallFacets.policy, .word(desired.policy.rawValue)),
-                Facet(FirewallFacets.rules, FirewallFacets.lines(plan.builtInRules(of: id))),
-            ]
-            // Chains and rule order only say something about a table that exists.
-            if (try? await table()) ?? nil != nil {
-                facets.append(Facet(FirewallFacets.chains, .word(NftRuleset.chain)))
-                facets.append(Facet(FirewallFacets.order, .word(FirewallFacets.asRendered)))
-            }
-            return facets
+            return try await renderFirewall(id, firewall, plan)
         case .firewallRule:
             guard plan.firewall != nil else {
                 throw ProviderError("\(id) needs a Firewall resource: FirewallRules are part of its table")
             }
             _ = try plan.ruleset()
-            return [Facet(FirewallFacets.rules, FirewallFacets.lines(plan.rules(of: id)))]
+            return Rendered([Facet(FirewallFacets.rules, FirewallFacets.lines(plan.rules(of: id)))])
         case .port(let port):
             var facets: [Facet] = []
             if listeners != nil {
@@ -133,15 +112,41 @@ public struct FirewallProvider: Provider {
                 facets.append(
                     Facet(FirewallFacets.exposed, FirewallFacets.lines(plan.rules(of: id))))
             }
-            return facets
+            return Rendered(facets)
         default:
             throw ProviderError("the Firewall provider does not manage \(id.kind)")
         }
     }
 
-    /// Refuses (unless `--force`) a table that stops accepting a management port the loaded one accepts.
-    func checkManagementPorts(keeping ports: [Int], firewall name: String) async throws(ProviderError) {
-        guard !settings.force, let current = try await table() else { return }
+    /// The Firewall's policy and built-in rules, checked against the loaded table, which is read here (and
+    /// handed to `observe` as the payload, so one run reads it once).
+    private func renderFirewall(_ id: ResourceID, _ firewall: FirewallSpec, _ plan: DesiredFirewall)
+        async throws(ProviderError) -> Rendered
+    {
+        let desired = try plan.ruleset()
+        let read: Result<NftRuleset?, ProviderError>
+        do { read = .success(try await nft.observe()) } catch { read = .failure(error) }
+        if !settings.force {
+            try checkManagementPorts(keeping: firewall.managementPorts, firewall: id.name, current: try read.get())
+        }
+        var facets = [
+            Facet(FirewallFacets.policy, .word(desired.policy.rawValue)),
+            Facet(FirewallFacets.rules, FirewallFacets.lines(plan.builtInRules(of: id))),
+        ]
+        // Chains and rule order only say something about a table that exists.
+        if (try? read.get()) ?? nil != nil {
+            facets.append(Facet(FirewallFacets.chains, .word(NftRuleset.chain)))
+            facets.append(Facet(FirewallFacets.order, .word(FirewallFacets.asRendered)))
+        }
+        guard case .success(let table) = read else { return Rendered(facets) }
+        return Rendered(facets, payload: FirewallReading.table(table))
+    }
+
+    /// Refuses a table that stops accepting a management port the loaded one (`current`) accepts.
+    func checkManagementPorts(keeping ports: [Int], firewall name: String, current: NftRuleset?)
+        throws(ProviderError)
+    {
+        guard let current else { return }
         let open = FirewallFacets.managementPorts(in: current)
         let dropped = open.subtracting(ports).sorted()
         guard !dropped.isEmpty else { return }
@@ -150,141 +155,6 @@ public struct FirewallProvider: Provider {
             "refusing to load a firewall that stops accepting management port\(dropped.count == 1 ? "" : "s") \(list) "
                 + "(Firewall '\(name)' no longer lists \(dropped.count == 1 ? "it" : "them") in managementPorts); "
                 + "this could cut off the session managing this host. Use --force if that is really meant")
-    }
-
-    /// The table, read once per bound run.
-    func table() async throws(ProviderError) -> NftRuleset? {
-        if let cached = observedTable.value.withLock({ $0 }) {
-            switch cached {
-            case .read(let table): return table
-            case .failed(let error): throw error
-            }
-        }
-        do {
-            let table = try await nft.observe()
-            observedTable.value.withLock { $0 = .read(table) }
-            return table
-        } catch {
-            observedTable.value.withLock { $0 = .failed(error) }
-            throw error
-        }
-    }
-
-    // MARK: Observe
-
-    public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
-        let plan = self.plan ?? DesiredFirewall([])
-        let ufwBackend = plan.backend == .ufw && plan.firewall != nil
-        let needsTable = !ufwBackend && (targets.contains { $0.id.kind != .port } || plan.firewall != nil)
-        let table = needsTable ? try await table() : nil
-        let ufwState = ufwBackend ? try await observedUfw() : nil
-        let needsListeners = targets.contains { $0.id.kind == .port }
-        let sockets: Result<[Listener], ProviderError>? =
-            needsListeners ? listeners.map { reader in Result { () throws(ProviderError) in try reader.read() } } : nil
-        let observedByOwner = Dictionary(grouping: table?.rules ?? []) { $0.owner ?? "" }
-        var out: [ResourceID: ObservedResource] = [:]
-        for target in targets {
-            if let ufwState {
-                var facets = observeUfw(target.id, target.spec, ufwState, plan)
-                var observed = ObservedResource(id: target.id, facets: [:], health: .healthy)
-                if case .port(let port) = target.spec {
-                    observed = observePort(target.id, port, nil, [:], sockets, plan)
-                }
-                facets.merge(observed.facets) { mine, _ in mine }
-                observed.facets = facets
-                if target.id.kind == .firewall, let desired = try? plan.ufwRuleset() {
-                    let problems = desired.managementProblems(in: ufwState)
-                    if !problems.isEmpty {
-                        observed.health = .degraded
-                        observed.healthReason = "management port not reachable: " + problems.joined(separator: "; ")
-                    }
-                }
-                out[target.id] = observed
-                continue
-            }
-            switch target.spec {
-            case .firewall:
-                out[target.id] = observeFirewall(target.id, table, plan)
-            case .firewallRule:
-                let value = table == nil ? .absent : FirewallFacets.lines(observedByOwner["\(target.id)"] ?? [])
-                out[target.id] = ObservedResource(
-                    id: target.id, facets: [FirewallFacets.rules: value],
-                    health: value == .absent ? .missing : .healthy,
-                    healthReason: value == .absent ? "no rule of \(target.id) is loaded" : nil)
-            case .port(let port):
-                out[target.id] = observePort(target.id, port, table, observedByOwner, sockets, plan)
-            default:
-                continue
-            }
-        }
-        return out
-    }
-
-    func observeFirewall(_ id: ResourceID, _ table: NftRuleset?, _ plan: DesiredFirewall) -> ObservedResource {
-        guard let table else {
-            return ObservedResource(
-                id: id,
-                facets: [
-                    FirewallFacets.policy: .absent, FirewallFacets.rules: .absent, FirewallFacets.chains: .absent,
-                    FirewallFacets.order: .absent,
-                ], health: .missing, healthReason: "table inet chainbot is not loaded")
-        }
-        let mine = table.rules.filter { plan.isBuiltIn($0, of: id) || !plan.declares($0.owner) }
-        let desiredOrder = (try? plan.ruleset().rules) ?? []
-        let inOrder = FirewallFacets.sameRelativeOrder(table.rules, desiredOrder)
-        let facets: [String: FacetValue] = [
-            FirewallFacets.policy: .word(table.policy.rawValue),
-            FirewallFacets.rules: FirewallFacets.lines(mine, foreign: { !plan.declares($0.owner) }),
-            FirewallFacets.chains: .word(([NftRuleset.chain] + table.otherChains).joined(separator: ", ")),
-            FirewallFacets.order: .word(inOrder ? FirewallFacets.asRendered : "rules out of order"),
-        ]
-        if case .firewall(let spec)? = plan.firewall?.spec, spec.managementPorts.isEmpty == false {
-            let open = FirewallFacets.managementPorts(in: table)
-            let closed = Set(spec.managementPorts).subtracting(open).sorted()
-            if !closed.isEmpty {
-                return ObservedResource(
-                    id: id, facets: facets, health: .degraded,
-                    healthReason: "management port \(closed.map(String.init).joined(separator: ", ")) not accepted")
-            }
-        }
-        return ObservedResource(id: id, facets: facets, health: .healthy)
-    }
-
-    func observePort(
-        _ id: ResourceID, _ port: PortSpec, _ table: NftRuleset?, _ observedByOwner: [String: [NftRule]],
-        _ sockets: Result<[Listener], ProviderError>?,
-        _ plan: DesiredFirewall
-    ) -> ObservedResource {
-        var facets: [String: FacetValue] = [:]
-        if table != nil {
-            facets[FirewallFacets.exposed] = FirewallFacets.lines(observedByOwner["\(id)"] ?? [])
-        } else if plan.firewall != nil {
-            facets[FirewallFacets.exposed] = .absent
-        }
-        guard let sockets else {
-            return ObservedResource(
-                id: id, facets: facets, health: .unknown, healthReason: "listening sockets are not observed here")
-        }
-        switch sockets {
-        case .failure(let error):
-            // No socket table is no proof that nothing listens: neither equal nor drift (no restart).
-            var observed = ObservedResource(id: id, facets: facets, health: .unknown, healthReason: error.message)
-            observed.unobserved[FirewallFacets.listener] = error.message
-            return observed
-        case .success(let listeners):
-            let status = PortCheck.evaluate(spec: port, ownerUnit: plan.unit(of: port), listeners: listeners)
-            if status.kind == .ownerUnknown {
-                // Something listens where wanted but its process cannot be seen (no CAP_SYS_PTRACE, or it
-                // left mid-scan): not proof that the owner holds it, nor drift to restart the owner for.
-                var observed = ObservedResource(id: id, facets: facets, health: .unknown, healthReason: status.message)
-                observed.unobserved[FirewallFacets.listener] = status.message
-                return observed
-            }
-            facets[FirewallFacets.listener] = .word(status.word)
-            return ObservedResource(
-                id: id, facets: facets, health: status.isHealthy ? .healthy : .degraded,
-                healthReason: status.isHealthy ? nil : status.message)
-        }
     }
 
     // MARK: Steps

@@ -54,15 +54,16 @@ import Testing
     static func plan(_ provider: any Provider, _ desired: [Resource]) async throws -> [ResourceID: (
         [FieldChange], [StepAction]
     )] {
-        var facets: [ResourceID: [Facet]] = [:]
+        var rendered: [ResourceID: Rendered] = [:]
         for resource in desired {
-            facets[resource.id] = try await provider.render(resource.id, spec: resource.spec, previous: nil).facets
+            rendered[resource.id] = try await provider.render(resource.id, spec: resource.spec, previous: nil)
         }
-        let observed = try await provider.observe(desired.map { ObserveTarget(id: $0.id, spec: $0.spec) })
+        let observed = try await provider.observe(
+            desired.map { ObserveTarget(id: $0.id, spec: $0.spec, previous: nil, rendered: rendered[$0.id]) })
         var out: [ResourceID: ([FieldChange], [StepAction])] = [:]
         for resource in desired {
             let seen = try #require(observed[resource.id])
-            let changes = (facets[resource.id] ?? []).compactMap { facet -> FieldChange? in
+            let changes = (rendered[resource.id]?.facets ?? []).compactMap { facet -> FieldChange? in
                 let current = seen.facets[facet.name] ?? .absent
                 return current == facet.value
                     ? nil : FieldChange(resource: resource.id, facet: facet.name, from: current, to: facet.value)
