@@ -34,17 +34,17 @@ extension AlexOSSimulator {
     private func faultList() -> HTTPResponse { .json(.object([("faults", .array(faults.map(\.json)))])) }
 
     private func configure(_ body: JSONValue?) -> HTTPResponse {
-        guard let body, body.isObject else {
+        guard let body, body.object != nil else {
             return AlexOSSimulator.detail("the body must be a JSON object", status: 400)
         }
         if let value = body["can_deregister"] {
-            guard let flag = value.boolValue else {
+            guard let flag = value.bool else {
                 return AlexOSSimulator.detail("can_deregister must be a boolean", status: 400)
             }
             options.canDeregister = flag
         }
         if let value = body["health_status"] {
-            guard let status = value.stringValue else {
+            guard let status = value.string else {
                 return AlexOSSimulator.detail("health_status must be a string", status: 400)
             }
             options.healthStatus = status
@@ -64,38 +64,40 @@ struct FaultProblem: Error {
 extension Fault {
     /// Reads `{"mode": M, "path_prefix": P, "method": X, "count": N, "delay_ms": D, "status": S}`.
     static func parse(_ json: JSONValue?) -> Result<Fault, FaultProblem> {
-        guard let json, json.isObject else { return .failure(FaultProblem(message: "the body must be a JSON object")) }
+        guard let json, json.object != nil else {
+            return .failure(FaultProblem(message: "the body must be a JSON object"))
+        }
         let modes = Mode.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let modeText = json["mode"]?.stringValue, let mode = Mode(rawValue: modeText) else {
+        guard let modeText = json["mode"]?.string, let mode = Mode(rawValue: modeText) else {
             return .failure(FaultProblem(message: "mode must be one of \(modes)"))
         }
         var fault = Fault(mode)
         if let prefix = json["path_prefix"] {
-            guard let text = prefix.stringValue, text.hasPrefix("/") else {
+            guard let text = prefix.string, text.hasPrefix("/") else {
                 return .failure(FaultProblem(message: "path_prefix must be a path starting with /"))
             }
             fault.pathPrefix = text
         }
         if let method = json["method"] {
-            guard let text = method.stringValue, !text.isEmpty else {
+            guard let text = method.string, !text.isEmpty else {
                 return .failure(FaultProblem(message: "method must be a string such as POST"))
             }
             fault.method = HTTPMethod(rawValue: text.uppercased())
         }
         if let count = json["count"], count != .null {
-            guard let number = count.intValue, number > 0 else {
+            guard let number = count.int, number > 0 else {
                 return .failure(FaultProblem(message: "count must be a positive integer (omit it for no limit)"))
             }
             fault.remaining = number
         }
         if let delay = json["delay_ms"] {
-            guard let milliseconds = delay.intValue, (0...600_000).contains(milliseconds) else {
+            guard let milliseconds = delay.int, (0...600_000).contains(milliseconds) else {
                 return .failure(FaultProblem(message: "delay_ms must be an integer from 0 to 600000"))
             }
             fault.delay = .milliseconds(milliseconds)
         }
         if let status = json["status"] {
-            guard let code = status.intValue, (400...599).contains(code) else {
+            guard let code = status.int, (400...599).contains(code) else {
                 return .failure(FaultProblem(message: "status must be an error status from 400 to 599"))
             }
             fault.status = code

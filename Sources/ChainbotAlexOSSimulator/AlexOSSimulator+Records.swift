@@ -37,31 +37,3 @@ extension AlexOSSimulator {
         public var status: Int?
     }
 }
-
-extension JSONValue {
-    /// The value of `key` when this is an object.
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    var intValue: Int? {
-        if case .int(let number) = self { return number }
-        return nil
-    }
-
-    var boolValue: Bool? {
-        if case .bool(let flag) = self { return flag }
-        return nil
-    }
-
-    var isObject: Bool {
-        if case .object = self { return true }
-        return false
-    }
-}

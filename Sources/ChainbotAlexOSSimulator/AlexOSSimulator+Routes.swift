@@ -34,10 +34,10 @@ extension AlexOSSimulator {
     }
 
     private func register(_ request: HTTPRequest) -> HTTPResponse {
-        guard let payload = try? request.jsonValue(), payload.isObject else {
+        guard let payload = try? request.jsonValue(), payload.object != nil else {
             return AlexOSSimulator.detail("the body must be a JSON object", status: 422)
         }
-        guard let name = payload["agent_name"]?.stringValue, !name.isEmpty else {
+        guard let name = payload["agent_name"]?.string, !name.isEmpty else {
             return AlexOSSimulator.detail("agent_name is required", status: 422)
         }
         let id: String
@@ -64,10 +64,10 @@ extension AlexOSSimulator {
     }
 
     private func receiveEvent(_ request: HTTPRequest, eventType: String) -> HTTPResponse {
-        guard let body = try? request.jsonValue(), body.isObject else {
+        guard let body = try? request.jsonValue(), body.object != nil else {
             return AlexOSSimulator.detail("the body must be a JSON object", status: 422)
         }
-        let key = body["data"]?["idempotency_key"]?.stringValue
+        let key = body["data"]?["idempotency_key"]?.string
         if let key, let index = events.firstIndex(where: { $0.idempotencyKey == key }) {
             events[index].deliveries += 1
             duplicateEvents += 1

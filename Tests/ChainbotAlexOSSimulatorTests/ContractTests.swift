@@ -8,7 +8,7 @@ import Testing
     @Test func registeredAgentIsListedInCanonWithItsFields() async throws {
         try await SimulatorHarness.run { sim in
             let registered = try await sim.register("chainbot").jsonValue()
-            let agents = try await sim.get("/api/agents/canon").jsonValue()["agents"]?.items ?? []
+            let agents = try await sim.get("/api/agents/canon").jsonValue()["agents"]?.array ?? []
 
             #expect(registered["status"] == .string("registered"))
             #expect(registered["agent_id"] == .string("agent-1"))
@@ -25,7 +25,7 @@ import Testing
         try await SimulatorHarness.run { sim in
             try await sim.register("chainbot", version: "1.0.0").ensureSuccess()
             let again = try await sim.register("chainbot", version: "2.0.0").jsonValue()
-            let agents = try await sim.get("/api/agents/canon").jsonValue()["agents"]?.items ?? []
+            let agents = try await sim.get("/api/agents/canon").jsonValue()["agents"]?.array ?? []
 
             #expect(again["agent_id"] == .string("agent-1"))
             #expect(agents.map { $0["version"] } == [.string("2.0.0")])
@@ -48,7 +48,7 @@ import Testing
     @Test func chainbotAgentsAllListsAgentsInTheGUIShape() async throws {
         try await SimulatorHarness.run { sim in
             try await sim.register("chainbot").ensureSuccess()
-            let agents = try await sim.get("/api/chainbot/agents/all").jsonValue()["agents"]?.items ?? []
+            let agents = try await sim.get("/api/chainbot/agents/all").jsonValue()["agents"]?.array ?? []
 
             #expect(agents.first?["name"] == .string("chainbot"))
             #expect(agents.first?["agent_type"] == .string("ai_agent"))
@@ -113,7 +113,7 @@ import Testing
             #expect(try first.jsonValue()["status"] == .string("received"))
             #expect(try duplicate.jsonValue()["status"] == .string("duplicate"))
             #expect(control["duplicates"] == .int(1))
-            let events = control["events"]?.items ?? []
+            let events = control["events"]?.array ?? []
             #expect(
                 events.map { $0["event_type"] } == [
                     .string("drift_detected"), .string("applied"), .string("health_report"),
@@ -160,7 +160,7 @@ import Testing
         try await SimulatorHarness.run { sim in
             try await sim.register("a").ensureSuccess()
             _ = try await sim.get("/api/status/health?verbose=1")
-            let requests = try await sim.get("/_sim/requests").jsonValue()["requests"]?.items ?? []
+            let requests = try await sim.get("/_sim/requests").jsonValue()["requests"]?.array ?? []
 
             #expect(requests.map { $0["path"] } == [.string("/api/agents/register"), .string("/api/status/health")])
             #expect(requests.map { $0["status"] } == [.int(200), .int(200)])

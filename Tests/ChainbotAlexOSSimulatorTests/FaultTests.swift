@@ -30,7 +30,7 @@ import Testing
                 ("count", .int(1)),
             ])
             let response = try await sim.register("chainbot")
-            let canon = try await sim.get("/api/agents/canon").jsonValue()["agents"]?.items ?? []
+            let canon = try await sim.get("/api/agents/canon").jsonValue()["agents"]?.array ?? []
 
             #expect(response.status == 500)
             #expect(canon.map { $0["name"] } == [.string("chainbot")])

@@ -73,15 +73,3 @@ struct SimulatorHarness {
         ])
     }
 }
-
-extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    var items: [JSONValue] {
-        if case .array(let items) = self { return items }
-        return []
-    }
-}

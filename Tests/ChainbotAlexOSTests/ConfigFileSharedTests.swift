@@ -70,11 +70,11 @@ struct ConfigFileSharedTests {
             #expect(apply.status == 0, "\(apply.stderr)")
             let received = await world.simulator.events
             let body = try #require(received.first { $0.eventType == "health_report" }?.body)
-            let data = try #require(body.value("data"))
-            #expect(data.value("host") == .string("pi-kitchen-1"))
-            let labels = try #require(data.value("labels"))
-            #expect(labels.value("room") == .string("kitchen"))
-            #expect(labels.value("ring") == .string("canary"))
+            let data = try #require(body["data"])
+            #expect(data["host"] == .string("pi-kitchen-1"))
+            let labels = try #require(data["labels"])
+            #expect(labels["room"] == .string("kitchen"))
+            #expect(labels["ring"] == .string("canary"))
         }
     }
 

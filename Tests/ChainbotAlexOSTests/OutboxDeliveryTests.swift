@@ -49,16 +49,16 @@ struct OutboxDeliveryTests {
             #expect(await world.simulator.duplicateEvents == 0)
             #expect(Set(events.compactMap(\.idempotencyKey)).count == enqueued)
             // In order per resource, as recorded.
-            let alpha = events.filter { $0.body.field("data")?.field("resource") == .string("Agent/alpha") }
+            let alpha = events.filter { $0.body["data"]?["resource"] == .string("Agent/alpha") }
             #expect(alpha.map(\.eventType) == ["applied", "drift_detected", "applied"])
-            let messages = alpha.compactMap { $0.body.field("data")?.field("message") }
+            let messages = alpha.compactMap { $0.body["data"]?["message"] }
             #expect(
                 messages == [
                     .string("created"), .string("version 1.0.0 → 2.0.0"), .string("updated: version 1.0.0 → 2.0.0"),
                 ])
             let pruned = events.first { $0.eventType == "pruned" }
-            #expect(pruned?.body.field("severity") == .string("info"))
-            #expect(pruned?.body.field("data")?.field("resource") == .string("Agent/gamma"))
+            #expect(pruned?.body["severity"] == .string("info"))
+            #expect(pruned?.body["data"]?["resource"] == .string("Agent/gamma"))
         }
     }
 
@@ -103,13 +103,5 @@ struct OutboxDeliveryTests {
         let waits = (1...11).map { OutboxDelivery.exponentialBackoff($0) }
         #expect(waits.prefix(4) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
         #expect(waits.last == .seconds(300))
-    }
-}
-
-extension ChainbotCore.JSONValue {
-    /// The value of `key` when this is an object.
-    fileprivate func field(_ key: String) -> ChainbotCore.JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
     }
 }

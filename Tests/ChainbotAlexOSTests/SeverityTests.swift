@@ -49,10 +49,10 @@ struct SeverityTests {
             let received = await world.simulator.events
             let event = try #require(
                 received.first { $0.eventType == "health_changed" }, "\(received.map(\.eventType))")
-            #expect(event.body.value("severity") == .string(severity))
-            #expect(event.body.value("requires_attention") == .bool(severity != "info"))
+            #expect(event.body["severity"] == .string(severity))
+            #expect(event.body["requires_attention"] == .bool(severity != "info"))
             #expect(
-                event.body.value("data")?.value("resource") == .string("WatchtowerTarget/alexos-health"))
+                event.body["data"]?["resource"] == .string("WatchtowerTarget/alexos-health"))
         }
     }
 
@@ -87,24 +87,24 @@ struct SeverityTests {
 
             let received = await world.simulator.events
             let body = try #require(received.first { $0.eventType == "health_report" }?.body)
-            #expect(body.value("severity") == .string("critical"))
-            #expect(body.value("requires_attention") == .bool(true))
-            let data = try #require(body.value("data"))
-            #expect(data.value("agent_name") == .string("chainbot"))
-            #expect(data.value("agent_version") == .string("0.1.0"))
-            #expect(data.value("status_id") == .string("degraded"))
-            #expect(data.value("requires_attention") == .bool(true))
+            #expect(body["severity"] == .string("critical"))
+            #expect(body["requires_attention"] == .bool(true))
+            let data = try #require(body["data"])
+            #expect(data["agent_name"] == .string("chainbot"))
+            #expect(data["agent_version"] == .string("0.1.0"))
+            #expect(data["status_id"] == .string("degraded"))
+            #expect(data["requires_attention"] == .bool(true))
             #expect(
-                data.value("attention_reason")
+                data["attention_reason"]
                     == .string(
                         "needs attention: WatchtowerTarget/alexos-health; unknown: Agent/chainbot "
                             + "(Agent/chainbot: cannot observe version: no version listed)"))
-            #expect(data.value("synced") == .int(2))
-            #expect(data.value("unknown") == .int(1))
-            let resources = try #require(data.value("resources")?.elements)
+            #expect(data["synced"] == .int(2))
+            #expect(data["unknown"] == .int(1))
+            let resources = try #require(data["resources"]?.array)
             let shown = resources.map { item in
                 ["resource", "sync", "health", "severity", "reason"].map { key in
-                    item.value(key).flatMap(\.stringValue) ?? "-"
+                    item[key].flatMap(\.string) ?? "-"
                 }.joined(separator: " | ")
             }
             #expect(
@@ -113,23 +113,5 @@ struct SeverityTests {
                     "Agent/chainbot | Unknown | Unknown | warning | cannot observe version: no version listed",
                 ])
         }
-    }
-}
-
-extension ChainbotCore.JSONValue {
-    /// The value of `key` when this is an object.
-    func value(_ key: String) -> ChainbotCore.JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    fileprivate var elements: [ChainbotCore.JSONValue]? {
-        if case .array(let items) = self { return items }
-        return nil
-    }
-
-    fileprivate var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
     }
 }

@@ -66,17 +66,6 @@ import Testing
     }
 }
 
-@Suite struct JSONValueTests {
-    @Test func keepsKeyOrderAndEscapes() {
-        let value = JSONValue.object([
-            ("b", .int(1)), ("a", .string("q\"\n\u{1}")), ("c", .array([.null, .bool(true)])),
-        ])
-        #expect(value.serialized() == #"{"b":1,"a":"q\"\n\u0001","c":[null,true]}"#)
-        #expect(JSONValue.array([]).serialized(pretty: true) == "[]")
-        #expect(JSONValue.object([("k", .double(1.5))]).serialized(pretty: true) == "{\n  \"k\": 1.5\n}")
-    }
-}
-
 /// ISO-8601 UTC from milliseconds, without the C library: checked against Python's datetime.
 @Suite struct TimestampISOTests {
     @Test(arguments: [

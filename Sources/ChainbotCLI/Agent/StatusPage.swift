@@ -6,32 +6,32 @@ import ChainbotCore
 /// Watchtower tab as well as opened directly.
 enum StatusPage {
     static func html(_ status: JSONValue) -> String {
-        let agent = status.member("agent")
-        let counts = status.member("counts")
-        let resources = status.member("resources")?.items ?? []
-        let events = status.member("events")?.items ?? []
-        let total = counts?.member("total")?.intValue ?? 0
-        let outOfSync = counts?.member("outOfSync")?.intValue ?? 0
-        let degraded = counts?.member("degraded")?.intValue ?? 0
-        let problem = agent?.member("manifestProblem")?.stringValue
+        let agent = status["agent"]
+        let counts = status["counts"]
+        let resources = status["resources"]?.array ?? []
+        let events = status["events"]?.array ?? []
+        let total = counts?["total"]?.int ?? 0
+        let outOfSync = counts?["outOfSync"]?.int ?? 0
+        let degraded = counts?["degraded"]?.int ?? 0
+        let problem = agent?["manifestProblem"]?.string
         let overall =
             problem != nil
             ? ("unhealthy", "Manifests invalid")
             : (outOfSync + degraded > 0 ? ("degraded", "Needs attention") : ("healthy", "All in sync"))
         var rows = ""
         for resource in resources {
-            let kind = resource.member("kind")?.stringValue ?? ""
-            let name = resource.member("name")?.stringValue ?? ""
-            let sync = resource.member("sync")?.stringValue ?? ""
-            let health = resource.member("health")?.stringValue ?? ""
-            let conditions = resource.member("conditions")?.items ?? []
+            let kind = resource["kind"]?.string ?? ""
+            let name = resource["name"]?.string ?? ""
+            let sync = resource["sync"]?.string ?? ""
+            let health = resource["health"]?.string ?? ""
+            let conditions = resource["conditions"]?.array ?? []
             let why =
                 conditions.compactMap { condition -> String? in
-                    guard condition.member("status")?.boolValue == false else { return nil }
-                    return condition.member("message")?.stringValue
+                    guard condition["status"]?.bool == false else { return nil }
+                    return condition["message"]?.string
                 }.first ?? ""
             // A suspended resource is held: reported, changed by nothing until resumed.
-            let held = resource.member("suspended")?.boolValue == true ? #" <span class="pill held">held</span>"# : ""
+            let held = resource["suspended"]?.bool == true ? #" <span class="pill held">held</span>"# : ""
             rows += """
                 <tr><td>\(escape(kind))</td><td>\(escape(name))\(held)</td>\
                 <td><span class="pill \(escape(sync.lowercased()))">\(escape(sync))</span></td>\
@@ -42,17 +42,17 @@ enum StatusPage {
         }
         var eventRows = ""
         for event in events.reversed() {
-            let type = event.member("type")?.stringValue ?? ""
+            let type = event["type"]?.string ?? ""
             eventRows += """
-                <li class="\(escape(type.lowercased()))"><time>\(escape(event.member("lastSeen")?.stringValue ?? ""))</time> \
-                <b>\(escape(event.member("reason")?.stringValue ?? ""))</b> \
-                \(escape(event.member("regarding")?.stringValue ?? "")): \(escape(event.member("message")?.stringValue ?? ""))</li>
+                <li class="\(escape(type.lowercased()))"><time>\(escape(event["lastSeen"]?.string ?? ""))</time> \
+                <b>\(escape(event["reason"]?.string ?? ""))</b> \
+                \(escape(event["regarding"]?.string ?? "")): \(escape(event["message"]?.string ?? ""))</li>
 
                 """
         }
-        let lastSync = agent?.member("lastSync")?.stringValue ?? "never"
-        var generation = String((agent?.member("generation")?.stringValue ?? "-").prefix(19))
-        if let pinned = agent?.member("pin")?.member("revision")?.intValue {
+        let lastSync = agent?["lastSync"]?.string ?? "never"
+        var generation = String((agent?["generation"]?.string ?? "-").prefix(19))
+        if let pinned = agent?["pin"]?["revision"]?.int {
             generation = "pinned to revision \(pinned)"
         }
         return """
@@ -135,32 +135,5 @@ enum StatusPage {
             }
         }
         return out
-    }
-}
-
-extension JSONValue {
-    func member(_ key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    var items: [JSONValue]? {
-        if case .array(let items) = self { return items }
-        return nil
-    }
-
-    var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    var intValue: Int? {
-        if case .int(let value) = self { return value }
-        return nil
-    }
-
-    var boolValue: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
     }
 }

@@ -1,11 +1,16 @@
-/// A JSON value whose objects keep their key order, for stable `-o json` output.
+/// A JSON value (RFC 8259) whose objects keep their member order: parsed with `init(parsing:)`, written with
+/// `serialized(pretty:)`, read with the accessors in `JSONValue+Accessors.swift`.
 public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
     case double(Double)
+    /// A number as written in parsed text, for one an `Int` does not hold (a fraction, an exponent, or out of
+    /// range): kept as text so that it is written back exactly as read; `double` reads its value.
+    case number(String)
     case string(String)
     case array([JSONValue])
+    /// Members in their order; a key may repeat (`subscript(key:)` finds the first).
     case object([(String, JSONValue)])
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
@@ -14,6 +19,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         case (.bool(let a), .bool(let b)): a == b
         case (.int(let a), .int(let b)): a == b
         case (.double(let a), .double(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)): a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1)
@@ -23,60 +29,5 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(serialized())
-    }
-
-    /// Compact JSON text, or indented by two spaces when `pretty`.
-    public func serialized(pretty: Bool = false) -> String {
-        var out = ""
-        write(to: &out, pretty: pretty, indent: 0)
-        return out
-    }
-
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
-        let newline = pretty ? "\n" + String(repeating: "  ", count: indent + 1) : ""
-        let closing = pretty ? "\n" + String(repeating: "  ", count: indent) : ""
-        switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .double(let value): out += value.isFinite ? String(value) : "null"
-        case .string(let value): JSONValue.writeString(value, to: &out)
-        case .array(let items):
-            if items.isEmpty { return out += "[]" }
-            out += "["
-            for (index, item) in items.enumerated() {
-                out += (index > 0 ? "," : "") + newline
-                item.write(to: &out, pretty: pretty, indent: indent + 1)
-            }
-            out += closing + "]"
-        case .object(let members):
-            if members.isEmpty { return out += "{}" }
-            out += "{"
-            for (index, (key, value)) in members.enumerated() {
-                out += (index > 0 ? "," : "") + newline
-                JSONValue.writeString(key, to: &out)
-                out += pretty ? ": " : ":"
-                value.write(to: &out, pretty: pretty, indent: indent + 1)
-            }
-            out += closing + "}"
-        }
-    }
-
-    private static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

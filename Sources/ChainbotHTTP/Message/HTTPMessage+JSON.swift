@@ -23,16 +23,20 @@ extension HTTPRequest {
 
     /// Decodes the body as JSON into `type`; throws `.malformedJSON` with an excerpt of the body.
     public func decodeJSON<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
-        do { return try JSONDecoder().decode(type, from: Data(body)) } catch {
-            throw HTTPError(
-                .malformedJSON, method: method, url: url, message: "the request body is not the expected JSON",
-                bodyExcerpt: HTTPError.excerpt(of: body, contentType: headers["Content-Type"]))
-        }
+        do { return try JSONDecoder().decode(type, from: Data(body)) } catch { throw malformedJSON() }
     }
 
-    /// The body parsed as any JSON value; throws `.malformedJSON` with an excerpt of the body.
+    /// The body parsed as any JSON value, members in their order; throws `.malformedJSON` with an excerpt of
+    /// the body.
     public func jsonValue() throws(HTTPError) -> JSONValue {
-        try decodeJSON(DecodedJSON.self).value
+        do { return try JSONValue(parsing: body) } catch { throw malformedJSON() }
+    }
+
+    /// `.malformedJSON` naming method and URL, with an excerpt of the body.
+    private func malformedJSON() -> HTTPError {
+        HTTPError(
+            .malformedJSON, method: method, url: url, message: "the request body is not the expected JSON",
+            bodyExcerpt: HTTPError.excerpt(of: body, contentType: headers["Content-Type"]))
     }
 }
 
@@ -49,18 +53,22 @@ extension HTTPResponse {
     /// `.malformedJSON` naming method, URL and status with an excerpt when the body is not that JSON.
     public func decodeJSON<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
         try ensureSuccess()
-        do { return try JSONDecoder().decode(type, from: Data(bytes)) } catch {
-            let contentType = headers["Content-Type"] ?? "no Content-Type"
-            throw HTTPError(
-                .malformedJSON, method: requestMethod, url: url, status: status,
-                message: "HTTP \(status): the body is not the expected JSON (\(contentType))",
-                bodyExcerpt: HTTPError.excerpt(of: bytes, contentType: headers["Content-Type"]), requestSent: true)
-        }
+        do { return try JSONDecoder().decode(type, from: Data(bytes)) } catch { throw malformedJSON() }
     }
 
-    /// A 2xx body parsed as any JSON value (see `decodeJSON`).
+    /// `.malformedJSON` naming method, URL and status, with an excerpt of the body.
+    private func malformedJSON() -> HTTPError {
+        let contentType = headers["Content-Type"] ?? "no Content-Type"
+        return HTTPError(
+            .malformedJSON, method: requestMethod, url: url, status: status,
+            message: "HTTP \(status): the body is not the expected JSON (\(contentType))",
+            bodyExcerpt: HTTPError.excerpt(of: bytes, contentType: headers["Content-Type"]), requestSent: true)
+    }
+
+    /// A 2xx body parsed as any JSON value, members in their order; throws as `decodeJSON` does.
     public func jsonValue() throws(HTTPError) -> JSONValue {
-        try decodeJSON(DecodedJSON.self).value
+        try ensureSuccess()
+        do { return try JSONValue(parsing: bytes) } catch { throw malformedJSON() }
     }
 }
 
@@ -70,47 +78,5 @@ enum JSONCoding {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array(try encoder.encode(value))
-    }
-}
-
-/// Any JSON document decoded through `JSONDecoder` into a `JSONValue` (object members sorted by key,
-/// since the decoder does not keep their order).
-struct DecodedJSON: Decodable {
-    var value: JSONValue
-
-    init(from decoder: any Decoder) throws {
-        if let container = try? decoder.container(keyedBy: AnyKey.self) {
-            var members: [(String, JSONValue)] = []
-            for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                members.append((key.stringValue, try container.decode(DecodedJSON.self, forKey: key).value))
-            }
-            value = .object(members)
-            return
-        }
-        if var container = try? decoder.unkeyedContainer() {
-            var items: [JSONValue] = []
-            while !container.isAtEnd { items.append(try container.decode(DecodedJSON.self).value) }
-            value = .array(items)
-            return
-        }
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            value = .null
-        } else if let bool = try? container.decode(Bool.self) {
-            value = .bool(bool)
-        } else if let int = try? container.decode(Int.self) {
-            value = .int(int)
-        } else if let double = try? container.decode(Double.self) {
-            value = .double(double)
-        } else {
-            value = .string(try container.decode(String.self))
-        }
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

@@ -46,7 +46,7 @@ enum AgentFacets {
 
     /// The facets of `entry` (this agent's object in the listing `source` answered), or all absent when the
     /// listing has no such agent.
-    static func observed(_ spec: AgentSpec, entry: AlexOSJSON?, source: String) -> Observation {
+    static func observed(_ spec: AgentSpec, entry: JSONValue?, source: String) -> Observation {
         var observation = Observation()
         for facet in owned(spec) {
             guard let entry else {
@@ -55,8 +55,8 @@ enum AgentFacets {
             }
             if facet.name == "registered" {
                 observation.facets[facet.name] = .word("yes")
-            } else if let value = facet.keys.lazy.compactMap({ entry.member($0) }).first(where: { $0 != .null }) {
-                observation.facets[facet.name] = value.elements.map { list($0.compactMap(\.text)) } ?? word(value)
+            } else if let value = facet.keys.lazy.compactMap({ entry[$0] }).first(where: { $0 != .null }) {
+                observation.facets[facet.name] = value.array.map { list($0.compactMap(\.string)) } ?? word(value)
             } else {
                 let keys = facet.keys.map { "'\($0)'" }.joined(separator: " or ")
                 observation.unobserved[facet.name] = "\(source) lists agent '\(spec.agentID)' without \(keys)"
@@ -66,7 +66,7 @@ enum AgentFacets {
     }
 
     /// True when `entry` shows every owned field as `spec` wants it; a field it does not show is no proof.
-    static func matches(_ spec: AgentSpec, entry: AlexOSJSON?, source: String) -> Bool {
+    static func matches(_ spec: AgentSpec, entry: JSONValue?, source: String) -> Bool {
         let observation = observed(spec, entry: entry, source: source)
         return observation.unobserved.isEmpty && desired(spec).allSatisfy { observation.facets[$0.name] == $0.value }
     }
@@ -76,13 +76,13 @@ enum AgentFacets {
         .word("[" + items.sorted().joined(separator: ", ") + "]")
     }
 
-    private static func word(_ value: AlexOSJSON) -> FacetValue {
+    private static func word(_ value: JSONValue) -> FacetValue {
         switch value {
         case .string(let text): .word(text)
         case .int(let number): .word(String(number))
         // A whole number as an integer (`3`, not `3.0`) only where an Int holds it: `1e19` is not one.
-        case .double(let number):
-            .word(Int(exactly: number).map { String($0) } ?? String(number))
+        case .double, .number:
+            .word(value.double.map { number in Int(exactly: number).map { String($0) } ?? String(number) } ?? "")
         case .bool(let flag): .word(flag ? "true" : "false")
         default: .word(value.serialized())
         }

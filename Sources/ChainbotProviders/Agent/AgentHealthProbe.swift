@@ -14,9 +14,9 @@ struct AgentHealthProbe: Sendable {
         "error", "failed", "stopped", "inactive", "unhealthy", "down", "degraded",
     ]
 
-    func health(_ spec: AgentSpec, entry: AlexOSJSON?) async -> (Health, String) {
+    func health(_ spec: AgentSpec, entry: JSONValue?) async -> (Health, String) {
         guard let entry else { return (.missing, "not registered in ALEX OS") }
-        let registryStatus = entry.member("status")?.text
+        let registryStatus = entry["status"]?.string
         if let registryStatus, Self.failedRegistryWords.contains(registryStatus.lowercased()) {
             return (.degraded, "the registry reports status '\(registryStatus)'")
         }
@@ -47,7 +47,7 @@ struct AgentHealthProbe: Sendable {
         guard response.isSuccess else {
             return (.degraded, "\(registered); GET \(url): HTTP \(response.status) \(response.reason)")
         }
-        guard let status = (try? response.jsonValue())?.member("status")?.text else {
+        guard let status = (try? response.jsonValue())?["status"]?.string else {
             return (.degraded, "\(registered); GET \(url): HTTP \(response.status) without a JSON status")
         }
         if Self.healthyWords.contains(status.lowercased()) {

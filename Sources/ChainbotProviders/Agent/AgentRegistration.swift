@@ -2,13 +2,13 @@ import ChainbotCore
 
 /// The registration payload ChainBot's registry expects (DESIGN.md §7), built from an agent's spec.
 enum AgentRegistration {
-    static func payload(_ spec: AgentSpec, endpoints: AlexOSEndpoints, at time: Timestamp) -> AlexOSJSON {
-        var members: [(String, AlexOSJSON)] = [
+    static func payload(_ spec: AgentSpec, endpoints: AlexOSEndpoints, at time: Timestamp) -> JSONValue {
+        var members: [(String, JSONValue)] = [
             ("agent_name", .string(spec.agentID)), ("agent_version", .string(spec.version)),
             ("role", .string(spec.role ?? spec.agentType.rawValue)),
-            ("capabilities", .array(spec.capabilities.map(AlexOSJSON.string))),
-            ("ui_features", .array(spec.uiFeatures.map(AlexOSJSON.string))),
-            ("endpoints", .array(spec.endpoints.map(AlexOSJSON.string))),
+            ("capabilities", .array(spec.capabilities.map(JSONValue.string))),
+            ("ui_features", .array(spec.uiFeatures.map(JSONValue.string))),
+            ("endpoints", .array(spec.endpoints.map(JSONValue.string))),
         ]
         if let port = spec.port { members.append(("port", .int(port))) }
         if let health = spec.healthEndpoint { members.append(("health_endpoint", .string(health))) }

@@ -14,7 +14,7 @@ struct AgentRegistry: Sendable {
         /// `GET URL`, for reasons that name what was read.
         var source: String
         /// The entries by `name` (or `agent_name`, the registration payload's spelling).
-        var agents: [String: AlexOSJSON]
+        var agents: [String: JSONValue]
     }
 
     /// The registered agents by name, from the canon index, or from the fallback listing when the canon
@@ -40,21 +40,21 @@ struct AgentRegistry: Sendable {
         request.timeout = timeout
         let response = try await transport.send(request)
         let body = try response.jsonValue()
-        guard let items = body.member("agents")?.elements ?? body.elements else {
+        guard let items = body["agents"]?.array ?? body.array else {
             throw HTTPError(
                 .malformedJSON, method: .get, url: url, status: response.status,
                 message: "HTTP \(response.status): expected {\"agents\": [...]}", requestSent: true)
         }
-        var agents: [String: AlexOSJSON] = [:]
+        var agents: [String: JSONValue] = [:]
         for item in items {
-            guard let name = item.member("name")?.text ?? item.member("agent_name")?.text else { continue }
+            guard let name = item["name"]?.string ?? item["agent_name"]?.string else { continue }
             agents[name] = item
         }
         return Listing(source: "GET \(url)", agents: agents)
     }
 
     /// Sends one write; returns the error when it did not answer 2xx.
-    func send(_ method: HTTPMethod, _ url: String, json: AlexOSJSON?, token: String?) async -> HTTPError? {
+    func send(_ method: HTTPMethod, _ url: String, json: JSONValue?, token: String?) async -> HTTPError? {
         var request =
             json.map { HTTPRequest(method: method, url: url, json: $0) } ?? HTTPRequest(method: method, url: url)
         if let token { request.headers["Authorization"] = "Bearer " + token }

@@ -10,14 +10,14 @@ public enum EventEnvelope {
     public static func render(_ stored: StoredEvent, idempotencyKey: String) -> String {
         let event = stored.event
         let severity = event.effectiveSeverity
-        let data: [(String, AlexOSJSON)] = [
+        let data: [(String, JSONValue)] = [
             ("idempotency_key", .string(idempotencyKey)), ("resource", .string(event.regarding)),
-            ("generation", event.generation.map(AlexOSJSON.string) ?? .null), ("message", .string(event.message)),
+            ("generation", event.generation.map(JSONValue.string) ?? .null), ("message", .string(event.message)),
             ("reason", .string(event.reason)), ("type", .string(event.type.rawValue)), ("count", .int(stored.count)),
             ("first_seen", .string(stored.firstSeen.iso8601)),
             ("last_seen", .string(stored.lastSeen.iso8601)),
         ]
-        let envelope = AlexOSJSON.object([
+        let envelope = JSONValue.object([
             ("event_type", .string(eventType(for: event.reason))), ("timestamp", .string(stored.lastSeen.iso8601)),
             ("source", .string("chainbot")), ("data", .object(data)),
             ("severity", .string(severity.rawValue)), ("requires_attention", .bool(severity >= .warning)),

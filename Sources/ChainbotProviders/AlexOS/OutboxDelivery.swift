@@ -1,6 +1,5 @@
 public import ChainbotCore
 public import ChainbotHTTP
-import FoundationEssentials
 
 /// Sends the store's outbox to ALEX OS's event webhook: oldest first, never overtaking an earlier event
 /// of the same resource, each with its idempotency key, retried with exponential backoff while ALEX OS
@@ -77,7 +76,8 @@ public struct OutboxDelivery: Sendable {
     }
 
     private func send(_ entry: OutboxEntry) async -> Result {
-        let eventType = (try? JSONDecoder().decode(Head.self, from: Data(entry.payloadJSON.utf8)))?.eventType ?? "event"
+        // The envelope's `event_type` names the webhook.
+        let eventType = (try? JSONValue(parsing: entry.payloadJSON))?["event_type"]?.string ?? "event"
         var request = HTTPRequest(
             method: .post, url: endpoints.webhookURL(eventType), body: Array(entry.payloadJSON.utf8))
         request.headers["Content-Type"] = "application/json"
@@ -95,15 +95,6 @@ public struct OutboxDelivery: Sendable {
                 default: false
                 }
             return .failed(error.description, unreachable: unreachable)
-        }
-    }
-
-    /// The part of an envelope that names the webhook.
-    private struct Head: Decodable {
-        var eventType: String
-
-        enum CodingKeys: String, CodingKey {
-            case eventType = "event_type"
         }
     }
 }

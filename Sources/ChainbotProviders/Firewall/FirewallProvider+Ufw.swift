@@ -129,7 +129,7 @@ extension FirewallProvider {
         guard !commands.isEmpty else { return }
         let snapshot = try await backend.snapshot()
         let guardian = firewallGuard
-        let armed = try guardian.arm(
+        let armed = try await guardian.arm(
             revert: UfwSnapshotFile.encode(snapshot), restore: settings.ufwRestore, timeout: load.confirmTimeout)
         let late = ProviderError(
             "firewall reverted: it was not confirmed within \(DurationText.format(load.confirmTimeout))")
@@ -161,12 +161,12 @@ public enum UfwSnapshotFile {
             ("policy", .string(snapshot.policy.rawValue)),
             ("active", .bool(snapshot.active)),
             ("ruleFiles", .array(snapshot.ruleFiles.map { .string(String(decoding: $0, as: UTF8.self)) })),
-        ]).description
+        ]).serialized()
     }
 
     public static func decode(_ text: String) -> UfwBackend.Snapshot? {
         guard let value = try? JSONValue(parsing: text), let policy = value["policy"]?.string.flatMap(UfwPolicy.init),
-            case .bool(let active)? = value["active"], let files = value["ruleFiles"]?.array
+            let active = value["active"]?.bool, let files = value["ruleFiles"]?.array
         else { return nil }
         return UfwBackend.Snapshot(
             ruleFiles: files.compactMap { $0.string.map { Array($0.utf8) } }, policy: policy, active: active)

@@ -56,18 +56,18 @@ public enum NftJSONParser {
             } else if verdict == nil, let found = self.verdict(expression) {
                 verdict = found
             } else {
-                return NftRule(unrecognized: JSONValue.array(expressions).description, comment: comment)
+                return NftRule(unrecognized: JSONValue.array(expressions).serialized(), comment: comment)
             }
         }
         guard let verdict else {
-            return NftRule(unrecognized: JSONValue.array(expressions).description, comment: comment)
+            return NftRule(unrecognized: JSONValue.array(expressions).serialized(), comment: comment)
         }
         return NftRule(matches, verdict, comment: comment)
     }
 
     static func verdict(_ expression: JSONValue) -> NftVerdict? {
         guard case .object(let members) = expression, members.count == 1 else { return nil }
-        switch (members[0].key, members[0].value) {
+        switch (members[0].0, members[0].1) {
         case ("accept", .null): return .accept
         case ("drop", .null): return .drop
         case ("reject", .null): return .reject
@@ -124,10 +124,10 @@ public enum NftJSONParser {
     private static func ports(_ right: JSONValue) -> [PortRange]? {
         var out: [PortRange] = []
         for item in elements(right) {
-            if let port = item.integer {
+            if let port = item.int {
                 out.append(PortRange(port, port))
-            } else if let bounds = item["range"]?.array, bounds.count == 2, let low = bounds[0].integer,
-                let high = bounds[1].integer
+            } else if let bounds = item["range"]?.array, bounds.count == 2, let low = bounds[0].int,
+                let high = bounds[1].int
             {
                 out.append(PortRange(low, high))
             } else {
@@ -143,7 +143,7 @@ public enum NftJSONParser {
             if let text = item.string, let network = CIDR(text) {
                 out.append(network)
             } else if let prefix = item["prefix"], let address = prefix["addr"]?.string,
-                let length = prefix["len"]?.integer, let network = CIDR("\(address)/\(length)")
+                let length = prefix["len"]?.int, let network = CIDR("\(address)/\(length)")
             {
                 out.append(network)
             } else {

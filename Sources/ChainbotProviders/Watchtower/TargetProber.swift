@@ -56,14 +56,7 @@ public struct TargetProber: Sendable {
             let expected = spec.expectStatus == 200 ? "" : " (expected \(spec.expectStatus))"
             return ProbeResult(passed: false, evidence: "\(what): \(response.status)\(expected)")
         }
-        let status: String?
-        if case .object(let fields)? = try? response.jsonValue(),
-            case .string(let word)? = fields.first(where: { $0.0 == "status" })?.1
-        {
-            status = word
-        } else {
-            status = nil
-        }
+        let status = (try? response.jsonValue())?["status"]?.string
         if let expected = spec.expectJSONStatus {
             guard let status else {
                 return ProbeResult(

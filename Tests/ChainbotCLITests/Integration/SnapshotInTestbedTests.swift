@@ -75,7 +75,7 @@ struct SnapshotInTestbedTests {
             for change in resource["changes"]?.array ?? [] {
                 let field = change["field"]?.string ?? "?"
                 if kind == "Service" && field == "state" { continue }
-                let values = "\(change["from"]?.description ?? "-") → \(change["to"]?.description ?? "-")"
+                let values = "\(change["from"]?.serialized() ?? "-") → \(change["to"]?.serialized() ?? "-")"
                 changes.append(("\(id): \(field)", values))
             }
         }

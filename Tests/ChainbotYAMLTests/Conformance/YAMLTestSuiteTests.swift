@@ -1,3 +1,4 @@
+import ChainbotCore
 import ChainbotYAML
 import Testing
 
@@ -80,7 +81,7 @@ import Testing
         guard let json = testCase.json else { return .pass }
         let expected: [JSONValue]
         do {
-            expected = try JSONReader.values(json)
+            expected = try JSONValue.sequence(parsing: json)
         } catch {
             return .differs("in.json is not readable: \(error)")
         }
@@ -91,7 +92,7 @@ import Testing
         for (index, (mine, theirs)) in zip(actual, expected).enumerated() {
             guard let mine else { return .differs("document \(index + 1) has no JSON form") }
             if !mine.matches(theirs) {
-                return .differs("document \(index + 1) is \(mine), in.json has \(theirs)")
+                return .differs("document \(index + 1) is \(mine.serialized()), in.json has \(theirs.serialized())")
             }
         }
         return .pass

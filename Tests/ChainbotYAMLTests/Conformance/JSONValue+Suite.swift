@@ -1,17 +1,10 @@
+import ChainbotCore
 import ChainbotYAML
 
-/// A JSON value, for comparing composed YAML documents with the suite's `in.json`.
-indirect enum JSONValue: CustomStringConvertible {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case float(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// Whether `self` (ours) and `other` (the suite's) are the same value: ints compare exactly, floats
-    /// approximately, and a boolean never equals a number.
+/// Composed YAML documents as JSON values, compared with the suite's `in.json` as its README asks.
+extension JSONValue {
+    /// Whether `self` (ours) and `other` (the suite's, parsed) are the same value: ints compare exactly,
+    /// floats approximately, objects without regard to member order, and a boolean never equals a number.
     ///
     /// Our float may match the suite's integer of the same value: the suite's JSON spells YAML's `450.00`
     /// as `450`. Our integer never matches the suite's float.
@@ -20,28 +13,18 @@ indirect enum JSONValue: CustomStringConvertible {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
-        case (.float(let a), .float(let b)): return Self.approximatelyEqual(a, b)
-        case (.float(let a), .int(let b)): return a == Double(b)
+        case (.double(let a), .number): return other.double.map { Self.approximatelyEqual(a, $0) } ?? false
+        case (.double(let a), .int(let b)): return a == Double(b)
         case (.string(let a), .string(let b)): return a == b
         case (.array(let a), .array(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.matches($1) }
         case (.object(let a), .object(let b)):
-            return a.count == b.count && a.allSatisfy { key, value in b[key].map(value.matches) ?? false }
+            // Like a mapping loaded into a dictionary: the last of a repeated key counts.
+            let ours = Dictionary(a, uniquingKeysWith: { $1 })
+            let theirs = Dictionary(b, uniquingKeysWith: { $1 })
+            return ours.count == theirs.count
+                && ours.allSatisfy { key, value in theirs[key].map(value.matches) ?? false }
         default: return false
-        }
-    }
-
-    var description: String {
-        switch self {
-        case .null: "null"
-        case .bool(let value): "\(value)"
-        case .int(let value): "\(value)"
-        case .float(let value): "\(value)"
-        case .string(let value): "\"\(value)\""
-        case .array(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
-        case .object(let members):
-            "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
-                + "}"
         }
     }
 
@@ -50,9 +33,7 @@ indirect enum JSONValue: CustomStringConvertible {
         if a.isInfinite || b.isInfinite { return a == b }
         return abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
     }
-}
 
-extension JSONValue {
     /// The JSON form of a composed node, or nil when it has none (a sequence or mapping as a key).
     ///
     /// Mapping keys that are not strings use their JSON spelling (`null`, `true`, `1`), as the suite's
@@ -69,12 +50,12 @@ extension JSONValue {
             }
             self = .array(values)
         case .mapping(let pairs):
-            var members: [String: JSONValue] = [:]
+            var members: [(String, JSONValue)] = []
             for pair in pairs {
                 guard let key = pair.key.scalar.map({ JSONValue.keySpelling($0.value) }),
                     let value = JSONValue(pair.value)
                 else { return nil }
-                members[key] = value
+                members.append((key, value))
             }
             self = .object(members)
         }
@@ -85,7 +66,7 @@ extension JSONValue {
         case .null: self = .null
         case .bool(let bool): self = .bool(bool)
         case .int(let int): self = .int(int)
-        case .float(let float): self = .float(float)
+        case .float(let float): self = .double(float)
         case .string(let string): self = .string(string)
         }
     }
@@ -93,7 +74,7 @@ extension JSONValue {
     private static func keySpelling(_ value: ScalarValue) -> String {
         switch value {
         case .string(let string): string
-        default: JSONValue(value).description
+        default: JSONValue(value).serialized()
         }
     }
 }
