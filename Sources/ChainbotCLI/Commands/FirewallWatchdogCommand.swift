@@ -62,7 +62,8 @@ enum FirewallWatchdogCommand {
         }
         let timeout = Duration.milliseconds(milliseconds)
         let outcome = await FirewallWatchdog.watch(
-            directory: directory, token: token, timeout: timeout, restore: restore, runner: SpawnCommandRunner())
+            directory: directory, token: token, timeout: timeout, restore: restore, runner: SpawnCommandRunner(),
+            fileSystem: LocalFileSystem())
         let event: Event
         switch outcome {
         case .confirmed:

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotOS
 import ChainbotProviders
 import Glibc
 
@@ -188,7 +189,7 @@ struct SnapshotCapture {
         for resource in resources {
             if case .host(let spec) = resource.spec { paths += spec.diskPaths.filter { !paths.contains($0) } }
         }
-        let probe = HostProvider.statvfsProbe(root: "/")
+        let probe = HostProvider.diskSpaceProbe(LocalFileSystem())
         let lines = paths.compactMap { probe($0) }.map(HostProvider.diskSpaceLine)
         try write(HostProvider.recordedDiskSpacePath, Array(lines.joined().utf8))
         report.files += 1

@@ -22,7 +22,7 @@ enum ProviderFactory {
             ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
             HostProvider(
                 fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,
-                diskSpace: HostProvider.statvfsProbe()),
+                diskSpace: HostProvider.diskSpaceProbe(host)),
             WatchtowerProvider(
                 settings: watchtower ?? watchtowerSettings(targets: nil, root: root, environment: [:]),
                 fileSystem: host,
@@ -57,7 +57,8 @@ enum ProviderFactory {
             watchdog.insert(["/usr/bin/systemd-run", "--scope", "--quiet", "--collect"] + direct, at: 0)
         }
         var settings = FirewallProvider.Settings(
-            runtimeDirectory: runtime + "/firewall", watchdog: watchdog, force: force, confirmDelay: delay ?? .zero)
+            runtimeDirectory: runtime + "/firewall", runtimeFileSystem: LocalFileSystem(), watchdog: watchdog,
+            force: force, confirmDelay: delay ?? .zero)
         settings.ufwRestore = [executable, FirewallWatchdogCommand.restoreUfw]
         return settings
     }

@@ -58,4 +58,54 @@ public protocol HostFileSystem: Sendable {
 
     /// Where a symbolic link points, or nil when `path` is not one.
     func readLink(_ path: String) throws(ProviderError) -> String?
+
+    /// Creates `path` and every missing directory above it with `mode`; see the default below.
+    func makeDirectory(_ path: String, mode: UInt32) throws(ProviderError)
+
+    /// Renames `path` to `destination` in one step; false when nothing is at `path`.
+    func rename(_ path: String, to destination: String) throws(ProviderError) -> Bool
+
+    /// The last `limit` bytes of a regular file, or nil when it does not exist.
+    func readTail(_ path: String, limit: Int) throws(ProviderError) -> [UInt8]?
+
+    /// The space on the filesystem holding `path`, or nil when it does not exist.
+    func space(_ path: String) throws(ProviderError) -> FileSystemSpace?
+}
+
+/// Space on the filesystem holding a path, in bytes, as `statvfs` reports it to unprivileged users.
+public struct FileSystemSpace: Sendable, Hashable {
+    public var totalBytes: UInt64
+    public var availableBytes: UInt64
+
+    public init(totalBytes: UInt64, availableBytes: UInt64) {
+        self.totalBytes = totalBytes
+        self.availableBytes = availableBytes
+    }
+}
+
+/// Directories, renames, bounded tails and disk space: for chainbot's own runtime files (the firewall
+/// guard's markers) and the Host's disk conditions. The defaults suit fakes that do not model them.
+extension HostFileSystem {
+    /// Creates `path` and every missing directory above it with `mode` (whatever the umask); an existing
+    /// directory is left as it is. The default refuses.
+    public func makeDirectory(_ path: String, mode: UInt32) throws(ProviderError) {
+        throw ProviderError("cannot create directory \(path): \(Self.self) does not create directories")
+    }
+
+    /// Renames `path` to `destination` in one step (`rename(2)`, replacing what is there): true when it
+    /// did, false when nothing is at `path`, so that of two racing renames of one file exactly one wins.
+    /// The default refuses.
+    public func rename(_ path: String, to destination: String) throws(ProviderError) -> Bool {
+        throw ProviderError("cannot rename \(path) to \(destination): \(Self.self) does not rename")
+    }
+
+    /// The last `limit` bytes of a regular file, or nil when it does not exist. The default reads the whole
+    /// file.
+    public func readTail(_ path: String, limit: Int) throws(ProviderError) -> [UInt8]? {
+        try read(path).map { Array($0.suffix(max(0, limit))) }
+    }
+
+    /// The space on the filesystem holding `path`, or nil when it does not exist or cannot be measured.
+    /// The default measures nothing.
+    public func space(_ path: String) throws(ProviderError) -> FileSystemSpace? { nil }
 }

@@ -1,5 +1,4 @@
 public import ChainbotCore
-import Glibc
 
 /// Confirm-or-revert for a firewall load, surviving chainbot's death.
 ///
@@ -18,11 +17,23 @@ public struct FirewallGuard: Sendable {
     /// `--dir D --token T --timeout-ms N -- RESTORE-ARGV… FILE`.
     public var watchdog: [[String]]
     let launcher: any BackgroundLauncher
+    /// The filesystem `directory` is on (the live host's: the watchdog reads the same paths).
+    let fileSystem: any HostFileSystem
+    /// The clock the waits for the watchdog run on.
+    let clock: any Clock<Duration>
 
-    public init(directory: String, watchdog: [[String]], launcher: any BackgroundLauncher) {
+    /// How long a started watchdog has to report itself armed.
+    static let armingLimit: Duration = .seconds(5)
+
+    public init(
+        directory: String, watchdog: [[String]], launcher: any BackgroundLauncher, fileSystem: any HostFileSystem,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         self.directory = directory
         self.watchdog = watchdog
         self.launcher = launcher
+        self.fileSystem = fileSystem
+        self.clock = clock
     }
 
     /// An armed revert: the token, the watchdog's pid.
@@ -33,12 +44,12 @@ public struct FirewallGuard: Sendable {
 
     /// Saves `revert` and starts the watchdog that restores it (with `restore` + the file path) unless
     /// confirmed within `timeout`; waits until the watchdog reports itself armed.
-    public func arm(revert: String, restore: [String], timeout: Duration) throws(ProviderError) -> Armed {
-        try Self.makeDirectory(directory)
+    public func arm(revert: String, restore: [String], timeout: Duration) async throws(ProviderError) -> Armed {
+        try makeDirectory()
         let token = Self.newToken()
         let revertPath = path("revert", token)
-        try Self.writeFile(revertPath, revert)
-        try Self.writeFile(path("pending", token), "deadline in \(DurationText.format(timeout))\n")
+        try write(revertPath, revert)
+        try write(path("pending", token), "deadline in \(DurationText.format(timeout))\n")
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         var problems: [String] = []
         for prefix in watchdog where !prefix.isEmpty {
@@ -53,31 +64,33 @@ public struct FirewallGuard: Sendable {
                 problems.append("\(error)")
                 continue
             }
-            let deadline = ContinuousClock.now + .seconds(5)
-            var armed = true
-            while access(path("armed", token), F_OK) != 0 {
-                if ContinuousClock.now >= deadline || process.hasExited() {
-                    process.terminate()
-                    problems.append("'\(prefix.joined(separator: " "))' did not report itself armed")
-                    armed = false
-                    break
-                }
-                usleep(10_000)
-            }
-            if armed { return Armed(token: token, process: process) }
+            if await reportsArmed(token, process) { return Armed(token: token, process: process) }
+            process.terminate()
+            problems.append("'\(prefix.joined(separator: " "))' did not report itself armed")
         }
         cleanUp(token)
         throw ProviderError(
             "cannot start the firewall revert watchdog; nothing was loaded",
-            detail: (problems + [Self.tail(of: directory + "/watchdog.log")]).joined(separator: "\n"))
+            detail: (problems + [Self.tail(of: directory + "/watchdog.log", in: fileSystem)]).joined(separator: "\n"))
+    }
+
+    /// Waits until the watchdog wrote `armed-TOKEN`, at most `armingLimit`; false when it exited first.
+    private func reportsArmed(_ token: String, _ process: any BackgroundProcess) async -> Bool {
+        let armed = path("armed", token)
+        let fileSystem = self.fileSystem
+        func isArmed() -> Bool { ((try? fileSystem.info(armed)) ?? nil) != nil }
+        _ = await MarkerPoll.wait(on: clock, every: .milliseconds(10), for: Self.armingLimit) {
+            isArmed() || process.hasExited()
+        }
+        return isArmed()
     }
 
     /// Claims the pending load for chainbot: true when confirmed in time, false when the watchdog had
     /// already taken it (and reverted).
     public func confirm(_ armed: Armed) -> Bool {
-        let won = rename(path("pending", armed.token), path("confirmed", armed.token)) == 0
+        let won = claim(armed.token, as: "confirmed")
         if won {
-            unlink(path("confirmed", armed.token))
+            try? fileSystem.remove(path("confirmed", armed.token))
             // Its work is void now: stop it rather than wait for its next poll, and reap it.
             armed.process.stop()
             cleanUp(armed.token)
@@ -87,14 +100,21 @@ public struct FirewallGuard: Sendable {
 
     /// Claims the pending load to revert it now; false when the watchdog already took it.
     public func claimForRevert(_ armed: Armed) -> Bool {
-        let won = rename(path("pending", armed.token), path("reverting", armed.token)) == 0
+        let won = claim(armed.token, as: "reverting")
         if won { armed.process.stop() }
         return won
     }
 
+    /// Renames `pending-TOKEN` to `PREFIX-TOKEN`: whoever does it first wins.
+    func claim(_ token: String, as prefix: String) -> Bool {
+        (try? fileSystem.rename(path("pending", token), to: path(prefix, token))) == true
+    }
+
     /// Removes every file of `token`.
     public func cleanUp(_ token: String) {
-        for prefix in ["pending", "armed", "revert", "reverting", "confirmed"] { unlink(path(prefix, token)) }
+        for prefix in ["pending", "armed", "revert", "reverting", "confirmed"] {
+            try? fileSystem.remove(path(prefix, token))
+        }
     }
 
     func path(_ prefix: String, _ token: String) -> String {
@@ -106,56 +126,21 @@ public struct FirewallGuard: Sendable {
         return SHA256.hex((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
-    static func makeDirectory(_ directory: String) throws(ProviderError) {
-        var prefix = ""
-        for part in directory.split(separator: "/") {
-            prefix += "/" + part
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
-                throw ProviderError("cannot create \(prefix): \(Self.errorText(errno))")
-            }
-        }
+    /// Creates `directory` (and what is missing above it) with mode 0700.
+    func makeDirectory() throws(ProviderError) {
+        try fileSystem.makeDirectory(directory, mode: 0o700)
     }
 
-    static func writeFile(_ path: String, _ text: String) throws(ProviderError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ProviderError("cannot write \(path): \(Self.errorText(errno))") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ProviderError("cannot write \(path): \(Self.errorText(errno))")
-            }
-            offset += written
-        }
-    }
-
-    static func errorText(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        return String(cString: text)
+    /// Writes `text` to `path` (mode 0600), atomically.
+    func write(_ path: String, _ text: String) throws(ProviderError) {
+        try fileSystem.write(FileWrite(path: path, content: Array(text.utf8), mode: 0o600))
     }
 
     /// The last 2000 characters of the watchdog's log, for an error's detail: read only when it is a
     /// regular file (opened without blocking, so a FIFO put there cannot stall chainbot), and only its
     /// last 8 KiB however large it grew.
-    static func tail(of path: String) -> String {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return "" }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return "" }
-        let window = 8192
-        if status.st_size > window { lseek(fd, off_t(status.st_size) - off_t(window), SEEK_SET) }
-        var bytes = [UInt8](repeating: 0, count: window)
-        var filled = 0
-        while filled < window {
-            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + filled }, window - filled) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            filled += count
-        }
-        return String(String(decoding: bytes[..<filled], as: UTF8.self).suffix(2000))
+    static func tail(of path: String, in fileSystem: any HostFileSystem) -> String {
+        guard let bytes = (try? fileSystem.readTail(path, limit: 8192)) ?? nil else { return "" }
+        return String(String(decoding: bytes, as: UTF8.self).suffix(2000))
     }
 }

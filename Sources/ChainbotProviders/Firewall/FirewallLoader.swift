@@ -20,10 +20,11 @@ struct FirewallLoader {
         }
         let revert = "\(table)\ndelete \(table)\n" + (current ?? "")
         let guardian = provider.firewallGuard
-        try FirewallGuard.makeDirectory(guardian.directory)
+        try guardian.makeDirectory()
         let file = guardian.directory + "/load.nft"
-        try FirewallGuard.writeFile(file, load.rendered)
-        let armed = try guardian.arm(revert: revert, restore: [nft.executable, "-f"], timeout: load.confirmTimeout)
+        try guardian.write(file, load.rendered)
+        let armed = try await guardian.arm(
+            revert: revert, restore: [nft.executable, "-f"], timeout: load.confirmTimeout)
         do {
             try await nft.load(file: file)
         } catch {

@@ -14,6 +14,8 @@ public struct FirewallProvider: Provider {
     public struct Settings: Sendable {
         /// Where confirm-or-revert keeps its files (`/run/chainbot/firewall`).
         public var runtimeDirectory: String
+        /// The filesystem `runtimeDirectory` is on: the live host's.
+        public var runtimeFileSystem: any HostFileSystem
         /// argv prefixes of the revert watchdog (`chainbot firewall-watchdog`), tried in order until one
         /// starts (in a systemd scope first, then directly).
         public var watchdog: [[String]]
@@ -24,9 +26,12 @@ public struct FirewallProvider: Provider {
         /// argv that restores a ufw snapshot file (appended): `chainbot firewall-restore-ufw`.
         public var ufwRestore: [String] = []
 
-        public init(runtimeDirectory: String, watchdog: [[String]], force: Bool = false, confirmDelay: Duration = .zero)
-        {
+        public init(
+            runtimeDirectory: String, runtimeFileSystem: any HostFileSystem, watchdog: [[String]], force: Bool = false,
+            confirmDelay: Duration = .zero
+        ) {
             self.runtimeDirectory = runtimeDirectory
+            self.runtimeFileSystem = runtimeFileSystem
             self.watchdog = watchdog
             self.force = force
             self.confirmDelay = confirmDelay
@@ -71,7 +76,9 @@ public struct FirewallProvider: Provider {
     }
 
     var firewallGuard: FirewallGuard {
-        FirewallGuard(directory: settings.runtimeDirectory, watchdog: settings.watchdog, launcher: launcher)
+        FirewallGuard(
+            directory: settings.runtimeDirectory, watchdog: settings.watchdog, launcher: launcher,
+            fileSystem: settings.runtimeFileSystem)
     }
 
     // MARK: Render

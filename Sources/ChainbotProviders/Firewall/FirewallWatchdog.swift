@@ -13,24 +13,22 @@ public enum FirewallWatchdog {
     }
 
     /// Reports itself armed, then waits for chainbot's confirmation until `timeout`; at the deadline claims
-    /// the pending load and runs `restore` (argv, e.g. `nft -f FILE`).
+    /// the pending load and runs `restore` (argv, e.g. `nft -f FILE`). Its files are on `fileSystem`, its
+    /// waits on `clock`.
     public static func watch(
-        directory: String, token: String, timeout: Duration, restore: [String], runner: any CommandRunner
+        directory: String, token: String, timeout: Duration, restore: [String], runner: any CommandRunner,
+        fileSystem: any HostFileSystem, clock: any Clock<Duration> = ContinuousClock()
     ) async -> Outcome {
-        let guardFiles = FirewallGuard(directory: directory, watchdog: [], launcher: NoLauncher())
+        let guardFiles = FirewallGuard(
+            directory: directory, watchdog: [], launcher: NoLauncher(), fileSystem: fileSystem, clock: clock)
         let pending = guardFiles.path("pending", token)
-        let deadline = ContinuousClock.now + timeout
-        try? FirewallGuard.writeFile(guardFiles.path("armed", token), "\(getpid())\n")
-        while ContinuousClock.now < deadline {
-            if access(pending, F_OK) != 0 {
-                unlink(guardFiles.path("armed", token))
-                return .confirmed
-            }
-            try? await Task.sleep(for: .milliseconds(50))
+        try? guardFiles.write(guardFiles.path("armed", token), "\(getpid())\n")
+        let confirmed = await MarkerPoll.wait(on: clock, every: .milliseconds(50), for: timeout) {
+            ((try? fileSystem.info(pending)) ?? nil) == nil
         }
-        guard rename(pending, guardFiles.path("reverting", token)) == 0 else {
-            // chainbot confirmed at the last moment.
-            unlink(guardFiles.path("armed", token))
+        guard !confirmed, guardFiles.claim(token, as: "reverting") else {
+            // Confirmed in time, or at the last moment.
+            try? fileSystem.remove(guardFiles.path("armed", token))
             return .confirmed
         }
         defer { guardFiles.cleanUp(token) }

@@ -1,5 +1,4 @@
 import ChainbotCore
-import Glibc
 
 extension HostProvider {
     /// Where a snapshot records disk space: one line per path, `PATH TOTAL_BYTES AVAILABLE_BYTES`.
@@ -70,15 +69,13 @@ extension HostProvider {
         "\(space.path) \(space.totalBytes) \(space.availableBytes)\n"
     }
 
-    /// Measures host paths with `statvfs(2)` under `root` (the space an unprivileged user may use).
-    public static func statvfsProbe(root: String = "/") -> PiHardwareReader.DiskSpaceProbe {
-        let prefix = root == "/" ? "" : String(root.reversed().drop(while: { $0 == "/" }).reversed())
-        return { path in
-            var status = statvfs()
-            guard statvfs(prefix + path, &status) == 0 else { return nil }
-            let unit = UInt64(status.f_frsize)
+    /// Measures host paths with the filesystem seam's `space` (`statvfs` under its root: the space an
+    /// unprivileged user may use); nil where a path is missing or cannot be measured.
+    public static func diskSpaceProbe(_ fileSystem: any HostFileSystem) -> PiHardwareReader.DiskSpaceProbe {
+        { path in
+            guard let space = (try? fileSystem.space(path)) ?? nil else { return nil }
             return PiHardware.DiskSpace(
-                path: path, totalBytes: UInt64(status.f_blocks) * unit, availableBytes: UInt64(status.f_bavail) * unit)
+                path: path, totalBytes: space.totalBytes, availableBytes: space.availableBytes)
         }
     }
 }

@@ -3,8 +3,9 @@ public import ChainbotCore
 /// Reads the Pi's own state through the filesystem seam (so tests point it at a fixture tree) and
 /// `vcgencmd` through the command runner.
 ///
-/// Disk space cannot be read through the seam (`statvfs` is not a file), so it comes from an injected
-/// `diskSpace` closure that gets a host path; without one, `disks` stays empty.
+/// Disk space comes from an injected `diskSpace` closure that gets a host path (live:
+/// `HostProvider.diskSpaceProbe`, the seam's `space`; offline: what a snapshot recorded); without one,
+/// `disks` stays empty.
 public struct PiHardwareReader: Sendable {
     /// Measures the filesystem holding a host path (e.g. with `statvfs` under the root); nil when it cannot.
     public typealias DiskSpaceProbe = @Sendable (String) -> PiHardware.DiskSpace?

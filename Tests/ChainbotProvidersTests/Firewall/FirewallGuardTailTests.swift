@@ -1,3 +1,4 @@
+import ChainbotOS
 import ChainbotTestSupport
 import Glibc
 import Synchronization
@@ -32,14 +33,14 @@ struct FirewallGuardTailTests {
             rescuer.cancel()
         }
 
-        #expect(FirewallGuard.tail(of: fifo) == "")
+        #expect(FirewallGuard.tail(of: fifo, in: LocalFileSystem()) == "")
     }
 
     @Test func aLargeLogGivesItsLast2000Characters() {
         let line = String(repeating: "x", count: 99) + "\n"
         let path = directory.write("watchdog.log", String(repeating: line, count: 20_000) + "last line\n")
 
-        let tail = FirewallGuard.tail(of: path)
+        let tail = FirewallGuard.tail(of: path, in: LocalFileSystem())
 
         #expect(tail.count == 2000)
         #expect(tail.hasSuffix("x\nlast line\n"))

@@ -19,7 +19,7 @@ struct FirewallLoadKernelTests {
         let provider = FirewallProvider(
             runner: NamespacedRunner(pair, .host),
             settings: .init(
-                runtimeDirectory: directory.file("run"),
+                runtimeDirectory: directory.file("run"), runtimeFileSystem: LocalFileSystem(),
                 // The watchdog must restore inside the namespace too, never in the test's own.
                 watchdog: [
                     [

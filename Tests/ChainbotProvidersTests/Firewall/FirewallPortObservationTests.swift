@@ -33,7 +33,8 @@ import Testing
     ) {
         let provider = FirewallProvider(
             runner: FakeCommandRunner(),
-            settings: .init(runtimeDirectory: "/nonexistent/run", watchdog: [["/bin/false"]]),
+            settings: .init(
+                runtimeDirectory: "/nonexistent/run", runtimeFileSystem: LocalFileSystem(), watchdog: [["/bin/false"]]),
             launcher: DetachedLauncherStub(), listeners: ListenerReader(fileSystem: fileSystem)
         ).bound(to: desired, applied: [:])
         let port = try #require(desired.last)

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotOS
 import ChainbotTestSupport
 import Testing
 
@@ -41,7 +42,9 @@ import Testing
     static func provider(_ runner: FakeCommandRunner, force: Bool = false, desired: [Resource]) -> any Provider {
         FirewallProvider(
             runner: runner,
-            settings: .init(runtimeDirectory: "/nonexistent/run", watchdog: [["/bin/false"]], force: force),
+            settings: .init(
+                runtimeDirectory: "/nonexistent/run", runtimeFileSystem: LocalFileSystem(), watchdog: [["/bin/false"]],
+                force: force),
             launcher: DetachedLauncherStub()
         ).bound(to: desired, applied: [:])
     }

@@ -53,7 +53,7 @@ struct DirectoryFileSystem: HostFileSystem {
         let written = file.content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         fchmod(fd, file.mode)
         close(fd)
-        guard written == file.content.count, rename(temporary, full(file.path)) == 0 else {
+        guard written == file.content.count, Glibc.rename(temporary, full(file.path)) == 0 else {
             throw failure("write", file.path)
         }
     }
