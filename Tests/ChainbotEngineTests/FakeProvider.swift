@@ -8,6 +8,8 @@ final class FakeProvider: Provider, Sendable {
 
     struct State {
         var desiredFacets: [ResourceID: [Facet]] = [:]
+        /// A restart on notify to render instead of the systemd-like default.
+        var restarts: [ResourceID: StepAction] = [:]
         var observed: [ResourceID: ObservedResource] = [:]
         var executed: [StepAction] = []
         var failing: Set<StepAction> = []
@@ -20,6 +22,11 @@ final class FakeProvider: Provider, Sendable {
 
     func want(_ id: ResourceID, _ facets: [Facet]) {
         state.withLock { $0.desiredFacets[id] = facets }
+    }
+
+    /// Renders `action` as the resource's restart on notify.
+    func restart(_ id: ResourceID, with action: StepAction) {
+        state.withLock { $0.restarts[id] = action }
     }
 
     func see(_ id: ResourceID, _ facets: [String: FacetValue], health: Health = .healthy) {
@@ -52,6 +59,7 @@ final class FakeProvider: Provider, Sendable {
         {
             rendered.restartOnNotify = .systemctl(.restart, unit: service.unitName)
         }
+        if let restart = state.withLock({ $0.restarts[id] }) { rendered.restartOnNotify = restart }
         return rendered
     }
 

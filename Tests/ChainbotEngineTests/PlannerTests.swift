@@ -145,6 +145,15 @@ extension PlannerTests {
         let plan = try await plan([Resources.configFile("a", notify: [app]), Resources.service("app")])
         #expect(!plan.steps.contains { $0.action == .systemctl(.restart, unit: "app.service") })
     }
+
+    @Test func aNotifiedResourceRestartsWithTheActionItsProviderRendered() async throws {
+        let app = ResourceID(.service, "app")
+        services.see(app, ["content": .text("x"), "state": .word("running")])
+        services.restart(app, with: .reload(argv: ["/usr/bin/app", "--reload"]))
+        let plan = try await plan([Resources.configFile("a", notify: [app]), Resources.service("app")])
+        #expect(
+            plan.steps.map(\.action.description) == ["write /fake/ConfigFile/a", "run /usr/bin/app --reload"])
+    }
 }
 
 /// Services whose step lists have several actions after the shared reload.

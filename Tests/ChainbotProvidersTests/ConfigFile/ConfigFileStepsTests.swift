@@ -122,4 +122,19 @@ struct ConfigFileStepsTests {
             try await host.provider.execute(.daemonReload)
         }
     }
+
+    @Test func writesTheBytesItsOwnRenderMadeEvenAfterALaterRenderOfTheSameSpec() async throws {
+        let source = host.outside("files/app.conf", "first\n")
+        let sourced = ConfigFileSpec(path: "/etc/app.conf", content: .source(path: source, relative: "files/app.conf"))
+        let first = try await host.rendered(id, sourced)
+        host.outside("files/app.conf", "second\n")
+        _ = try await host.rendered(id, sourced)
+        let change = FieldChange(resource: id, facet: "content", from: .absent, to: .text("first\n"))
+
+        let actions = host.provider.steps(
+            for: id, spec: .configFile(sourced), previous: nil, changes: [change],
+            observed: ObservedResource(id: id, facets: [:]), rendered: first)
+
+        #expect(actions == [.writeFile(FileWrite(path: "/etc/app.conf", content: Array("first\n".utf8)))])
+    }
 }

@@ -211,4 +211,22 @@ extension WatchtowerProviderTests {
         }
         #expect(setup.fileSystem.text(Self.path) == edited)
     }
+
+    @Test func anEditAfterObserveIsNotOverwrittenWhicheverProviderRunsTheWrite() async throws {
+        let setup = Setup(file: Self.shared)
+        let actions = try await setup.plan([Self.api, Self.port])
+        guard case .writeFile(let write)? = actions[Self.api.id]?.first else {
+            Issue.record("expected a write, got \(actions)")
+            return
+        }
+        let edited = Self.shared + "# added by hand meanwhile\n"
+        setup.fileSystem.put(Self.path, edited)
+        // Another provider value than the one that observed: what it must check travels in the step.
+        let other = WatchtowerProvider(
+            settings: WatchtowerProvider.Settings(probes: false), fileSystem: setup.fileSystem, runner: setup.runner,
+            http: setup.http)
+
+        await #expect(throws: ProviderError.self) { try await other.execute(.writeFile(write)) }
+        #expect(setup.fileSystem.text(Self.path) == edited)
+    }
 }
