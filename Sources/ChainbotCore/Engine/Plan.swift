@@ -31,6 +31,8 @@ public struct ResourcePlan: Sendable, Hashable {
     /// What planning left out for this resource, for people: a step that would have changed a held
     /// resource (`held: Service/web is suspended until …; systemctl restart web.service not run`).
     public var notes: [String] = []
+    /// The steps still owed to the resource from earlier runs, as notes (`owed since …: …`; in `notes` too).
+    public var owed: [String] = []
 
     public init(
         id: ResourceID, action: Action, changes: [FieldChange], steps: [Int] = [], health: Health = .unknown,

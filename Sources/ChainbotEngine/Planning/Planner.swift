@@ -66,6 +66,17 @@ public struct Planner: Sendable {
                 actions[resource.id] ?? [], for: resource.id, after: dependencies[resource.id] ?? [], plans: &plans)
         }
 
+        planPrunes(pruned, input, holds, &builder, &plans)
+        let order = ordered.map(\.id) + pruned.reversed()
+        return Plan(resources: order.compactMap { plans[$0] }, steps: builder.steps)
+    }
+
+    /// Forgets adopted resources that left the manifests and prunes, last and in reverse order, the ones
+    /// chainbot created (with steps only under `--prune`, and never a held one).
+    private func planPrunes(
+        _ pruned: [ResourceID], _ input: PlanInput, _ holds: Holds, _ builder: inout StepBuilder,
+        _ plans: inout [ResourceID: ResourcePlan]
+    ) {
         var prunes: [(ResourceID, [StepAction])] = []
         var notes: [ResourceID: [String]] = [:]
         for id in pruned.reversed() {
@@ -98,9 +109,6 @@ public struct Planner: Sendable {
             prunes.append((id, steps))
         }
         builder.addPhased(prunes, dependencies: [:], plans: &plans)
-
-        let order = ordered.map(\.id) + pruned.reversed()
-        return Plan(resources: order.compactMap { plans[$0] }, steps: builder.steps)
     }
 
     /// `owed since …: systemctl restart web.service (last failure: …)`.
@@ -163,6 +171,7 @@ public struct Planner: Sendable {
             for owed in input.pending[id] ?? [] {
                 guard let step = owed.action.step else { continue }
                 plan.notes.append(Self.owedNote(owed))
+                plan.owed.append(Self.owedNote(owed))
                 if !actions.contains(where: { StepBuilder.covers($0, step) }) { actions.append(step) }
             }
             if !changes.isEmpty || !actions.isEmpty {

@@ -46,92 +46,111 @@ public struct StatusBuilder: Sendable {
                     healthReason: message))
         }
         for plan in prepared.plan.resources {
-            let id = plan.id
-            // With no facet changed, what is owed (a restart after an earlier write) is the difference.
-            let changed =
-                plan.changes.isEmpty
-                ? plan.notes.filter { $0.hasPrefix("owed ") }.joined(separator: "; ")
-                : plan.changes.map(\.facet).joined(separator: ", ")
-            if let held = plan.held ?? (suspended.contains(id) ? "suspended" : nil) {
-                let sync: ResourceStatus.Sync =
-                    !plan.changes.isEmpty ? .outOfSync : (plan.unobserved.isEmpty ? .synced : .unknown)
-                result.statuses.append(
-                    status(
-                        id, sync: sync, syncReason: "Suspended",
-                        syncMessage: "\(held): not corrected until resumed", health: plan.health,
-                        healthReason: plan.healthReason))
-                continue
+            switch entry(plan, outcomes: outcomes, report: report, suspended: suspended) {
+            case .status(let status): result.statuses.append(status)
+            case .removed: result.removed.append(plan.id)
             }
-            let applied = report != nil && !plan.deferred
-            let failedStep = plan.steps.compactMap { index -> ProviderError? in
-                if case .failed(let error)? = outcomes[index] { return error }
-                return nil
-            }.first
-            let blocked = plan.steps.contains { outcomes[$0].map { !$0.succeeded } ?? false }
-            switch plan.action {
-            case .prune, .forget:
-                if applied, !blocked {
-                    result.removed.append(id)
-                } else {
-                    result.statuses.append(
-                        status(
-                            id, sync: .outOfSync, syncReason: "LeftTheManifests",
-                            syncMessage: "left the manifests; apply --prune removes it", health: plan.health,
-                            healthReason: plan.healthReason))
-                }
-                continue
-            case .warn:
-                result.statuses.append(
-                    status(
-                        id, sync: .outOfSync, syncReason: "DriftWarned",
-                        syncMessage: "drift in \(changed), reported only (chainbot.dev/drift: warn)",
-                        health: plan.health,
-                        healthReason: plan.healthReason))
-                continue
-            case .unchanged:
-                if let unobserved = plan.unobservedSummary {
-                    result.statuses.append(
-                        status(
-                            id, sync: .unknown, syncReason: "CannotObserve", syncMessage: unobserved,
-                            health: plan.health, healthReason: plan.healthReason))
-                    continue
-                }
-                result.statuses.append(
-                    status(
-                        id, sync: .synced, syncReason: "Converged", syncMessage: "matches the manifests",
-                        health: plan.health, healthReason: plan.healthReason))
-                continue
-            case .create, .update:
-                break
-            }
-            guard applied else {
-                result.statuses.append(
-                    status(
-                        id, sync: .outOfSync, syncReason: plan.action == .create ? "NotCreated" : "DriftDetected",
-                        syncMessage: plan.action == .create ? "not on the host yet" : "differs in \(changed)",
-                        health: plan.health, healthReason: plan.healthReason))
-                continue
-            }
-            if blocked {
-                let message = failedStep.map { $0.message } ?? "a step it needs failed"
-                result.statuses.append(
-                    status(
-                        id, sync: .outOfSync, syncReason: "ApplyFailed", syncMessage: message, health: plan.health,
-                        healthReason: plan.healthReason))
-                continue
-            }
-            let health: Health = plan.health == .healthy ? .healthy : .progressing
-            let done = plan.action == .create ? "created" : "changed: \(changed)"
-            result.statuses.append(
-                status(
-                    id, sync: plan.unobserved.isEmpty ? .synced : .unknown,
-                    syncReason: plan.unobserved.isEmpty ? "Applied" : "CannotObserve",
-                    syncMessage: plan.unobservedSummary.map { "\(done); \($0)" } ?? done, health: health,
-                    healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
         }
         applyThresholds(&result, prepared)
-        let severities = Self.severities(prepared.desired)
-        for status in result.statuses {
+        result.events = healthEvents(result.statuses, desired: prepared.desired)
+        return result
+    }
+
+    /// A planned resource's status, or its removal (a prune that ran).
+    private enum Entry {
+        case status(ResourceStatus)
+        case removed
+    }
+
+    private func entry(
+        _ plan: ResourcePlan, outcomes: [Int: StepOutcome], report: ApplyReport?, suspended: Set<ResourceID>
+    ) -> Entry {
+        let id = plan.id
+        // With no facet changed, what is owed (a restart after an earlier write) is the difference.
+        let changed =
+            plan.changes.isEmpty
+            ? plan.owed.joined(separator: "; ")
+            : plan.changes.map(\.facet).joined(separator: ", ")
+        if let held = plan.held ?? (suspended.contains(id) ? "suspended" : nil) {
+            let sync: ResourceStatus.Sync =
+                !plan.changes.isEmpty ? .outOfSync : (plan.unobserved.isEmpty ? .synced : .unknown)
+            return .status(
+                status(
+                    id, sync: sync, syncReason: "Suspended",
+                    syncMessage: "\(held): not corrected until resumed", health: plan.health,
+                    healthReason: plan.healthReason))
+        }
+        let applied = report != nil && !plan.deferred
+        let failedStep = plan.steps.compactMap { index -> ProviderError? in
+            if case .failed(let error)? = outcomes[index] { return error }
+            return nil
+        }.first
+        let blocked = plan.steps.contains { outcomes[$0].map { !$0.succeeded } ?? false }
+        switch plan.action {
+        case .prune, .forget:
+            if applied, !blocked { return .removed }
+            return .status(
+                status(
+                    id, sync: .outOfSync, syncReason: "LeftTheManifests",
+                    syncMessage: "left the manifests; apply --prune removes it", health: plan.health,
+                    healthReason: plan.healthReason))
+        case .warn:
+            return .status(
+                status(
+                    id, sync: .outOfSync, syncReason: "DriftWarned",
+                    syncMessage: "drift in \(changed), reported only (chainbot.dev/drift: warn)",
+                    health: plan.health,
+                    healthReason: plan.healthReason))
+        case .unchanged:
+            if let unobserved = plan.unobservedSummary {
+                return .status(
+                    status(
+                        id, sync: .unknown, syncReason: "CannotObserve", syncMessage: unobserved,
+                        health: plan.health, healthReason: plan.healthReason))
+            }
+            return .status(
+                status(
+                    id, sync: .synced, syncReason: "Converged", syncMessage: "matches the manifests",
+                    health: plan.health, healthReason: plan.healthReason))
+        case .create, .update:
+            return appliedEntry(plan, changed: changed, applied: applied, blocked: blocked, failedStep: failedStep)
+        }
+    }
+
+    /// The status of a resource the plan creates or changes: not yet (diff), failed, or applied.
+    private func appliedEntry(
+        _ plan: ResourcePlan, changed: String, applied: Bool, blocked: Bool, failedStep: ProviderError?
+    ) -> Entry {
+        let id = plan.id
+        guard applied else {
+            return .status(
+                status(
+                    id, sync: .outOfSync, syncReason: plan.action == .create ? "NotCreated" : "DriftDetected",
+                    syncMessage: plan.action == .create ? "not on the host yet" : "differs in \(changed)",
+                    health: plan.health, healthReason: plan.healthReason))
+        }
+        if blocked {
+            let message = failedStep.map { $0.message } ?? "a step it needs failed"
+            return .status(
+                status(
+                    id, sync: .outOfSync, syncReason: "ApplyFailed", syncMessage: message, health: plan.health,
+                    healthReason: plan.healthReason))
+        }
+        let health: Health = plan.health == .healthy ? .healthy : .progressing
+        let done = plan.action == .create ? "created" : "changed: \(changed)"
+        return .status(
+            status(
+                id, sync: plan.unobserved.isEmpty ? .synced : .unknown,
+                syncReason: plan.unobserved.isEmpty ? "Applied" : "CannotObserve",
+                syncMessage: plan.unobservedSummary.map { "\(done); \($0)" } ?? done, health: health,
+                healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
+    }
+
+    /// `HealthChanged` for each status whose health moved since the stored one.
+    private func healthEvents(_ statuses: [ResourceStatus], desired: [Resource]) -> [Event] {
+        var events: [Event] = []
+        let severities = Self.severities(desired)
+        for status in statuses {
             // Not news: settling after an apply (Progressing → Healthy), or not knowing.
             guard let before = previous[status.reference], before.health != status.health,
                 status.health != .progressing, status.health != .unknown,
@@ -145,9 +164,9 @@ public struct StatusBuilder: Sendable {
                     + (reason.isEmpty ? "" : ": \(reason)"),
                 generation: generation)
             event.severity = status.health == .healthy ? nil : severities[status.reference]
-            result.events.append(event)
+            events.append(event)
         }
-        return result
+        return events
     }
 
     /// The severity each resource's health policy asks for when it fails (a WatchtowerTarget's), by

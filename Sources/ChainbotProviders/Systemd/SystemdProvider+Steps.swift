@@ -18,27 +18,9 @@ extension SystemdProvider {
         let unit = service.unitName
         // render and observe already refused a bad name; without a path there is nothing safe to plan.
         guard let unitPath = try? SystemdPaths.unitFile(unit) else { return [] }
-        var actions: [StepAction] = []
-        var installChanged = false
-
-        if let change = changes.first(where: { $0.facet == ServiceFacets.unitFile }), case .text(let text) = change.to {
-            actions.append(.writeFile(FileWrite(path: unitPath, content: Array(text.utf8), mode: 0o644)))
-            if case .text(let old) = change.from {
-                installChanged = InstallSection(parsing: old) != InstallSection(parsing: text)
-            }
-        }
-        let dropInChanges = changes.compactMap { change in
-            ServiceFacets.dropInFileName(of: change.facet).map { (fileName: $0, change: change) }
-        }
-        for (fileName, change) in dropInChanges.sorted(by: { $0.fileName < $1.fileName }) {
-            guard let path = try? SystemdPaths.dropInFile(unit: unit, fileName: fileName) else { continue }
-            switch change.to {
-            case .text(let text):
-                actions.append(.writeFile(FileWrite(path: path, content: Array(text.utf8), mode: 0o644)))
-            case .absent: actions.append(.removeFile(path: path))
-            case .word, .secret: continue
-            }
-        }
+        let files = fileSteps(unit, unitPath: unitPath, changes: changes)
+        var actions = files.actions
+        let installChanged = files.installChanged
         let filesChanged = !actions.isEmpty
         let fileActions = actions.count
 
@@ -79,6 +61,34 @@ extension SystemdProvider {
         default: break
         }
         return actions
+    }
+
+    /// The unit file and drop-in writes and removals the changes ask for, and whether the unit's
+    /// `[Install]` section changed with them.
+    private func fileSteps(_ unit: String, unitPath: String, changes: [FieldChange]) -> (
+        actions: [StepAction], installChanged: Bool
+    ) {
+        var actions: [StepAction] = []
+        var installChanged = false
+        if let change = changes.first(where: { $0.facet == ServiceFacets.unitFile }), case .text(let text) = change.to {
+            actions.append(.writeFile(FileWrite(path: unitPath, content: Array(text.utf8), mode: 0o644)))
+            if case .text(let old) = change.from {
+                installChanged = InstallSection(parsing: old) != InstallSection(parsing: text)
+            }
+        }
+        let dropInChanges = changes.compactMap { change in
+            ServiceFacets.dropInFileName(of: change.facet).map { (fileName: $0, change: change) }
+        }
+        for (fileName, change) in dropInChanges.sorted(by: { $0.fileName < $1.fileName }) {
+            guard let path = try? SystemdPaths.dropInFile(unit: unit, fileName: fileName) else { continue }
+            switch change.to {
+            case .text(let text):
+                actions.append(.writeFile(FileWrite(path: path, content: Array(text.utf8), mode: 0o644)))
+            case .absent: actions.append(.removeFile(path: path))
+            case .word, .secret: continue
+            }
+        }
+        return (actions, installChanged)
     }
 
     /// Stop, disable, remove the drop-ins `previous` named and the unit file, reload; each only when the
