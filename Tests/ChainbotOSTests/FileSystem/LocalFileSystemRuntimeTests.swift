@@ -45,4 +45,12 @@ struct LocalFileSystemRuntimeTests {
         #expect(measured.availableBytes > 0)
         #expect(try fileSystem.space("/no/such/dir") == nil)
     }
+
+    @Test func aLinkOutOfTheRootIsMeasuredInsideTheRoot() throws {
+        // `/proc` outside is a filesystem of 0 blocks; inside this root there is no /proc at all.
+        try #require(symlink("/proc", directory.file("outside")) == 0)
+
+        #expect(try fileSystem.space("/outside") == nil)
+        #expect(try LocalFileSystem().space("/proc")?.totalBytes == 0)
+    }
 }

@@ -45,6 +45,69 @@ struct FirewallGuardTests {
     }
 }
 
+/// The waits run on the injected clock: a watchdog that never reports itself armed is given up on when that
+/// clock passes the arming limit, not after five seconds of this machine's time.
+struct FirewallGuardArmingTests {
+    let directory = TemporaryDirectory("chainbot-guard-arming")
+
+    @Test func aWatchdogThatNeverReportsArmedIsStoppedAtTheArmingLimitOfTheInjectedClock() async throws {
+        let clock = SteppingClock()
+        let silent = SilentLauncher()
+        let guardian = FirewallGuard(
+            directory: directory.file("firewall"), watchdog: [["silent-watchdog"]], launcher: silent,
+            fileSystem: LocalFileSystem(), clock: clock)
+
+        let error = await #expect(throws: ProviderError.self) {
+            _ = try await guardian.arm(revert: "", restore: ["nft", "-f"], timeout: .seconds(60))
+        }
+
+        #expect(error?.message == "cannot start the firewall revert watchdog; nothing was loaded")
+        #expect(error?.detail.contains("'silent-watchdog' did not report itself armed") == true)
+        let terminated = silent.process.terminated.load(ordering: .acquiring)
+        #expect(terminated)
+        #expect(clock.elapsed >= FirewallGuard.armingLimit)
+        #expect(Fixtures.list(directory.file("firewall"), hidden: true) == [])
+    }
+}
+
+/// A clock whose sleeps return at once, moving its time on by what was asked.
+final class SteppingClock: Clock, Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (left: Instant, right: Instant) -> Bool { left.offset < right.offset }
+    }
+
+    private let time = Mutex(Duration.zero)
+    var now: Instant { Instant(offset: time.withLock { $0 }) }
+    var minimumResolution: Duration { .nanoseconds(1) }
+    var elapsed: Duration { time.withLock { $0 } }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        time.withLock { $0 = max($0, deadline.offset) }
+    }
+}
+
+/// Starts a process that never writes its marker and never exits.
+final class SilentLauncher: BackgroundLauncher {
+    final class Process: BackgroundProcess {
+        let terminated = Atomic(false)
+        var pid: Int32 { 0 }
+        func hasExited() -> Bool { false }
+        func terminate() { terminated.store(true, ordering: .releasing) }
+        func stop() { terminate() }
+        func reap(within timeout: Duration) -> Bool { true }
+    }
+
+    let process = Process()
+
+    func launch(_ executable: String, _ arguments: [String], logPath: String) throws(CommandError)
+        -> any BackgroundProcess
+    { process }
+}
+
 /// Starts `FirewallWatchdog.watch` in a task from the argv the guard builds.
 final class InProcessWatchdog: BackgroundLauncher {
     let runner: any CommandRunner
