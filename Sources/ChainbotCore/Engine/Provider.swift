@@ -43,9 +43,12 @@ public struct ObserveTarget: Sendable, Hashable {
 /// One kind's connection to the host: it renders desired facets, observes, plans its steps and runs them.
 ///
 /// Rendering and observing may read the host; `steps` is pure. Providers keep nothing between calls:
-/// what `render` and `observe` make (their payloads) the engine hands back to `steps`, and each step's
-/// action carries all that `execute` needs. Providers reach the host only through the seams they are
-/// built with (a command runner, a filesystem root).
+/// the engine hands what `render` made to `observe` (in each target) and to `steps` (in the request),
+/// with what `observe` saw, and each step's action carries all that `execute` needs. What the engine must
+/// know of a kind is data it reads, never a kind's name: `Rendered.restartOnNotify`,
+/// `StepAction.runsOncePerPlan`/`runsSideBySide`, and the spec's `notifies`/`readsPaths`/`healthPolicy`.
+/// Providers reach the host only through the seams they are built with (a command runner, a filesystem
+/// root).
 public protocol Provider: Sendable {
     /// The kinds this provider manages.
     var kinds: [Kind] { get }
@@ -64,8 +67,8 @@ public protocol Provider: Sendable {
     func execute(_ action: StepAction) async throws(ProviderError)
 
     /// This provider for one run that sees the whole desired set and what was applied before, for kinds
-    /// whose resources render together (the firewall is one table made from several kinds). The default
-    /// is the provider itself.
+    /// whose resources render together (the firewall is one table made from several kinds): a value made
+    /// from its arguments, reading nothing. The default is the provider itself.
     func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider
 }
 
