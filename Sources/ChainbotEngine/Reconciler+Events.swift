@@ -33,17 +33,17 @@ extension Reconciler {
                     ?? (resource.action == .warn ? " (drift policy warn: not changed)" : "")
                 record(
                     resource.action == .warn ? .warning : .normal, "DriftDetected", id,
-                    Self.describe(resource.changes, notes: resource.notes) + policy, generation)
+                    Self.describe(resource.changes, owed: resource.owed) + policy, generation)
             case .create, .prune, .forget, .unchanged:
                 break
             }
             // Steps left out because they would have changed a held resource.
-            let notes = resource.held == nil ? resource.notes.filter { $0.hasPrefix("held: ") } : []
+            let notes = resource.held == nil ? resource.leftOut : []
             if !notes.isEmpty { record(.normal, "Held", id, notes.joined(separator: "; "), generation) }
             for stepRecord in failedSteps[id] ?? [] {
                 guard case .failed(let error) = stepRecord.outcome else { continue }
                 // A firewall that was loaded and then put back is its own reason (DESIGN §6).
-                let reason = error.message.hasPrefix("firewall reverted") ? "FirewallReverted" : "ApplyFailed"
+                let reason = error.code == .firewallReverted ? "FirewallReverted" : "ApplyFailed"
                 record(.warning, reason, id, "\(stepRecord.step.action): \(error.message)", generation)
             }
             if failed.contains(id) { continue }
@@ -84,9 +84,8 @@ extension Reconciler {
     }
 
     /// `version 1.0.0 → 1.1.0, capabilities [a] → [a, b]`, or `steps needed` when no facet differs.
-    static func describe(_ changes: [FieldChange], notes: [String] = []) -> String {
+    static func describe(_ changes: [FieldChange], owed: [String] = []) -> String {
         if changes.isEmpty {
-            let owed = notes.filter { $0.hasPrefix("owed ") }
             return owed.isEmpty ? "steps needed" : owed.joined(separator: "; ")
         }
         return changes.map { "\($0.facet) \($0.from) → \($0.to)" }.joined(separator: ", ")

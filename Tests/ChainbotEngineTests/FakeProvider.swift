@@ -13,6 +13,8 @@ final class FakeProvider: Provider, Sendable {
         var observed: [ResourceID: ObservedResource] = [:]
         var executed: [StepAction] = []
         var failing: Set<StepAction> = []
+        /// The error a failing action throws, when not the scripted default.
+        var errors: [StepAction: ProviderError] = [:]
         var observeError: ProviderError?
     }
 
@@ -35,6 +37,13 @@ final class FakeProvider: Provider, Sendable {
 
     func fail(_ action: StepAction) {
         state.withLock { _ = $0.failing.insert(action) }
+    }
+
+    func fail(_ action: StepAction, with error: ProviderError) {
+        state.withLock { state in
+            state.failing.insert(action)
+            state.errors[action] = error
+        }
     }
 
     func succeed(_ action: StepAction) {
@@ -107,10 +116,10 @@ final class FakeProvider: Provider, Sendable {
     }
 
     func execute(_ action: StepAction) async throws(ProviderError) {
-        let failing = state.withLock { state in
+        let (failing, error) = state.withLock { state in
             state.executed.append(action)
-            return state.failing.contains(action)
+            return (state.failing.contains(action), state.errors[action])
         }
-        if failing { throw ProviderError("\(action) failed", detail: "scripted failure") }
+        if failing { throw error ?? ProviderError("\(action) failed", detail: "scripted failure") }
     }
 }

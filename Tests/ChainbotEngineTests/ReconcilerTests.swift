@@ -104,4 +104,23 @@ import Testing
         #expect(report.unchanged == [ResourceID(.service, "a")])
         #expect(try store.revisions(limit: 10).count == 1)
     }
+
+    @Test func aFailureCodedAsARevertedFirewallIsAFirewallRevertedEventWhateverItsMessageSays() async throws {
+        let store = try SQLiteStateStore.inMemory(now: clock)
+        let engine = reconciler(store)
+        services.fail(.systemctl(.start, unit: "a.service"), with: ProviderError("put back", code: .firewallReverted))
+        files.fail(
+            .writeFile(FileWrite(path: "/fake/ConfigFile/env", content: [])),
+            with: ProviderError("firewall reverted: only the text says so"))
+        let prepared = try await engine.prepare(
+            [Resources.service("a"), Resources.configFile("env")], prune: false, force: false)
+        _ = try await engine.apply(prepared, generation: "g1", gitCommit: nil)
+        let failures = try store.events(since: Timestamp(millisecondsSinceEpoch: 0)).map(\.event).filter {
+            $0.reason == "FirewallReverted" || $0.reason == "ApplyFailed"
+        }
+        #expect(
+            failures.map { "\($0.regardingKind)/\($0.regardingName) \($0.reason)" }.sorted() == [
+                "ConfigFile/env ApplyFailed", "Service/a FirewallReverted",
+            ])
+    }
 }

@@ -33,6 +33,9 @@ public struct ResourcePlan: Sendable, Hashable {
     public var notes: [String] = []
     /// The steps still owed to the resource from earlier runs, as notes (`owed since …: …`; in `notes` too).
     public var owed: [String] = []
+    /// The steps left out because they would have changed a held resource, as notes (`held: … not run`;
+    /// in `notes` too).
+    public var leftOut: [String] = []
 
     public init(
         id: ResourceID, action: Action, changes: [FieldChange], steps: [Int] = [], health: Health = .unknown,

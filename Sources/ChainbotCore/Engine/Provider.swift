@@ -6,11 +6,24 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var detail: String
     /// Whether trying again later could help.
     public var retryable: Bool
+    /// What kind of failure it is, when the engine reports it apart; nil for an ordinary failure.
+    public var code: Code? = nil
+
+    /// Failures the engine tells apart by their code, never by their message.
+    public enum Code: String, Sendable, Hashable {
+        /// A firewall was loaded, then put back: not confirmed in time, or not as expected.
+        case firewallReverted
+    }
 
     public init(_ message: String, detail: String = "", retryable: Bool = false) {
         self.message = message
         self.detail = detail
         self.retryable = retryable
+    }
+
+    public init(_ message: String, detail: String = "", retryable: Bool = false, code: Code?) {
+        self.init(message, detail: detail, retryable: retryable)
+        self.code = code
     }
 
     public var description: String { detail.isEmpty ? message : "\(message)\n\(detail)" }

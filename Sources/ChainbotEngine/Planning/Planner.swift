@@ -106,6 +106,7 @@ public struct Planner: Sendable {
             plans[id] = ResourcePlan(
                 id: id, action: .prune, changes: changes, health: observed.health, deferred: !input.prune)
             plans[id]?.notes = notes[id] ?? []
+            plans[id]?.leftOut = notes[id] ?? []
             prunes.append((id, steps))
         }
         builder.addPhased(prunes, dependencies: [:], plans: &plans)
@@ -129,7 +130,10 @@ public struct Planner: Sendable {
                 if plan.action == .create || plan.action == .update { plan.action = .warn }
                 actions[id] = []
             } else {
-                actions[id] = holds.filter(resourceActions, notes: &plan.notes)
+                var leftOut: [String] = []
+                actions[id] = holds.filter(resourceActions, notes: &leftOut)
+                plan.notes += leftOut
+                plan.leftOut += leftOut
                 if actions[id]?.isEmpty == true, plan.changes.isEmpty, plan.action == .update {
                     plan.action = .unchanged
                 }
@@ -206,6 +210,7 @@ public struct Planner: Sendable {
             if (actions[target] ?? []).contains(where: { StepBuilder.covers($0, restart) }) { continue }
             if let holder = holds.holder(of: restart) {
                 plans[target]?.notes.append(holds.note(holder, leavesOut: restart))
+                plans[target]?.leftOut.append(holds.note(holder, leavesOut: restart))
                 continue
             }
             let requires =

@@ -37,7 +37,8 @@ struct FirewallLoader {
         if provider.settings.confirmDelay > .zero { try? await Task.sleep(for: provider.settings.confirmDelay) }
         let problem = await verify(load)
         let late = ProviderError(
-            "firewall reverted: it was not confirmed within \(DurationText.format(load.confirmTimeout))")
+            "firewall reverted: it was not confirmed within \(DurationText.format(load.confirmTimeout))",
+            code: .firewallReverted)
         if let problem {
             // The watchdog may have reverted already (then the problem is only what its revert left).
             guard guardian.claimForRevert(armed) else { throw late }
@@ -49,7 +50,7 @@ struct FirewallLoader {
                     "firewall check failed (\(problem)) and restoring the previous rules failed too",
                     detail: error.description)
             }
-            throw ProviderError("firewall reverted: \(problem)")
+            throw ProviderError("firewall reverted: \(problem)", code: .firewallReverted)
         }
         guard guardian.confirm(armed) else { throw late }
     }

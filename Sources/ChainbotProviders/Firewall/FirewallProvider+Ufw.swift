@@ -132,7 +132,8 @@ extension FirewallProvider {
         let armed = try await guardian.arm(
             revert: UfwSnapshotFile.encode(snapshot), restore: settings.ufwRestore, timeout: load.confirmTimeout)
         let late = ProviderError(
-            "firewall reverted: it was not confirmed within \(DurationText.format(load.confirmTimeout))")
+            "firewall reverted: it was not confirmed within \(DurationText.format(load.confirmTimeout))",
+            code: .firewallReverted)
         var problem: ProviderError?
         do {
             try await backend.apply(commands)
@@ -148,7 +149,8 @@ extension FirewallProvider {
                 throw ProviderError(
                     "ufw: \(problem.message), and restoring the previous rules failed too", detail: error.description)
             }
-            throw ProviderError("firewall reverted: \(problem.message)", detail: problem.detail)
+            throw ProviderError(
+                "firewall reverted: \(problem.message)", detail: problem.detail, code: .firewallReverted)
         }
         guard guardian.confirm(armed) else { throw late }
     }
