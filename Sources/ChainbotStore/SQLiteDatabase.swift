@@ -64,6 +64,10 @@ public final class SQLiteDatabase: Sendable {
     public let mode: Mode
     /// The file's schema version and the expected one, when a read-only file is older than expected.
     let outdated: (found: Int, expected: Int)?
+    /// The write-ahead log (`FILE-wal`, with frames in it) that a read-only open of a file nothing can
+    /// change (`immutable=1`) ignores: a writer that did not finish left it, and its last commits are not
+    /// read. Nil when there is none or the connection reads it.
+    public let ignoredWriteAheadLog: String?
     private let handle: Mutex<OpaquePointer>
 
     /// Opens the database at `location` (creating it when missing, unless read-only), runs `check` on the
@@ -81,9 +85,12 @@ public final class SQLiteDatabase: Sendable {
         let timeout = configuration.busyTimeoutMilliseconds
         var opened: OpaquePointer?
         let resultCode: Int32
+        var ignoredLog: String?
         if case .readOnly = mode, case .path(let file) = location {
+            let opening = ReadOnlyOpening(path: file)
+            ignoredLog = opening.ignoredWriteAheadLog
             let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX
-            resultCode = sqlite3_open_v2(Self.readOnlyURI(file), &opened, flags, nil)
+            resultCode = sqlite3_open_v2(opening.uri, &opened, flags, nil)
         } else {
             let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
             resultCode = sqlite3_open_v2(path, &opened, flags, nil)
@@ -108,6 +115,7 @@ public final class SQLiteDatabase: Sendable {
             throw error
         }
         self.outdated = outdated
+        self.ignoredWriteAheadLog = ignoredLog
         self.handle = Mutex(opened)
     }
 
@@ -195,25 +203,5 @@ public final class SQLiteDatabase: Sendable {
         }
         try connection.execute("PRAGMA foreign_keys=ON")
         try connection.execute("PRAGMA synchronous=NORMAL")
-    }
-
-    /// The `file:` URI that opens `path` only to read: `mode=ro`, plus `immutable=1` when nothing can
-    /// change the file (read-only filesystem, or an unwritable directory with no `-shm` of a live writer),
-    /// where SQLite would otherwise fail to create the `-shm` a write-ahead-logged file needs.
-    static func readOnlyURI(_ path: String) -> String {
-        var escaped = ""
-        for character in path {
-            switch character {
-            case "%": escaped += "%25"
-            case "?": escaped += "%3f"
-            case "#": escaped += "%23"
-            default: escaped.append(character)
-            }
-        }
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        var status = statvfs()
-        let readOnlyFileSystem = statvfs(directory, &status) == 0 && status.f_flag & UInt(ST_RDONLY) != 0
-        let unwritable = access(directory, W_OK) != 0 && access(path + "-shm", F_OK) != 0
-        return "file:" + escaped + (readOnlyFileSystem || unwritable ? "?mode=ro&immutable=1" : "?mode=ro")
     }
 }

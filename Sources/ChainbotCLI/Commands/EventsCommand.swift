@@ -59,6 +59,7 @@ enum EventsCommand {
         }
         do {
             let store = try SQLiteStateStore.openReadOnly(path: path)
+            for warning in store.readWarnings { context.stderr.write("chainbot events: warning: \(warning)\n") }
             let events = try store.events(since: since)
             if arguments.has("watch") {
                 return try await watch(store, after: events, json: output == "json", context)
