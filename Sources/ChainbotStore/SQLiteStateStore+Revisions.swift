@@ -73,7 +73,7 @@ extension SQLiteStateStore {
             try Self.recordPending(intent.owed, connection)
             return Revision(
                 id: revisionID, generation: intent.generation, gitCommit: intent.gitCommit, startedAt: startedAt,
-                planDigest: intent.planDigest)
+                planDigest: intent.planDigest, writerPID: getpid())
         }
     }
 
@@ -207,14 +207,15 @@ extension SQLiteStateStore {
 extension Revision {
     /// The columns `init(row:)` reads, in order.
     fileprivate static let columns =
-        "id, generation, git_commit, started_at, finished_at, outcome, summary_json, plan_digest"
+        "id, generation, git_commit, started_at, finished_at, outcome, summary_json, plan_digest, writer_pid"
 
     fileprivate init(row: SQLiteRow) throws(StoreError) {
         self.init(
             id: try row.int64(at: 0), generation: try row.text(at: 1), gitCommit: try row.optionalText(at: 2),
             startedAt: try row.timestamp(at: 3), finishedAt: try row.optionalTimestamp(at: 4),
             outcome: row.isNull(at: 5) ? nil : try row.enumeration(Outcome.self, at: 5),
-            summaryJSON: try row.optionalText(at: 6), planDigest: try row.optionalText(at: 7))
+            summaryJSON: try row.optionalText(at: 6), planDigest: try row.optionalText(at: 7),
+            writerPID: row.isNull(at: 8) ? nil : Int32(exactly: try row.int64(at: 8)))
     }
 }
 

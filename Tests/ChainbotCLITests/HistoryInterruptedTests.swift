@@ -1,6 +1,7 @@
 import ChainbotCore
 import ChainbotStore
 import ChainbotTestSupport
+import Glibc
 import Testing
 
 /// `chainbot history` and `status` for a run that was killed: the revision is `interrupted` once the next
@@ -26,7 +27,7 @@ import Testing
         let unfinished = await CLIHarness.run(["status", "--state", path])
         #expect(
             unfinished.stdout.contains(
-                "last run: revision \(revision.id) has not finished: it is running, or it was interrupted"),
+                "last run: revision \(revision.id) is running: pid \(getpid()) has not finished it yet"),
             "\(unfinished.stdout)")
         _ = try store.interruptUnfinishedRevisions()
         let status = await CLIHarness.run(["status", "--state", path])

@@ -16,7 +16,9 @@ enum HistoryCommand {
             A revision is recorded with its planned steps before the first one runs, and each step's outcome
             as it finishes. OUTCOME is `running` while an apply runs, and `interrupted` for a run that was
             killed or crashed (found by the next apply or agent pass): its steps without an outcome show as
-            `pending`.
+            `pending`. Such a revision names the process that began it: a `running` one whose pid is still
+            alive is a run in progress; one whose pid is gone was killed, and the next run marks it
+            `interrupted` (JSON: `writerPid`, and `writerAlive` while it has no outcome).
             """,
         valued: ["-o": "output", "--output": "output", "--state": "state", "--root": "root", "--config": "config"],
         run: run)
@@ -41,6 +43,7 @@ enum HistoryCommand {
         }
         do {
             let store = try SQLiteStateStore.openReadOnly(path: path)
+            for warning in store.readWarnings { context.stderr.write("chainbot history: warning: \(warning)\n") }
             if let text = arguments.positional.first {
                 guard let id = Int64(text), let detail = try store.revision(id) else {
                     context.stderr.write("chainbot history: no revision \(text) in \(path)\n")
@@ -73,7 +76,8 @@ enum HistoryCommand {
                 String(summary?.failed ?? 0).padded(to: 7), String(summary?.pruned ?? 0).padded(to: 7),
                 revision.generation,
             ]
-            out += columns.joined(separator: " ") + "\n"
+            let note = RevisionWriter.note(revision).map { "  (\($0))" } ?? ""
+            out += columns.joined(separator: " ") + note + "\n"
         }
         return out
     }
@@ -93,16 +97,17 @@ enum HistoryCommand {
 
     static func json(_ revision: Revision) -> JSONValue {
         let summary = revision.summaryJSON.flatMap { SpecCoding.decode(RevisionSummary.self, from: $0) }
-        return .object([
-            ("revision", .int(Int(revision.id))), ("generation", .string(revision.generation)),
-            ("gitCommit", revision.gitCommit.map(JSONValue.string) ?? .null),
-            ("startedAt", .string(revision.startedAt.iso8601)),
-            ("finishedAt", revision.finishedAt.map { .string($0.iso8601) } ?? .null),
-            ("outcome", revision.outcome.map { .string($0.rawValue) } ?? .null),
-            ("planDigest", revision.planDigest.map(JSONValue.string) ?? .null),
-            ("changed", .int(summary?.changed ?? 0)), ("unchanged", .int(summary?.unchanged ?? 0)),
-            ("failed", .int(summary?.failed ?? 0)), ("pruned", .int(summary?.pruned ?? 0)),
-        ])
+        return .object(
+            [
+                ("revision", .int(Int(revision.id))), ("generation", .string(revision.generation)),
+                ("gitCommit", revision.gitCommit.map(JSONValue.string) ?? .null),
+                ("startedAt", .string(revision.startedAt.iso8601)),
+                ("finishedAt", revision.finishedAt.map { .string($0.iso8601) } ?? .null),
+                ("outcome", revision.outcome.map { .string($0.rawValue) } ?? .null),
+                ("planDigest", revision.planDigest.map(JSONValue.string) ?? .null),
+                ("changed", .int(summary?.changed ?? 0)), ("unchanged", .int(summary?.unchanged ?? 0)),
+                ("failed", .int(summary?.failed ?? 0)), ("pruned", .int(summary?.pruned ?? 0)),
+            ] + RevisionWriter.json(revision))
     }
 
     static func json(_ detail: RevisionDetail) -> JSONValue {

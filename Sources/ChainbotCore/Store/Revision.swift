@@ -27,10 +27,14 @@ public struct Revision: Sendable, Hashable, Identifiable {
     public var summaryJSON: String?
     /// A digest of the planned steps, recorded before the first one ran; nil for revisions without a plan.
     public var planDigest: String?
+    /// The process id of the chainbot that began the run (recorded with its intent); nil for revisions
+    /// begun without a plan or by a chainbot before schema 5.
+    public var writerPID: Int32?
 
     public init(
         id: Int64, generation: String, gitCommit: String?, startedAt: Timestamp, finishedAt: Timestamp? = nil,
-        outcome: Outcome? = nil, summaryJSON: String? = nil, planDigest: String? = nil
+        outcome: Outcome? = nil, summaryJSON: String? = nil, planDigest: String? = nil,
+        writerPID: Int32? = nil
     ) {
         self.id = id
         self.generation = generation
@@ -40,6 +44,7 @@ public struct Revision: Sendable, Hashable, Identifiable {
         self.outcome = outcome
         self.summaryJSON = summaryJSON
         self.planDigest = planDigest
+        self.writerPID = writerPID
     }
 
     /// True once the apply has been finished with an outcome.
