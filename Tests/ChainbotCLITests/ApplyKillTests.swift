@@ -137,6 +137,9 @@ import Testing
             #expect(owned.contains(Self.name(index)), "seed \(seed): \(Self.name(index)) not recorded")
         }
         #expect(try store.revisions(limit: 1000).allSatisfy(\.isFinished), "seed \(seed)")
+        // A temporary file the killed run left beside a file is removed when the next run writes that file.
+        let temporaries = Fixtures.list(root + "/etc/kt", hidden: true).filter { $0.hasPrefix(".") }
+        #expect(temporaries.isEmpty, "seed \(seed): temporary files survived the next run: \(temporaries)")
         guard let interrupted else { return }
         #expect(try store.revision(interrupted)?.revision.outcome == .interrupted, "seed \(seed)")
         let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0))

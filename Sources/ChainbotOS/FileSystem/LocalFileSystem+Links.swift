@@ -5,7 +5,8 @@ extension LocalFileSystem {
     /// Creates or replaces the symbolic link at `path`: a link with a temporary hidden name is renamed
     /// over `path`, so the old entry is swapped in one step. `target` is stored as given, not mapped
     /// under the root: the host resolves it when it follows the link (and chainbot, under an image root,
-    /// resolves it inside the root).
+    /// resolves it inside the root). Temporaries that a killed writer left beside `path` are removed first
+    /// (`StaleTemporaries`).
     public func symlink(_ target: String, at path: String) throws(ProviderError) {
         let link = try HostPath(path, root: root)
         guard !link.name.isEmpty else { throw ProviderError("refusing to link '\(path)': it is the root") }
@@ -13,6 +14,7 @@ extension LocalFileSystem {
             throw ProviderError("refusing symbolic link '\(path)' to '\(target)': not a usable target")
         }
         let (directory, name) = try resolver.makeParent(of: link)
+        StaleTemporaries.remove(beside: name, in: directory)
         var attempts = 0
         while true {
             let temp = TemporaryName.make(for: link.name)

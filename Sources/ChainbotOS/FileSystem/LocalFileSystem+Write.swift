@@ -5,7 +5,9 @@ extension LocalFileSystem {
     /// Writes `file` atomically: a temporary file beside the target (`.NAME.chainbot-XXXXXX`) gets every
     /// byte, the owner, group and exact mode (no umask), an fsync, then is renamed over the target, and the
     /// directory is synced. Any failure removes the temporary file, so the target is either the old file
-    /// or the complete new one.
+    /// or the complete new one. The temporary file stays locked (`flock`) until the rename, so that the
+    /// leftovers of a writer that was killed can be told from a live writer's and are removed the next
+    /// time NAME is written (`StaleTemporaries`).
     ///
     /// Missing parent directories are created with mode 0755, inside the root even where a link on the
     /// way points elsewhere (see `RootResolver`). A nil owner or group keeps chainbot's own. A symbolic link
@@ -18,7 +20,10 @@ extension LocalFileSystem {
         let gid = try groupID(file.group, path: path.host)
         let (directory, name) = try resolver.makeParent(of: path)
 
-        let (fd, temp) = try Self.makeTemporaryFile(in: directory, beside: path)
+        StaleTemporaries.remove(beside: name, in: directory)
+        let (fd, lock, temp) = try Self.makeTemporaryFile(in: directory, beside: path)
+        // Released after the rename (or the failure): until then the temporary file is a live writer's.
+        defer { close(lock) }
         let tempDisk = path.parentDisk + "/" + temp
         do throws(ProviderError) {
             try FileDescriptorIO.writeAll(fd, file.content, path: tempDisk)
@@ -48,20 +53,52 @@ extension LocalFileSystem {
     }
 
     /// Creates `.NAME.chainbot-XXXXXX` in `directory` (mode 0600, close-on-exec, never an existing file or a
-    /// link) beside the target; returns its descriptor and name.
+    /// link) beside the target and locks it; returns its descriptor, the lock's descriptor and its name.
+    ///
+    /// The lock is taken on a second open of the file, so that closing the first one is still its last
+    /// close (and reports lost data) while the lock holds until the rename.
     private static func makeTemporaryFile(in directory: OpenDirectory, beside path: HostPath) throws(ProviderError)
-        -> (Int32, String)
+        -> (Int32, Int32, String)
     {
         var attempts = 0
         while true {
             let temp = TemporaryName.make(for: path.name)
+            let tempDisk = path.parentDisk + "/" + temp
             let fd = openat(directory.fd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 { return (fd, temp) }
-            let code = errno
             attempts += 1
-            if code == EEXIST && attempts < TemporaryName.attempts { continue }
-            throw ProviderError(SystemError("open", path: path.parentDisk + "/" + temp, code: code))
+            guard fd >= 0 else {
+                let code = errno
+                if code == EEXIST && attempts < TemporaryName.attempts { continue }
+                throw ProviderError(SystemError("open", path: tempDisk, code: code))
+            }
+            let lock = openat(directory.fd, temp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            // Another chainbot's cleanup may have taken the unlocked new file for a leftover: take another.
+            if lock < 0 && errno == ENOENT && attempts < TemporaryName.attempts {
+                close(fd)
+                continue
+            }
+            guard lock >= 0 else {
+                let error = ProviderError.current("open", path: tempDisk)
+                close(fd)
+                unlinkat(directory.fd, temp, 0)
+                throw error
+            }
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+            if isNamed(temp, in: directory, fd) { return (fd, lock, temp) }
+            close(lock)
+            close(fd)
+            if attempts >= TemporaryName.attempts {
+                throw ProviderError(SystemError("open", path: tempDisk, code: ENOENT))
+            }
         }
+    }
+
+    /// True when `name` in `directory` is still the file open as `fd`.
+    private static func isNamed(_ name: String, in directory: OpenDirectory, _ fd: Int32) -> Bool {
+        var opened = stat()
+        var named = stat()
+        return fstat(fd, &opened) == 0 && fstatat(directory.fd, name, &named, AT_SYMLINK_NOFOLLOW) == 0
+            && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino
     }
 
     private func userID(_ name: String?, path: String) throws(ProviderError) -> uid_t? {

@@ -71,10 +71,11 @@ public struct LocalFileSystem: HostFileSystem {
     }
 
     /// Removes a file or symbolic link (never what it points at); a missing one is not an error, a
-    /// directory is.
+    /// directory is. Temporaries that a killed writer left beside it go too (`StaleTemporaries`).
     public func remove(_ path: String) throws(ProviderError) {
         let host = try HostPath(path, root: root)
         guard let (directory, name) = try resolver.parent(of: host) else { return }
+        StaleTemporaries.remove(beside: name, in: directory)
         if unlinkat(directory.fd, name, 0) != 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return }

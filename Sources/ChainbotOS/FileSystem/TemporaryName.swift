@@ -11,8 +11,19 @@ enum TemporaryName {
         return ".\(base).chainbot-\(randomSuffix())"
     }
 
+    /// True when `candidate` has the shape `make(for: name)` returns: `.NAME.chainbot-` and six letters or
+    /// digits. A long name's temporaries (`.long-name.chainbot-…`) cannot be told apart and never match.
+    static func isTemporary(_ candidate: String, for name: String) -> Bool {
+        guard name.utf8.count <= 200 else { return false }
+        let prefix = ".\(name).chainbot-"
+        guard candidate.hasPrefix(prefix) else { return false }
+        let suffix = candidate.utf8.dropFirst(prefix.utf8.count)
+        return suffix.count == 6 && suffix.allSatisfy { alphabet.contains($0) }
+    }
+
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+
     private static func randomSuffix() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
         var generator = SystemRandomNumberGenerator()
         var suffix: [UInt8] = []
         for _ in 0..<6 { suffix.append(alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))]) }
