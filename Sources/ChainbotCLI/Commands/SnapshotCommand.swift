@@ -77,21 +77,10 @@ enum SnapshotCommand {
             context.stderr.write("chainbot snapshot: \(error.message)\nusage: \(command.usage)\n")
             return .usage
         }
-        var resources: [Resource] = []
-        let paths = arguments.all("filename")
-        if !paths.isEmpty {
-            // What this host's manifests select, as diff and apply see them.
-            let set = ManifestLoader(host: host).load(paths)
-            if !set.diagnostics.isEmpty {
-                let renderer = DiagnosticRenderer(files: set.files, colored: context.colors(on: context.stderr))
-                context.stderr.write(renderer.render(set.diagnostics))
-            }
-            if set.hasIOErrors { return .failure }
-            guard set.isValid else {
-                context.stderr.write("chainbot snapshot: the manifests are invalid; nothing was written\n")
-                return .invalidManifests
-            }
-            resources = set.resources
+        let resources: [Resource]
+        switch Self.selected(arguments.all("filename"), host: host, context) {
+        case .success(let selected): resources = selected
+        case .failure(let code): return code
         }
         let source = arguments.value("root")
         let targets = ProviderFactory.watchtowerSettings(
@@ -112,6 +101,33 @@ enum SnapshotCommand {
             return .failure
         }
         let elapsed = clock.now - started
+        context.stdout.write(Self.summary(report, of: source, in: directory, elapsed: elapsed, targets: targets))
+        return .success
+    }
+
+    /// What this host's manifests select, as diff and apply see them (none without `-f`); on failure the
+    /// diagnostics are written and the exit code is the failure.
+    static func selected(
+        _ paths: [String], host: HostIdentity, _ context: CommandContext
+    ) -> Result<[Resource], ExitCode> {
+        guard !paths.isEmpty else { return .success([]) }
+        let set = ManifestLoader(host: host).load(paths)
+        if !set.diagnostics.isEmpty {
+            let renderer = DiagnosticRenderer(files: set.files, colored: context.colors(on: context.stderr))
+            context.stderr.write(renderer.render(set.diagnostics))
+        }
+        if set.hasIOErrors { return .failure(.failure) }
+        guard set.isValid else {
+            context.stderr.write("chainbot snapshot: the manifests are invalid; nothing was written\n")
+            return .failure(.invalidManifests)
+        }
+        return .success(set.resources)
+    }
+
+    /// The lines `snapshot` ends with: what it wrote, what it could not, and how to compare offline.
+    static func summary(
+        _ report: SnapshotCapture.Report, of source: String?, in directory: String, elapsed: Duration, targets: String
+    ) -> String {
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         let origin = source.map { "of \($0)" } ?? "of this host"
         var out =
@@ -123,8 +139,7 @@ enum SnapshotCommand {
             out += "owner or group not kept: \(report.ownersNotKept.count) files (listed in SNAPSHOT.txt)\n"
         }
         out += "compare offline: chainbot diff --root \(directory)\(Self.targetsOption(targets)) -f MANIFESTS\n"
-        context.stdout.write(out)
-        return .success
+        return out
     }
 
     /// ` --watchtower-targets PATH` when `path` is not where `diff --root` looks by default, else "".
