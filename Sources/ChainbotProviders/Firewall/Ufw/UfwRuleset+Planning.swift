@@ -11,12 +11,31 @@ extension UfwRuleset {
     /// Order is compared as `ufw show added` lists rules: IPv4 and dual-stack rules first, then IPv6-only ones
     /// (ufw keeps one list per family, so the relative order of an IPv6-only and an IPv4-only rule means nothing).
     public func plan(from observed: ObservedUfw) -> UfwPlan {
-        var steps: [UfwPlan.Step] = []
         var deleted = Set<Int>()
-        let observedRules = observed.rules
-        let management = managementRules
+        let (kept, management) = managementSteps(observed.rules, deleted: &deleted)
+        var steps = management + orderSteps(observed.rules, below: kept, deleted: &deleted)
 
-        // (1) The leading run of observed management rules stays; the missing ones are prepended above it.
+        // (3) and (4): only now that the management ports are allowed.
+        if observed.policy != policy {
+            steps.append(
+                UfwPlan.Step(
+                    arguments: ["default", policy.rawValue, "incoming"],
+                    line: "~ default incoming \(observed.policy.rawValue) -> \(policy.rawValue)"))
+        }
+        if !observed.active {
+            steps.append(UfwPlan.Step(arguments: ["--force", "enable"], line: "~ ufw inactive -> active"))
+        }
+        let foreign = observed.rules.enumerated().filter { !deleted.contains($0.offset) && $0.element.owner == nil }
+        return UfwPlan(steps: steps, foreign: foreign.map { "\($0.element.statement) (added by hand)" })
+    }
+
+    /// (1) The leading run of observed management rules stays; the missing ones are prepended above it, and
+    /// a rule lower down with the same match is deleted first. Returns how many observed rules lead.
+    private func managementSteps(
+        _ observedRules: [UfwObservedRule], deleted: inout Set<Int>
+    ) -> (kept: Int, steps: [UfwPlan.Step]) {
+        let management = managementRules
+        var steps: [UfwPlan.Step] = []
         var kept: [UfwRule] = []
         for entry in observedRules {
             guard let rule = entry.rule, management.contains(rule), !kept.contains(rule) else { break }
@@ -32,13 +51,20 @@ extension UfwRuleset {
         for rule in missing.reversed() {
             steps.append(UfwPlan.Step(arguments: ["prepend"] + rule.arguments, line: Self.addition(rule)))
         }
+        return (kept.count, steps)
+    }
 
-        // (2) chainbot's other rules: those not desired go; of the rest, the longest prefix already in desired
-        // order stays and the others are deleted and appended again in order.
-        let others = Self.showAddedOrder(Array(rules.dropFirst(management.count)))
+    /// (2) chainbot's other rules: those not desired go; of the rest, the longest prefix already in desired
+    /// order stays and the others are deleted and appended again in order.
+    private func orderSteps(
+        _ observedRules: [UfwObservedRule], below kept: Int, deleted: inout Set<Int>
+    ) -> [UfwPlan.Step] {
+        let managementCount = managementRules.count
+        var steps: [UfwPlan.Step] = []
+        let others = Self.showAddedOrder(Array(rules.dropFirst(managementCount)))
         let wanted = Set(others)
         let owned = observedRules.indices.filter { index in
-            index >= kept.count && !deleted.contains(index) && observedRules[index].owner != nil
+            index >= kept && !deleted.contains(index) && observedRules[index].owner != nil
         }
         let inOrder = owned.filter { index in observedRules[index].rule.map(wanted.contains) == true }
         var common = 0
@@ -60,22 +86,10 @@ extension UfwRuleset {
             steps.append(Self.deletion(entry, replacedBy: appended.first { $0.key == entry.rule?.key }))
         }
         // Appended in the desired order (not show-added order), so each family's own list is in desired order.
-        for rule in rules.dropFirst(management.count) where appended.contains(rule) {
+        for rule in rules.dropFirst(managementCount) where appended.contains(rule) {
             steps.append(UfwPlan.Step(arguments: rule.arguments, line: Self.addition(rule)))
         }
-
-        // (3) and (4): only now that the management ports are allowed.
-        if observed.policy != policy {
-            steps.append(
-                UfwPlan.Step(
-                    arguments: ["default", policy.rawValue, "incoming"],
-                    line: "~ default incoming \(observed.policy.rawValue) -> \(policy.rawValue)"))
-        }
-        if !observed.active {
-            steps.append(UfwPlan.Step(arguments: ["--force", "enable"], line: "~ ufw inactive -> active"))
-        }
-        let foreign = observedRules.enumerated().filter { !deleted.contains($0.offset) && $0.element.owner == nil }
-        return UfwPlan(steps: steps, foreign: foreign.map { "\($0.element.statement) (added by hand)" })
+        return steps
     }
 
     /// `rules` in the order `ufw show added` prints them: IPv6-only rules (a source network in IPv6) last.
