@@ -71,20 +71,7 @@ struct ApplyRun {
         guard dryRun || lock != nil, let store = dryRun ? options.existingStore(context) : options.openStore(context)
         else { return .failure }
         defer { withExtendedLifetime(lock) {} }
-        if !overridesPin, !force {
-            do {
-                if let pin = try Pin.current(in: store) {
-                    context.stderr.write(
-                        "chainbot apply: the host is \(pin.description); the agent keeps that revision. "
-                            + "chainbot unpin to follow the manifests again, or --force to apply them once; "
-                            + "nothing was changed\n")
-                    return .failure
-                }
-            } catch {
-                context.stderr.write("chainbot apply: \(error)\n")
-                return .failure
-            }
-        }
+        if !overridesPin, !force, refusedByPin(store) { return .failure }
         let reconciler = options.reconciler(store)
         let prepared: PreparedRun
         do {
@@ -105,15 +92,7 @@ struct ApplyRun {
             }
             return prepared.failures.isEmpty ? .success : .failure
         }
-        // Steps that only root may run would fail one by one; say it once, before anything changes.
-        if options.root == nil, geteuid() != 0,
-            let step = prepared.plan.steps.first(where: { !Self.userMayRun($0.action) })
-        {
-            context.stderr.write(
-                "chainbot apply: '\(step.action)' (and more) needs root: run it as root, e.g. sudo chainbot apply; "
-                    + "nothing was changed (`chainbot diff` works without root)\n")
-            return .failure
-        }
+        guard mayRun(prepared) else { return .failure }
         let clock = ContinuousClock()
         let started = clock.now
         let total = prepared.plan.steps.count
@@ -129,7 +108,47 @@ struct ApplyRun {
             return .failure
         }
         let elapsed = clock.now - started
-        // Status for `chainbot status` and `get`, as the agent records it, and health changes as events.
+        record(prepared, report, generation: generation, in: store)
+        await deliverEvents(store)
+        if json {
+            context.stdout.write(
+                ApplyJSON.render(report, generation: generation, renderer: renderer).serialized(pretty: true) + "\n")
+        } else {
+            context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
+        }
+        return report.converged ? .success : .failure
+    }
+
+    /// True (and says why on stderr) when a pin holds the host at a revision: `apply` stops there.
+    private func refusedByPin(_ store: SQLiteStateStore) -> Bool {
+        do {
+            guard let pin = try Pin.current(in: store) else { return false }
+            context.stderr.write(
+                "chainbot apply: the host is \(pin.description); the agent keeps that revision. "
+                    + "chainbot unpin to follow the manifests again, or --force to apply them once; "
+                    + "nothing was changed\n")
+        } catch {
+            context.stderr.write("chainbot apply: \(error)\n")
+        }
+        return true
+    }
+
+    /// Steps that only root may run would fail one by one; false (said once, before anything changes) when
+    /// the plan has one and this is not root.
+    private func mayRun(_ prepared: PreparedRun) -> Bool {
+        guard options.root == nil, geteuid() != 0,
+            let step = prepared.plan.steps.first(where: { !Self.userMayRun($0.action) })
+        else { return true }
+        context.stderr.write(
+            "chainbot apply: '\(step.action)' (and more) needs root: run it as root, e.g. sudo chainbot apply; "
+                + "nothing was changed (`chainbot diff` works without root)\n")
+        return false
+    }
+
+    /// Status for `chainbot status` and `get`, as the agent records it, health changes as events, and the
+    /// health report for ALEX OS.
+    private func record(_ prepared: PreparedRun, _ report: ApplyReport, generation: String, in store: SQLiteStateStore)
+    {
         let built = StatusBuilder(
             generation: generation, now: Timestamp.now(), previous: (try? store.allStatus()) ?? []
         ).build(prepared, report: report)
@@ -139,14 +158,6 @@ struct ApplyRun {
             severities: StatusBuilder.severities(prepared.desired))
         health.host = options.host
         health.record(in: store, toAlexOS: options.alexOS != nil)
-        await deliverEvents(store)
-        if json {
-            context.stdout.write(
-                ApplyJSON.render(report, generation: generation, renderer: renderer).serialized(pretty: true) + "\n")
-        } else {
-            context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
-        }
-        return report.converged ? .success : .failure
     }
 
     /// Sends the outbox to ALEX OS after the run, when one is configured; says on stderr what waits.
