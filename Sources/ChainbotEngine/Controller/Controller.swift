@@ -4,7 +4,9 @@ import Synchronization
 /// The reconcile loop, in the manner of kubernetes/sample-controller: `runWorker` takes what is due from
 /// the work queue, `processNextWorkItem` hands the batch to the `SyncHandler`, and each key's `Outcome`
 /// decides when it comes back (backoff for a retryable failure, never for a terminal one until its desired
-/// spec or the manifests change, its interval for a periodic probe). A resync queues every key.
+/// spec or the manifests change, its interval for a periodic probe). A resync queues every key. Between
+/// passes the `Housekeeper`'s duties run on their timers (`Controller+Timers.swift`): the manifests read
+/// once file events have settled, the git pull, the health report and the outbox delivery.
 ///
 /// Time comes only from `clock`, so a test drives the loop with a manual clock and no sleeps.
 public actor Controller<C: Clock> where C.Duration == Duration {
