@@ -11,7 +11,7 @@ extension Reconciler {
     func events(_ report: ApplyReport, generation: String) -> [Event] {
         var events: [Event] = []
         func record(
-            _ type: Event.EventType, _ reason: String, _ id: ResourceID, _ message: String, _ generation: String
+            _ type: Event.EventType, _ reason: Event.Reason, _ id: ResourceID, _ message: String, _ generation: String
         ) {
             events.append(
                 Event(
@@ -22,7 +22,7 @@ extension Reconciler {
         let failedSteps = Dictionary(grouping: report.records.filter { !$0.outcome.succeeded }) { $0.step.resource }
         let failed = Set(report.failed)
         for failure in report.prepared.failures {
-            record(.warning, "ObserveFailed", failure.id, failure.error.message, generation)
+            record(.warning, .observeFailed, failure.id, failure.error.message, generation)
         }
         for resource in plan.resources where !resource.deferred {
             let id = resource.id
@@ -32,28 +32,28 @@ extension Reconciler {
                     resource.held.map { " (held, \($0): not changed)" }
                     ?? (resource.action == .warn ? " (drift policy warn: not changed)" : "")
                 record(
-                    resource.action == .warn ? .warning : .normal, "DriftDetected", id,
+                    resource.action == .warn ? .warning : .normal, .driftDetected, id,
                     Self.describe(resource.changes, owed: resource.owed) + policy, generation)
             case .create, .prune, .forget, .unchanged:
                 break
             }
             // Steps left out because they would have changed a held resource.
             let notes = resource.held == nil ? resource.leftOut : []
-            if !notes.isEmpty { record(.normal, "Held", id, notes.joined(separator: "; "), generation) }
+            if !notes.isEmpty { record(.normal, .held, id, notes.joined(separator: "; "), generation) }
             for stepRecord in failedSteps[id] ?? [] {
                 guard case .failed(let error) = stepRecord.outcome else { continue }
                 // A firewall that was loaded and then put back is its own reason (DESIGN §6).
-                let reason = error.code == .firewallReverted ? "FirewallReverted" : "ApplyFailed"
+                let reason: Event.Reason = error.code == .firewallReverted ? .firewallReverted : .applyFailed
                 record(.warning, reason, id, "\(stepRecord.step.action): \(error.message)", generation)
             }
             if failed.contains(id) { continue }
             switch resource.action {
             case .create where report.changed.contains(id):
-                record(.normal, "Applied", id, "created", generation)
+                record(.normal, .applied, id, "created", generation)
             case .update where report.changed.contains(id):
-                record(.normal, "Applied", id, "updated: " + Self.describe(resource.changes), generation)
+                record(.normal, .applied, id, "updated: " + Self.describe(resource.changes), generation)
             case .prune where report.pruned.contains(id):
-                record(.normal, "Pruned", id, "removed: it left the manifests", generation)
+                record(.normal, .pruned, id, "removed: it left the manifests", generation)
             default:
                 break
             }
@@ -78,7 +78,7 @@ extension Reconciler {
         message += "; the host is observed again and converged from there"
         let regarding = found.firstUnrecordedStep ?? found.lastCompletedStep
         return Event(
-            type: .warning, reason: "ApplyInterrupted", regardingKind: regarding?.kind ?? "Revision",
+            type: .warning, reason: .applyInterrupted, regardingKind: regarding?.kind ?? "Revision",
             regardingName: regarding?.name ?? String(revision.id), message: message,
             generation: revision.generation)
     }

@@ -23,7 +23,7 @@ extension SQLiteStateStore {
             SELECT \(StoredEvent.columns) FROM events
             WHERE type = ? AND reason = ? AND regarding_kind = ? AND regarding_name = ? AND message = ?
             """,
-            event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+            event.type.rawValue, event.reason.rawValue, event.regardingKind, event.regardingName, event.message,
             decode: StoredEvent.init(row:))
         let stored: StoredEvent
         if var counted = existing {
@@ -44,7 +44,7 @@ extension SQLiteStateStore {
                      generation)
                 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """,
-                event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+                event.type.rawValue, event.reason.rawValue, event.regardingKind, event.regardingName, event.message,
                 seen, seen, event.generation)
             stored = StoredEvent(
                 id: connection.lastInsertRowID, event: event, count: 1, firstSeen: seen, lastSeen: seen)
@@ -93,7 +93,7 @@ extension SQLiteStateStore {
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?)",
             fold)
         let event = Event(
-            type: .warning, reason: "OutboxOverflow", regardingKind: "Host", regardingName: "chainbot",
+            type: .warning, reason: .outboxOverflow, regardingKind: "Host", regardingName: "chainbot",
             message:
                 "\(summary.0) undelivered events from \(summary.1.iso8601) to \(summary.2.iso8601) "
                 + "(\(summary.3)) were folded into this one: ALEX OS was unreachable and the outbox holds at most "
@@ -106,13 +106,14 @@ extension SQLiteStateStore {
             ON CONFLICT (type, reason, regarding_kind, regarding_name, message)
             DO UPDATE SET count = count + 1, last_seen = excluded.last_seen
             """,
-            event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message, time, time)
+            event.type.rawValue, event.reason.rawValue, event.regardingKind, event.regardingName, event.message, time,
+            time)
         let stored = try connection.queryFirst(
             """
             SELECT \(StoredEvent.columns) FROM events
             WHERE type = ? AND reason = ? AND regarding_kind = ? AND regarding_name = ? AND message = ?
             """,
-            event.type.rawValue, event.reason, event.regardingKind, event.regardingName, event.message,
+            event.type.rawValue, event.reason.rawValue, event.regardingKind, event.regardingName, event.message,
             decode: StoredEvent.init(row:))
         guard let stored else { return }
         let key = "\(instanceID)-\(stored.id)-\(stored.count)"
@@ -146,7 +147,7 @@ extension StoredEvent {
 
     init(row: SQLiteRow) throws(StoreError) {
         let event = Event(
-            type: try row.enumeration(Event.EventType.self, at: 1), reason: try row.text(at: 2),
+            type: try row.enumeration(Event.EventType.self, at: 1), reason: Event.Reason(try row.text(at: 2)),
             regardingKind: try row.text(at: 3), regardingName: try row.text(at: 4), message: try row.text(at: 5),
             generation: try row.optionalText(at: 9))
         self.init(

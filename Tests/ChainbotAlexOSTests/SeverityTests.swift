@@ -69,7 +69,7 @@ struct SeverityTests {
                         Condition(
                             type: "Synced", status: sync == .synced, reason: "r", message: why, lastTransitionTime: now),
                         Condition(
-                            type: "Healthy", status: health == .healthy, reason: health.rawValue, message: why,
+                            type: "Healthy", status: health == .healthy, reason: Condition.Reason(health), message: why,
                             lastTransitionTime: now),
                     ], updatedAt: now)
             }

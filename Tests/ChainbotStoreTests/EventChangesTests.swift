@@ -8,7 +8,7 @@ import Testing
 /// agent's event stream on reconnect) has one exact answer.
 @Suite("Event changes")
 struct EventChangesTests {
-    static func event(_ name: String, reason: String = "Applied") -> Event {
+    static func event(_ name: String, reason: Event.Reason = "Applied") -> Event {
         Event(type: .normal, reason: reason, regardingKind: "ConfigFile", regardingName: name, message: "created")
     }
 

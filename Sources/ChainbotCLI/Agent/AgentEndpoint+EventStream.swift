@@ -97,7 +97,7 @@ final class EventFeed: Sendable {
     }
 
     static func frame(_ change: EventChange) -> [UInt8] {
-        let reason = String(change.stored.event.reason.filter { !$0.isNewline })
+        let reason = String(change.stored.event.reason.rawValue.filter { !$0.isNewline })
         let data = AgentEndpoint.eventJSON(change.stored).serialized()
         return Array("id: \(change.sequence)\nevent: \(reason)\ndata: \(data)\n\n".utf8)
     }

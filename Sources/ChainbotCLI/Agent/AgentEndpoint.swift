@@ -62,8 +62,8 @@ final class AgentEndpoint: Sendable {
         }
         switch path {
         case "/readyz":
-            let problem = (try? store.meta("agent.manifestProblem")) ?? nil
-            let synced = (try? store.meta("agent.lastSync")) ?? nil
+            let problem = (try? store.meta(.agentManifestProblem)) ?? nil
+            let synced = (try? store.meta(.agentLastSync)) ?? nil
             if synced == nil { return Self.response(503, "text/plain; charset=utf-8", "first pass not done\n") }
             if problem != nil { return Self.response(503, "text/plain; charset=utf-8", "manifests invalid\n") }
             return Self.response(200, "text/plain; charset=utf-8", "ready\n")
@@ -142,7 +142,7 @@ final class AgentEndpoint: Sendable {
     static func eventJSON(_ stored: StoredEvent) -> JSONValue {
         .object([
             ("id", .int(Int(stored.id))), ("type", .string(stored.event.type.rawValue)),
-            ("reason", .string(stored.event.reason)), ("regarding", .string(stored.event.regarding)),
+            ("reason", .string(stored.event.reason.rawValue)), ("regarding", .string(stored.event.regarding)),
             ("message", .string(stored.event.message)), ("count", .int(stored.count)),
             ("firstSeen", .string(stored.firstSeen.iso8601)),
             ("lastSeen", .string(stored.lastSeen.iso8601)),
@@ -189,7 +189,7 @@ final class AgentEndpoint: Sendable {
             [("", "\(metrics.queueDepth.load(ordering: .relaxed))")])
         let backlog = (try? store.pendingOutboxCount()) ?? 0
         metric("chainbot_outbox_backlog", "gauge", "Events waiting to be delivered to ALEX OS.", [("", "\(backlog)")])
-        let last = ((try? store.meta("agent.lastSuccessfulSync")) ?? nil).flatMap(Int64.init) ?? 0
+        let last = ((try? store.meta(.agentLastSuccessfulSync)) ?? nil).flatMap(Int64.init) ?? 0
         metric(
             "chainbot_last_successful_sync_timestamp_seconds", "gauge", "When a pass last succeeded (Unix time).",
             [("", Self.seconds(milliseconds: last))])

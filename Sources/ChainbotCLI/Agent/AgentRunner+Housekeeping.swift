@@ -39,7 +39,7 @@ extension AgentRunner {
             log(error.description)
             recordEvent(
                 Event(
-                    type: .warning, reason: "GitSyncFailed", regardingKind: "Manifests",
+                    type: .warning, reason: .gitSyncFailed, regardingKind: "Manifests",
                     regardingName: source.directory, message: error.description, generation: generation))
             return false
         }

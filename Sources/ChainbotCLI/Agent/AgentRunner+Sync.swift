@@ -32,10 +32,10 @@ extension AgentRunner {
             log(manifestProblem ?? "")
             recordEvent(
                 Event(
-                    type: .warning, reason: "ManifestInvalid", regardingKind: "Manifests",
+                    type: .warning, reason: .manifestInvalid, regardingKind: "Manifests",
                     regardingName: configuration.options.paths.joined(separator: ","),
                     message: String(text.prefix(2000)), generation: generation))
-            try? store.setMeta("agent.manifestProblem", text)
+            try? store.setMeta(.agentManifestProblem, text)
             notifier.notify("STATUS=\(statusText)")
             return
         }
@@ -46,8 +46,8 @@ extension AgentRunner {
         generation = newGeneration
         gitCommit = newGeneration.hasPrefix("sha256:") ? nil : String(newGeneration.prefix { $0 != "-" })
         manifestProblem = nil
-        try? store.setMeta("agent.manifestProblem", nil)
-        try? store.setMeta("agent.generation", generation)
+        try? store.setMeta(.agentManifestProblem, nil)
+        try? store.setMeta(.agentGeneration, generation)
         if initial || changed {
             if changed { log("manifests changed: generation \(generation)") }
             await controller?.add(allIDs())

@@ -88,7 +88,7 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
         let resync = configuration.controller.resync
         log("starting: \(resources.count) resources, resync every \(DurationText.format(resync))")
         await controller.run()
-        try? store.setMeta("agent.pid", nil)
+        try? store.setMeta(.agentPID, nil)
         log("stopped")
         return .success
     }

@@ -89,8 +89,8 @@ enum AgentCommand {
         }
         defer { withExtendedLifetime(agentLock) {} }
         guard let store = options.openStore(context) else { return .failure }
-        try? store.setMeta("agent.pid", String(getpid()))
-        try? store.setMeta("agent.startedAt", String(Timestamp.now().millisecondsSinceEpoch))
+        try? store.setMeta(.agentPID, String(getpid()))
+        try? store.setMeta(.agentStartedAt, String(Timestamp.now().millisecondsSinceEpoch))
         let metrics = AgentMetrics()
         var server: HTTPServer?
         if let (host, port, token) = listening {

@@ -109,7 +109,8 @@ enum EventsCommand {
     static func row(_ stored: StoredEvent) -> String {
         let event = stored.event
         let columns = [
-            stored.lastSeen.iso8601.padded(to: 22), event.type.rawValue.padded(to: 8), event.reason.padded(to: 15),
+            stored.lastSeen.iso8601.padded(to: 22), event.type.rawValue.padded(to: 8),
+            event.reason.rawValue.padded(to: 15),
             event.regarding.padded(to: 25), String(stored.count).padded(to: 6),
             event.message.split(separator: "\n").joined(separator: " | "),
         ]
@@ -124,7 +125,7 @@ enum EventsCommand {
     static func json(_ stored: StoredEvent) -> JSONValue {
         let event = stored.event
         return .object([
-            ("type", .string(event.type.rawValue)), ("reason", .string(event.reason)),
+            ("type", .string(event.type.rawValue)), ("reason", .string(event.reason.rawValue)),
             ("regarding", .string(event.regarding)), ("message", .string(event.message)),
             ("count", .int(stored.count)), ("firstSeen", .string(stored.firstSeen.iso8601)),
             ("lastSeen", .string(stored.lastSeen.iso8601)),

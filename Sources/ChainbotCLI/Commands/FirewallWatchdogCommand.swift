@@ -71,7 +71,7 @@ enum FirewallWatchdogCommand {
         case .reverted:
             context.stdout.write("firewall-watchdog \(token): not confirmed in time; previous rules restored\n")
             event = Event(
-                type: .warning, reason: "FirewallReverted", regardingKind: Kind.firewall.rawValue,
+                type: .warning, reason: .firewallReverted, regardingKind: Kind.firewall.rawValue,
                 regardingName: "inet chainbot",
                 message:
                     "the new firewall was not confirmed within \(DurationText.format(timeout)) (chainbot exited or hung before checking it); the previous rules were restored"
@@ -79,7 +79,7 @@ enum FirewallWatchdogCommand {
         case .revertFailed(let error):
             context.stdout.write("firewall-watchdog \(token): restoring the previous rules failed: \(error)\n")
             event = Event(
-                type: .warning, reason: "FirewallRevertFailed", regardingKind: Kind.firewall.rawValue,
+                type: .warning, reason: .firewallRevertFailed, regardingKind: Kind.firewall.rawValue,
                 regardingName: "inet chainbot",
                 message: "the new firewall was not confirmed in time and restoring the previous rules failed: \(error)")
         }

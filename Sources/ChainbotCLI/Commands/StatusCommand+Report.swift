@@ -27,12 +27,12 @@ struct StatusReport {
 
     init(store: SQLiteStateStore, statePath: String) throws(StoreError) {
         agentRunning = Self.agentHoldsLock(statePath: statePath)
-        agentPID = try store.meta("agent.pid")
-        lastSync = try store.meta("agent.lastSync").flatMap(Int64.init).map(Timestamp.init(millisecondsSinceEpoch:))
-        lastSuccessfulSync = try store.meta("agent.lastSuccessfulSync").flatMap(Int64.init).map(
+        agentPID = try store.meta(.agentPID)
+        lastSync = try store.meta(.agentLastSync).flatMap(Int64.init).map(Timestamp.init(millisecondsSinceEpoch:))
+        lastSuccessfulSync = try store.meta(.agentLastSuccessfulSync).flatMap(Int64.init).map(
             Timestamp.init(millisecondsSinceEpoch:))
-        generation = try store.meta("agent.generation")
-        manifestProblem = try store.meta("agent.manifestProblem")
+        generation = try store.meta(.agentGeneration)
+        manifestProblem = try store.meta(.agentManifestProblem)
         statuses = try store.allStatus()
         suspensions = try store.suspensions(at: Timestamp.now())
         pin = try? Pin.current(in: store)
@@ -98,8 +98,8 @@ struct StatusReport {
     func json(_ status: ResourceStatus) -> JSONValue {
         let conditions: [JSONValue] = status.conditions.map { condition in
             let members: [(String, JSONValue)] = [
-                ("type", .string(condition.type)), ("status", .bool(condition.status)),
-                ("reason", .string(condition.reason)), ("message", .string(condition.message)),
+                ("type", .string(condition.type.rawValue)), ("status", .bool(condition.status)),
+                ("reason", .string(condition.reason.rawValue)), ("message", .string(condition.message)),
                 ("lastTransitionTime", .string(condition.lastTransitionTime.iso8601)),
             ]
             return .object(members)

@@ -54,8 +54,8 @@ enum StatusCommand {
         let width = max(20, (report.statuses.map(\.reference.count).max() ?? 0) + 2)
         text += "RESOURCE".padding(width) + "SYNC".padding(11) + "HEALTH".padding(13) + "WHY\n"
         for status in report.statuses {
-            let synced = status.conditions.first { $0.type == "Synced" }
-            let healthy = status.conditions.first { $0.type == "Healthy" }
+            let synced = status.conditions.first { $0.type == .synced }
+            let healthy = status.conditions.first { $0.type == .healthy }
             var why = status.sync == .synced ? (healthy?.status == false ? healthy?.message : nil) : synced?.message
             if suspended.contains(status.reference) { why = "suspended" + (why.map { "; \($0)" } ?? "") }
             text +=
@@ -122,7 +122,7 @@ enum GetCommand {
                             events.map { stored in
                                 .object([
                                     ("type", .string(stored.event.type.rawValue)),
-                                    ("reason", .string(stored.event.reason)),
+                                    ("reason", .string(stored.event.reason.rawValue)),
                                     ("message", .string(stored.event.message)), ("count", .int(stored.count)),
                                     ("lastSeen", .string(stored.lastSeen.iso8601)),
                                 ])

@@ -48,7 +48,7 @@ enum SuspendCommand {
             )
             try store.recordEvent(
                 Event(
-                    type: .normal, reason: "Suspended", regardingKind: id.kind.rawValue, regardingName: id.name,
+                    type: .normal, reason: .suspended, regardingKind: id.kind.rawValue, regardingName: id.name,
                     message: "suspended for \(DurationText.format(duration))"
                         + (arguments.value("reason").map { ": \($0)" } ?? "")),
                 outboxPayload: nil)
@@ -89,13 +89,13 @@ enum ResumeCommand {
         guard let id = ResourceReference.one(arguments, context, command: "resume") else { return .usage }
         guard let store = options.openStore(context) else { return .failure }
         do {
-            guard try store.resume(kind: id.kind.rawValue, name: id.name) else {
+            guard try store.resume(id) else {
                 context.stderr.write("chainbot resume: \(id) is not suspended\n")
                 return .failure
             }
             try store.recordEvent(
                 Event(
-                    type: .normal, reason: "Resumed", regardingKind: id.kind.rawValue, regardingName: id.name,
+                    type: .normal, reason: .resumed, regardingKind: id.kind.rawValue, regardingName: id.name,
                     message: "resumed"),
                 outboxPayload: nil)
         } catch {

@@ -14,9 +14,9 @@ struct Pin {
     /// The desired resources recorded with the revision.
     var resources: [Resource]
 
-    static let revisionKey = "pin.revision"
-    static let reasonKey = "pin.reason"
-    static let sinceKey = "pin.since"
+    static let revisionKey = MetaKey.pinRevision
+    static let reasonKey = MetaKey.pinReason
+    static let sinceKey = MetaKey.pinSince
 
     /// `pinned to revision 12 (generation 3f9a71c2e8d5) since 2026-12-01T10:00:00Z: reason`.
     var description: String {

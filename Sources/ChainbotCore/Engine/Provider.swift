@@ -6,13 +6,34 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var detail: String
     /// Whether trying again later could help.
     public var retryable: Bool
-    /// What kind of failure it is, when the engine reports it apart; nil for an ordinary failure.
+    /// What kind of failure it is, for decisions (the engine tells failures apart by it, never by the
+    /// message); nil where no one has classified it.
     public var code: Code? = nil
 
-    /// Failures the engine tells apart by their code, never by their message.
-    public enum Code: String, Sendable, Hashable {
+    /// What kind of failure a `ProviderError` is.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
         /// A firewall was loaded, then put back: not confirmed in time, or not as expected.
         case firewallReverted
+        /// A command ran and exited with a failure status.
+        case commandFailed
+        /// A command could not be started (not installed, not executable).
+        case launchFailed
+        /// A command or a request did not finish in time.
+        case timedOut
+        /// An HTTP request could not be made, or was answered with an error status.
+        case httpFailed
+        /// A file, directory or record that must exist does not.
+        case notFound
+        /// The operating system refused the operation (permissions, a read-only filesystem).
+        case permissionDenied
+        /// Another system call failed (errno in the message).
+        case systemCallFailed
+        /// A command's output or a server's answer could not be understood.
+        case invalidResponse
+        /// The spec cannot be turned into what the host takes (a value systemd or nft cannot hold).
+        case invalidSpec
+        /// Nothing in this build can do it (no provider for the kind, an action a provider does not run).
+        case unsupported
     }
 
     public init(_ message: String, detail: String = "", retryable: Bool = false) {

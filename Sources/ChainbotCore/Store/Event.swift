@@ -19,7 +19,7 @@ public struct Event: Sendable, Hashable {
 
     public var type: EventType
     /// A short UpperCamelCase cause, e.g. `DriftDetected`, `Applied`, `ApplyFailed`.
-    public var reason: String
+    public var reason: Reason
     /// The kind of the resource the event regards, e.g. `Service`.
     public var regardingKind: String
     /// The name of the resource the event regards.
@@ -33,7 +33,7 @@ public struct Event: Sendable, Hashable {
     public var severity: Severity?
 
     public init(
-        type: EventType, reason: String, regardingKind: String, regardingName: String, message: String,
+        type: EventType, reason: Reason, regardingKind: String, regardingName: String, message: String,
         generation: String? = nil
     ) {
         self.type = type

@@ -34,10 +34,10 @@ public struct ResourceStatus: Sendable, Hashable, Codable {
 
 /// One condition of a resource, Kubernetes style: `Synced` or `Healthy`, true or not, and why.
 public struct Condition: Sendable, Hashable, Codable {
-    public var type: String
+    public var type: ConditionType
     public var status: Bool
     /// A short UpperCamelCase cause: `Converged`, `DriftDetected`, `ApplyFailed`, `Suspended`.
-    public var reason: String
+    public var reason: Reason
     public var message: String
     /// When `status` last changed.
     public var lastTransitionTime: Timestamp
@@ -46,7 +46,8 @@ public struct Condition: Sendable, Hashable, Codable {
     public var streak: Int?
 
     public init(
-        type: String, status: Bool, reason: String, message: String, lastTransitionTime: Timestamp, streak: Int? = nil
+        type: ConditionType, status: Bool, reason: Reason, message: String, lastTransitionTime: Timestamp,
+        streak: Int? = nil
     ) {
         self.type = type
         self.status = status

@@ -32,8 +32,8 @@ public struct ReconcilePass: Sendable {
         public var result: SyncResult { SyncResult(outcomes: outcomes, changed: changed > 0) }
     }
 
-    public static let lastSyncKey = "agent.lastSync"
-    public static let lastSuccessfulSyncKey = "agent.lastSuccessfulSync"
+    public static let lastSyncKey = MetaKey.agentLastSync
+    public static let lastSuccessfulSyncKey = MetaKey.agentLastSuccessfulSync
 
     let store: any StateStore
     let reconciler: Reconciler

@@ -42,7 +42,7 @@ public struct StatusBuilder: Sendable {
             let message = failure.error.message
             result.statuses.append(
                 status(
-                    failure.id, sync: .unknown, syncReason: "ObserveFailed", syncMessage: message, health: .unknown,
+                    failure.id, sync: .unknown, syncReason: .observeFailed, syncMessage: message, health: .unknown,
                     healthReason: message))
         }
         for plan in prepared.plan.resources {
@@ -76,7 +76,7 @@ public struct StatusBuilder: Sendable {
                 !plan.changes.isEmpty ? .outOfSync : (plan.unobserved.isEmpty ? .synced : .unknown)
             return .status(
                 status(
-                    id, sync: sync, syncReason: "Suspended",
+                    id, sync: sync, syncReason: .suspended,
                     syncMessage: "\(held): not corrected until resumed", health: plan.health,
                     healthReason: plan.healthReason))
         }
@@ -91,13 +91,13 @@ public struct StatusBuilder: Sendable {
             if applied, !blocked { return .removed }
             return .status(
                 status(
-                    id, sync: .outOfSync, syncReason: "LeftTheManifests",
+                    id, sync: .outOfSync, syncReason: .leftTheManifests,
                     syncMessage: "left the manifests; apply --prune removes it", health: plan.health,
                     healthReason: plan.healthReason))
         case .warn:
             return .status(
                 status(
-                    id, sync: .outOfSync, syncReason: "DriftWarned",
+                    id, sync: .outOfSync, syncReason: .driftWarned,
                     syncMessage: "drift in \(changed), reported only (chainbot.dev/drift: warn)",
                     health: plan.health,
                     healthReason: plan.healthReason))
@@ -105,12 +105,12 @@ public struct StatusBuilder: Sendable {
             if let unobserved = plan.unobservedSummary {
                 return .status(
                     status(
-                        id, sync: .unknown, syncReason: "CannotObserve", syncMessage: unobserved,
+                        id, sync: .unknown, syncReason: .cannotObserve, syncMessage: unobserved,
                         health: plan.health, healthReason: plan.healthReason))
             }
             return .status(
                 status(
-                    id, sync: .synced, syncReason: "Converged", syncMessage: "matches the manifests",
+                    id, sync: .synced, syncReason: .converged, syncMessage: "matches the manifests",
                     health: plan.health, healthReason: plan.healthReason))
         case .create, .update:
             return appliedEntry(plan, changed: changed, applied: applied, blocked: blocked, failedStep: failedStep)
@@ -125,7 +125,7 @@ public struct StatusBuilder: Sendable {
         guard applied else {
             return .status(
                 status(
-                    id, sync: .outOfSync, syncReason: plan.action == .create ? "NotCreated" : "DriftDetected",
+                    id, sync: .outOfSync, syncReason: plan.action == .create ? .notCreated : .driftDetected,
                     syncMessage: plan.action == .create ? "not on the host yet" : "differs in \(changed)",
                     health: plan.health, healthReason: plan.healthReason))
         }
@@ -133,7 +133,7 @@ public struct StatusBuilder: Sendable {
             let message = failedStep.map { $0.message } ?? "a step it needs failed"
             return .status(
                 status(
-                    id, sync: .outOfSync, syncReason: "ApplyFailed", syncMessage: message, health: plan.health,
+                    id, sync: .outOfSync, syncReason: .applyFailed, syncMessage: message, health: plan.health,
                     healthReason: plan.healthReason))
         }
         let health: Health = plan.health == .healthy ? .healthy : .progressing
@@ -141,7 +141,7 @@ public struct StatusBuilder: Sendable {
         return .status(
             status(
                 id, sync: plan.unobserved.isEmpty ? .synced : .unknown,
-                syncReason: plan.unobserved.isEmpty ? "Applied" : "CannotObserve",
+                syncReason: plan.unobserved.isEmpty ? .applied : .cannotObserve,
                 syncMessage: plan.unobservedSummary.map { "\(done); \($0)" } ?? done, health: health,
                 healthReason: health == .progressing ? "applied; checked again on the next sync" : nil))
     }
@@ -156,9 +156,9 @@ public struct StatusBuilder: Sendable {
                 status.health != .progressing, status.health != .unknown,
                 !(before.health == .progressing && status.health == .healthy)
             else { continue }
-            let reason = status.conditions.first { $0.type == "Healthy" }?.message ?? ""
+            let reason = status.conditions.first { $0.type == .healthy }?.message ?? ""
             var event = Event(
-                type: status.health == .healthy ? .normal : .warning, reason: "HealthChanged",
+                type: status.health == .healthy ? .normal : .warning, reason: .healthChanged,
                 regardingKind: status.kind, regardingName: status.name,
                 message: "\(before.health.rawValue) → \(status.health.rawValue)"
                     + (reason.isEmpty ? "" : ": \(reason)"),
@@ -190,11 +190,11 @@ public struct StatusBuilder: Sendable {
         for index in result.statuses.indices {
             let status = result.statuses[index]
             guard let spec = specs[status.reference], status.health == .healthy || status.health == .degraded,
-                let condition = status.conditions.firstIndex(where: { $0.type == "Healthy" })
+                let condition = status.conditions.firstIndex(where: { $0.type == .healthy })
             else { continue }
             let before = previous[status.reference]
             let shown = before.map { $0.health == .degraded ? Health.degraded : Health.healthy } ?? .healthy
-            let old = before?.conditions.first { $0.type == "Healthy" }?.streak ?? 0
+            let old = before?.conditions.first { $0.type == .healthy }?.streak ?? 0
             let failing = status.health == .degraded
             let streak = failing ? max(old, 0) + 1 : min(old, 0) - 1
             var health = status.health
@@ -210,11 +210,11 @@ public struct StatusBuilder: Sendable {
             updated.streak = streak
             if let note {
                 updated.status = health == .healthy
-                updated.reason = health.rawValue
+                updated.reason = Condition.Reason(health)
                 updated.message = note + ": " + updated.message
-                if before?.conditions.first(where: { $0.type == "Healthy" })?.status == updated.status {
+                if before?.conditions.first(where: { $0.type == .healthy })?.status == updated.status {
                     updated.lastTransitionTime =
-                        before?.conditions.first { $0.type == "Healthy" }?.lastTransitionTime ?? now
+                        before?.conditions.first { $0.type == .healthy }?.lastTransitionTime ?? now
                 }
             }
             result.statuses[index].conditions[condition] = updated
@@ -223,11 +223,13 @@ public struct StatusBuilder: Sendable {
     }
 
     private func status(
-        _ id: ResourceID, sync: ResourceStatus.Sync, syncReason: String, syncMessage: String, health: Health,
+        _ id: ResourceID, sync: ResourceStatus.Sync, syncReason: Condition.Reason, syncMessage: String, health: Health,
         healthReason: String?
     ) -> ResourceStatus {
         let before = previous[id.description]
-        func condition(_ type: String, _ status: Bool, _ reason: String, _ message: String) -> Condition {
+        func condition(
+            _ type: Condition.ConditionType, _ status: Bool, _ reason: Condition.Reason, _ message: String
+        ) -> Condition {
             let old = before?.conditions.first { $0.type == type }
             let since = old.map { $0.status == status ? $0.lastTransitionTime : now } ?? now
             return Condition(type: type, status: status, reason: reason, message: message, lastTransitionTime: since)
@@ -236,8 +238,10 @@ public struct StatusBuilder: Sendable {
         return ResourceStatus(
             kind: id.kind.rawValue, name: id.name, sync: sync, health: health,
             conditions: [
-                condition("Synced", sync == .synced, syncReason, syncMessage),
-                condition("Healthy", healthy, health.rawValue, healthReason ?? (healthy ? "healthy" : health.rawValue)),
+                condition(.synced, sync == .synced, syncReason, syncMessage),
+                condition(
+                    .healthy, healthy, Condition.Reason(health), healthReason ?? (healthy ? "healthy" : health.rawValue)
+                ),
             ], observedGeneration: generation, updatedAt: now)
     }
 }

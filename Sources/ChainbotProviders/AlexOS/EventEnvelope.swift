@@ -13,12 +13,14 @@ public enum EventEnvelope {
         let data: [(String, JSONValue)] = [
             ("idempotency_key", .string(idempotencyKey)), ("resource", .string(event.regarding)),
             ("generation", event.generation.map(JSONValue.string) ?? .null), ("message", .string(event.message)),
-            ("reason", .string(event.reason)), ("type", .string(event.type.rawValue)), ("count", .int(stored.count)),
+            ("reason", .string(event.reason.rawValue)), ("type", .string(event.type.rawValue)),
+            ("count", .int(stored.count)),
             ("first_seen", .string(stored.firstSeen.iso8601)),
             ("last_seen", .string(stored.lastSeen.iso8601)),
         ]
         let envelope = JSONValue.object([
-            ("event_type", .string(eventType(for: event.reason))), ("timestamp", .string(stored.lastSeen.iso8601)),
+            ("event_type", .string(eventType(for: event.reason.rawValue))),
+            ("timestamp", .string(stored.lastSeen.iso8601)),
             ("source", .string("chainbot")), ("data", .object(data)),
             ("severity", .string(severity.rawValue)), ("requires_attention", .bool(severity >= .warning)),
         ])

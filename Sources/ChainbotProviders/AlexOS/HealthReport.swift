@@ -95,7 +95,7 @@ public struct HealthReport: Sendable, Hashable {
 
     /// Why, from the Synced condition when it is not synced, else from the Healthy one.
     private static func explanation(_ status: ResourceStatus) -> String {
-        let type = status.sync == .synced ? "Healthy" : "Synced"
+        let type: Condition.ConditionType = status.sync == .synced ? .healthy : .synced
         let message = status.conditions.first { $0.type == type }?.message
         let state = status.sync == .synced ? status.health.rawValue : status.sync.rawValue
         return message ?? state
@@ -104,7 +104,7 @@ public struct HealthReport: Sendable, Hashable {
     /// The event stored for it (repeats of the same summary count up instead of piling up).
     public var event: Event {
         var event = Event(
-            type: requiresAttention ? .warning : .normal, reason: "HealthReport", regardingKind: "Host",
+            type: requiresAttention ? .warning : .normal, reason: .healthReport, regardingKind: "Host",
             regardingName: "chainbot",
             message: "\(statusID): \(synced)/\(total) synced, \(outOfSync) out of sync, \(unknown) unknown, "
                 + "\(degraded) degraded; \(reason)")

@@ -25,7 +25,7 @@ import Testing
         }
 
         /// Records one occurrence of a `reason` event about `ConfigFile/name`.
-        func record(_ reason: String, _ name: String, _ message: String = "changed") throws {
+        func record(_ reason: Event.Reason, _ name: String, _ message: String = "changed") throws {
             try store.recordEvent(
                 Event(
                     type: .normal, reason: reason, regardingKind: "ConfigFile", regardingName: name, message: message),
