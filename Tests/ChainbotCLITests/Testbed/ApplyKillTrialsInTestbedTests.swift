@@ -88,7 +88,8 @@ struct ApplyKillTrialsInTestbedTests {
         let killed = try await child.killChainbot(at: point)
         let output = child.output
         let after = try await host.snapshot()
-        var audit = try KillTrialAudit(before: before, after: after, store: try host.store(), baseline: baseline)
+        var audit = try KillTrialAudit(
+            before: before, after: after, store: try host.storeAfterKill(), baseline: baseline)
         var problems = audit.problems
 
         let next = try await host.chainbot(["apply"])

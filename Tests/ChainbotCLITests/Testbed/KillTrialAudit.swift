@@ -22,13 +22,21 @@ struct KillTrialAudit {
     /// resource on the host recorded as created by chainbot, every change made by a step that is recorded
     /// (ran) or in flight (the first unrecorded group of steps of the unfinished revision), at most one
     /// unfinished revision. `baseline` is the last revision before the killed run.
-    init(before: KillTrialSnapshot, after: KillTrialSnapshot, store: SQLiteStateStore?, baseline: Int64)
+    init(before: KillTrialSnapshot, after: KillTrialSnapshot, store state: KillTrialHost.Store, baseline: Int64)
         throws(StoreError)
     {
         let evidence = after.evidence(since: before)
-        guard let store else {
+        let store: SQLiteStateStore
+        switch state {
+        case .absent:
             problems += evidence.map { "\($0.what) before the state file existed" }
             return
+        case .beingCreated:
+            moment = .whileCreatingTheStore
+            problems += evidence.map { "\($0.what) before the state file was fully created" }
+            return
+        case .ready(let ready):
+            store = ready
         }
         do throws(StoreError) {
             try audit(store, evidence: evidence, present: after.present, baseline: baseline)

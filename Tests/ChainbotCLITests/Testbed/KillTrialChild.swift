@@ -14,7 +14,7 @@ enum KillPoint: CustomStringConvertible {
     /// spread over the steps.
     static func random(using generator: inout SeededGenerator) -> KillPoint {
         let draw = Double.random(in: 0..<1, using: &generator)
-        if draw < 0.2 { return .afterDelay(milliseconds: Int.random(in: 0...80, using: &generator)) }
+        if draw < 0.2 { return .afterDelay(milliseconds: Int.random(in: 0...50, using: &generator)) }
         if draw < 0.3 { return .afterSummary }
         return .atStep(fraction: Double.random(in: 0..<1, using: &generator))
     }

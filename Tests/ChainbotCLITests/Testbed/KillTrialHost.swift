@@ -110,6 +110,24 @@ struct KillTrialHost {
         return try SQLiteStateStore.openReadOnly(path: statePath)
     }
 
+    /// What a kill left of the state file.
+    enum Store {
+        case absent
+        /// Created, but not all of its migrations ran (a kill between them): no run can have begun.
+        case beingCreated
+        case ready(SQLiteStateStore)
+    }
+
+    func storeAfterKill() throws(StoreError) -> Store {
+        guard Fixtures.exists(statePath) else { return .absent }
+        do throws(StoreError) {
+            return .ready(try SQLiteStateStore.openReadOnly(path: statePath))
+        } catch {
+            guard error.code == .schemaTooOld else { throw error }
+            return .beingCreated
+        }
+    }
+
     /// One `sh -c` inside: the SHA-256 of every file of the set, the enable links, chainbot's temporaries,
     /// and `systemctl show` of every unit.
     func snapshot() async throws -> KillTrialSnapshot {
