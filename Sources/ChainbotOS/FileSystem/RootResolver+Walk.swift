@@ -42,13 +42,8 @@ extension RootResolver {
                 return try Self.missing("stat", disk(component), code: code)
             }
             if status.st_mode & S_IFMT == S_IFLNK {
-                links += 1
-                guard links <= Self.linkLimit else {
-                    throw ProviderError(SystemError("resolve", path: path.disk, code: ELOOP))
-                }
-                let target = try Self.linkTarget(component, in: current(), disk: disk(component))
-                // An empty target names nothing (ENOENT), as the kernel has it.
-                if target.isEmpty { return try Self.missing("readlink", disk(component), code: ENOENT) }
+                guard let target = try Self.followedLink(component, of: path, in: current(), disk: disk, links: &links)
+                else { return nil }
                 if target.hasPrefix("/") { entered.removeAll() }
                 let parts = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
                 pending.append(contentsOf: parts.reversed())
@@ -66,6 +61,18 @@ extension RootResolver {
             entered.append((OpenDirectory(fd), component))
         }
         return (current(), ".")
+    }
+
+    /// The target of link `name`, counted against `linkLimit` (ELOOP past it); an empty target names
+    /// nothing (ENOENT), as the kernel has it.
+    private static func followedLink(
+        _ name: String, of path: HostPath, in directory: OpenDirectory, disk: (String) -> String, links: inout Int
+    ) throws(ProviderError) -> String? {
+        links += 1
+        guard links <= linkLimit else { throw ProviderError(SystemError("resolve", path: path.disk, code: ELOOP)) }
+        let target = try linkTarget(name, in: directory, disk: disk(name))
+        if target.isEmpty { return try missing("readlink", disk(name), code: ENOENT) }
+        return target
     }
 
     /// Makes directory `name` in `parent` with mode 0755 whatever the umask, or opens it when another
