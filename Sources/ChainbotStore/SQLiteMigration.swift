@@ -17,13 +17,14 @@ public struct SQLiteMigration: Sendable, Hashable {
 }
 
 extension SQLiteDatabase {
-    /// Applies the migrations the database has not had yet, each in its own transaction, recording the
-    /// version in `PRAGMA user_version`; returns the version the database had before.
+    /// Applies the migrations the database has not had yet, all in one transaction, recording the version
+    /// in `PRAGMA user_version`; returns the version the database had before.
     ///
-    /// `migrations` must be numbered 1, 2, 3, … in order. A database whose version is higher than the
-    /// last migration was written by a newer program and is refused with `schemaTooNew`. Each transaction
-    /// reads the version again under the write lock, so two processes migrating at once do not both apply
-    /// a migration.
+    /// One transaction, so a process killed while creating or upgrading a state file leaves it as it was
+    /// (absent, empty or at the old version), never half-way. `migrations` must be numbered 1, 2, 3, … in
+    /// order. A database whose version is higher than the last migration was written by a newer program
+    /// and is refused with `schemaTooNew`. The transaction reads the version again under the write lock, so
+    /// two processes migrating at once do not both apply a migration.
     @discardableResult
     public func migrate(_ migrations: [SQLiteMigration]) throws(StoreError) -> Int {
         for (offset, migration) in migrations.enumerated() {
@@ -34,15 +35,15 @@ extension SQLiteDatabase {
             try connection.userVersion()
         }
         try refuseNewer(initial, latest: latest)
-        for migration in migrations where migration.version > initial {
-            try transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
-                let current = try connection.userVersion()
-                try refuseNewer(current, latest: latest)
-                guard current < migration.version else { return }
+        guard initial < latest else { return initial }
+        try transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            let current = try connection.userVersion()
+            try refuseNewer(current, latest: latest)
+            for migration in migrations where migration.version > current {
                 try connection.executeScript(migration.sql)
-                // PRAGMA takes no placeholders; the version is the program's own integer.
-                try connection.execute("PRAGMA user_version = \(migration.version)")
             }
+            // PRAGMA takes no placeholders; the version is the program's own integer.
+            if current < latest { try connection.execute("PRAGMA user_version = \(latest)") }
         }
         return initial
     }

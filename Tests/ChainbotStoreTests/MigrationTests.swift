@@ -73,8 +73,11 @@ struct MigrationTests {
         let database = try SQLiteDatabase(location: .memory)
         let migrations = [
             SQLiteMigration(version: 1, summary: "ok", sql: "CREATE TABLE a (x)"),
-            SQLiteMigration(version: 2, summary: "broken", sql: "CREATE TABLE b (y); INSERT INTO nowhere VALUES (1)"),
+            SQLiteMigration(version: 2, summary: "ok", sql: "CREATE TABLE c (z)"),
+            SQLiteMigration(version: 3, summary: "broken", sql: "CREATE TABLE b (y); INSERT INTO nowhere VALUES (1)"),
         ]
+        try database.migrate(Array(migrations.prefix(1)))
+        // Versions 2 and 3 are one transaction: the failure of 3 takes 2 back too.
         let error = #expect(throws: StoreError.self) { try database.migrate(migrations) }
         #expect(error?.statement == "INSERT INTO nowhere VALUES (1)")
         let (version, tables) = try database.withConnection {
