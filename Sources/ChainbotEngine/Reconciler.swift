@@ -46,6 +46,9 @@ public struct ApplyReport: Sendable {
     public var unchanged: [ResourceID]
     public var failed: [ResourceID]
     public var pruned: [ResourceID]
+    /// `ApplyInterrupted` events for the revisions this run found unfinished (their runs died) before it
+    /// began.
+    public var interruptions: [Event] = []
 
     /// True when every step succeeded and every resource could be planned.
     public var converged: Bool { failed.isEmpty && prepared.failures.isEmpty }
@@ -134,9 +137,11 @@ public struct Reconciler: Sendable {
         let plan = prepared.plan
         let (intent, owed) = runIntent(prepared, generation: generation, gitCommit: gitCommit)
         var revision: Revision?
+        var interruptions: [Event] = []
         do throws(StoreError) {
             for found in try store.interruptUnfinishedRevisions() {
-                try store.recordEvent(Self.interruptedEvent(found), outboxPayload: outboxPayload)
+                interruptions.append(Self.interruptedEvent(found))
+                try store.recordEvent(interruptions[interruptions.count - 1], outboxPayload: outboxPayload)
             }
             if !plan.steps.isEmpty { revision = try store.beginRun(intent) }
         } catch {
@@ -159,6 +164,7 @@ public struct Reconciler: Sendable {
         }
         if let recordingError { throw recordingError }
         var (report, record) = conclude(prepared, records: records, generation: generation)
+        report.interruptions = interruptions
         (record.pendingDone, record.pendingFailed) = settle(owed, plan: plan, records: records)
         record.events = events(report, generation: generation)
         record.outboxPayload = outboxPayload

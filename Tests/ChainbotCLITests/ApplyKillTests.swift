@@ -64,6 +64,10 @@ import Testing
             #expect(history.termination == .exited(0), "seed \(seed): \(history.errorOutput)")
             #expect(!history.output.contains("\"outcome\": null"), "seed \(seed): a revision is still running")
             if let interrupted {
+                // The apply that found the interrupted revision says so itself, not only history and events.
+                #expect(
+                    next.errorOutput.contains("note: revision \(interrupted) was interrupted"),
+                    "seed \(seed): \(next.errorOutput)")
                 #expect(
                     history.output.contains("\"revision\": \(interrupted),")
                         && history.output.contains("\"outcome\": \"interrupted\""), "seed \(seed): \(history.output)")

@@ -108,6 +108,9 @@ struct ApplyRun {
             return .failure
         }
         let elapsed = clock.now - started
+        for interruption in report.interruptions {
+            context.stderr.write("chainbot apply: note: \(interruption.message)\n")
+        }
         record(prepared, report, generation: generation, in: store)
         await deliverEvents(store)
         if json {
