@@ -87,26 +87,7 @@ struct ManifestBenchmark {
         let header = "---\napiVersion: chainbot.dev/v1\n"
         switch index % 6 {
         case 0:
-            return header + """
-                kind: Service
-                metadata:
-                  name: \(name)
-                  labels: {app: \(name), tier: backend}
-                spec:
-                  description: Generated service \(group)
-                  exec: /opt/apps/\(name)/bin/server --port \(10_000 + group)
-                  user: app
-                  workingDirectory: /opt/apps/\(name)
-                  environmentFile: /etc/apps/\(name).env
-                  environment: {LOG_LEVEL: info, WORKERS: 2}
-                  after: [network-online.target]
-                  restart: always
-                  restartSec: 5s
-                  healthCheck:
-                    http: http://127.0.0.1:\(10_000 + group)/health
-                    interval: 30s
-
-                """
+            return header + Self.service(name, group)
         case 1:
             return header + """
                 kind: ConfigFile
@@ -152,6 +133,30 @@ struct ManifestBenchmark {
 
                 """
         }
+    }
+
+    /// A Service with most fields set (the heaviest document of the mix).
+    private static func service(_ name: String, _ group: Int) -> String {
+        """
+        kind: Service
+        metadata:
+          name: \(name)
+          labels: {app: \(name), tier: backend}
+        spec:
+          description: Generated service \(group)
+          exec: /opt/apps/\(name)/bin/server --port \(10_000 + group)
+          user: app
+          workingDirectory: /opt/apps/\(name)
+          environmentFile: /etc/apps/\(name).env
+          environment: {LOG_LEVEL: info, WORKERS: 2}
+          after: [network-online.target]
+          restart: always
+          restartSec: 5s
+          healthCheck:
+            http: http://127.0.0.1:\(10_000 + group)/health
+            interval: 30s
+
+        """
     }
 
     private func now() -> Double {

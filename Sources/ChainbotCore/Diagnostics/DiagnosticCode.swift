@@ -68,8 +68,12 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
     /// True for problems reading the files themselves, which the CLI reports with exit 2, not 65.
     public var isIOError: Bool { self == .ioError }
 
-    /// One sentence saying what the code means, for `chainbot explain` and the README.
-    public var summary: String {
+    /// One sentence saying what the code means, for `chainbot explain` and the README (every code has
+    /// one: `DiagnosticCodeTests`).
+    public var summary: String { fileSummary ?? setSummary ?? valueSummary }
+
+    /// Files and YAML.
+    private var fileSummary: String? {
         switch self {
         case .ioError: "A manifest path could not be read (missing, unreadable, not a regular file)."
         case .fileTooLarge: "A manifest file or a ConfigFile source file is larger than its size limit (8 MiB)."
@@ -90,6 +94,13 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
         case .notARegularFile:
             "A manifest or source path is a FIFO, socket or device, not a regular file; it is never opened for reading."
         case .tooManyFiles: "The manifest paths hold more than 10,000 manifest files; the rest are not read."
+        default: nil
+        }
+    }
+
+    /// Documents, fields and values.
+    private var valueSummary: String {
+        switch self {
         case .notAMapping: "A document is not a mapping with apiVersion, kind, metadata and spec."
         case .unsupportedAPIVersion: "apiVersion is not `chainbot.dev/v1`."
         case .unknownKind: "kind is not one of the eight resource kinds."
@@ -119,6 +130,13 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
         case .sourceNotFound: "A ConfigFile source file does not exist beside the manifest."
         case .unwritableValue:
             "A value holds what its file cannot: a line break or control character in a unit-file or config.txt line, a trailing backslash, or a control character in an EnvironmentFile value."
+        default: ""
+        }
+    }
+
+    /// The manifest set as a whole.
+    private var setSummary: String? {
+        switch self {
         case .duplicateResource: "The same Kind/name is defined twice in the manifest set."
         case .danglingReference: "A reference (owner, service, notify, dependsOn) names no resource in the set."
         case .dependencyCycle: "Resources depend on each other in a cycle."
@@ -130,6 +148,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
         case .duplicateAgentID: "Two Agents register the same ALEX OS agent id."
         case .contradictoryRules: "Two FirewallRules match the same traffic with different actions."
         case .shadowedRule: "A FirewallRule can never match because an earlier rule matches first."
+        default: nil
         }
     }
 }
