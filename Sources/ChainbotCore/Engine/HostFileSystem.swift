@@ -89,14 +89,15 @@ extension HostFileSystem {
     /// Creates `path` and every missing directory above it with `mode` (whatever the umask); an existing
     /// directory is left as it is. The default refuses.
     public func makeDirectory(_ path: String, mode: UInt32) throws(ProviderError) {
-        throw ProviderError("cannot create directory \(path): \(Self.self) does not create directories")
+        throw ProviderError(
+            "cannot create directory \(path): \(Self.self) does not create directories", code: .unsupported)
     }
 
     /// Renames `path` to `destination` in one step (`rename(2)`, replacing what is there): true when it
     /// did, false when nothing is at `path`, so that of two racing renames of one file exactly one wins.
     /// The default refuses.
     public func rename(_ path: String, to destination: String) throws(ProviderError) -> Bool {
-        throw ProviderError("cannot rename \(path) to \(destination): \(Self.self) does not rename")
+        throw ProviderError("cannot rename \(path) to \(destination): \(Self.self) does not rename", code: .unsupported)
     }
 
     /// The last `limit` bytes of a regular file, or nil when it does not exist. The default reads the whole

@@ -119,3 +119,15 @@ extension Provider {
                 id: id, spec: spec, previous: previous, changes: changes, observed: observed, rendered: rendered))
     }
 }
+
+extension ProviderError.Code {
+    /// The code of a child that could not be run to completion: `launchFailed` when it never started,
+    /// `timedOut` when it was killed at its timeout, else `commandFailed`.
+    public init(_ error: CommandError) {
+        switch error {
+        case .launchFailed: self = .launchFailed
+        case .timedOut: self = .timedOut
+        case .outputLimitExceeded, .ioFailed: self = .commandFailed
+        }
+    }
+}

@@ -1,5 +1,6 @@
 extension Condition {
-    /// Which aspect of a resource a condition states. Stored as its raw text (`Synced`, `Healthy`).
+    /// Which aspect of a resource a condition states. Stored as its raw text (`Synced`, `Healthy`): a
+    /// `RawRepresentable` string codes as a single string.
     public struct ConditionType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible,
         ExpressibleByStringLiteral
     {
@@ -8,15 +9,6 @@ extension Condition {
         public init(rawValue: String) { self.rawValue = rawValue }
 
         public init(stringLiteral value: String) { rawValue = value }
-
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         public var description: String { rawValue }
 
@@ -39,15 +31,6 @@ extension Condition {
 
         /// The reason a `Healthy` condition gives for `health`: its raw value.
         public init(_ health: Health) { rawValue = health.rawValue }
-
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         public var description: String { rawValue }
 

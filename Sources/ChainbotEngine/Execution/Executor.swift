@@ -77,7 +77,8 @@ public struct Executor: Sendable {
 
     private func execute(_ step: Step) async -> StepOutcome {
         guard let provider = providers[step.resource.kind] else {
-            return .failed(ProviderError("no provider manages \(step.resource.kind.rawValue) resources"))
+            return .failed(
+                ProviderError("no provider manages \(step.resource.kind.rawValue) resources", code: .unsupported))
         }
         do {
             try await provider.execute(step.action)

@@ -28,7 +28,7 @@ public struct StatusBuilder: Sendable {
         /// on the next run.
         public func save(to store: any StateStore, outboxPayload: (@Sendable (StoredEvent, String) -> String)?) {
             for status in statuses { try? store.recordStatus(status) }
-            for id in removed { try? store.deleteStatus(kind: id.kind.rawValue, name: id.name) }
+            for id in removed { try? store.deleteStatus(id) }
             for event in events { _ = try? store.recordEvent(event, outboxPayload: outboxPayload) }
         }
     }

@@ -68,6 +68,8 @@ struct AgentRegistry: Sendable {
     }
 
     static func providerError(_ error: HTTPError) -> ProviderError {
-        ProviderError(error.description, retryable: error.isTransient)
+        ProviderError(
+            error.description, retryable: error.isTransient,
+            code: error.kind == .timedOut ? .timedOut : error.kind == .malformedJSON ? .invalidResponse : .httpFailed)
     }
 }

@@ -11,7 +11,7 @@ struct Nft: Sendable {
         do {
             return try NftJSONParser.parse(json) ?? NftRuleset(policy: .accept, rules: [])
         } catch {
-            throw ProviderError("nft -j list table inet chainbot: \(error)")
+            throw ProviderError("nft -j list table inet chainbot: \(error)", code: .invalidResponse)
         }
     }
 
@@ -37,10 +37,10 @@ struct Nft: Sendable {
         } catch {
             if case .launchFailed(_, let reason) = error, reason.contains("No such file") {
                 throw ProviderError(
-                    "nft is not installed (\(invocation.description) could not start); install it with: apt-get install nftables"
-                )
+                    "nft is not installed (\(invocation.description) could not start); install it with: apt-get install nftables",
+                    code: .launchFailed)
             }
-            throw ProviderError("\(invocation.description) failed: \(error)", retryable: true)
+            throw ProviderError("\(invocation.description) failed: \(error)", retryable: true, code: .init(error))
         }
     }
 
@@ -52,6 +52,6 @@ struct Nft: Sendable {
             case .signaled(let signal): "signal \(signal)"
             }
         let output = HostText.trimmed(result.errorOutput + result.output)
-        return ProviderError("\(command) failed (\(status))", detail: output)
+        return ProviderError("\(command) failed (\(status))", detail: output, code: .commandFailed)
     }
 }

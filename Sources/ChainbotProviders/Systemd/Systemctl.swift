@@ -29,12 +29,14 @@ struct Systemctl: Sendable {
             result = try await runner.run(invocation)
         } catch {
             throw ProviderError(
-                "\(name) failed: \(Self.reason(error))", detail: context, retryable: Self.retryable(error))
+                "\(name) failed: \(Self.reason(error))", detail: context, retryable: Self.retryable(error),
+                code: ProviderError.Code(error))
         }
         guard result.succeeded else {
             let errorText = Self.trimmed(result.errorOutput)
             let firstLine = errorText.split(separator: "\n").first.map(String.init) ?? Self.status(result.termination)
-            throw ProviderError("\(name) failed: \(firstLine)", detail: context + errorText, retryable: true)
+            throw ProviderError(
+                "\(name) failed: \(firstLine)", detail: context + errorText, retryable: true, code: .commandFailed)
         }
         return result
     }

@@ -26,7 +26,8 @@ extension UfwBackend {
             return try parse(result.output)
         } catch {
             throw ProviderError(
-                "cannot read the output of \(CommandInvocation("ufw", arguments)): \(error)", detail: result.output)
+                "cannot read the output of \(CommandInvocation("ufw", arguments)): \(error)", detail: result.output,
+                code: .invalidResponse)
         }
     }
 
@@ -43,18 +44,21 @@ extension UfwBackend {
             result = try await runner.run(invocation)
         } catch {
             if case .launchFailed = error, argv[0] == "ufw", prefix.isEmpty {
-                throw ProviderError("ufw is not installed; apt-get install ufw", detail: "\(error)")
+                throw ProviderError(
+                    "ufw is not installed; apt-get install ufw", detail: "\(error)", code: .launchFailed)
             }
-            throw ProviderError("\(name) failed: \(error)", detail: context, retryable: true)
+            throw ProviderError("\(name) failed: \(error)", detail: context, retryable: true, code: .init(error))
         }
         // 127: the shell or `env` under a prefix did not find the program.
         if result.termination == .exited(127), argv[0] == "ufw" {
-            throw ProviderError("ufw is not installed; apt-get install ufw", detail: context + result.errorOutput)
+            throw ProviderError(
+                "ufw is not installed; apt-get install ufw", detail: context + result.errorOutput, code: .launchFailed)
         }
         guard result.succeeded else {
             let output = Self.trimmed(result.errorOutput + "\n" + result.output)
             let firstLine = output.split(separator: "\n").first.map(String.init) ?? "\(result.termination)"
-            throw ProviderError("\(name) failed: \(firstLine)", detail: context + output, retryable: true)
+            throw ProviderError(
+                "\(name) failed: \(firstLine)", detail: context + output, retryable: true, code: .commandFailed)
         }
         return result
     }
