@@ -26,7 +26,7 @@ struct OutboxBenchmark {
         let persistStart = clock.now
         for index in 0..<events {
             let event = Event(
-                type: index % 7 == 0 ? .warning : .normal, reason: index % 7 == 0 ? "DriftDetected" : "Applied",
+                type: index % 7 == 0 ? .warning : .normal, reason: index % 7 == 0 ? .driftDetected : .applied,
                 regardingKind: "Service", regardingName: "svc-\(index % 100)",
                 message: "changed: unit file (\(index))", generation: "sha256:0123456789ab")
             try store.recordEvent(event) { stored, key in EventEnvelope.render(stored, idempotencyKey: key) }
