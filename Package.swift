@@ -50,12 +50,19 @@ let package = Package(
             ],
             path: "Sources/ChainbotBench"
         ),
+        // Test support: the testbed, fixtures, fakes and polling for every suite (Core and OS only, so a
+        // suite links only what it tests); the ALEX OS world (a simulator, a state file and the engine
+        // wired as `apply` wires them) for the provider and CLI suites that talk to a registry.
+        .target(name: "ChainbotTestSupport", dependencies: ["ChainbotCore", "ChainbotOS"]),
         .target(
-            name: "ChainbotTestSupport",
-            dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotCLI"]
+            name: "ChainbotAlexOSTestSupport",
+            dependencies: [
+                "ChainbotAlexOSSimulator", "ChainbotCore", "ChainbotEngine", "ChainbotHTTP", "ChainbotOS",
+                "ChainbotProviders", "ChainbotStore", "ChainbotTestSupport",
+            ]
         ),
         .testTarget(name: "ChainbotCoreTests", dependencies: ["ChainbotCore", "ChainbotTestSupport"]),
-        .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotYAML"]),
+        .testTarget(name: "ChainbotYAMLTests", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .testTarget(name: "ChainbotOSTests", dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotTestSupport"]),
         .testTarget(
             name: "ChainbotManifestTests",
@@ -67,7 +74,8 @@ let package = Package(
         .testTarget(
             name: "ChainbotProvidersTests",
             dependencies: [
-                "ChainbotCore", "ChainbotProviders", "ChainbotOS", "ChainbotHTTP", "ChainbotTestSupport",
+                "ChainbotCore", "ChainbotProviders", "ChainbotOS", "ChainbotHTTP", "ChainbotEngine", "ChainbotStore",
+                "ChainbotAlexOSSimulator", "ChainbotTestSupport", "ChainbotAlexOSTestSupport",
             ]
         ),
         .testTarget(
@@ -80,17 +88,10 @@ let package = Package(
             dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP", "ChainbotCore"]
         ),
         .testTarget(
-            name: "ChainbotAlexOSTests",
-            dependencies: [
-                "ChainbotCore", "ChainbotOS", "ChainbotProviders", "ChainbotEngine", "ChainbotStore", "ChainbotHTTP",
-                "ChainbotAlexOSSimulator", "ChainbotCLI", "ChainbotTestSupport",
-            ]
-        ),
-        .testTarget(
             name: "ChainbotCLITests",
             dependencies: [
                 "ChainbotCLI", "ChainbotCore", "ChainbotEngine", "ChainbotHTTP", "ChainbotOS", "ChainbotProviders",
-                "ChainbotStore", "ChainbotTestSupport",
+                "ChainbotStore", "ChainbotAlexOSSimulator", "ChainbotTestSupport", "ChainbotAlexOSTestSupport",
             ]
         ),
     ]

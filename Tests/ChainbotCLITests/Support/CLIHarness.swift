@@ -1,16 +1,16 @@
 import ChainbotCLI
 
 /// What one in-process `chainbot` run left behind.
-public struct CLIRun: Sendable {
-    public var status: Int32
-    public var stdout: String
-    public var stderr: String
+struct CLIRun: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
 }
 
 /// Runs the CLI in-process with captured output, for golden tests of what a user sees.
-public enum CLIHarness {
+enum CLIHarness {
     /// Runs `chainbot ARGUMENTS` with `environment`; `terminal` pretends stdout and stderr are TTYs.
-    public static func run(
+    static func run(
         _ arguments: [String], environment: [String: String] = [:], terminal: Bool = false
     ) async -> CLIRun {
         let stdout = OutputSink.buffer(isTerminal: terminal)

@@ -9,20 +9,22 @@ import ChainbotTestSupport
 import Synchronization
 
 /// A wall clock that only moves when a test moves it.
-final class TestClock: Sendable {
+public final class TestClock: Sendable {
     private let current = Mutex(Timestamp(millisecondsSinceEpoch: 1_800_000_000_000))
 
-    @Sendable func now() -> Timestamp { current.withLock { $0 } }
+    public init() {}
 
-    func advance(by duration: Duration) { current.withLock { $0 = $0.advanced(by: duration) } }
+    @Sendable public func now() -> Timestamp { current.withLock { $0 } }
+
+    public func advance(by duration: Duration) { current.withLock { $0 = $0.advanced(by: duration) } }
 }
 
 /// Real HTTP through `HTTPClient`, with every request kept (headers included) for the test to read.
-final class RecordingTransport: HTTPTransport {
-    let client: HTTPClient
+public final class RecordingTransport: HTTPTransport {
+    public let client: HTTPClient
     private let sent = Mutex<[HTTPRequest]>([])
 
-    init() {
+    public init() {
         var configuration = HTTPClient.Configuration()
         configuration.connectTimeout = .seconds(2)
         configuration.readTimeout = .seconds(2)
@@ -30,9 +32,9 @@ final class RecordingTransport: HTTPTransport {
         client = HTTPClient(configuration: configuration)
     }
 
-    var requests: [HTTPRequest] { sent.withLock { $0 } }
+    public var requests: [HTTPRequest] { sent.withLock { $0 } }
 
-    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         sent.withLock { $0.append(request) }
         return try await client.send(request)
     }
@@ -40,18 +42,18 @@ final class RecordingTransport: HTTPTransport {
 
 /// An ALEX OS simulator on an ephemeral loopback port, a state file in a temporary directory, and the
 /// engine wired to both as `chainbot apply` wires it.
-struct AlexOSWorld {
-    let server: AlexOSSimulatorServer
-    let directory: TemporaryDirectory
-    let clock = TestClock()
-    let transport = RecordingTransport()
-    let endpoints: AlexOSEndpoints
+public struct AlexOSWorld {
+    public let server: AlexOSSimulatorServer
+    public let directory: TemporaryDirectory
+    public let clock = TestClock()
+    public let transport = RecordingTransport()
+    public let endpoints: AlexOSEndpoints
 
-    var simulator: AlexOSSimulator { server.simulator }
-    var statePath: String { directory.file("state/state.db") }
+    public var simulator: AlexOSSimulator { server.simulator }
+    public var statePath: String { directory.file("state/state.db") }
 
     /// Runs `body` against a fresh simulator, then stops it.
-    static func run(
+    public static func run(
         options: AlexOSSimulator.Options = AlexOSSimulator.Options(), _ body: (AlexOSWorld) async throws -> Void
     ) async throws {
         let server = try AlexOSSimulatorServer(options: options)
@@ -68,17 +70,19 @@ struct AlexOSWorld {
     }
 
     /// Opens (or re-opens, as a restarted chainbot does) the state file.
-    func openStore() throws -> SQLiteStateStore {
+    public func openStore() throws -> SQLiteStateStore {
         try SQLiteStateStore.open(path: statePath, now: clock.now)
     }
 
-    func provider(_ endpoints: AlexOSEndpoints?, timeout: Duration = .seconds(3)) -> AgentProvider {
+    public func provider(_ endpoints: AlexOSEndpoints?, timeout: Duration = .seconds(3)) -> AgentProvider {
         AgentProvider(
             endpoints: endpoints, transport: transport, secrets: SecretReader(fileSystem: LocalFileSystem()),
             timeout: timeout, probeTimeout: .seconds(2), now: clock.now)
     }
 
-    func reconciler(_ store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil, timeout: Duration = .seconds(3))
+    public func reconciler(
+        _ store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil, timeout: Duration = .seconds(3)
+    )
         -> Reconciler
     {
         Reconciler(
@@ -88,7 +92,7 @@ struct AlexOSWorld {
 
     /// Plans and applies `desired` with a fresh look at the registry.
     @discardableResult
-    func apply(
+    public func apply(
         _ desired: [Resource], prune: Bool = false, store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil,
         timeout: Duration = .seconds(3)
     ) async throws -> ApplyReport {
@@ -97,12 +101,12 @@ struct AlexOSWorld {
         return try await reconciler.apply(prepared, generation: "g1", gitCommit: nil)
     }
 
-    func delivery(_ store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil) -> OutboxDelivery {
+    public func delivery(_ store: SQLiteStateStore, endpoints: AlexOSEndpoints? = nil) -> OutboxDelivery {
         OutboxDelivery(store: store, transport: transport, endpoints: endpoints ?? self.endpoints)
     }
 
     /// How many times the registry was asked to register `name`.
-    func registrationRequests(_ name: String) async -> Int {
+    public func registrationRequests(_ name: String) async -> Int {
         await simulator.requests.count {
             $0.method == .post && $0.path == "/api/agents/register" && $0.body.contains("\"agent_name\":\"\(name)\"")
         }
@@ -110,10 +114,10 @@ struct AlexOSWorld {
 }
 
 /// Agent resources for tests.
-enum Agents {
-    static let here = SourceLocation(file: "agents.yaml", line: 1, column: 1)
+public enum Agents {
+    public static let here = SourceLocation(file: "agents.yaml", line: 1, column: 1)
 
-    static func agent(
+    public static func agent(
         _ name: String, version: String = "1.0.0", capabilities: [String] = ["chat"], healthEndpoint: String? = nil,
         token: SecretRef? = nil
     ) -> Resource {

@@ -1,3 +1,4 @@
+import ChainbotAlexOSTestSupport
 import ChainbotCore
 import ChainbotTestSupport
 import Testing

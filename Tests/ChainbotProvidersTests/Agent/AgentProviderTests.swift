@@ -1,4 +1,5 @@
 import ChainbotAlexOSSimulator
+import ChainbotAlexOSTestSupport
 import ChainbotCore
 import ChainbotEngine
 import ChainbotHTTP

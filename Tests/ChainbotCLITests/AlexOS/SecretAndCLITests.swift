@@ -1,4 +1,5 @@
 import ChainbotAlexOSSimulator
+import ChainbotAlexOSTestSupport
 import ChainbotCore
 import ChainbotTestSupport
 import Glibc

@@ -3,11 +3,11 @@ import Glibc
 import Synchronization
 
 /// A TCP socket listening on 127.0.0.1 on a port the kernel picks.
-final class TCPTestListener: Sendable {
-    let port: Int
+public final class TCPTestListener: Sendable {
+    public let port: Int
     private let fd = Mutex<Int32>(-1)
 
-    init(backlog: Int32 = 8) throws {
+    public init(backlog: Int32 = 8) throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -23,7 +23,7 @@ final class TCPTestListener: Sendable {
         fd.withLock { $0 = socket }
     }
 
-    func close() {
+    public func close() {
         fd.withLock { fd in
             if fd >= 0 { Glibc.close(fd) }
             fd = -1
