@@ -129,12 +129,17 @@ enum StatusPage {
         ul.events li.warning b { color: var(--bad); } time { color: var(--muted); font-variant-numeric: tabular-nums; }
         """
 
+    /// The reasons the page shows live as their events arrive.
+    static let liveReasons: [Event.Reason] = [
+        .driftDetected, .applied, .applyFailed, .pruned, .healthChanged, .firewallReverted, .manifestInvalid,
+    ]
+
     /// Live events from the agent's stream where the browser runs scripts.
     private static let script = """
         if (window.EventSource) {
           const list = document.getElementById("events");
           const source = new EventSource("api/v1/events/stream");
-          ["DriftDetected","Applied","ApplyFailed","Pruned","HealthChanged","FirewallReverted","ManifestInvalid"].forEach(kind =>
+          [\(liveReasons.map { "\"\($0.rawValue)\"" }.joined(separator: ","))].forEach(kind =>
             source.addEventListener(kind, e => {
               const ev = JSON.parse(e.data), li = document.createElement("li");
               li.className = ev.type.toLowerCase();
