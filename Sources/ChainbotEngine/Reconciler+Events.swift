@@ -15,8 +15,7 @@ extension Reconciler {
         ) {
             events.append(
                 Event(
-                    type: type, reason: reason, regardingKind: id.kind.rawValue, regardingName: id.name,
-                    message: message, generation: generation))
+                    type: type, reason: reason, regarding: id, message: message, generation: generation))
         }
         let plan = report.prepared.plan
         let failedSteps = Dictionary(grouping: report.records.filter { !$0.outcome.succeeded }) { $0.step.resource }

@@ -44,11 +44,11 @@ enum SuspendCommand {
         let until = Timestamp.now().advanced(by: duration)
         do {
             try store.suspend(
-                Suspension(kind: id.kind.rawValue, name: id.name, until: until, reason: arguments.value("reason") ?? "")
+                Suspension(id, until: until, reason: arguments.value("reason") ?? "")
             )
             try store.recordEvent(
                 Event(
-                    type: .normal, reason: .suspended, regardingKind: id.kind.rawValue, regardingName: id.name,
+                    type: .normal, reason: .suspended, regarding: id,
                     message: "suspended for \(DurationText.format(duration))"
                         + (arguments.value("reason").map { ": \($0)" } ?? "")),
                 outboxPayload: nil)
@@ -95,7 +95,7 @@ enum ResumeCommand {
             }
             try store.recordEvent(
                 Event(
-                    type: .normal, reason: .resumed, regardingKind: id.kind.rawValue, regardingName: id.name,
+                    type: .normal, reason: .resumed, regarding: id,
                     message: "resumed"),
                 outboxPayload: nil)
         } catch {

@@ -45,6 +45,13 @@ public struct Event: Sendable, Hashable {
         severity = nil
     }
 
+    /// An event regarding the resource `id`.
+    public init(type: EventType, reason: Reason, regarding id: ResourceID, message: String, generation: String? = nil) {
+        self.init(
+            type: type, reason: reason, regardingKind: id.kind.rawValue, regardingName: id.name, message: message,
+            generation: generation)
+    }
+
     /// `severity`, or the one the type implies.
     public var effectiveSeverity: Severity { severity ?? (type == .warning ? .warning : .info) }
 

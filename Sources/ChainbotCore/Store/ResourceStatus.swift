@@ -72,6 +72,11 @@ public struct Suspension: Sendable, Hashable {
         self.reason = reason
     }
 
+    /// A suspension of the resource `id`.
+    public init(_ id: ResourceID, until: Timestamp, reason: String) {
+        self.init(kind: id.kind.rawValue, name: id.name, until: until, reason: reason)
+    }
+
     public var reference: String { "\(kind)/\(name)" }
 
     /// Why the resource is held, for plans and notes: `suspended until 2026-12-01T12:00:00Z (maintenance)`.
