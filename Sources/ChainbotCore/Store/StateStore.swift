@@ -124,6 +124,10 @@ public protocol StateStore: Sendable {
     /// Sets (or with nil removes) one fact about this state file's agent, e.g. `agent.lastSync`.
     func setMeta(_ key: String, _ value: String?) throws(StoreError)
 
+    /// Sets (nil: removes) several facts in one write, e.g. a pass's time stamps; values equal to the
+    /// stored ones write nothing.
+    func setMeta(_ values: [(key: MetaKey, value: String?)]) throws(StoreError)
+
     /// One stored fact, or nil.
     func meta(_ key: String) throws(StoreError) -> String?
 }

@@ -80,9 +80,11 @@ public struct ReconcilePass: Sendable {
             for id in batch { report.outcomes[id] = .retryable("sync failed: \(error)") }
         }
         statuses.save(to: store, outboxPayload: outboxPayload)
+        // The one write of a pass that changed nothing (issue 15): both stamps in one transaction.
         let stamp = String(now().millisecondsSinceEpoch)
-        if !report.outcomes.values.contains(where: \.failed) { try? store.setMeta(Self.lastSuccessfulSyncKey, stamp) }
-        try? store.setMeta(Self.lastSyncKey, stamp)
+        var stamps: [(key: MetaKey, value: String?)] = [(Self.lastSyncKey, stamp)]
+        if !report.outcomes.values.contains(where: \.failed) { stamps.append((Self.lastSuccessfulSyncKey, stamp)) }
+        try? store.setMeta(stamps)
         return report
     }
 }

@@ -114,11 +114,29 @@ public struct HealthReport: Sendable, Hashable {
 
     /// Records the summary as a `HealthReport` event, queued for ALEX OS as `health_report` when
     /// `toAlexOS`.
+    ///
+    /// Without ALEX OS a summary the same as the last one recorded writes nothing (a no-op apply or an idle
+    /// agent leaves the state file as it was, issue 15); with ALEX OS every call queues the report, the
+    /// periodic `health_report` DESIGN.md §7 asks for. The last summary is kept in `lastSummaryKey`,
+    /// written only when it changes.
     public func record(in store: any StateStore, toAlexOS: Bool) {
+        let event = event
+        let summary = Self.summaryKey(event)
+        let last = (try? store.meta(Self.lastSummaryKey)) ?? nil
+        if !toAlexOS, last == summary { return }
         if toAlexOS {
             _ = try? store.recordEvent(event) { stored, key in envelope(stored, idempotencyKey: key) }
         } else {
             _ = try? store.recordEvent(event, outboxPayload: nil)
         }
+        if last != summary { try? store.setMeta(Self.lastSummaryKey, summary) }
+    }
+
+    /// Where the last recorded summary is kept (its type, severity and message).
+    public static let lastSummaryKey: MetaKey = "healthReport.last"
+
+    /// What makes two summaries the same event: type, severity and message.
+    static func summaryKey(_ event: Event) -> String {
+        "\(event.type.rawValue) \(event.effectiveSeverity.rawValue) \(event.message)"
     }
 }
