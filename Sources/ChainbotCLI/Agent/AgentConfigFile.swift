@@ -3,7 +3,8 @@ import ChainbotManifest
 import ChainbotYAML
 
 /// The agent's configuration file (`--config FILE`, default `/etc/chainbot/config.yaml` when it exists):
-/// a YAML mapping whose keys are the long flag names (`filename`, `state`, `resync`, `prune`, `kind`).
+/// a YAML mapping whose keys are the long flag names (`filename`, `state`, `resync`, `prune`, `kind`;
+/// `git-remotes` for a list of `--git-remote`, `git-verify: true|false`).
 /// Flags on the command line win. SIGHUP reads it again.
 struct AgentConfigFile {
     static let defaultPath = "/etc/chainbot/config.yaml"
@@ -12,6 +13,7 @@ struct AgentConfigFile {
     static let keys: Set<String> = [
         "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file", "watchtower-targets",
         "backoff-base", "backoff-max", "alexos-path", "git-pull", "host", "labels",
+        "git-branch", "git-remotes", "git-verify", "git-allowed-signers",
     ]
 
     /// Values by flag name; a list for `filename`.

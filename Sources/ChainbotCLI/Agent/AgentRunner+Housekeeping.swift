@@ -18,6 +18,10 @@ extension AgentRunner {
         if fresh.options.paths != configuration.options.paths {
             log("SIGHUP: new manifest paths need a restart (systemctl restart chainbot-agent)")
         }
+        if next.git != configuration.git {
+            gitSource?.settings = next.git
+            log("SIGHUP: git source settings reloaded")
+        }
         configuration = next
         log(
             "SIGHUP: configuration and manifests reloaded (resync every \(DurationText.format(next.controller.resync)))"
@@ -25,24 +29,43 @@ extension AgentRunner {
         return next.controller
     }
 
-    /// Fetches and fast-forwards the git source; true when it moved (the manifests are read after the
-    /// debounce). A failure is logged and recorded as a `GitSyncFailed` event.
+    /// Fetches, verifies and fast-forwards the git source; true when it moved (the manifests are read
+    /// after the debounce). A failure is logged, recorded as a `GitSyncFailed` (or `GitVerifyFailed`)
+    /// Warning event and kept as the agent's git problem for `chainbot status` until a pull succeeds; a
+    /// remote that failed before another served is a `GitRemoteFailed` Warning, once until that changes.
     func pullGit() async -> Bool {
         guard let source = gitSource else { return false }
         switch await source.pull() {
-        case .success(let commit?):
-            log("git: fast-forwarded \(source.directory) to \(commit.prefix(12))")
+        case .success(let pulled):
+            noteFallback(pulled, source: source)
+            try? store.setMeta(.agentGitProblem, nil)
+            guard let commit = pulled.commit else { return false }
+            log("git: fast-forwarded \(source.directory) to \(commit.prefix(12)) from \(pulled.servedBy)")
             return true
-        case .success(nil):
-            return false
         case .failure(let error):
+            if let pulled = error.served { noteFallback(pulled, source: source) }
             log(error.description)
+            try? store.setMeta(.agentGitProblem, error.description)
             recordEvent(
                 Event(
-                    type: .warning, reason: .gitSyncFailed, regardingKind: "Manifests",
-                    regardingName: source.directory, message: error.description, generation: generation))
+                    type: .warning, reason: error.reason, regardingKind: "Manifests",
+                    regardingName: source.directory, message: String(error.description.prefix(2000)),
+                    generation: generation))
             return false
         }
+    }
+
+    /// A `GitRemoteFailed` event when the remotes that failed before the serving one changed.
+    private func noteFallback(_ pulled: GitPull, source: GitSource) {
+        let failing = pulled.failed.map(\.remote) + [pulled.servedBy]
+        guard failing != gitSource?.lastFallback else { return }
+        gitSource?.lastFallback = failing
+        guard let fallback = pulled.fallback else { return }
+        log("git: \(fallback)")
+        recordEvent(
+            Event(
+                type: .warning, reason: .gitRemoteFailed, regardingKind: "Manifests", regardingName: source.directory,
+                message: String(fallback.prefix(2000)), generation: generation))
     }
 
     func deliver() async -> Bool { await deliverEvents() }

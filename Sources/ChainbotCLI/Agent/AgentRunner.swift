@@ -19,6 +19,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
         var prune = false
         /// The controller's timings: resync, backoff, pass limit, debounce, health report, delivery, git pull.
         var controller = ControllerConfiguration()
+        /// What the git source follows and trusts (`--git-branch`, `--git-remote`, `--git-verify`).
+        var git = GitSourceSettings()
     }
 
     var configuration: Configuration
@@ -74,10 +76,14 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
         }
         defer { watcher.stop() }
         if let interval = configuration.controller.gitPull, let path = configuration.options.paths.first {
-            switch await GitSource.find(for: path, runner: concretes.commands) {
+            switch await GitSource.find(
+                for: path, runner: concretes.commands, settings: configuration.git)
+            {
             case .success(let source):
                 gitSource = source
-                log("following the upstream branch of \(source.directory) every \(DurationText.format(interval))")
+                log(
+                    "following \(source.branch ?? "?") of \(source.remotes.map(GitSource.shown).joined(separator: ", ")) in \(source.directory) every \(DurationText.format(interval))"
+                        + (source.settings.verify ? ", applying only commits git verify-commit accepts" : ""))
             case .failure(let error):
                 context.stderr.write("chainbot agent: --git-pull: \(error)\n")
                 return .usage

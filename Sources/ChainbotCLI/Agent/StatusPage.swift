@@ -14,10 +14,12 @@ enum StatusPage {
         let outOfSync = counts?["outOfSync"]?.int ?? 0
         let degraded = counts?["degraded"]?.int ?? 0
         let problem = agent?["manifestProblem"]?.string
+        let gitProblem = agent?["gitProblem"]?.string
         let overall =
             problem != nil
             ? ("unhealthy", "Manifests invalid")
-            : (outOfSync + degraded > 0 ? ("degraded", "Needs attention") : ("healthy", "All in sync"))
+            : (outOfSync + degraded > 0 || gitProblem != nil
+                ? ("degraded", "Needs attention") : ("healthy", "All in sync"))
         let rows = resourceRows(resources)
         let eventRows = eventItems(events)
         let lastSync = agent?["lastSync"]?.string ?? "never"
@@ -45,6 +47,7 @@ enum StatusPage {
             <div class="card"><b>\(outOfSync)</b>out of sync</div>\
             <div class="card"><b>\(degraded)</b>degraded or missing</div></div>
             \(problem.map { "<h2>Manifests invalid</h2><p>The last good manifests stay in force.</p><pre class=\"problem\">\(escape($0))</pre>" } ?? "")
+            \(gitProblem.map { "<h2>Git source not followed</h2><p>The last good commit stays in force.</p><pre class=\"problem\">\(escape($0))</pre>" } ?? "")
             <h2>Resources</h2>
             <table><thead><tr><th>Kind</th><th>Name</th><th>Sync</th><th>Health</th><th>Why</th></tr></thead>
             <tbody>

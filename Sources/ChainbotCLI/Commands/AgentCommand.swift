@@ -10,7 +10,7 @@ enum AgentCommand {
     static let command = Command(
         name: "agent", summary: "keep the host converged: watch the manifests, resync, heal drift",
         usage:
-            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--backoff-base D] [--backoff-max D] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--config FILE]",
+            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--backoff-base D] [--backoff-max D] [--git-pull D [--git-branch NAME] [--git-remote URL]... [--git-verify]] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--config FILE]",
         help: """
             Runs until SIGTERM or SIGINT. Applies the manifests, then keeps applying them: every --resync
             (default 60s) it observes every resource and corrects drift; a change to the manifest files is
@@ -36,6 +36,17 @@ enum AgentCommand {
                                     DURATION (±10 %) `git fetch` and `git merge --ff-only`; the
                                     generation is the commit; a branch that cannot fast-forward is
                                     reported (GitSyncFailed) and left alone
+              --git-branch NAME     the remote branch to follow (default: the checked-out branch's
+                                    upstream); canary hosts follow one, the rest another
+              --git-remote URL      fetch from URL (repeatable, in order: the first that answers
+                                    serves; a failing one is a GitRemoteFailed event); default: the
+                                    upstream's remote
+              --git-verify          apply only commits `git verify-commit` accepts; a refused commit
+                                    is a GitVerifyFailed event, shown by status, and the work tree
+                                    stays on the last good commit
+              --git-allowed-signers FILE
+                                    ssh-keygen allowed_signers file for SSH-signed commits (without
+                                    it, git's own trust: the GPG keyring, gpg.ssh.* config)
               --backoff-base D, --backoff-max D
                                     retry a failed resource after D, doubling up to the maximum
                                     (default 1s and 5m, with 10 % jitter)
@@ -57,8 +68,10 @@ enum AgentCommand {
         valued: EngineOptions.valued.merging([
             "--resync": "resync", "--config": "config", "--listen": "listen", "--token-file": "token-file",
             "--backoff-base": "backoff-base", "--backoff-max": "backoff-max", "--git-pull": "git-pull",
+            "--git-branch": "git-branch", "--git-remote": "git-remotes", "--git-remotes": "git-remotes",
+            "--git-allowed-signers": "git-allowed-signers",
         ]) { $1 },
-        switches: ["--prune": "prune"], run: run)
+        switches: ["--prune": "prune", "--git-verify": "git-verify"], run: run)
 
     static func run(_ given: Arguments, _ context: CommandContext) async -> ExitCode {
         let arguments: Arguments
@@ -182,6 +195,15 @@ enum AgentCommand {
         switch duration("git-pull", atLeast: .seconds(1)) {
         case .failure(let error): return .failure(error)
         case .success(let interval): configuration.controller.gitPull = interval
+        }
+        // `--git-verify` on the command line, `git-verify: true|false` in the configuration file.
+        switch GitSourceSettings.from(
+            branch: arguments.value("git-branch"), remotes: arguments.all("git-remotes"),
+            verify: arguments.has("git-verify") ? "true" : arguments.value("git-verify"),
+            allowedSigners: arguments.value("git-allowed-signers"), pulling: configuration.controller.gitPull != nil)
+        {
+        case .failure(let error): return .failure(error)
+        case .success(let settings): configuration.git = settings
         }
         return .success(configuration)
     }

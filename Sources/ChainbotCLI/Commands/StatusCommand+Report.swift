@@ -11,6 +11,8 @@ struct StatusReport {
     var lastSuccessfulSync: Timestamp?
     var generation: String?
     var manifestProblem: String?
+    /// Why the git source last failed to move (a refused commit, no remote answering), if it did.
+    var gitProblem: String?
     var statuses: [ResourceStatus]
     var suspensions: [Suspension]
     /// The pin the agent applies instead of the manifests, if any.
@@ -33,6 +35,7 @@ struct StatusReport {
             Timestamp.init(millisecondsSinceEpoch:))
         generation = try store.meta(.agentGeneration)
         manifestProblem = try store.meta(.agentManifestProblem)
+        gitProblem = try store.meta(.agentGitProblem)
         statuses = try store.allStatus()
         suspensions = try store.suspensions(at: Timestamp.now())
         pin = try? Pin.current(in: store)
@@ -122,6 +125,7 @@ struct StatusReport {
             ("lastSuccessfulSync", lastSuccessfulSync.map { .string($0.iso8601) } ?? .null),
             ("generation", generation.map(JSONValue.string) ?? .null),
             ("manifestProblem", manifestProblem.map(JSONValue.string) ?? .null),
+            ("gitProblem", gitProblem.map(JSONValue.string) ?? .null),
             ("pin", pin?.json ?? .null),
             (
                 "unfinishedRevision",

@@ -50,6 +50,9 @@ enum StatusCommand {
             text += "manifests: INVALID, the last good ones stay in force:\n" + problem
             if !problem.hasSuffix("\n") { text += "\n" }
         }
+        if let problem = report.gitProblem {
+            text += "git: NOT FOLLOWING, the last good commit stays in force: \(problem)\n"
+        }
         let suspended = Set(report.suspensions.map(\.reference))
         let width = max(20, (report.statuses.map(\.reference.count).max() ?? 0) + 2)
         text += "RESOURCE".padding(width) + "SYNC".padding(11) + "HEALTH".padding(13) + "WHY\n"

@@ -40,6 +40,10 @@ extension Event {
         public static let held: Reason = "Held"
         /// Pulling the manifests' git source failed.
         public static let gitSyncFailed: Reason = "GitSyncFailed"
+        /// A fetched commit was refused: `git verify-commit` did not accept its signature.
+        public static let gitVerifyFailed: Reason = "GitVerifyFailed"
+        /// A git remote did not answer and a later one served the fetch.
+        public static let gitRemoteFailed: Reason = "GitRemoteFailed"
         /// A resource was suspended (`chainbot suspend`).
         public static let suspended: Reason = "Suspended"
         /// A suspension was lifted (`chainbot resume`).

@@ -21,6 +21,9 @@ public struct MetaKey: RawRepresentable, Sendable, Hashable, CustomStringConvert
     public static let agentGeneration: MetaKey = "agent.generation"
     /// Why the manifests last failed to load, rendered; removed once they load.
     public static let agentManifestProblem: MetaKey = "agent.manifestProblem"
+    /// Why the agent's git source last failed to move (a refused signature, no remote answering);
+    /// removed once a pull succeeds.
+    public static let agentGitProblem: MetaKey = "agent.gitProblem"
     /// The revision a pin keeps in force (`chainbot pin REV`).
     public static let pinRevision: MetaKey = "pin.revision"
     /// Why the pin was set.
