@@ -120,6 +120,33 @@ struct AgentGitTrustTests {
         #expect(text("canary") == "v2\n")
     }
 
+    @Test func aRemoteThatDoesNotAnswerIsAnEventNamingItAndTheOneThatServed() async throws {
+        let world = try await GitFleetRepository()
+        let target = world.directory.file("note.txt")
+        try await world.push("first", target: target)
+        let pi = try await world.clone("pi")
+        let state = world.directory.file("state.db")
+        let gone = world.directory.file("gone.git")
+        let agent = try agent(
+            world, "pi",
+            config: """
+                filename: [\(pi)/manifests]
+                state: \(state)
+                git-pull: 1s
+                git-remotes: [\(gone), \(world.remote)]
+                """)
+        defer { agent.stop() }
+        let log = { Fixtures.readText(world.directory.file("pi.log")) ?? "" }
+        #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "first\n" }, "\(log())")
+        try await world.push("second", target: target)
+        #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "second\n" }, "\(log())")
+        let events = try await SpawnCommandRunner().run(CommandInvocation(Self.binary, ["events", "--state", state]))
+        #expect(events.output.contains("GitRemoteFailed"), "\(events.output)")
+        #expect(events.output.contains("git fetch from \(gone) failed"), "\(events.output)")
+        #expect(events.output.contains("\(world.remote) served"), "\(events.output)")
+        #expect(events.output.split(separator: "\n").filter { $0.contains("GitRemoteFailed") }.count == 1, "once")
+    }
+
     @Test func aMissingAllowedSignersFileIsAUsageErrorNamingItAndNothingIsCreated() async throws {
         let world = try await GitFleetRepository()
         try await world.push("first", target: world.directory.file("note.txt"))
