@@ -1,3 +1,4 @@
+import ChainbotAlexOSTestSupport
 import ChainbotCore
 import ChainbotTestSupport
 import Glibc
@@ -66,5 +67,30 @@ import Testing
         #expect(history.stdout.split(separator: "\n").count >= 3, "\(history.stdout)")
         let events = await CLIHarness.run(["events", "--state", state])
         #expect(events.stdout.contains("file-3"), "\(events.stdout)")
+    }
+
+    @Test func withALEXOSANoOpApplySendsNoHealthReportAgainAndWritesNothing() async throws {
+        try await AlexOSWorld.run { world in
+            let root = world.directory.file("image")
+            mkdir(root, 0o755)
+            let common = [
+                "-f", Self.manifests(world.directory, greeting: "hello"), "--root", root, "--alexos-url",
+                world.endpoints.baseURL,
+            ]
+            let state = root + "/var/lib/chainbot/state.db"
+            let converge = await CLIHarness.run(["apply"] + common)
+            #expect(converge.status == 0, "\(converge.stdout)\n\(converge.stderr)")
+            _ = await CLIHarness.run(["apply"] + common)
+            let reports = await world.simulator.events.count { $0.eventType == "health_report" }
+            #expect(reports >= 1)
+            let before = Snapshot(state)
+
+            for _ in 1...2 {
+                let again = await CLIHarness.run(["apply"] + common)
+                #expect(again.stdout.contains("nothing to do"), "\(again.stdout)\n\(again.stderr)")
+            }
+            #expect(Snapshot(state) == before)
+            #expect(await world.simulator.events.count { $0.eventType == "health_report" } == reports)
+        }
     }
 }

@@ -160,7 +160,8 @@ struct ApplyRun {
             statuses: (try? store.allStatus()) ?? [], manifestProblem: nil, agentVersion: ChainbotCLI.version,
             severities: StatusBuilder.severities(prepared.desired))
         health.host = options.host
-        health.record(in: store, toAlexOS: options.alexOS != nil)
+        // One run, not the agent's periodic report: an unchanged summary is not queued again (issue 15).
+        health.record(in: store, toAlexOS: options.alexOS != nil, periodic: false)
     }
 
     /// Sends the outbox to ALEX OS after the run, when one is configured; says on stderr what waits.

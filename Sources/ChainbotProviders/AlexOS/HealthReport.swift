@@ -115,15 +115,15 @@ public struct HealthReport: Sendable, Hashable {
     /// Records the summary as a `HealthReport` event, queued for ALEX OS as `health_report` when
     /// `toAlexOS`.
     ///
-    /// Without ALEX OS a summary the same as the last one recorded writes nothing (a no-op apply or an idle
-    /// agent leaves the state file as it was, issue 15); with ALEX OS every call queues the report, the
-    /// periodic `health_report` DESIGN.md §7 asks for. The last summary is kept in `lastSummaryKey`,
-    /// written only when it changes.
-    public func record(in store: any StateStore, toAlexOS: Bool) {
+    /// A summary the same as the last one recorded writes nothing (a no-op apply or an idle agent leaves
+    /// the state file as it was, issue 15), except a `periodic` report to ALEX OS: the agent's report every
+    /// interval (DESIGN.md §7) is queued each time. A one-off run (`chainbot apply`) passes `periodic:
+    /// false`. The last summary is kept in `lastSummaryKey`, written only when it changes.
+    public func record(in store: any StateStore, toAlexOS: Bool, periodic: Bool = true) {
         let event = event
         let summary = Self.summaryKey(event)
         let last = (try? store.meta(Self.lastSummaryKey)) ?? nil
-        if !toAlexOS, last == summary { return }
+        if last == summary, !(toAlexOS && periodic) { return }
         if toAlexOS {
             _ = try? store.recordEvent(event) { stored, key in envelope(stored, idempotencyKey: key) }
         } else {
