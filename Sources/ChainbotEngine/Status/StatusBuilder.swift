@@ -196,7 +196,12 @@ public struct StatusBuilder: Sendable {
             let shown = before.map { $0.health == .degraded ? Health.degraded : Health.healthy } ?? .healthy
             let old = before?.conditions.first { $0.type == .healthy }?.streak ?? 0
             let failing = status.health == .degraded
-            let streak = failing ? max(old, 0) + 1 : min(old, 0) - 1
+            // Counted up to the threshold only: past it nothing changes, so a steady target's status stays
+            // the same from pass to pass and is not written again (issue 15).
+            let streak =
+                failing
+                ? min(max(old, 0) + 1, max(spec.failureThreshold, 1))
+                : max(min(old, 0) - 1, -max(spec.recoveryThreshold, 1))
             var health = status.health
             var note: String?
             if failing, shown == .healthy, streak < spec.failureThreshold {
