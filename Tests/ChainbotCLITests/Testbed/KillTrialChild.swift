@@ -86,6 +86,19 @@ final class KillTrialChild {
         return false
     }
 
+    /// Waits until `reached(output)` is true (polling every 2 ms, for at most `limit`), then SIGKILLs
+    /// chainbot; returns false when the process ended first. For kill moments read off more than the output
+    /// (the state file's recorded steps, as the agent trials wait on).
+    func killChainbot(within limit: Duration = .seconds(60), when reached: (String) -> Bool) async throws -> Bool {
+        let clock = ContinuousClock()
+        let spawned = clock.now
+        while !hasExited() {
+            if reached(output) || clock.now - spawned > limit { return killNow() }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return false
+    }
+
     /// Whether `point` is reached in `text`; `target` caches the progress prefix an `atStep` point waits for.
     private func ready(_ point: KillPoint, _ text: String, elapsed: Duration, target: inout String?) -> Bool {
         switch point {
