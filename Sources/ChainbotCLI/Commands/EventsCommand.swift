@@ -21,6 +21,11 @@ enum EventsCommand {
               -o, --output FORMAT   text (default) or json
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --root DIR            the state file under an offline image root
+
+            With no state file it says so on stderr and exits 2 (with -o json stdout still gets
+            {schemaVersion, stateFile, exists: false, message}); --watch waits for it instead.
+
+            exit: 0 listed, 2 no state file or failure, 64 usage.
             """,
         valued: [
             "-o": "output", "--output": "output", "--state": "state", "--root": "root", "--config": "config",
@@ -53,9 +58,8 @@ enum EventsCommand {
             // Nothing recorded yet: wait for the first apply or agent to create the state file.
             while access(path, F_OK) != 0 { try? await Task.sleep(for: .milliseconds(500)) }
         }
-        guard access(path, F_OK) == 0 else {
-            context.stdout.write(output == "json" ? "[]\n" : "no events: nothing has been recorded in \(path)\n")
-            return .success
+        if let missing = MissingStateFile.check(path, command: "events", json: output == "json", context) {
+            return missing
         }
         do {
             let store = try SQLiteStateStore.openReadOnly(path: path)
@@ -82,17 +86,19 @@ enum EventsCommand {
         async throws -> ExitCode
     {
         var seen: [Int64: Int] = [:]
+        // Sized for what is shown first; a longer name recorded later still gets a space before COUNT.
+        let widths = Widths(fitting: shown)
         func emit(_ events: [StoredEvent]) {
             for stored in events where seen[stored.id] != stored.count {
                 seen[stored.id] = stored.count
                 if json {
                     context.stdout.write(self.json(stored).serialized() + "\n")
                 } else {
-                    context.stdout.write(row(stored))
+                    context.stdout.write(row(stored, widths))
                 }
             }
         }
-        if !json { context.stdout.write(header) }
+        if !json { context.stdout.write(header(widths)) }
         emit(shown)
         var since = shown.map(\.lastSeen).max() ?? Timestamp.now()
         while !Task.isCancelled {
@@ -104,14 +110,34 @@ enum EventsCommand {
         return .success
     }
 
-    static let header = "LAST SEEN (UTC)        TYPE     REASON          REGARDING                 COUNT  MESSAGE\n"
+    /// The widths of the REASON and REGARDING columns: the longest value shown, at least the defaults,
+    /// so a long resource name widens its column instead of pushing the rest of the row out of line.
+    struct Widths: Equatable {
+        var reason = 15
+        var regarding = 25
 
-    static func row(_ stored: StoredEvent) -> String {
+        init(fitting events: [StoredEvent] = []) {
+            for stored in events {
+                reason = max(reason, stored.event.reason.rawValue.count)
+                regarding = max(regarding, stored.event.regarding.count)
+            }
+        }
+    }
+
+    static func header(_ widths: Widths) -> String {
+        [
+            "LAST SEEN (UTC)".padded(to: 22), "TYPE".padded(to: 8), "REASON".padded(to: widths.reason),
+            "REGARDING".padded(to: widths.regarding), "COUNT".padded(to: 6), "MESSAGE",
+        ]
+        .joined(separator: " ") + "\n"
+    }
+
+    static func row(_ stored: StoredEvent, _ widths: Widths) -> String {
         let event = stored.event
         let columns = [
             stored.lastSeen.iso8601.padded(to: 22), event.type.rawValue.padded(to: 8),
-            event.reason.rawValue.padded(to: 15),
-            event.regarding.padded(to: 25), String(stored.count).padded(to: 6),
+            event.reason.rawValue.padded(to: widths.reason),
+            event.regarding.padded(to: widths.regarding), String(stored.count).padded(to: 6),
             event.message.split(separator: "\n").joined(separator: " | "),
         ]
         return columns.joined(separator: " ") + "\n"
@@ -119,7 +145,8 @@ enum EventsCommand {
 
     static func table(_ events: [StoredEvent]) -> String {
         if events.isEmpty { return "no events\n" }
-        return header + events.map(row).joined()
+        let widths = Widths(fitting: events)
+        return header(widths) + events.map { row($0, widths) }.joined()
     }
 
     static func json(_ stored: StoredEvent) -> JSONValue {

@@ -19,6 +19,11 @@ enum HistoryCommand {
             `pending`. Such a revision names the process that began it: a `running` one whose pid is still
             alive is a run in progress; one whose pid is gone was killed, and the next run marks it
             `interrupted` (JSON: `writerPid`, and `writerAlive` while it has no outcome).
+
+            With no state file it says so on stderr and exits 2 (with -o json stdout still gets
+            {schemaVersion, stateFile, exists: false, message}).
+
+            exit: 0 listed, 2 no state file, failure, 64 usage or no such revision.
             """,
         valued: ["-o": "output", "--output": "output", "--state": "state", "--root": "root", "--config": "config"],
         run: run)
@@ -36,10 +41,8 @@ enum HistoryCommand {
             context.stderr.write("chainbot history: \(error.message)\n")
             return .usage
         }
-        guard access(path, F_OK) == 0 else {
-            context.stdout.write(
-                output == "json" ? "[]\n" : "no revisions: nothing has been applied with state file \(path)\n")
-            return .success
+        if let missing = MissingStateFile.check(path, command: "history", json: output == "json", context) {
+            return missing
         }
         do {
             let store = try SQLiteStateStore.openReadOnly(path: path)

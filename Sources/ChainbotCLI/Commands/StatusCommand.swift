@@ -15,7 +15,10 @@ enum StatusCommand {
             `host:` line is who this host is in a fleet: its name and labels (--host, --label, the
             configuration's host and labels, else the kernel's host name).
 
-            exit: 0 everything Synced and Healthy, 1 something is not, 2 failure.
+            With no state file (nothing applied here yet) it says so on stderr and exits 2; with -o json
+            stdout still gets {schemaVersion, stateFile, exists: false, message}.
+
+            exit: 0 everything Synced and Healthy, 1 something is not, 2 no state file or failure.
             """,
         valued: [
             "-o": "output", "--output": "output", "--state": "state", "--config": "config", "--host": "host",
@@ -24,11 +27,10 @@ enum StatusCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "status") else { return .usage }
-        guard access(options.statePath, F_OK) == 0 else {
-            context.stderr.write(
-                "chainbot status: no state file at \(options.statePath): nothing was applied yet (chainbot apply, or start the agent)\n"
-            )
-            return .failure
+        if let missing = MissingStateFile.check(
+            options.statePath, command: "status", json: options.output == "json", context)
+        {
+            return missing
         }
         guard let store = options.existingStore(context) else { return .failure }
         let report: StatusReport
@@ -92,7 +94,10 @@ enum GetCommand {
             Reads the state file: the resource's sync and health with each condition's reason, message and
             last transition, the generation it was last seen at, whether it is suspended, and its events.
 
-            exit: 0 found, 2 not found or failure.
+            With no state file it says so on stderr and exits 2; with -o json stdout still gets
+            {schemaVersion, stateFile, exists: false, message}.
+
+            exit: 0 found, 2 not found, no state file or failure.
             """,
         valued: [
             "-o": "output", "--output": "output", "--state": "state", "--config": "config", "--root": "root",
@@ -101,10 +106,12 @@ enum GetCommand {
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
         guard let options = EngineOptions.parse(arguments, context, command: "get") else { return .usage }
         guard let id = ResourceReference.one(arguments, context, command: "get") else { return .usage }
-        guard access(options.statePath, F_OK) == 0, let store = options.existingStore(context) else {
-            context.stderr.write("chainbot get: no state file at \(options.statePath)\n")
-            return .failure
+        if let missing = MissingStateFile.check(
+            options.statePath, command: "get", json: options.output == "json", context)
+        {
+            return missing
         }
+        guard let store = options.existingStore(context) else { return .failure }
         do {
             let report = try StatusReport(store: store, statePath: options.statePath)
             guard let status = report.statuses.first(where: { $0.reference == id.description }) else {

@@ -82,8 +82,8 @@ struct SecretAndCLITests {
     @Test func eventsWithoutAStateFileSaysSo() async {
         let directory = TemporaryDirectory()
         let run = await CLIHarness.run(["events", "--state", directory.file("none.db")])
-        #expect(run.status == 0)
-        #expect(run.stdout.hasPrefix("no events"))
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("chainbot events: no state file at \(directory.file("none.db"))"))
         let bad = await CLIHarness.run(["events", "--since", "yesterday", "--state", directory.file("none.db")])
         #expect(bad.status == 64)
     }
