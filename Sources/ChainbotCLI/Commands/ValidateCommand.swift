@@ -22,7 +22,9 @@ enum ValidateCommand {
 
         options:
           -f, --filename PATH   a manifest file or directory (repeatable; same as a positional PATH)
-          -o, --output FORMAT   text (default) or json: a JSON array of diagnostics on stdout, each
+          -o, --output FORMAT   text (default) or json. A valid set is an object {schemaVersion: 1,
+                                valid: true, files, resources, kinds: {KIND: count}, generation,
+                                diagnostics}; an invalid one a JSON array of diagnostics, each
                                 {file, line, column, severity, code, message, notes}; line 0 means the
                                 whole file; with --hosts an object {hosts, notSelected, diagnostics}
           --host NAME           validate for this host name instead of the kernel's (or the inventory's)
@@ -62,7 +64,12 @@ enum ValidateCommand {
         let status: ExitCode = set.hasIOErrors ? .failure : (set.isValid ? .success : .invalidManifests)
         if output == "json" {
             let diagnostics = JSONValue.array(set.diagnostics.map(\.json))
-            let out = arguments.has("hosts") ? hostsJSON(set, fleet: fleet, diagnostics: diagnostics) : diagnostics
+            var out = arguments.has("hosts") ? hostsJSON(set, fleet: fleet, diagnostics: diagnostics) : diagnostics
+            if status == .success, !arguments.has("hosts") {
+                let generation = await ManifestGeneration.compute(
+                    paths: paths, files: set.files, runner: SpawnCommandRunner())
+                out = validJSON(set, generation: generation, diagnostics: diagnostics)
+            }
             context.stdout.write(out.serialized(pretty: true) + "\n")
             return status
         }
@@ -118,6 +125,19 @@ enum ValidateCommand {
             ("hosts", .array(hosts)),
             ("notSelected", .array(set.selectedByNoHost.map { .string($0.id.description) })),
             ("diagnostics", diagnostics),
+        ])
+    }
+
+    /// `{schemaVersion, valid, files, resources, kinds, generation, diagnostics}`: a valid set for `-o json`
+    /// (`kinds` counts per kind in apply order; `diagnostics` holds the warnings, if any).
+    static func validJSON(_ set: ManifestSet, generation: String, diagnostics: JSONValue) -> JSONValue {
+        var counts: [Kind: Int] = [:]
+        for resource in set.resources { counts[resource.id.kind, default: 0] += 1 }
+        return .object([
+            ("schemaVersion", .int(1)), ("valid", .bool(true)), ("files", .int(set.files.count)),
+            ("resources", .int(set.resources.count)),
+            ("kinds", .object(counts.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
+            ("generation", .string(generation)), ("diagnostics", diagnostics),
         ])
     }
 
