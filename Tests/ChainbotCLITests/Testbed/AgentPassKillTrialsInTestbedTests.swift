@@ -32,7 +32,6 @@ struct AgentPassKillTrialsInTestbedTests {
     }
 
     @Test func agentPassesKilledAtRandomStepsOfTheirHealingLeaveTheHostAndTheStoreInAgreement() async throws {
-        if let reason = Testbed.availability() { print("skipped: \(reason)") }
         let only = getenv("CHAINBOT_KILL_SEED").flatMap { UInt64(String(cString: $0)) }
         let seeds = only.map { [$0] } ?? (0..<UInt64(25)).map { 5000 + $0 }
         let clock = ContinuousClock()
