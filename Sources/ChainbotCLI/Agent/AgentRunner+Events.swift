@@ -16,6 +16,7 @@ extension AgentRunner {
             statuses: (try? store.allStatus()) ?? [], manifestProblem: manifestProblem,
             agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desiredResources))
         report.host = configuration.options.host
+        report.generation = pin?.generation ?? (generation.isEmpty ? nil : generation)
         report.record(in: store, toAlexOS: configuration.options.alexOS != nil)
     }
 

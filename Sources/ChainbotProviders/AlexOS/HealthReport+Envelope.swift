@@ -25,6 +25,7 @@ extension HealthReport {
             ("resources", .array(resources)), ("resources_omitted", .int(max(problems.count - Self.problemLimit, 0))),
             ("message", .string(stored.event.message)),
             ("host", host.map { JSONValue.string($0.name) } ?? .null),
+            ("generation", generation.map(JSONValue.string) ?? .null),
             (
                 "labels",
                 host.map { host in

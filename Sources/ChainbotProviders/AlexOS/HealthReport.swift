@@ -32,6 +32,9 @@ public struct HealthReport: Sendable, Hashable {
     public var agentVersion: String?
     /// Which host of a fleet reports (its name and labels), when known.
     public var host: HostIdentity? = nil
+    /// The manifest generation in force (a git commit, or a content hash), so ALEX OS shows which host
+    /// runs which commit.
+    public var generation: String? = nil
 
     /// `unhealthy` when the manifests are invalid or something is Missing; `degraded` when anything is out
     /// of sync, Degraded or Unknown; else `healthy`.
@@ -104,8 +107,9 @@ public struct HealthReport: Sendable, Hashable {
     /// The event stored for it (repeats of the same summary count up instead of piling up).
     public var event: Event {
         var event = Event(
-            type: requiresAttention ? .warning : .normal, reason: .healthReport, regardingKind: "Host",
-            regardingName: "chainbot",
+            // chainbot itself on this host: not a resource of the manifests (a `Host/…` one may not exist).
+            type: requiresAttention ? .warning : .normal, reason: .healthReport, regardingKind: Self.regardingKind,
+            regardingName: host?.name ?? "chainbot",
             message: "\(statusID): \(synced)/\(total) synced, \(outOfSync) out of sync, \(unknown) unknown, "
                 + "\(degraded) degraded; \(reason)")
         event.severity = severity
@@ -121,7 +125,7 @@ public struct HealthReport: Sendable, Hashable {
     /// false`. The last summary is kept in `lastSummaryKey`, written only when it changes.
     public func record(in store: any StateStore, toAlexOS: Bool, periodic: Bool = true) {
         let event = event
-        let summary = Self.summaryKey(event)
+        let summary = Self.summaryKey(event) + (generation.map { " @" + $0 } ?? "")
         let last = (try? store.meta(Self.lastSummaryKey)) ?? nil
         if last == summary, !(toAlexOS && periodic) { return }
         if toAlexOS {
@@ -131,6 +135,9 @@ public struct HealthReport: Sendable, Hashable {
         }
         if last != summary { try? store.setMeta(Self.lastSummaryKey, summary) }
     }
+
+    /// What the report's event regards: chainbot on the host named, never a manifest kind.
+    public static let regardingKind = "Chainbot"
 
     /// Where the last recorded summary is kept (its type, severity and message).
     public static let lastSummaryKey: MetaKey = "healthReport.last"
