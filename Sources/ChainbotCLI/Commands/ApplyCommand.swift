@@ -160,6 +160,7 @@ struct ApplyRun {
             statuses: (try? store.allStatus()) ?? [], manifestProblem: nil, agentVersion: ChainbotCLI.version,
             severities: StatusBuilder.severities(prepared.desired))
         health.host = options.host
+        health.generation = generation
         // One run, not the agent's periodic report: an unchanged summary is not queued again (issue 15).
         health.record(in: store, toAlexOS: options.alexOS != nil, periodic: false)
     }
