@@ -89,10 +89,11 @@ extension StatusCommand {
 enum GetCommand {
     static let command = Command(
         name: "get", summary: "one resource's status, conditions and recent events",
-        usage: "chainbot get KIND/NAME [-o text|json] [--state FILE] [--root DIR]",
+        usage: "chainbot get KIND/NAME [-o text|json|yaml] [--state FILE] [--root DIR]",
         help: """
             Reads the state file: the resource's sync and health with each condition's reason, message and
             last transition, the generation it was last seen at, whether it is suspended, and its events.
+            -o yaml is the same document as -o json, in YAML (strings quoted).
 
             With no state file it says so on stderr and exits 2; with -o json stdout still gets
             {schemaVersion, stateFile, exists: false, message}.
@@ -104,7 +105,8 @@ enum GetCommand {
         ], run: run)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async -> ExitCode {
-        guard let options = EngineOptions.parse(arguments, context, command: "get") else { return .usage }
+        guard let options = EngineOptions.parse(arguments, context, command: "get", outputs: ["text", "json", "yaml"])
+        else { return .usage }
         guard let id = ResourceReference.one(arguments, context, command: "get") else { return .usage }
         if let missing = MissingStateFile.check(
             options.statePath, command: "get", json: options.output == "json", context)
@@ -123,7 +125,7 @@ enum GetCommand {
             let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0)).filter {
                 $0.event.regardingKind == id.kind.rawValue && $0.event.regardingName == id.name
             }.suffix(10)
-            if options.output == "json" {
+            if options.output != "text" {
                 guard case .object(var members) = report.json(status) else { return .failure }
                 members.append(
                     (
@@ -138,7 +140,13 @@ enum GetCommand {
                                 ])
                             })
                     ))
-                context.stdout.write(JSONValue.object(members).serialized(pretty: true) + "\n")
+                let document = JSONValue.object(members)
+                guard options.output == "yaml" else {
+                    context.stdout.write(document.serialized(pretty: true) + "\n")
+                    return .success
+                }
+                guard let yaml = document.yamlText else { return .failure }
+                context.stdout.write(yaml)
                 return .success
             }
             var text = "\(status.reference)\n  sync: \(status.sync.rawValue)\n  health: \(status.health.rawValue)\n"

@@ -47,7 +47,10 @@ struct EngineOptions {
 
     /// Parses `given` over the configuration file's shared keys (`readsConfigFile`; the agent has merged
     /// the whole file already).
-    init(_ given: Arguments, environment: [String: String], readsConfigFile: Bool = true) throws(UsageError) {
+    init(
+        _ given: Arguments, environment: [String: String], readsConfigFile: Bool = true,
+        outputs: [String] = ["text", "json"]
+    ) throws(UsageError) {
         var arguments = given
         if readsConfigFile {
             switch ConfigFileOptions.merged(given, environment: environment, keys: ConfigFileOptions.sharedKeys) {
@@ -60,7 +63,7 @@ struct EngineOptions {
         force = arguments.has("force")
         paths = arguments.positional + arguments.all("filename")
         if paths.isEmpty { paths = ["manifests/"] }
-        output = try arguments.output()
+        output = try arguments.output(outputs)
         if let root = arguments.value("root") {
             guard !root.isEmpty else {
                 throw UsageError(message: "--root needs a directory")
@@ -97,8 +100,10 @@ struct EngineOptions {
 
     /// The options, or nil after printing `chainbot COMMAND: problem` (for commands that only need the
     /// state file: status, get, suspend, resume).
-    static func parse(_ arguments: Arguments, _ context: CommandContext, command: String) -> EngineOptions? {
-        do { return try EngineOptions(arguments, environment: context.environment) } catch {
+    static func parse(
+        _ arguments: Arguments, _ context: CommandContext, command: String, outputs: [String] = ["text", "json"]
+    ) -> EngineOptions? {
+        do { return try EngineOptions(arguments, environment: context.environment, outputs: outputs) } catch {
             context.stderr.write("chainbot \(command): \(error.message)\n")
             return nil
         }
