@@ -125,53 +125,55 @@ enum GetCommand {
             let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0)).filter {
                 $0.event.regardingKind == id.kind.rawValue && $0.event.regardingName == id.name
             }.suffix(10)
-            if options.output != "text" {
-                guard case .object(var members) = report.json(status) else { return .failure }
-                members.append(
-                    (
-                        "events",
-                        .array(
-                            events.map { stored in
-                                .object([
-                                    ("type", .string(stored.event.type.rawValue)),
-                                    ("reason", .string(stored.event.reason.rawValue)),
-                                    ("message", .string(stored.event.message)), ("count", .int(stored.count)),
-                                    ("lastSeen", .string(stored.lastSeen.iso8601)),
-                                ])
-                            })
-                    ))
-                let document = JSONValue.object(members)
-                guard options.output == "yaml" else {
-                    context.stdout.write(document.serialized(pretty: true) + "\n")
-                    return .success
-                }
-                guard let yaml = document.yamlText else { return .failure }
-                context.stdout.write(yaml)
+            if options.output == "text" {
+                context.stdout.write(text(status, events: Array(events), report: report))
                 return .success
             }
-            var text = "\(status.reference)\n  sync: \(status.sync.rawValue)\n  health: \(status.health.rawValue)\n"
-            if let suspension = report.suspensions.first(where: { $0.reference == status.reference }) {
-                text += "  suspended until \(suspension.until.iso8601)"
-                text += suspension.reason.isEmpty ? "\n" : " (\(suspension.reason))\n"
-            }
-            text += "  observed generation: \(status.observedGeneration ?? "-")\n  conditions:\n"
-            for condition in status.conditions {
-                text +=
-                    "    \(condition.type)=\(condition.status ? "True" : "False") \(condition.reason): \(condition.message) (since \(condition.lastTransitionTime.iso8601))\n"
-            }
-            text += "  events:\n"
-            for stored in events {
-                text +=
-                    "    \(stored.lastSeen.iso8601) \(stored.event.type.rawValue) \(stored.event.reason)"
-                    + (stored.count > 1 ? " (x\(stored.count))" : "") + ": \(stored.event.message)\n"
-            }
-            if events.isEmpty { text += "    (none)\n" }
-            context.stdout.write(text)
+            guard let document = document(status, events: Array(events), report: report),
+                let rendered = options.output == "yaml"
+                    ? document.yamlText : document.serialized(pretty: true) + "\n"
+            else { return .failure }
+            context.stdout.write(rendered)
             return .success
         } catch {
             context.stderr.write("chainbot get: \(error)\n")
             return .failure
         }
+    }
+    /// `get -o json` (and `-o yaml`): the status as `status -o json` has it, with its last events.
+    static func document(_ status: ResourceStatus, events: [StoredEvent], report: StatusReport) -> JSONValue? {
+        guard case .object(var members) = report.json(status) else { return nil }
+        let items: [JSONValue] = events.map { stored in
+            .object([
+                ("type", .string(stored.event.type.rawValue)), ("reason", .string(stored.event.reason.rawValue)),
+                ("message", .string(stored.event.message)), ("count", .int(stored.count)),
+                ("lastSeen", .string(stored.lastSeen.iso8601)),
+            ])
+        }
+        members.append(("events", .array(items)))
+        return .object(members)
+    }
+
+    /// `get`'s text: sync, health, a suspension, the conditions and the last events.
+    static func text(_ status: ResourceStatus, events: [StoredEvent], report: StatusReport) -> String {
+        var text = "\(status.reference)\n  sync: \(status.sync.rawValue)\n  health: \(status.health.rawValue)\n"
+        if let suspension = report.suspensions.first(where: { $0.reference == status.reference }) {
+            text += "  suspended until \(suspension.until.iso8601)"
+            text += suspension.reason.isEmpty ? "\n" : " (\(suspension.reason))\n"
+        }
+        text += "  observed generation: \(status.observedGeneration ?? "-")\n  conditions:\n"
+        for condition in status.conditions {
+            text +=
+                "    \(condition.type)=\(condition.status ? "True" : "False") \(condition.reason): \(condition.message) (since \(condition.lastTransitionTime.iso8601))\n"
+        }
+        text += "  events:\n"
+        for stored in events {
+            text +=
+                "    \(stored.lastSeen.iso8601) \(stored.event.type.rawValue) \(stored.event.reason)"
+                + (stored.count > 1 ? " (x\(stored.count))" : "") + ": \(stored.event.message)\n"
+        }
+        if events.isEmpty { text += "    (none)\n" }
+        return text
     }
 }
 
