@@ -83,6 +83,15 @@ public struct SQLiteStateStore: StateStore {
         return try SQLiteStateStore(database: database, now: now)
     }
 
+    /// The schema version of the existing file at `path`, only reading it: 0 while another process is
+    /// still creating it (its one creating transaction not committed yet).
+    public static func fileSchemaVersion(path: String) throws(StoreError) -> Int {
+        let database = try SQLiteDatabase(location: .path(path), mode: .readOnly(expectedVersion: nil))
+        return try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> Int in
+            try connection.userVersion()
+        }
+    }
+
     /// Refuses the existing file at `path` when it is not chainbot's or has a newer schema, only reading it.
     public static func checkIdentity(path: String) throws(StoreError) {
         let latest = schemaVersion

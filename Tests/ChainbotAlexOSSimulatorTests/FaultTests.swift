@@ -75,7 +75,8 @@ import Testing
 
             #expect(response.status == 200)
             #expect(elapsed >= .milliseconds(300))
-            #expect(elapsed < .seconds(2))
+            // Held, not hung: well under the client's own timeout, with room for a loaded 2-core machine.
+            #expect(elapsed < .seconds(10))
         }
     }
 

@@ -57,6 +57,9 @@ enum EventsCommand {
         if arguments.has("watch") {
             // Nothing recorded yet: wait for the first apply or agent to create the state file.
             while access(path, F_OK) != 0 { try? await Task.sleep(for: .milliseconds(500)) }
+            // A file that appeared but whose creating transaction has not committed yet reads as schema
+            // version 0: that writer is still creating it, so wait for the commit too.
+            while Self.beingCreated(path) { try? await Task.sleep(for: .milliseconds(200)) }
         }
         if let missing = MissingStateFile.check(path, command: "events", json: output == "json", context) {
             return missing
@@ -78,6 +81,11 @@ enum EventsCommand {
             context.stderr.write("chainbot events: \(error)\n")
             return .failure
         }
+    }
+
+    /// True while `path` is a state file another process is creating (its schema not committed yet).
+    static func beingCreated(_ path: String) -> Bool {
+        (try? SQLiteStateStore.fileSchemaVersion(path: path)) == 0
     }
 
     /// Prints `shown`, then polls the state file every 500 ms for events that are new or counted again,

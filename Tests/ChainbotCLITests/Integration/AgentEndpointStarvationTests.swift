@@ -88,8 +88,9 @@ import Testing
 
         #expect(health.status == 200)
         // Starved, it got 503 for ~10 s; with the loopback slot it is answered 200 without waiting for the
-        // slow clients to time out (the bound leaves room for a loaded 2-core machine).
-        #expect(answeredIn < .seconds(8), "healthz answered in \(answeredIn)")
+        // slow clients to time out (the 200 is the proof; the bound only catches a hang, with room for a
+        // loaded 2-core machine running other suites).
+        #expect(answeredIn < .seconds(20), "healthz answered in \(answeredIn)")
         let statuses = answers.map { $0.map { String($0.prefix(12)) } ?? "still open" }
         var counted: [String: Int] = [:]
         for status in statuses { counted[status, default: 0] += 1 }

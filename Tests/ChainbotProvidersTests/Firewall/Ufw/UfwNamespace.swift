@@ -79,7 +79,7 @@ final class UfwNamespace: Sendable {
         let ready = try await inside(
             #"""
             import socket, sys, time
-            deadline = time.time() + 5
+            deadline = time.time() + 30
             for p in map(int, sys.argv[1:]):
                 while True:
                     try: socket.create_connection(("127.0.0.1", p), timeout=0.5).close(); break
@@ -98,12 +98,13 @@ final class UfwNamespace: Sendable {
         await task.value
     }
 
-    /// Connects from the peer namespace across the veth pair to each port (0.5 s each); `open` or `closed`.
+    /// Connects from the peer namespace across the veth pair to each port: "open", or "closed" (refused,
+    /// or no answer within 2 s: a dropped SYN; the wait leaves room for a loaded machine to answer).
     func reachable(_ ports: [Int]) async throws -> [Int: String] {
         let client = #"""
             import socket, sys
             for p in sys.argv[1:]:
-                try: socket.create_connection(("10.213.0.1", int(p)), timeout=0.5).close(); print(p, "open")
+                try: socket.create_connection(("10.213.0.1", int(p)), timeout=2).close(); print(p, "open")
                 except OSError: print(p, "closed")
             """#
         let result = try await runner.run(
