@@ -7,15 +7,8 @@ import Testing
 /// resource the manifests do not have), and the generation in force, so ALEX OS shows which host runs
 /// which commit.
 @Suite struct HealthReportIdentityTests {
-    static let agent = """
-        apiVersion: chainbot.dev/v1
-        kind: Agent
-        metadata:
-          name: alpha
-        spec:
-          version: "1.0.0"
-          capabilities: [chat]
-        """
+    /// The same one-Agent manifest the configuration-file suite applies.
+    static let agent = ConfigFileSharedTests.agent
 
     @Test func theHealthReportCarriesTheGenerationAndRegardsChainbotOnTheHost() async throws {
         try await AlexOSWorld.run { world in
