@@ -62,6 +62,9 @@ struct ApplyRun {
     let dryRun: Bool
     /// True for `rollback`, which replaces the pin; `apply` of the manifests stops at one without --force.
     var overridesPin = false
+    /// `rollback`'s pin, set while the lock is still held, so that no agent pass can slip in between
+    /// the rollback's run and its pin and apply the manifests over it.
+    var pinsAfterwards: (revision: Int64, reason: String)?
 
     func run(_ desired: [Resource], whole: [Resource]? = nil, generation: String, prune: Bool, force: Bool) async
         -> ExitCode
@@ -112,6 +115,13 @@ struct ApplyRun {
             context.stderr.write("chainbot apply: note: \(interruption.message)\n")
         }
         record(prepared, report, generation: generation, in: store)
+        if let pin = pinsAfterwards {
+            do { try Pin.set(pin.revision, reason: pin.reason, in: store) } catch {
+                context.stderr.write("chainbot rollback: cannot pin revision \(pin.revision): \(error)\n")
+                return .failure
+            }
+            context.stderr.write("pinned to revision \(pin.revision): the agent keeps it until chainbot unpin\n")
+        }
         await deliverEvents(store)
         if json {
             context.stdout.write(

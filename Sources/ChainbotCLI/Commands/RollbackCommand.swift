@@ -55,19 +55,10 @@ enum RollbackCommand {
         context.stderr.write("rolling back to revision \(revision.id) (generation \(revision.generation))\n")
         var run = ApplyRun(options: options, context: context, dryRun: arguments.has("dry-run"))
         run.overridesPin = true
-        let code = await run.run(
+        // The rollback sticks: the agent keeps this revision until `chainbot unpin`, whatever git says.
+        if !arguments.has("no-pin") { run.pinsAfterwards = (revision.id, "chainbot rollback \(revision.id)") }
+        return await run.run(
             summary.resources.map(\.resource), generation: "rollback-\(revision.id)-\(revision.generation)",
             prune: arguments.has("prune"), force: arguments.has("force"))
-        // The rollback sticks: the agent keeps this revision until `chainbot unpin`, whatever git says.
-        guard !arguments.has("dry-run"), !arguments.has("no-pin") else { return code }
-        do {
-            let store = try SQLiteStateStore.open(path: options.statePath)
-            try Pin.set(revision.id, reason: "chainbot rollback \(revision.id)", in: store)
-            context.stderr.write("pinned to revision \(revision.id): the agent keeps it until chainbot unpin\n")
-        } catch {
-            context.stderr.write("chainbot rollback: cannot pin revision \(revision.id): \(error)\n")
-            return .failure
-        }
-        return code
     }
 }
