@@ -58,14 +58,7 @@ struct UfwKernelTests {
         _ = try await namespace.ufw("allow", "7000/tcp")
         _ = try await namespace.ufw(
             "deny", "proto", "tcp", "from", UfwNamespace.peerNetwork, "to", "any", "port", "9000")
-        // In the full suite (not alone, not beside the other firewall or testbed suites) the namespace's
-        // TCP listener has been found gone at this point, every port closed, 7000 allowed by hand too: an
-        // interference not yet found (2026-12-01, three full runs). Known and intermittent until it is:
-        // the plan and the rules ufw holds are still checked exactly below.
-        let byHand = try await namespace.reachable([9000, 7000])
-        withKnownIssue("the listener dies in full-suite runs (all ports closed)", isIntermittent: true) {
-            #expect(byHand == [9000: "closed", 7000: "open"])
-        }
+        #expect(try await namespace.reachable([9000, 7000]) == [9000: "closed", 7000: "open"])
 
         let fix = try await Self.converge(try Self.desired(), in: namespace)
 
@@ -84,9 +77,7 @@ struct UfwKernelTests {
             reached = try await namespace.reachable([5420, 9000, 7000])
             return reached == [5420: "open", 9000: "open", 7000: "open"]
         }
-        withKnownIssue("the listener dies in full-suite runs (all ports closed)", isIntermittent: true) {
-            #expect(open, "reachable after the fix: \(reached)")
-        }
+        #expect(open, "reachable after the fix: \(reached)")
 
         try await namespace.stopListening(listener, quitPort: 5999)
         #expect(try HostFirewallState.capture() == host)

@@ -65,7 +65,7 @@ final class UfwNamespace: Sendable {
             for p in map(int, sys.argv[1:]):
                 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind(("0.0.0.0", p)); s.listen(16); s.setblocking(False); sel.register(s, selectors.EVENT_READ, p)
-            quit, deadline = int(sys.argv[-1]), time.time() + 180
+            quit, deadline = int(sys.argv[-1]), time.time() + 600
             while time.time() < deadline:
                 for key, _ in sel.select(0.2):
                     c, _ = key.fileobj.accept(); c.close()
@@ -73,8 +73,10 @@ final class UfwNamespace: Sendable {
             """#
         let arguments = ["exec", name, Self.python, "-c", listener] + (ports + [quitPort]).map(String.init)
         let runner = runner
+        // The listener lives until the quit port is hit (or its own 600 s safety deadline): a test on a
+        // loaded machine may run far longer than 30 s between listen and its last check.
         let task = Task {
-            _ = try? await runner.run(CommandInvocation(Self.script, arguments, timeout: .seconds(30)))
+            _ = try? await runner.run(CommandInvocation(Self.script, arguments, timeout: .seconds(620)))
         }
         let ready = try await inside(
             #"""
