@@ -11,6 +11,9 @@ public enum HTTPBody: Sendable {
     case stream(AsyncStream<[UInt8]>)
     /// The server closes the connection without writing a response.
     case dropConnection
+    /// The server writes the head (a `101 Switching Protocols`) and hands the connection over; see
+    /// `HTTPResponse.webSocket`.
+    case upgrade(HTTPUpgrade)
 }
 
 /// An HTTP response: what a handler returns, or what the client received.

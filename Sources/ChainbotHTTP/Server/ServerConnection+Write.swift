@@ -10,7 +10,7 @@ extension ServerConnection {
         let deadline = ContinuousClock.now + configuration.bodyTimeout
         let idle = configuration.readTimeout
         switch response.body {
-        case .dropConnection:
+        case .dropConnection, .upgrade:
             return false
         case .bytes(let body):
             if !HTTPStatus.forbidsBody(response.status) { headers["Content-Length"] = String(body.count) }

@@ -27,6 +27,9 @@ struct ServerConnection: Sendable {
             let response = runLoop.runTask(started: { registry.setTask($0, for: id) }) { [handler] in
                 await handler(request)
             }
+            if case .upgrade(let upgrade) = response.body {
+                return serve(upgrade, response: response, reader: &reader)
+            }
             let keepAlive =
                 wantsKeepAlive(request) && served < configuration.maxRequestsPerConnection && !registry.isStopping
             guard write(response, to: request, keepAlive: keepAlive, runLoop: runLoop) else { return }

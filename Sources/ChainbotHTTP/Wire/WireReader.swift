@@ -78,6 +78,13 @@ struct WireReader {
         }
     }
 
+    /// Takes the bytes received but not consumed (what a client sent right behind an upgrade request).
+    mutating func takeBuffered() -> [UInt8] {
+        let bytes = Array(buffer[start..<end])
+        start = end
+        return bytes
+    }
+
     /// Reads exactly `count` bytes.
     mutating func read(count: Int) throws(WireError) -> [UInt8] {
         while buffered < count {
