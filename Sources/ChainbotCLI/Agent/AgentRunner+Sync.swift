@@ -48,6 +48,7 @@ extension AgentRunner {
         manifestProblem = nil
         try? store.setMeta(.agentManifestProblem, nil)
         try? store.setMeta(.agentGeneration, generation)
+        updateHostWatch()
         if initial || changed {
             if changed { log("manifests changed: generation \(generation)") }
             await controller?.add(allIDs())
@@ -76,6 +77,7 @@ extension AgentRunner {
         guard current?.revision != pin?.revision else { return }
         let before = allIDs()
         pin = current
+        updateHostWatch()
         log(
             current.map { "\($0.description): applying it instead of the manifests" }
                 ?? "unpinned: following the manifests")
@@ -102,7 +104,12 @@ extension AgentRunner {
         }
         defer { withExtendedLifetime(lock) {} }
         await refreshPin()
+        hostWatch?.passStarted(batch)
         let report = await pass().run(batch, desired: passDesired)
+        // What the pass wrote itself is not a change to come back for.
+        hostWatch?.passFinished(
+            changed: Set(
+                (report.applied?.changed ?? []) + (report.applied?.pruned ?? []) + (report.applied?.failed ?? [])))
         if let error = report.error { log(error) }
         if let applied = report.applied { metrics.record(applied) }
         let failed = report.outcomes.values.filter(\.failed).count

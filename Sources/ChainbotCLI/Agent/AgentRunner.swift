@@ -42,6 +42,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
     var gitCommit: String?
     var manifestProblem: String?
     var gitSource: GitSource?
+    /// The host monitors that queue a resource as soon as what it owns changes; set for the length of `run`.
+    var hostWatch: HostWatch?
 
     init(
         configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics,
@@ -75,6 +77,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
             return .failure
         }
         defer { watcher.stop() }
+        let hostWatch = startHostWatch(controller)
+        defer { hostWatch.stop() }
         if let interval = configuration.controller.gitPull, let path = configuration.options.paths.first {
             switch await GitSource.find(
                 for: path, runner: concretes.commands, settings: configuration.git)
@@ -97,6 +101,25 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
         try? store.setMeta(.agentPID, nil)
         log("stopped")
         return .success
+    }
+
+    /// The host watch feeding `controller`; it watches what the desired set declares once that is read.
+    private func startHostWatch(_ controller: Controller<ContinuousClock>) -> HostWatch {
+        let watch = HostWatch(
+            log: { [weak self] in self?.log($0) }, enqueue: { await controller.add($0) },
+            resyncAll: { [weak self] in
+                guard let self else { return }
+                await controller.add(await self.allIDs())
+            })
+        hostWatch = watch
+        return watch
+    }
+
+    /// Points the host watch at what the desired resources declare (after a reload or a pin change).
+    func updateHostWatch() {
+        hostWatch?.update(
+            HostWatch.declarations(desiredResources, providers: concretes.providers(configuration.options)),
+            root: configuration.options.root ?? "/")
     }
 
     nonisolated func log(_ message: String) {
