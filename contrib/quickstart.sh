@@ -24,6 +24,29 @@ else
     say() { printf '\n== %s\n' "$*"; }
 fi
 
+# Runs a `swift build`, showing its progress: every 25th "[n/total] Compiling" step (all of them on a
+# terminal, on one line), every warning and error in full, and the build's own exit status.
+build() {
+    local count=0 line status
+    set +e
+    "$@" 2>&1 | while IFS= read -r line; do
+        case "$line" in
+        \[*/*\]*)
+            count=$((count + 1))
+            if [ -t 1 ]; then
+                printf '\r\033[K%.*s' "${COLUMNS:-100}" "$line"
+            elif [ $((count % 25)) -eq 1 ]; then
+                printf '%s\n' "$line"
+            fi
+            ;;
+        *) [ -t 1 ] && printf '\r\033[K'; printf '%s\n' "$line" ;;
+        esac
+    done
+    status=${PIPESTATUS[0]}
+    set -e
+    [ "$status" -eq 0 ] || { echo "quickstart: the build failed (exit $status): $*" >&2; exit "$status"; }
+}
+
 packages=(libyaml-dev libsqlite3-dev git python3 nftables)
 missing=()
 for package in "${packages[@]}"; do
@@ -31,10 +54,24 @@ for package in "${packages[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]}"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || {
+            echo "quickstart: installing ${missing[*]} needs root: run this as root, or install sudo" >&2
+            exit 1
+        }
+        sudo=(sudo)
+    fi
+    # Quiet: apt's own output only when it fails.
+    apt_log=$(mktemp)
+    if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+        cat "$apt_log" >&2
+        rm -f "$apt_log"
+        echo "quickstart: installing ${missing[*]} failed" >&2
+        exit 1
+    fi
+    rm -f "$apt_log"
 fi
 if [ -n "${CHAINBOT_BIN:-}" ]; then
     chainbot="$(realpath -e "$CHAINBOT_BIN")"
@@ -43,9 +80,10 @@ else
         echo "quickstart: the Swift 6 toolchain is not on PATH (see https://www.swift.org/install/linux/)" >&2
         exit 1
     }
-    say "building chainbot and the ALEX OS simulator (release)"
-    swift build -c release --product chainbot 2>&1 | tail -1
-    swift build -c release --product chainbot-alexos-sim 2>&1 | tail -1
+    # The same release build as .ci/run's (same flags): running both compiles it once, not twice.
+    say "building chainbot and the ALEX OS simulator (release; the first build takes about 5-8 minutes on 2 cores, later ones seconds)"
+    build swift build -c release --static-swift-stdlib --product chainbot -Xswiftc -warnings-as-errors
+    build swift build -c release --static-swift-stdlib --product chainbot-alexos-sim -Xswiftc -warnings-as-errors
     chainbot="$root/.build/release/chainbot"
 fi
 simulator="$(dirname "$chainbot")/chainbot-alexos-sim"
@@ -160,7 +198,7 @@ cb status || true
 [ "$healed" = yes ] || { echo "quickstart: the agent did not heal the service" >&2; exit 1; }
 
 say "what happened, as events: chainbot events --since 5m"
-cb events --since 5m | tail -n 14
+cb events --since 5m
 
 say "what ALEX OS received (the simulator's record)"
 pi python3 -c 'import json, urllib.request as u
