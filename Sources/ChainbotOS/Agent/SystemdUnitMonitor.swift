@@ -1,0 +1,96 @@
+import Glibc
+import Synchronization
+
+/// Calls back with a unit's name as soon as systemd reports a change to it, by speaking D-Bus to systemd
+/// over one socket of its own (no `busctl` child, no package dependency).
+///
+/// What it reports, on the monitor's own thread:
+/// - `PropertiesChanged` on a unit object (`ActiveState`, `SubState`, … after `systemctl start/stop`, a
+///   crash, a restart): the unit's name, decoded from its object path (`…/unit/web_2eservice` →
+///   `web.service`). Several signals in one read are reported once each.
+/// - `UnitFilesChanged` (enable, disable, mask, a unit file written through systemd) and the end of a
+///   daemon-reload (`Reloading(false)`): `SystemdUnitMonitor.anyUnit`, meaning any unit may differ now.
+///
+/// When the connection ends (systemd re-executed or stopped, dbus restarted, a malformed message) it calls
+/// `onLost` once with the reason and stops; the caller reconnects and resyncs. `stop()` ends it without
+/// `onLost`.
+public final class SystemdUnitMonitor: Sendable {
+    /// systemd's direct socket (root only): no bus daemon in between, and every signal without a match rule.
+    public static let privateSocket = "/run/systemd/private"
+    /// The system bus; systemd emits unit signals on it only while some client is `Subscribe()`d.
+    public static let systemBus = "/run/dbus/system_bus_socket"
+    /// The name `onChange` receives when unit files changed or a daemon-reload finished: re-observe all.
+    public static let anyUnit = "*"
+
+    private struct State {
+        var stopped = false
+        var closed = false
+    }
+
+    private let descriptor: Int32
+    private let state = Mutex(State())
+    /// Whether the connection goes through a bus daemon (`Hello` answered) rather than straight to systemd.
+    public let isBus: Bool
+
+    /// Connects to `address` (a socket path or `unix:path=…`), subscribes, and starts the monitor's thread.
+    public init(
+        address: String = SystemdUnitMonitor.privateSocket,
+        onChange: @escaping @Sendable (_ unitName: String) -> Void,
+        onLost: @escaping @Sendable (_ why: String) -> Void
+    ) throws(DBusError) {
+        var connection = try DBusConnection(address: address)
+        do {
+            isBus = try connection.helloIfBus()
+            if isBus {
+                for rule in SystemdSignal.matchRules { try connection.call(SystemdSignal.addMatch(rule)) }
+            }
+            try connection.call(SystemdSignal.subscribe)
+        } catch {
+            connection.close()
+            throw error
+        }
+        descriptor = connection.descriptor
+        let monitor = self
+        let subscribed = connection
+        do {
+            try DetachedThread.start { monitor.run(subscribed, onChange: onChange, onLost: onLost) }
+        } catch {
+            connection.close()
+            throw DBusError.system(error)
+        }
+    }
+
+    /// Ends the monitor: its thread closes the connection and returns; `onLost` is not called.
+    public func stop() {
+        state.withLock { state in
+            state.stopped = true
+            // Under the lock the thread cannot have closed (and the number been reused) in between.
+            if !state.closed { _ = shutdown(descriptor, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    private func run(
+        _ connection: DBusConnection, onChange: @Sendable (String) -> Void, onLost: @Sendable (String) -> Void
+    ) {
+        var connection = connection
+        var lost: String?
+        while lost == nil {
+            do {
+                var names: [String] = []
+                for message in try connection.receive() {
+                    guard let name = SystemdSignal.changedUnit(message, anyUnit: Self.anyUnit) else { continue }
+                    if !names.contains(name) { names.append(name) }
+                }
+                for name in names { onChange(name) }
+            } catch {
+                lost = error.description
+            }
+        }
+        let wasStopped = state.withLock { state in
+            state.closed = true
+            connection.close()
+            return state.stopped
+        }
+        if !wasStopped, let lost { onLost(lost) }
+    }
+}

@@ -1,0 +1,102 @@
+import Glibc
+
+/// The byte stream under a D-Bus connection: a Unix stream socket, the SASL `EXTERNAL` handshake
+/// (authenticated by the kernel's peer credentials, no cookie or password), and blocking send and read.
+enum DBusSocket {
+    /// The socket path in `address`: `unix:path=PATH[,guid=…]` or a bare absolute path.
+    static func path(of address: String) throws(DBusError) -> String {
+        if address.hasPrefix("/") { return address }
+        guard address.hasPrefix("unix:") else { throw DBusError.badAddress(address) }
+        for pair in address.dropFirst(5).split(separator: ",") where pair.hasPrefix("path=") {
+            return String(pair.dropFirst(5))
+        }
+        throw DBusError.badAddress(address)
+    }
+
+    /// Connects to the socket at `path` and authenticates as this process's effective uid.
+    static func open(path: String) throws(DBusError) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw DBusError.system(.current("socket")) }
+        do {
+            try connect(fd, path: path)
+            try authenticate(fd, path: path)
+            return fd
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    private static func connect(_ fd: Int32, path: String) throws(DBusError) {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(path.utf8)
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw DBusError.system(SystemError("connect", path: path, code: ENAMETOOLONG))
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in pathBytes.enumerated() { raw[index] = byte }
+        }
+        let length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
+        }
+        guard result == 0 else { throw DBusError.system(.current("connect", path: path)) }
+    }
+
+    /// Sends the NUL credentials byte and `AUTH EXTERNAL <uid in hex>`, expects `OK <guid>`, sends `BEGIN`.
+    private static func authenticate(_ fd: Int32, path: String) throws(DBusError) {
+        let uid = String(geteuid())
+        let hexUID = uid.utf8.map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
+        }.joined()
+        try send(fd, [0] + Array("AUTH EXTERNAL \(hexUID)\r\n".utf8), path: path)
+        let reply = try readLine(fd, path: path)
+        guard reply.hasPrefix("OK ") else { throw DBusError.authenticationRejected(address: path, reply: reply) }
+        try send(fd, Array("BEGIN\r\n".utf8), path: path)
+    }
+
+    /// One `\r\n`-ended line of the handshake, read a byte at a time so nothing after it is consumed.
+    private static func readLine(_ fd: Int32, path: String) throws(DBusError) -> String {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < 4096 {
+            let count = read(fd, &byte, 1)
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { throw DBusError.system(.current("read", path: path)) }
+            if count == 0 { throw DBusError.closed(address: path) }
+            if byte == UInt8(ascii: "\n"), line.last == UInt8(ascii: "\r") {
+                return String(decoding: line.dropLast(), as: UTF8.self)
+            }
+            line.append(byte)
+        }
+        throw DBusError.authenticationRejected(address: path, reply: "a line longer than 4096 bytes")
+    }
+
+    /// Writes all of `bytes`, retrying short writes and EINTR; never raises SIGPIPE.
+    static func send(_ fd: Int32, _ bytes: [UInt8], path: String) throws(DBusError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                Glibc.send(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { throw DBusError.system(.current("send", path: path)) }
+            offset += count
+        }
+    }
+
+    /// Appends what one `read` returns to `buffer`; throws `closed` at end of stream.
+    static func receive(_ fd: Int32, into buffer: inout [UInt8], path: String) throws(DBusError) {
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { throw DBusError.system(.current("read", path: path)) }
+            if count == 0 { throw DBusError.closed(address: path) }
+            buffer.append(contentsOf: chunk[0..<count])
+            return
+        }
+    }
+}
