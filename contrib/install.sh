@@ -145,11 +145,27 @@ fi
 ensure_dir /etc/chainbot 0755
 cat >"$work/config.yaml" <<'EOF'
 # chainbot configuration (chainbot agent --config, default /etc/chainbot/config.yaml).
-# Keys are the long flag names; flags given on the command line win. Uncomment to change a default.
+# Keys are the long flag names; flags given on the command line win; SIGHUP reads this file again.
+# A line starting with '#' and a key is an example: remove the '#' to use it.
 #
-# filename: [/etc/chainbot/manifests]
-# state: /var/lib/chainbot/state.db
-# alexos-url: http://127.0.0.1:8000
+#filename: [/etc/chainbot/manifests]
+#state: /var/lib/chainbot/state.db
+#alexos-url: http://127.0.0.1:8000
+#
+# A fleet (docs/fleet.md): who this host is, for metadata.hostSelector (default: the kernel's host name).
+#host: pi-kitchen
+#labels: {ring: canary, room: kitchen}
+#
+# Follow the git clone the manifests are in: fetch and fast-forward every interval (+-10 %).
+#git-pull: 1m
+# The remote branch to follow (default: the checked-out branch's upstream); canaries follow another.
+#git-branch: main
+# Fetch from these in order, the first that answers serves (default: the upstream's remote).
+#git-remotes: [ssh://git@git1.example.org/fleet.git, https://git2.example.org/fleet.git]
+# Apply only commits that git verify-commit accepts; a refused one is a GitVerifyFailed event.
+#git-verify: true
+# Whose SSH signatures are trusted (ssh-keygen allowed_signers); without it, GNUPGHOME's GPG keyring.
+#git-allowed-signers: /etc/chainbot/allowed_signers
 EOF
 ensure_file "$work/config.yaml" /etc/chainbot/config.yaml 0644 keep
 ensure_dir /etc/chainbot/manifests 0755

@@ -4,6 +4,8 @@ import ChainbotTestSupport
 import Glibc
 import Testing
 
+@testable import ChainbotCLI
+
 private let builtChainbot = Fixtures.path(".build/debug/chainbot")
 
 /// `contrib/install.sh --root DIR` run twice leaves the same tree with the same modes, and the second run
@@ -97,6 +99,44 @@ struct InstallScriptTests {
         #expect(
             Self.tree(root).filter { !$0.hasPrefix("/etc/chainbot/config.yaml") }
                 == installed.filter { !$0.hasPrefix("/etc/chainbot/config.yaml") })
+    }
+
+    /// The installed configuration with its examples (`#key: value`; `# words` is prose) uncommented.
+    static func uncommented(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("#") && line.dropFirst().first?.isLetter == true ? line.dropFirst() : line
+        }.joined(separator: "\n")
+    }
+
+    @Test func theConfigurationsExamplesUncommentedAreOneTheAgentTakesWithEveryFleetAndGitKey() async throws {
+        let work = TemporaryDirectory("chainbot-install")
+        let root = work.file("root")
+        mkdir(root, 0o755)
+        #expect(try await install(["--root", root, "--unit", work.file("no-such.service")]).succeeded)
+        let text = try #require(Fixtures.readText(root + "/etc/chainbot/config.yaml"))
+        // The example signers file made to exist: the agent refuses one it cannot read.
+        let signers = work.write("allowed_signers", "")
+        let path = work.write(
+            "config.yaml", Self.uncommented(text).replacing("/etc/chainbot/allowed_signers", with: signers))
+        let config = try AgentConfigFile.load(path).get()
+        let fleet: Set = [
+            "host", "labels", "git-pull", "git-branch", "git-remotes", "git-verify", "git-allowed-signers",
+        ]
+        #expect(fleet.isSubset(of: config.values.keys), "\(config.values.keys.sorted())")
+        #expect(config.values["labels"] == ["ring=canary", "room=kitchen"])
+        #expect(config.values["git-remotes"]?.count == 2)
+        // As the agent reads it at start-up (`--config FILE`), through to its git source settings.
+        let agent = AgentCommand.command
+        let given = try Arguments(["--config", path], valued: agent.valued, switches: agent.switches)
+        let context = CommandContext(stdout: .buffer(), stderr: .buffer(), environment: [:])
+        let (_, configuration) = try AgentCommand.parse(given, context).get()
+        #expect(configuration.options.host.name == "pi-kitchen")
+        #expect(configuration.options.host.labels == ["ring": "canary", "room": "kitchen"])
+        #expect(configuration.controller.gitPull == .seconds(60))
+        #expect(
+            configuration.git
+                == GitSourceSettings(
+                    branch: "main", remotes: config.values["git-remotes"] ?? [], verify: true, allowedSigners: signers))
     }
 
     @Test func refusesAMissingBinaryWithTheBuildCommand() async throws {

@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# fleet-bench.sh: N chainbot agents following one fleet repository served by a real `git daemon` (issue 16).
+#
+#   contrib/bench/fleet-bench.sh [BINARY]     BINARY defaults to $CHAINBOT_BIN, then .build/release/chainbot
+#
+# For each N in ${CHAINBOT_BENCH_HOSTS:-10 50}, on this one machine (no namespaces, no systemd needed):
+#   - one bare repository served by `git daemon` on 127.0.0.1 (git://), pushed to over the file system;
+#   - N `chainbot agent` processes, each with its own clone, state file, --host bench-NN and a ring label
+#     (every 5th host is ring=canary and follows the branch canary, the rest follow main), --listen off,
+#     --git-pull ${CHAINBOT_BENCH_PULL:-5s} (±10 % jitter), --git-verify with an SSH allowed-signers file;
+#   - the repository holds one ConfigFile per host (hostSelector: {hostname: bench-NN}) under the work
+#     directory, so each host applies exactly one resource and a checker can say who wrote what.
+# It measures, after every agent converged on the first signed commit:
+#   idle      ${CHAINBOT_BENCH_IDLE:-20} s: CPU per agent (its own, and with its git children), requests per
+#             minute at the git daemon and the daemon's CPU (with its upload-pack children);
+#   canary    a signed commit to canary changing every host's file: push -> each canary applied it (the
+#             file's mtime), and the other hosts still hold the old content one pull later;
+#   all       a signed commit pushed to main and canary: push -> every host applied it (median, p95, max);
+#   tampered  an unsigned commit pushed to both: every agent logs a refusal (GitVerifyFailed), every file
+#             keeps the last good content and every clone stays on the last good commit;
+#   memory    RSS and peak RSS per agent (median, max).
+# Needs git (with git-daemon), ssh-keygen, awk. Not part of the test suite. Runs in about 3 minutes.
+set -euo pipefail
+
+PROG=fleet-bench.sh
+SELF=$(realpath -e "${BASH_SOURCE[0]}")
+REPO=$(cd "$(dirname "$SELF")/../.." && pwd)
+HOSTS=${CHAINBOT_BENCH_HOSTS:-10 50}
+PULL=${CHAINBOT_BENCH_PULL:-5s}
+IDLE=${CHAINBOT_BENCH_IDLE:-20}
+
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+
+BINARY=$(realpath -e "${1:-${CHAINBOT_BIN:-$REPO/.build/release/chainbot}}") ||
+    die "no chainbot binary; build it: swift build -c release --product chainbot"
+[[ -x "$(git --exec-path)/git-daemon" ]] ||
+    die "git daemon is not installed (Debian: it is part of the git package)"
+command -v ssh-keygen >/dev/null || die "ssh-keygen is needed to sign the commits"
+
+now() { echo "${EPOCHREALTIME/./}"; } # microseconds
+ticks=$(getconf CLK_TCK)
+
+# median / p95 / max of the numbers on stdin, as "median p95 max".
+stats() {
+    sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "- - -"; exit }
+        m = int((NR + 1) / 2); p = int(NR * 0.95 + 0.999); if (p > NR) p = NR
+        printf "%s %s %s\n", v[m], v[p], v[NR] }'
+}
+# CPU ticks of PID: own (utime+stime), and with reaped children (cutime+cstime).
+cpu_own() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_all() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+
+pids=() daemon="" work=""
+# Stops the agents (SIGTERM: they finish the pass in flight) and the daemon this run started.
+stop_all() {
+    local pid
+    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"}; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"}; do wait "$pid" 2>/dev/null || true; done
+    pids=() daemon=""
+}
+cleanup() {
+    stop_all
+    if [[ -n $work ]]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+run_fleet() { # run_fleet N
+    local n=$1 i name ring branch port
+    work=$(mktemp -d "${TMPDIR:-/tmp}/chainbot-fleet-XXXXXX")
+    export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C
+    mkdir -p "$HOME" "$work/srv" "$work/hosts" "$work/state" "$work/logs"
+    cp "$BINARY" "$work/chainbot" # a rebuild during the run does not change what runs
+    local author=(git -C "$work/author" -c user.name=bench -c user.email=bench@example.invalid)
+    local sign=(-c gpg.format=ssh -c "user.signingKey=$work/signer.pub" -c commit.gpgSign=true)
+
+    ssh-keygen -q -t ed25519 -N '' -C bench -f "$work/signer"
+    printf 'bench@example.invalid namespaces="git" %s\n' "$(cat "$work/signer.pub")" >"$work/allowed_signers"
+    git -c init.defaultBranch=main init -q --bare "$work/srv/fleet.git"
+    git clone -q "$work/srv/fleet.git" "$work/author" 2>/dev/null
+    git -C "$work/author" checkout -q -b main
+
+    # release TEXT: every host's ConfigFile holds TEXT.
+    release() {
+        local i name
+        mkdir -p "$work/author/manifests"
+        for ((i = 1; i <= n; i++)); do
+            printf -v name 'bench-%02d' "$i"
+            printf 'apiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata:\n  name: note-%s\n  hostSelector: {hostname: %s}\nspec: {path: %s/hosts/%s/note.txt, content: "%s\\n"}\n' \
+                "$name" "$name" "$work" "$name" "$1" >"$work/author/manifests/$name.yaml"
+        done
+        "${author[@]}" add -A
+    }
+    release "release 1"
+    "${author[@]}" "${sign[@]}" commit -q -m "release 1"
+    "${author[@]}" push -q origin HEAD:refs/heads/main HEAD:refs/heads/canary
+
+    # git daemon on a free port of 127.0.0.1.
+    local daemon=""
+    for port in $(shuf -i 20000-60000 -n 20); do
+        # git-daemon itself, not the `git` wrapper that would only see its CPU when it exits.
+        "$(git --exec-path)/git-daemon" --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$work/srv" --export-all \
+            --max-connections=0 --verbose --log-destination=stderr "$work/srv" 2>"$work/logs/daemon.log" &
+        daemon=$!
+        local tries=0
+        while ((tries < 50)) && ! git ls-remote -q "git://127.0.0.1:$port/fleet.git" >/dev/null 2>&1; do
+            kill -0 "$daemon" 2>/dev/null || break
+            sleep 0.1
+            tries=$((tries + 1))
+        done
+        if kill -0 "$daemon" 2>/dev/null && git ls-remote -q "git://127.0.0.1:$port/fleet.git" >/dev/null 2>&1; then
+            break
+        fi
+        kill "$daemon" 2>/dev/null || true
+        wait "$daemon" 2>/dev/null || true
+        daemon=""
+    done
+    [[ -n $daemon ]] || die "git daemon did not start"
+    local url="git://127.0.0.1:$port/fleet.git"
+
+    for ((i = 1; i <= n; i++)); do
+        printf -v name 'bench-%02d' "$i"
+        git clone -q "$url" "$work/clones/$name"
+    done
+    local started converged
+    started=$(now)
+    pids=()
+    for ((i = 1; i <= n; i++)); do
+        printf -v name 'bench-%02d' "$i"
+        ring=stable branch=main
+        if ((i % 5 == 0)); then ring=canary branch=canary; fi
+        "$work/chainbot" agent -f "$work/clones/$name/manifests" --state "$work/state/$name.db" --listen off \
+            --host "$name" --label "ring=$ring" --git-pull "$PULL" --git-branch "$branch" --git-verify \
+            --git-allowed-signers "$work/allowed_signers" 2>"$work/logs/$name.log" &
+        pids+=($!)
+    done
+
+    # wait_content TEXT HOSTS... : until each host's file holds TEXT (60 s at most); prints the hosts'
+    # apply times (the file's mtime) in microseconds, one per line.
+    wait_content() {
+        local text=$1 deadline=$(($(now) + 60000000)) host pending
+        shift
+        pending=("$@")
+        while ((${#pending[@]} > 0)); do
+            local left=()
+            for host in "${pending[@]}"; do
+                [[ "$(cat "$work/hosts/$host/note.txt" 2>/dev/null)" == "$text" ]] || left+=("$host")
+            done
+            pending=("${left[@]+"${left[@]}"}")
+            ((${#pending[@]} == 0)) && break
+            (($(now) < deadline)) || die "N=$n: ${pending[*]} did not apply '$text' within 60 s"
+            sleep 0.05
+        done
+        for host in "$@"; do
+            stat -c '%.6Y' "$work/hosts/$host/note.txt" | tr -d .
+        done
+    }
+    all=() canaries=() stables=()
+    for ((i = 1; i <= n; i++)); do
+        printf -v name 'bench-%02d' "$i"
+        all+=("$name")
+        if ((i % 5 == 0)); then canaries+=("$name"); else stables+=("$name"); fi
+    done
+
+    wait_content "release 1" "${all[@]}" >/dev/null
+    converged=$(($(now) - started))
+
+    # Idle: nothing moves; every agent polls the daemon.
+    sleep 3
+    local c0_own=() c0_all=() d0 r0 t0 t1 seconds
+    for ((i = 0; i < n; i++)); do
+        c0_own[i]=$(cpu_own "${pids[i]}")
+        c0_all[i]=$(cpu_all "${pids[i]}")
+    done
+    d0=$(cpu_all "$daemon") r0=$(grep -c 'Request upload-pack' "$work/logs/daemon.log" || true) t0=$(now)
+    sleep "$IDLE"
+    t1=$(now)
+    seconds=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+    local own=() withgit=() requests daemon_ms load
+    for ((i = 0; i < n; i++)); do
+        # ms of CPU per minute
+        own+=($((($(cpu_own "${pids[i]}") - c0_own[i]) * 1000 * 60000000 / ticks / (t1 - t0))))
+        withgit+=($((($(cpu_all "${pids[i]}") - c0_all[i]) * 1000 * 60000000 / ticks / (t1 - t0))))
+    done
+    requests=$(($(grep -c 'Request upload-pack' "$work/logs/daemon.log" || true) - r0))
+    daemon_ms=$((($(cpu_all "$daemon") - d0) * 1000 * 60000000 / ticks / (t1 - t0)))
+    load=$(cut -d' ' -f1 /proc/loadavg)
+
+    # Canary: a signed commit to canary only.
+    local pushed canary_ms stable_ok=yes host
+    release "release 2"
+    "${author[@]}" "${sign[@]}" commit -q -m "release 2 (canary)"
+    "${author[@]}" push -q origin HEAD:refs/heads/canary
+    pushed=$(now)
+    canary_ms=$(wait_content "release 2" "${canaries[@]}" | awk -v p="$pushed" '{ print int(($1 - p) / 1000) }' | stats)
+    sleep "$(awk -v p="$PULL" 'BEGIN { sub(/s$/, "", p); print p * 1.2 + 1 }')"
+    for host in "${stables[@]}"; do
+        [[ "$(cat "$work/hosts/$host/note.txt")" == "release 1" ]] || stable_ok="no: $host changed"
+    done
+
+    # All: a signed commit to main and canary.
+    local all_ms
+    release "release 3"
+    "${author[@]}" "${sign[@]}" commit -q -m "release 3"
+    "${author[@]}" push -q origin HEAD:refs/heads/main HEAD:refs/heads/canary
+    pushed=$(now)
+    all_ms=$(wait_content "release 3" "${all[@]}" | awk -v p="$pushed" '{ print int(($1 - p) / 1000) }' | stats)
+    local good
+    good=$("${author[@]}" rev-parse HEAD)
+
+    # Tampered: an unsigned commit to both branches.
+    local refused_ms kept=0 stayed=0 deadline refused_all=()
+    release "release 4 (unsigned)"
+    "${author[@]}" commit -q -m "release 4 (unsigned)"
+    "${author[@]}" push -q origin HEAD:refs/heads/main HEAD:refs/heads/canary
+    pushed=$(now)
+    deadline=$((pushed + 60000000))
+    local pending=("${all[@]}") refused_at=()
+    while ((${#pending[@]} > 0)); do
+        local left=()
+        for host in "${pending[@]}"; do
+            if grep -q 'git verify-commit refused commit' "$work/logs/$host.log"; then
+                refused_at+=($((($(now) - pushed) / 1000)))
+            else
+                left+=("$host")
+            fi
+        done
+        pending=("${left[@]+"${left[@]}"}")
+        ((${#pending[@]} == 0)) && break
+        (($(now) < deadline)) || die "N=$n: ${pending[*]} did not refuse the unsigned commit within 60 s"
+        sleep 0.1
+    done
+    refused_ms=$(printf '%s\n' "${refused_at[@]}" | stats)
+    sleep 2 # a refusing agent that applied anyway would have written by now
+    for host in "${all[@]}"; do
+        [[ "$(cat "$work/hosts/$host/note.txt")" == "release 3" ]] && kept=$((kept + 1))
+        [[ "$(git -C "$work/clones/$host" rev-parse HEAD)" == "$good" ]] && stayed=$((stayed + 1))
+    done
+    # Exactly its selected set: one file per host, nothing else under hosts/.
+    local files
+    files=$(find "$work/hosts" -type f | wc -l)
+
+    local rss=() hwm=()
+    for ((i = 0; i < n; i++)); do
+        rss+=("$(awk '/VmRSS/ { print $2 }' "/proc/${pids[i]}/status")")
+        hwm+=("$(awk '/VmHWM/ { print $2 }' "/proc/${pids[i]}/status")")
+    done
+    cleanup
+    work=""
+
+    printf '\nN = %s agents, --git-pull %s (±10 %% jitter), --git-verify (SSH), git daemon on 127.0.0.1\n' "$n" "$PULL"
+    printf '  agents started -> every host applied the first commit: %s ms\n' $((converged / 1000))
+    printf '  idle %s s: CPU per agent, ms per minute (median p95 max): own %s, with its git children %s\n' "$seconds" \
+        "$(printf '%s\n' "${own[@]}" | stats)" "$(printf '%s\n' "${withgit[@]}" | stats)"
+    printf '  idle %s s: git daemon %s upload-packs = %s per minute, CPU with children %s ms per minute; load average %s\n' \
+        "$seconds" "$requests" "$(awk -v r="$requests" -v s="$seconds" 'BEGIN { printf "%.0f", r / s * 60 }')" \
+        "$daemon_ms" "$load"
+    printf '  canary commit: push -> %s canaries applied (ms, median p95 max): %s; the %s others unchanged: %s\n' \
+        "${#canaries[@]}" "$canary_ms" "${#stables[@]}" "$stable_ok"
+    printf '  commit to all: push -> %s hosts applied (ms, median p95 max): %s\n' "$n" "$all_ms"
+    printf '  unsigned commit: push -> refused (ms, median p95 max): %s; file kept %s/%s, clone on the good commit %s/%s\n' \
+        "$refused_ms" "$kept" "$n" "$stayed" "$n"
+    printf '  files written: %s (one per host: %s)\n' "$files" "$([[ $files == "$n" ]] && echo yes || echo NO)"
+    printf '  agent RSS KiB (median p95 max): %s; peak RSS %s\n' "$(printf '%s\n' "${rss[@]}" | stats)" \
+        "$(printf '%s\n' "${hwm[@]}" | stats)"
+}
+
+printf 'chainbot %s (%s), git %s, %s cores, %s\n' "$("$BINARY" --version | cut -d' ' -f2)" "$BINARY" \
+    "$(git --version | cut -d' ' -f3)" "$(nproc)" "$(uname -m)"
+for n in $HOSTS; do
+    run_fleet "$n"
+done
