@@ -4,9 +4,9 @@ import ChainbotStore
 import Glibc
 
 /// The agent's local HTTP endpoint (default `127.0.0.1:9100`): `/healthz`, `/readyz`, `/metrics`
-/// (Prometheus text), a JSON API of resources and events, a live event stream (Server-Sent Events) and a
-/// read-only status page. Read-only; with a token every request but `/healthz` needs
-/// `Authorization: Bearer TOKEN`.
+/// (Prometheus text), a JSON API of resources and events, a live event stream (Server-Sent Events, and a
+/// WebSocket at `/ws`) and a read-only status page. Read-only; with a token every request but `/healthz`
+/// needs `Authorization: Bearer TOKEN` (a WebSocket may carry it as `?token=` or a subprotocol instead).
 final class AgentEndpoint: Sendable {
     let store: SQLiteStateStore
     let statePath: String
@@ -15,16 +15,19 @@ final class AgentEndpoint: Sendable {
     let started = Timestamp.now()
     /// How often a live event stream looks for new events.
     let eventPoll: Duration
+    /// How often a WebSocket client's feed looks for new events (its latency; the status every 10th time).
+    let webSocketTick: Duration
 
     init(
         store: SQLiteStateStore, statePath: String, metrics: AgentMetrics, token: String?,
-        eventPoll: Duration = .seconds(1)
+        eventPoll: Duration = .seconds(1), webSocketTick: Duration = .milliseconds(100)
     ) {
         self.store = store
         self.statePath = statePath
         self.metrics = metrics
         self.token = token
         self.eventPoll = eventPoll
+        self.webSocketTick = webSocketTick
     }
 
     /// Starts serving on `host:port`; the caller stops the server.
@@ -54,7 +57,8 @@ final class AgentEndpoint: Sendable {
         }
         if let token {
             let given = request.headers["Authorization"] ?? ""
-            guard Self.constantTimeEqual(given, "Bearer " + token) else {
+            let webSocketToken = Self.webSocketPaths.contains(path) && Self.webSocketToken(request, matches: token)
+            guard Self.constantTimeEqual(given, "Bearer " + token) || webSocketToken else {
                 var response = Self.response(401, "text/plain; charset=utf-8", "a bearer token is required\n")
                 response.headers = ["Content-Type": "text/plain; charset=utf-8", "WWW-Authenticate": "Bearer"]
                 return response
@@ -78,6 +82,8 @@ final class AgentEndpoint: Sendable {
             return json(.array(events(since: Self.since(request.query)).map(Self.eventJSON)))
         case "/api/v1/events/stream":
             return eventStream(request)
+        case _ where Self.webSocketPaths.contains(path):
+            return webSocket(request)
         case "/", "/index.html":
             return Self.response(200, "text/html; charset=utf-8", StatusPage.html(statusJSON()))
         default:
@@ -104,18 +110,13 @@ final class AgentEndpoint: Sendable {
     private func statusJSON() -> JSONValue {
         let report = self.report
         let statuses = report.statuses
-        let counts: [(String, JSONValue)] = [
-            ("total", .int(statuses.count)), ("synced", .int(statuses.filter { $0.sync == .synced }.count)),
-            ("outOfSync", .int(statuses.filter { $0.sync == .outOfSync }.count)),
-            ("degraded", .int(statuses.filter { $0.health == .degraded || $0.health == .missing }.count)),
-        ]
         var agent = report.agentJSON
         if case .object(var members) = agent {
             members = members.map { $0.0 == "running" ? ("running", .bool(true)) : $0 }
             agent = .object(members)
         }
         return .object([
-            ("agent", agent), ("counts", .object(counts)), ("resources", .array(statuses.map(report.json))),
+            ("agent", agent), ("counts", Self.countsJSON(statuses)), ("resources", .array(statuses.map(report.json))),
             (
                 "events",
                 .array(events(since: Timestamp.now().advanced(by: .seconds(-3600))).suffix(20).map(Self.eventJSON))

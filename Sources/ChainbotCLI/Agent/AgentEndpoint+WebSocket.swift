@@ -1,0 +1,54 @@
+import ChainbotCore
+import ChainbotHTTP
+import ChainbotStore
+
+extension AgentEndpoint {
+    /// The paths that upgrade to the live WebSocket feed.
+    static let webSocketPaths: Set<String> = ["/ws", "/api/v1/events/ws"]
+
+    /// The subprotocol the endpoint answers with when the client offers it.
+    static let webSocketProtocol = "chainbot"
+
+    /// `GET /ws`: upgrades to a WebSocket of JSON messages (`hello`, then `event` and `status`), resuming
+    /// after `?since=N` (a change number) when given. The token was checked before.
+    func webSocket(_ request: HTTPRequest) -> HTTPResponse {
+        let offered = WebSocketHandshake.offeredProtocols(request)
+        var configuration = WebSocketConfiguration()
+        configuration.tickInterval = webSocketTick
+        configuration.maxMessageBytes = 4096
+        let since = Self.queryValue("since", in: request).flatMap(Int64.init).flatMap { $0 >= 0 ? $0 : nil }
+        let (store, statePath) = (store, statePath)
+        return .webSocket(
+            answering: request, subprotocol: offered.contains(Self.webSocketProtocol) ? Self.webSocketProtocol : nil,
+            configuration: configuration
+        ) {
+            AgentWebSocketSession(store: store, statePath: statePath, since: since)
+        }
+    }
+
+    /// Whether `request` carries the token in a way a browser's WebSocket can send it: `?token=TOKEN`, or a
+    /// `bearer.TOKEN` subprotocol in `Sec-WebSocket-Protocol`.
+    static func webSocketToken(_ request: HTTPRequest, matches token: String) -> Bool {
+        if let given = queryValue("token", in: request), constantTimeEqual(given, token) { return true }
+        return WebSocketHandshake.offeredProtocols(request).contains { offered in
+            offered.hasPrefix("bearer.") && constantTimeEqual(String(offered.dropFirst("bearer.".count)), token)
+        }
+    }
+
+    /// The value of `name=` in the request's query (as sent, not percent-decoded).
+    static func queryValue(_ name: String, in request: HTTPRequest) -> String? {
+        for pair in (request.query ?? "").split(separator: "&") where pair.hasPrefix(name + "=") {
+            return String(pair.dropFirst(name.count + 1))
+        }
+        return nil
+    }
+
+    /// The resources' counts as `/api/v1/status` gives them.
+    static func countsJSON(_ statuses: [ResourceStatus]) -> JSONValue {
+        .object([
+            ("total", .int(statuses.count)), ("synced", .int(statuses.filter { $0.sync == .synced }.count)),
+            ("outOfSync", .int(statuses.filter { $0.sync == .outOfSync }.count)),
+            ("degraded", .int(statuses.filter { $0.health == .degraded || $0.health == .missing }.count)),
+        ])
+    }
+}

@@ -1,0 +1,104 @@
+import ChainbotCore
+import ChainbotHTTP
+import ChainbotStore
+
+/// One WebSocket client of the agent endpoint: a `hello`, then every event change after its cursor from
+/// the store (a replay first when it resumes), then live ones as they are stored, and the resources'
+/// status changes. Runs on the connection's thread (`WebSocketSession`); reads the store, never writes.
+final class AgentWebSocketSession: WebSocketSession {
+    private let store: SQLiteStateStore
+    private let statePath: String
+    /// The last change sent (or skipped, for a client that did not resume).
+    private var cursor: Int64
+    /// Each resource's last status sent, `Kind/name` → its JSON; nil until the first look.
+    private var statuses: [String: JSONValue]?
+    private var ticks = 0
+
+    /// Batches read from the store in one tick at most (100 changes each), so a replay takes turns with
+    /// reading the client's messages.
+    static let batchesPerTick = 10
+
+    init(store: SQLiteStateStore, statePath: String, since: Int64?) {
+        self.store = store
+        self.statePath = statePath
+        cursor = Self.start(since, latest: (try? store.latestEventSequence()) ?? 0)
+    }
+
+    /// Where a feed starts: after `since` (not past the store's last change: a state file that was replaced
+    /// cannot be trusted), or at the last change now.
+    private static func start(_ since: Int64?, latest: Int64) -> Int64 {
+        since.map { min($0, latest) } ?? latest
+    }
+
+    func opened(_ connection: WebSocketConnection) {
+        let report = (try? StatusReport(store: store, statePath: statePath)) ?? StatusReport(empty: ())
+        let hello: JSONValue = .object([
+            ("type", .string("hello")), ("generation", report.generation.map(JSONValue.string) ?? .null),
+            ("counts", AgentEndpoint.countsJSON(report.statuses)), ("lastEventId", .int(Int(cursor))),
+        ])
+        connection.send(text: hello.serialized())
+        statuses = Self.statusMap(report)
+        tick(connection)
+    }
+
+    func received(_ text: String, on connection: WebSocketConnection) {
+        let message = try? JSONValue(parsing: text)
+        guard let resume = message?["resume"]?.int, resume >= 0 else {
+            let error: JSONValue = .object([
+                ("type", .string("error")), ("message", .string("unknown message; send {\"resume\": ID}")),
+            ])
+            return connection.send(text: error.serialized())
+        }
+        cursor = Self.start(Int64(resume), latest: (try? store.latestEventSequence()) ?? cursor)
+        sendEvents(connection)
+    }
+
+    func tick(_ connection: WebSocketConnection) {
+        sendEvents(connection)
+        ticks += 1
+        if ticks % 10 == 0 { sendStatusChanges(connection) }
+    }
+
+    /// Sends the changes after the cursor while the connection takes them.
+    private func sendEvents(_ connection: WebSocketConnection) {
+        for _ in 0..<Self.batchesPerTick where connection.canSend {
+            guard let changes = try? store.eventChanges(after: cursor, limit: 100), !changes.isEmpty else { return }
+            for change in changes {
+                let message: JSONValue = .object([
+                    ("type", .string("event")), ("id", .int(Int(change.sequence))),
+                    ("event", AgentEndpoint.eventJSON(change.stored)),
+                ])
+                connection.send(text: message.serialized())
+                cursor = change.sequence
+            }
+        }
+    }
+
+    /// Sends `status` for every resource whose status (as `/api/v1/resources` shows it) changed since the
+    /// last look, and one with `removed` for a resource that is gone.
+    private func sendStatusChanges(_ connection: WebSocketConnection) {
+        guard connection.canSend, let all = try? store.allStatus() else { return }
+        var report = StatusReport(empty: ())
+        report.statuses = all
+        report.suspensions = (try? store.suspensions(at: Timestamp.now())) ?? []
+        let now = Self.statusMap(report)
+        let before = statuses ?? [:]
+        statuses = now
+        for (reference, json) in now.sorted(by: { $0.key < $1.key }) where before[reference] != json {
+            connection.send(text: Self.statusMessage(reference, ("resource", json)).serialized())
+        }
+        for reference in before.keys.sorted() where now[reference] == nil {
+            connection.send(text: Self.statusMessage(reference, ("removed", .bool(true))).serialized())
+        }
+    }
+
+    private static func statusMessage(_ reference: String, _ member: (String, JSONValue)) -> JSONValue {
+        .object([("type", .string("status")), ("regarding", .string(reference)), member])
+    }
+
+    private static func statusMap(_ report: StatusReport) -> [String: JSONValue] {
+        var map: [String: JSONValue] = [:]
+        for status in report.statuses { map[status.reference] = report.json(status) }
+        return map
+    }
+}
