@@ -28,13 +28,17 @@ let package = Package(
         .target(name: "ChainbotOS", dependencies: ["ChainbotCore"]),
         .target(name: "ChainbotManifest", dependencies: ["ChainbotCore", "ChainbotYAML"]),
         .target(name: "ChainbotStore", dependencies: ["ChainbotCore", "CSQLite"]),
-        .target(name: "ChainbotProviders", dependencies: ["ChainbotCore", "ChainbotHTTP", "ChainbotYAML"]),
+        .target(name: "ChainbotDelivery", dependencies: ["ChainbotCore", "ChainbotHTTP"]),
+        .target(
+            name: "ChainbotProviders",
+            dependencies: ["ChainbotCore", "ChainbotDelivery", "ChainbotHTTP", "ChainbotYAML"]
+        ),
         .target(name: "ChainbotEngine", dependencies: ["ChainbotCore"]),
         .target(
             name: "ChainbotCLI",
             dependencies: [
-                "ChainbotCore", "ChainbotManifest", "ChainbotStore", "ChainbotOS", "ChainbotProviders",
-                "ChainbotEngine", "ChainbotYAML", "ChainbotHTTP",
+                "ChainbotCore", "ChainbotDelivery", "ChainbotManifest", "ChainbotStore", "ChainbotOS",
+                "ChainbotProviders", "ChainbotEngine", "ChainbotYAML", "ChainbotHTTP",
             ]
         ),
         .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
@@ -44,8 +48,8 @@ let package = Package(
         .executableTarget(
             name: "chainbot-bench",
             dependencies: [
-                "ChainbotCore", "ChainbotManifest", "ChainbotYAML", "ChainbotStore", "ChainbotProviders",
-                "ChainbotHTTP",
+                "ChainbotCore", "ChainbotDelivery", "ChainbotManifest", "ChainbotYAML", "ChainbotStore",
+                "ChainbotProviders", "ChainbotHTTP",
                 "ChainbotAlexOSSimulator",
             ],
             path: "Sources/ChainbotBench"
@@ -57,7 +61,8 @@ let package = Package(
         .target(
             name: "ChainbotAlexOSTestSupport",
             dependencies: [
-                "ChainbotAlexOSSimulator", "ChainbotCore", "ChainbotEngine", "ChainbotHTTP", "ChainbotOS",
+                "ChainbotAlexOSSimulator", "ChainbotCore", "ChainbotDelivery", "ChainbotEngine", "ChainbotHTTP",
+                "ChainbotOS",
                 "ChainbotProviders", "ChainbotStore", "ChainbotTestSupport",
             ]
         ),
@@ -79,6 +84,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ChainbotDeliveryTests",
+            dependencies: [
+                "ChainbotCore", "ChainbotDelivery", "ChainbotHTTP", "ChainbotStore", "ChainbotAlexOSSimulator",
+                "ChainbotAlexOSTestSupport",
+            ]
+        ),
+        .testTarget(
             name: "ChainbotEngineTests",
             dependencies: ["ChainbotCore", "ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
         ),
@@ -90,7 +102,8 @@ let package = Package(
         .testTarget(
             name: "ChainbotCLITests",
             dependencies: [
-                "ChainbotCLI", "ChainbotCore", "ChainbotEngine", "ChainbotHTTP", "ChainbotOS", "ChainbotProviders",
+                "ChainbotCLI", "ChainbotCore", "ChainbotDelivery", "ChainbotEngine", "ChainbotHTTP", "ChainbotOS",
+                "ChainbotProviders",
                 "ChainbotStore", "ChainbotAlexOSSimulator", "ChainbotTestSupport", "ChainbotAlexOSTestSupport",
             ]
         ),

@@ -1,5 +1,6 @@
 import ChainbotAlexOSSimulator
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotHTTP
 import ChainbotProviders
 import ChainbotStore

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotEngine
 import ChainbotHTTP
 import ChainbotManifest

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotHTTP
 import ChainbotOS
 import ChainbotProviders

@@ -1,4 +1,5 @@
 public import ChainbotCore
+public import ChainbotDelivery
 public import ChainbotHTTP
 
 /// Manages `Agent` resources: agents registered in the ALEX OS registry (DESIGN.md §3, §7).

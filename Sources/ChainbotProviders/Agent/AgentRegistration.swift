@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotDelivery
 
 /// The registration payload ChainBot's registry expects (DESIGN.md §7), built from an agent's spec.
 enum AgentRegistration {

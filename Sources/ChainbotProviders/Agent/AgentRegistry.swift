@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotHTTP
 
 /// The ALEX OS agent registry over HTTP (DESIGN.md §7): list, register, deregister.

@@ -1,5 +1,6 @@
 import ChainbotAlexOSTestSupport
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotEngine
 import ChainbotHTTP
 import ChainbotProviders

@@ -1,6 +1,7 @@
 import ChainbotAlexOSSimulator
 import ChainbotAlexOSTestSupport
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotEngine
 import ChainbotHTTP
 import ChainbotProviders

@@ -26,26 +26,26 @@ public struct AlexOSEndpoints: Sendable, Hashable {
         self.baseURL = base
     }
 
-    var registerURL: String { baseURL + registerPath }
-    var canonURL: String { baseURL + canonPath }
-    var agentListURL: String { baseURL + agentListPath }
+    public var registerURL: String { baseURL + registerPath }
+    public var canonURL: String { baseURL + canonPath }
+    public var agentListURL: String { baseURL + agentListPath }
 
-    func deregisterURL(_ name: String) -> String {
+    public func deregisterURL(_ name: String) -> String {
         baseURL + deregisterPath.replacing("{name}", with: Self.percentEncoded(name))
     }
 
-    func webhookURL(_ eventType: String) -> String {
+    public func webhookURL(_ eventType: String) -> String {
         baseURL + webhookPath.replacing("{event_type}", with: Self.percentEncoded(eventType))
     }
 
     /// The base URL of the agents' webhooks, without the event type (what a registration advertises).
-    var webhookBaseURL: String {
+    public var webhookBaseURL: String {
         let path = webhookPath.replacing("/{event_type}", with: "").replacing("{event_type}", with: "")
         return baseURL + path
     }
 
     /// The event bus as a `ws://` URL.
-    var eventBusURL: String { "ws" + baseURL.dropFirst(4) + eventBusPath }
+    public var eventBusURL: String { "ws" + baseURL.dropFirst(4) + eventBusPath }
 
     /// `text` with everything but RFC 3986 unreserved characters percent-encoded, for one path segment.
     static func percentEncoded(_ text: String) -> String {

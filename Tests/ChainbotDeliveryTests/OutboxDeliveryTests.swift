@@ -1,8 +1,8 @@
 import ChainbotAlexOSSimulator
 import ChainbotAlexOSTestSupport
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotHTTP
-import ChainbotProviders
 import ChainbotStore
 import Testing
 
