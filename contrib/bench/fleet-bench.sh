@@ -11,15 +11,19 @@
 #   - the repository holds one ConfigFile per host (hostSelector: {hostname: bench-NN}) under the work
 #     directory, so each host applies exactly one resource and a checker can say who wrote what.
 # It measures, after every agent converged on the first signed commit:
-#   idle      ${CHAINBOT_BENCH_IDLE:-20} s: CPU per agent (its own, and with its git children), requests per
+#   idle      ${CHAINBOT_BENCH_IDLE:-30} s: CPU per agent (its own, and with its git children), requests per
 #             minute at the git daemon and the daemon's CPU (with its upload-pack children);
 #   canary    a signed commit to canary changing every host's file: push -> each canary applied it (the
 #             file's mtime), and the other hosts still hold the old content one pull later;
 #   all       a signed commit pushed to main and canary: push -> every host applied it (median, p95, max);
-#   tampered  an unsigned commit pushed to both: every agent logs a refusal (GitVerifyFailed), every file
-#             keeps the last good content and every clone stays on the last good commit;
+#   tampered  an unsigned commit pushed to both: push -> every agent logged its refusal; each state file
+#             holds a GitVerifyFailed Warning, every file keeps the last good content and every clone
+#             stays on the last good commit;
 #   memory    RSS and peak RSS per agent (median, max).
-# Needs git (with git-daemon), ssh-keygen, awk. Not part of the test suite. Runs in about 3 minutes.
+# With the ALEX OS simulator ($CHAINBOT_BENCH_SIM, else chainbot-alexos-sim beside BINARY) the agents
+# report to it (--alexos-url) and the requests it received per minute are counted too.
+# Needs git (with git-daemon), ssh-keygen, awk, curl for the simulator. Not part of the test suite. Runs
+# in about 2.5 minutes on 2 cores.
 set -euo pipefail
 
 PROG=fleet-bench.sh
@@ -27,7 +31,7 @@ SELF=$(realpath -e "${BASH_SOURCE[0]}")
 REPO=$(cd "$(dirname "$SELF")/../.." && pwd)
 HOSTS=${CHAINBOT_BENCH_HOSTS:-10 50}
 PULL=${CHAINBOT_BENCH_PULL:-5s}
-IDLE=${CHAINBOT_BENCH_IDLE:-20}
+IDLE=${CHAINBOT_BENCH_IDLE:-30}
 
 say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() {
@@ -41,6 +45,9 @@ BINARY=$(realpath -e "${1:-${CHAINBOT_BIN:-$REPO/.build/release/chainbot}}") ||
     die "git daemon is not installed (Debian: it is part of the git package)"
 command -v ssh-keygen >/dev/null || die "ssh-keygen is needed to sign the commits"
 
+SIM=${CHAINBOT_BENCH_SIM:-$(dirname "$BINARY")/chainbot-alexos-sim}
+[[ -x $SIM ]] || SIM=""
+
 now() { echo "${EPOCHREALTIME/./}"; } # microseconds
 ticks=$(getconf CLK_TCK)
 
@@ -51,17 +58,25 @@ stats() {
         m = int((NR + 1) / 2); p = int(NR * 0.95 + 0.999); if (p > NR) p = NR
         printf "%s %s %s\n", v[m], v[p], v[NR] }'
 }
+# Requests the ALEX OS simulator received so far (0 without one).
+sim_requests() {
+    if [[ -z $sim_url ]]; then
+        echo 0
+        return
+    fi
+    curl -sf "$sim_url/_sim/requests" | grep -o '"sequence"' | wc -l
+}
 # CPU ticks of PID: own (utime+stime), and with reaped children (cutime+cstime).
 cpu_own() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 cpu_all() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
 
-pids=() daemon="" work=""
+pids=() daemon="" sim="" work=""
 # Stops the agents (SIGTERM: they finish the pass in flight) and the daemon this run started.
 stop_all() {
     local pid
-    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"}; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"}; do wait "$pid" 2>/dev/null || true; done
-    pids=() daemon=""
+    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"}; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"}; do wait "$pid" 2>/dev/null || true; done
+    pids=() daemon="" sim=""
 }
 cleanup() {
     stop_all
@@ -126,6 +141,19 @@ run_fleet() { # run_fleet N
         printf -v name 'bench-%02d' "$i"
         git clone -q "$url" "$work/clones/$name"
     done
+    # The ALEX OS simulator on a free port (its first line of stdout is the port).
+    local alexos=() sim_url=""
+    if [[ -n $SIM ]]; then
+        "$SIM" --listen 127.0.0.1:0 >"$work/logs/sim.out" 2>"$work/logs/sim.log" &
+        sim=$!
+        local tries=0
+        until [[ -s $work/logs/sim.out ]]; do
+            ((tries++ < 100)) || die "the ALEX OS simulator did not start: $(cat "$work/logs/sim.log")"
+            sleep 0.05
+        done
+        sim_url="http://127.0.0.1:$(head -n 1 "$work/logs/sim.out")"
+        alexos=(--alexos-url "$sim_url")
+    fi
     local started converged
     started=$(now)
     pids=()
@@ -135,7 +163,7 @@ run_fleet() { # run_fleet N
         if ((i % 5 == 0)); then ring=canary branch=canary; fi
         "$work/chainbot" agent -f "$work/clones/$name/manifests" --state "$work/state/$name.db" --listen off \
             --host "$name" --label "ring=$ring" --git-pull "$PULL" --git-branch "$branch" --git-verify \
-            --git-allowed-signers "$work/allowed_signers" 2>"$work/logs/$name.log" &
+            --git-allowed-signers "$work/allowed_signers" "${alexos[@]+"${alexos[@]}"}" 2>"$work/logs/$name.log" &
         pids+=($!)
     done
 
@@ -176,7 +204,9 @@ run_fleet() { # run_fleet N
         c0_own[i]=$(cpu_own "${pids[i]}")
         c0_all[i]=$(cpu_all "${pids[i]}")
     done
-    d0=$(cpu_all "$daemon") r0=$(grep -c 'Request upload-pack' "$work/logs/daemon.log" || true) t0=$(now)
+    local a0
+    d0=$(cpu_all "$daemon") r0=$(grep -c 'Request upload-pack' "$work/logs/daemon.log" || true) a0=$(sim_requests)
+    t0=$(now)
     sleep "$IDLE"
     t1=$(now)
     seconds=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
@@ -187,6 +217,7 @@ run_fleet() { # run_fleet N
         withgit+=($((($(cpu_all "${pids[i]}") - c0_all[i]) * 1000 * 60000000 / ticks / (t1 - t0))))
     done
     requests=$(($(grep -c 'Request upload-pack' "$work/logs/daemon.log" || true) - r0))
+    local alexos_idle=$(($(sim_requests) - a0))
     daemon_ms=$((($(cpu_all "$daemon") - d0) * 1000 * 60000000 / ticks / (t1 - t0)))
     load=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -236,7 +267,10 @@ run_fleet() { # run_fleet N
     done
     refused_ms=$(printf '%s\n' "${refused_at[@]}" | stats)
     sleep 2 # a refusing agent that applied anyway would have written by now
+    local recorded=0
     for host in "${all[@]}"; do
+        "$work/chainbot" events --state "$work/state/$host.db" | grep -q 'Warning  *GitVerifyFailed' &&
+            recorded=$((recorded + 1))
         [[ "$(cat "$work/hosts/$host/note.txt")" == "release 3" ]] && kept=$((kept + 1))
         [[ "$(git -C "$work/clones/$host" rev-parse HEAD)" == "$good" ]] && stayed=$((stayed + 1))
     done
@@ -244,6 +278,13 @@ run_fleet() { # run_fleet N
     local files
     files=$(find "$work/hosts" -type f | wc -l)
 
+    local alexos_all ended
+    alexos_all=$(sim_requests) ended=$(now)
+    local alexos_paths=""
+    if [[ -n $sim_url ]]; then
+        alexos_paths=$(curl -sf "$sim_url/_sim/requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"//; s/"$//' |
+            sort | uniq -c | sort -rn | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+    fi
     local rss=() hwm=()
     for ((i = 0; i < n; i++)); do
         rss+=("$(awk '/VmRSS/ { print $2 }' "/proc/${pids[i]}/status")")
@@ -259,11 +300,19 @@ run_fleet() { # run_fleet N
     printf '  idle %s s: git daemon %s upload-packs = %s per minute, CPU with children %s ms per minute; load average %s\n' \
         "$seconds" "$requests" "$(awk -v r="$requests" -v s="$seconds" 'BEGIN { printf "%.0f", r / s * 60 }')" \
         "$daemon_ms" "$load"
+    if [[ -n $sim_url ]]; then
+        printf '  ALEX OS simulator: %s requests idle (%s per minute); %s in the whole run of %s s (%s per minute): %s\n' \
+            "$alexos_idle" "$(awk -v r="$alexos_idle" -v s="$seconds" 'BEGIN { printf "%.0f", r / s * 60 }')" \
+            "$alexos_all" "$(((ended - started) / 1000000))" \
+            "$(awk -v r="$alexos_all" -v d=$((ended - started)) 'BEGIN { printf "%.0f", r / d * 6e7 }')" "$alexos_paths"
+    else
+        printf '  no ALEX OS simulator (build it: swift build -c release --product chainbot-alexos-sim)\n'
+    fi
     printf '  canary commit: push -> %s canaries applied (ms, median p95 max): %s; the %s others unchanged: %s\n' \
         "${#canaries[@]}" "$canary_ms" "${#stables[@]}" "$stable_ok"
     printf '  commit to all: push -> %s hosts applied (ms, median p95 max): %s\n' "$n" "$all_ms"
-    printf '  unsigned commit: push -> refused (ms, median p95 max): %s; file kept %s/%s, clone on the good commit %s/%s\n' \
-        "$refused_ms" "$kept" "$n" "$stayed" "$n"
+    printf '  unsigned commit: push -> refused (ms, median p95 max): %s; GitVerifyFailed recorded %s/%s, file kept %s/%s, clone on the good commit %s/%s\n' \
+        "$refused_ms" "$recorded" "$n" "$kept" "$n" "$stayed" "$n"
     printf '  files written: %s (one per host: %s)\n' "$files" "$([[ $files == "$n" ]] && echo yes || echo NO)"
     printf '  agent RSS KiB (median p95 max): %s; peak RSS %s\n' "$(printf '%s\n' "${rss[@]}" | stats)" \
         "$(printf '%s\n' "${hwm[@]}" | stats)"
