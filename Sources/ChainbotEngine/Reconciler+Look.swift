@@ -43,7 +43,7 @@ extension Reconciler {
                     targets.append(
                         ObserveTarget(id: resource.id, spec: resource.spec, previous: previous, rendered: rendered))
                 } catch {
-                    looked.failures.append(ResourceFailure(id: resource.id, error: error))
+                    looked.failures.append(ResourceFailure(id: resource.id, error: error.regarding(resource.id)))
                 }
             }
             for (id, record) in applied where provider.kinds.contains(id.kind) && !desiredIDs.contains(id) {
@@ -56,7 +56,9 @@ extension Reconciler {
                 let seen = try await provider.observe(targets.sorted { $0.id < $1.id })
                 looked.observed.merge(seen) { first, _ in first }
             } catch {
-                for target in targets { looked.failures.append(ResourceFailure(id: target.id, error: error)) }
+                for target in targets {
+                    looked.failures.append(ResourceFailure(id: target.id, error: error.regarding(target.id)))
+                }
             }
         }
         return looked

@@ -60,8 +60,9 @@ public struct CommandResult: Sendable, Hashable {
 
 /// Why a child could not be run to completion.
 public enum CommandError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The executable was not found or could not be spawned (errno text included).
-    case launchFailed(command: String, reason: String)
+    /// The executable was not found or could not be spawned: the errno's text, and the errno itself for
+    /// decisions (ENOENT: no such executable).
+    case launchFailed(command: String, reason: Reason)
     /// The child ran past its timeout and was killed.
     case timedOut(command: String, after: Duration)
     /// The child wrote more than `limit` bytes to one stream (`stream` names it) and was killed.

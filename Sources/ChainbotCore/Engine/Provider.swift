@@ -1,55 +1,3 @@
-/// Why a provider could not observe or act, with what a person needs to act on it.
-public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A one-line summary naming the command, file or URL involved.
-    public var message: String
-    /// Output of the failing command (stderr, journal lines), trimmed; may be empty.
-    public var detail: String
-    /// Whether trying again later could help.
-    public var retryable: Bool
-    /// What kind of failure it is, for decisions (the engine tells failures apart by it, never by the
-    /// message); nil where no one has classified it.
-    public var code: Code? = nil
-
-    /// What kind of failure a `ProviderError` is.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
-        /// A firewall was loaded, then put back: not confirmed in time, or not as expected.
-        case firewallReverted
-        /// A command ran and exited with a failure status.
-        case commandFailed
-        /// A command could not be started (not installed, not executable).
-        case launchFailed
-        /// A command or a request did not finish in time.
-        case timedOut
-        /// An HTTP request could not be made, or was answered with an error status.
-        case httpFailed
-        /// A file, directory or record that must exist does not.
-        case notFound
-        /// The operating system refused the operation (permissions, a read-only filesystem).
-        case permissionDenied
-        /// Another system call failed (errno in the message).
-        case systemCallFailed
-        /// A command's output or a server's answer could not be understood.
-        case invalidResponse
-        /// The spec cannot be turned into what the host takes (a value systemd or nft cannot hold).
-        case invalidSpec
-        /// Nothing in this build can do it (no provider for the kind, an action a provider does not run).
-        case unsupported
-    }
-
-    public init(_ message: String, detail: String = "", retryable: Bool = false) {
-        self.message = message
-        self.detail = detail
-        self.retryable = retryable
-    }
-
-    public init(_ message: String, detail: String = "", retryable: Bool = false, code: Code?) {
-        self.init(message, detail: detail, retryable: retryable)
-        self.code = code
-    }
-
-    public var description: String { detail.isEmpty ? message : "\(message)\n\(detail)" }
-}
-
 /// A resource to observe: its identity and the spec that says where to look (the desired spec, or the
 /// last-applied one for a resource that left the manifests).
 public struct ObserveTarget: Sendable, Hashable {
@@ -117,17 +65,5 @@ extension Provider {
         steps(
             for: StepRequest(
                 id: id, spec: spec, previous: previous, changes: changes, observed: observed, rendered: rendered))
-    }
-}
-
-extension ProviderError.Code {
-    /// The code of a child that could not be run to completion: `launchFailed` when it never started,
-    /// `timedOut` when it was killed at its timeout, else `commandFailed`.
-    public init(_ error: CommandError) {
-        switch error {
-        case .launchFailed: self = .launchFailed
-        case .timedOut: self = .timedOut
-        case .outputLimitExceeded, .ioFailed: self = .commandFailed
-        }
     }
 }

@@ -78,13 +78,14 @@ public struct Executor: Sendable {
     private func execute(_ step: Step) async -> StepOutcome {
         guard let provider = providers[step.resource.kind] else {
             return .failed(
-                ProviderError("no provider manages \(step.resource.kind.rawValue) resources", code: .unsupported))
+                ProviderError("no provider manages \(step.resource.kind.rawValue) resources", code: .unsupported)
+                    .regarding(step.resource))
         }
         do {
             try await provider.execute(step.action)
             return .succeeded
         } catch {
-            return .failed(error)
+            return .failed(error.regarding(step.resource))
         }
     }
 

@@ -17,7 +17,9 @@ struct ChildProcess {
     /// Starts `invocation`: argv only (no shell), a bare name searched in `PATH` as `posix_spawnp` does.
     static func spawn(_ invocation: CommandInvocation) throws(CommandError) -> ChildProcess {
         let command = invocation.description
-        func launchFailed(_ reason: String) -> CommandError { .launchFailed(command: command, reason: reason) }
+        func launchFailed(_ reason: CommandError.Reason) -> CommandError {
+            .launchFailed(command: command, reason: reason)
+        }
 
         let (argv, envp) = try strings(of: invocation, failing: launchFailed)
         let (output, errors, input) = try pipes(for: invocation, failing: launchFailed)
@@ -43,7 +45,7 @@ struct ChildProcess {
             close(output.readEnd)
             close(errors.readEnd)
             if let input { close(input.writeEnd) }
-            throw launchFailed(SystemError.text(for: status))
+            throw launchFailed(CommandError.Reason(spawnStatus: status))
         }
 
         let child = ChildProcess(
@@ -55,17 +57,17 @@ struct ChildProcess {
             }
         } catch {
             child.abandon()
-            throw launchFailed("\(error)")
+            throw launchFailed(CommandError.Reason(error))
         }
         return child
     }
 
     /// argv and, when the invocation overrides some, the whole environment, as C strings.
     private static func strings(
-        of invocation: CommandInvocation, failing launchFailed: (String) -> CommandError
+        of invocation: CommandInvocation, failing launchFailed: (CommandError.Reason) -> CommandError
     ) throws(CommandError) -> (CStringArray, CStringArray?) {
         if let problem = invocation.environment?.keys.lazy.compactMap(ChildEnvironment.problem(withName:)).first {
-            throw launchFailed(problem)
+            throw launchFailed(CommandError.Reason(problem))
         }
         do {
             let argv = try CStringArray([invocation.executable] + invocation.arguments)
@@ -81,7 +83,7 @@ struct ChildProcess {
     /// Pipes for standard output, standard error and (when the invocation feeds one) standard input; on
     /// failure none stays open.
     private static func pipes(
-        for invocation: CommandInvocation, failing launchFailed: (String) -> CommandError
+        for invocation: CommandInvocation, failing launchFailed: (CommandError.Reason) -> CommandError
     ) throws(CommandError) -> (output: ChildPipe, errors: ChildPipe, input: ChildPipe?) {
         var pipes: [ChildPipe] = []
         do {
@@ -90,7 +92,7 @@ struct ChildProcess {
             if invocation.standardInput != nil { pipes.append(try ChildPipe.make()) }
         } catch {
             for pipe in pipes { pipe.closeBoth() }
-            throw launchFailed("\(error)")
+            throw launchFailed(CommandError.Reason(error))
         }
         return (pipes[0], pipes[1], pipes.count > 2 ? pipes[2] : nil)
     }

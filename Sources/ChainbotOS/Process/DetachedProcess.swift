@@ -44,7 +44,9 @@ public struct DetachedProcess: BackgroundProcess {
         let status = argv.withUnsafePointer { argvPointer in
             posix_spawn(&pid, executable, &fileActions, &attributes, argvPointer, environ)
         }
-        guard status == 0 else { throw .launchFailed(command: command, reason: SystemError.text(for: status)) }
+        guard status == 0 else {
+            throw .launchFailed(command: command, reason: CommandError.Reason(spawnStatus: status))
+        }
         return DetachedProcess(pid: pid)
     }
 

@@ -36,14 +36,15 @@ public struct SpawnCommandRunner: CommandRunner {
     public func run(_ invocation: CommandInvocation) async throws(CommandError) -> CommandResult {
         typealias Outcome = Result<CommandResult, CommandError>
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-            do {
+            do throws(SystemError) {
                 try DetachedThread.start {
                     let outcome = Outcome { () throws(CommandError) in try runSynchronously(invocation) }
                     continuation.resume(returning: outcome)
                 }
             } catch {
                 continuation.resume(
-                    returning: .failure(.launchFailed(command: invocation.description, reason: "\(error)")))
+                    returning: .failure(
+                        .launchFailed(command: invocation.description, reason: CommandError.Reason(error))))
             }
         }
         return try outcome.get()
