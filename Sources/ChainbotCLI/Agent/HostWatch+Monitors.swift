@@ -11,10 +11,7 @@ protocol HostMonitor: Sendable {
 /// change), and again after it reports a loss (then queues everything: a full resync).
 ///
 /// A new source of host events is one more value in `HostMonitorStarter.live`: its `start` gets the routes,
-/// the sink for events and the sink for a loss. The systemd unit monitor plugs in as
-/// `HostMonitorStarter(name: "systemd unit monitor", key: { $0.watchedUnits.isEmpty ? [] : ["units"] }) {
-/// _, onEvent, onLost in try SystemdUnitMonitor(onChange: { onEvent(.unit($0)) }, onLost: onLost) }` with
-/// `extension SystemdUnitMonitor: HostMonitor {}`; `.unit` events route to the Services declaring the unit.
+/// the sink for events and the sink for a loss.
 struct HostMonitorStarter: Sendable {
     /// Named in the log (`file watcher`, `nft monitor`).
     var name: String
@@ -29,7 +26,7 @@ struct HostMonitorStarter: Sendable {
 
 extension HostMonitorStarter {
     /// The monitors of a live agent.
-    static let live: [HostMonitorStarter] = [files, nftables]
+    static let live: [HostMonitorStarter] = [files, nftables, systemdUnits]
 
     /// inotify on every owned file (through its parent) and owned directory.
     static let files = HostMonitorStarter(
@@ -46,7 +43,15 @@ extension HostMonitorStarter {
         start: { _, onEvent, onLost in
             try NftMonitor(onChange: { onEvent(.nftTable($0)) }, onLost: onLost)
         })
+
+    /// systemd's unit signals over D-Bus (`SystemdUnitMonitor`), when some resource declared a unit.
+    static let systemdUnits = HostMonitorStarter(
+        name: "systemd unit monitor", key: { $0.watchedUnits.isEmpty ? [] : ["units"] },
+        start: { _, onEvent, onLost in
+            try SystemdUnitMonitor(onChange: { onEvent(.unit($0)) }, onLost: onLost)
+        })
 }
 
 extension FileWatcher: HostMonitor {}
+extension SystemdUnitMonitor: HostMonitor {}
 extension NftMonitor: HostMonitor {}

@@ -5,7 +5,8 @@ import ChainbotOS
 enum HostEvent: Sendable, Hashable {
     /// A path inotify named (a file written, renamed into place, removed; a directory made or removed).
     case file(String)
-    /// A systemd unit whose state or unit file changed (`web.service`).
+    /// A systemd unit whose state or unit file changed (`web.service`); `*` for any (unit files changed, a
+    /// daemon-reload finished).
     case unit(String)
     /// An nftables table whose ruleset changed (`inet chainbot`).
     case nftTable(String)
@@ -24,8 +25,11 @@ struct HostWatchRoutes: Sendable, Hashable {
 
     init() {}
 
-    /// The routes for `declared`; host paths are taken under `root` ("/" on a live host).
+    /// The routes for `declared`; host paths are taken under `root` ("/" on a live host). Under another root
+    /// (an image prepared offline) only files are watched: the running systemd and nftables are not the
+    /// image's.
     init(_ declared: [ResourceID: WatchPoints], root: String = "/") {
+        let live = root == "/" || root.isEmpty
         var followers: [ResourceID: Set<ResourceID>] = [:]
         for (id, points) in declared {
             for leader in points.follows where leader != id { followers[leader, default: []].insert(id) }
@@ -36,6 +40,7 @@ struct HostWatchRoutes: Sendable, Hashable {
             for path in points.directories {
                 directories[WatchPoints.real(path, root: root), default: []].formUnion(owners)
             }
+            guard live else { continue }
             for unit in points.units { units[unit, default: []].formUnion(owners) }
             for table in points.nftTables { tables[table, default: []].formUnion(owners) }
         }
@@ -44,6 +49,7 @@ struct HostWatchRoutes: Sendable, Hashable {
     /// The resources `event` concerns; empty for one nobody declared (another file in a watched folder).
     func route(_ event: HostEvent) -> Set<ResourceID> {
         switch event {
+        case .unit(SystemdUnitMonitor.anyUnit): return units.values.reduce(into: []) { $0.formUnion($1) }
         case .unit(let name): return units[name] ?? []
         case .nftTable(let table): return tables[table] ?? []
         case .file(let path): return route(path: path)

@@ -7,13 +7,13 @@ public import ChainbotCore
 public final class NftMonitor: Sendable {
     private let child: StreamedChild
 
-    /// Starts `nft monitor` (`executable` is a path or a name looked up in `PATH`).
+    /// Starts `argv` (`nft monitor`; a test runs it inside a network namespace of its own).
     public init(
-        executable: String = "nft", onChange: @escaping @Sendable (_ table: String) -> Void,
+        argv: [String] = ["nft", "monitor"], onChange: @escaping @Sendable (_ table: String) -> Void,
         onLost: @escaping @Sendable (_ why: String) -> Void
     ) throws(CommandError) {
         child = try StreamedChild(
-            CommandInvocation(executable, ["monitor"]),
+            CommandInvocation(argv.first ?? "nft", Array(argv.dropFirst())),
             onLine: { line in if let table = Self.table(in: line) { onChange(table) } }, onExit: onLost)
     }
 
