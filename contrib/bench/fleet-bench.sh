@@ -7,7 +7,8 @@
 #   - one bare repository served by `git daemon` on 127.0.0.1 (git://), pushed to over the file system;
 #   - N `chainbot agent` processes, each with its own clone, state file, --host bench-NN and a ring label
 #     (every 5th host is ring=canary and follows the branch canary, the rest follow main), --listen off,
-#     --git-pull ${CHAINBOT_BENCH_PULL:-5s} (±10 % jitter), --git-verify with an SSH allowed-signers file;
+#     --git-pull ${CHAINBOT_BENCH_PULL:-5s} (whole seconds; ±10 % jitter), --git-verify with an SSH
+#     allowed-signers file;
 #   - the repository holds one ConfigFile per host (hostSelector: {hostname: bench-NN}) under the work
 #     directory, so each host applies exactly one resource and a checker can say who wrote what.
 # It measures, after every agent converged on the first signed commit:
@@ -45,6 +46,8 @@ BINARY=$(realpath -e "${1:-${CHAINBOT_BIN:-$REPO/.build/release/chainbot}}") ||
     die "git daemon is not installed (Debian: it is part of the git package)"
 command -v ssh-keygen >/dev/null || die "ssh-keygen is needed to sign the commits"
 
+[[ $PULL =~ ^[0-9]+s$ ]] || die "CHAINBOT_BENCH_PULL takes whole seconds, like 5s; not '$PULL'"
+[[ $IDLE =~ ^[0-9]+$ ]] || die "CHAINBOT_BENCH_IDLE takes seconds, like 30; not '$IDLE'"
 SIM=${CHAINBOT_BENCH_SIM:-$(dirname "$BINARY")/chainbot-alexos-sim}
 [[ -x $SIM ]] || SIM=""
 
@@ -73,9 +76,17 @@ cpu_all() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
 pids=() daemon="" sim="" work=""
 # Stops the agents (SIGTERM: they finish the pass in flight) and the daemon this run started.
 stop_all() {
-    local pid
-    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"}; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"}; do wait "$pid" 2>/dev/null || true; done
+    local pid tries=0 all=("${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"})
+    for pid in "${all[@]+"${all[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+    # 10 s to finish the pass in flight, then SIGKILL.
+    for pid in "${all[@]+"${all[@]}"}"; do
+        while kill -0 "$pid" 2>/dev/null && ((tries < 100)); do
+            sleep 0.1
+            tries=$((tries + 1))
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     pids=() daemon="" sim=""
 }
 cleanup() {
