@@ -1,0 +1,90 @@
+import ChainbotCore
+import ChainbotStore
+import ChainbotTestSupport
+import Glibc
+import Testing
+
+/// The built agent, with a resync of ten minutes, sees a hand-made change to a file it owns at once and
+/// heals it; its own writes do not bring it back.
+@Suite(
+    .enabled(if: Fixtures.exists(ApplyKillTests.binary), "the chainbot binary is not built at .build/debug/chainbot"))
+struct AgentHostWatchHealTests {
+    /// An agent over the 40 ConfigFiles of `ApplyKillTests.manifest` under a fresh directory.
+    struct Running {
+        let work = TemporaryDirectory("chainbot-agent-watch")
+        let agent: KillableChild
+        var root: String { work.path }
+        var log: String { work.file("agent.log") }
+        var state: String { ApplyKillTests.statePath(root) }
+        func file(_ index: Int) -> String { ApplyKillTests.filePath(root, index) }
+        var logText: String { Fixtures.readText(log) ?? "" }
+
+        init() throws {
+            let manifest = work.write("m.yaml", ApplyKillTests.manifest(prefix: work.path))
+            agent = try KillableChild(
+                ApplyKillTests.binary,
+                [
+                    "agent", "-f", manifest, "--state", ApplyKillTests.statePath(work.path), "--listen", "off",
+                    "--resync", "10m",
+                ], errorFile: work.file("agent.log"))
+        }
+
+        /// Waits for the first pass to have written every file.
+        func converged() async throws -> Bool {
+            try await Poll.within(.seconds(60)) {
+                AgentIdlePassWritesTests.lastSync(state) != nil
+                    && (0..<ApplyKillTests.fileCount).allSatisfy {
+                        Fixtures.readText(file($0)) == ApplyKillTests.content($0)
+                    }
+            }
+        }
+
+        /// Writes `text` into file `index` as an editor that saves in place would.
+        func edit(_ index: Int, _ text: String) -> Bool { Fixtures.write(file(index), text) }
+
+        /// How long until file `index` holds its content again (nil: not within 20 s).
+        func healed(_ index: Int) async throws -> Duration? {
+            let start = ContinuousClock.now
+            let back = try await Poll.within(.seconds(20)) {
+                Fixtures.readText(file(index)) == ApplyKillTests.content(index)
+            }
+            return back ? ContinuousClock.now - start : nil
+        }
+
+        func count(_ line: String) -> Int { logText.components(separatedBy: line).count - 1 }
+    }
+
+    @Test func aHandEditOfAConfigFileIsHealedLongBeforeTheTenMinuteResync() async throws {
+        let running = try Running()
+        defer { running.agent.killAndWait(SIGTERM) }
+        try #require(try await running.converged(), "not converged: \(running.logText)")
+
+        #expect(running.edit(7, "edited by hand\n"))
+        let healed = try await running.healed(7)
+        #expect(healed != nil, "file 7 still edited after 20 s: \(running.logText)")
+        print("AgentHostWatchHealTests: hand edit healed in \(healed.map { "\($0)" } ?? "more than 20 s")")
+
+        // Removed by hand, with its folder: the folder comes back, and the file in it.
+        TemporaryDirectory.remove(running.root + "/etc/kt")
+        #expect(try await running.healed(3) != nil, "file 3 not back after its folder was removed: \(running.logText)")
+    }
+
+    @Test func anIdleAgentDoesNotComeBackForItsOwnWrites() async throws {
+        let running = try Running()
+        defer { running.agent.killAndWait(SIGTERM) }
+        try #require(try await running.converged(), "not converged: \(running.logText)")
+        #expect(running.count("host changed") == 0, "the first pass's own writes were queued again: \(running.logText)")
+
+        #expect(running.edit(11, "edited by hand\n"))
+        try #require(try await running.healed(11) != nil, "not healed: \(running.logText)")
+        // The heal is one pass; its write of the file is not a change to come back for. Watched for 3 s,
+        // about 30 debounce windows: a loop would show a second pass and a second "host changed".
+        let stamp = AgentIdlePassWritesTests.lastSync(running.state)
+        let moved = try await Poll.within(.seconds(3)) {
+            AgentIdlePassWritesTests.lastSync(running.state) != stamp || running.count("host changed") > 1
+        }
+        #expect(!moved, "the agent kept syncing after healing: \(running.logText)")
+        #expect(running.count("host changed") == 1, "\(running.logText)")
+        #expect(running.count("synced 1: 1 changed") == 1, "\(running.logText)")
+    }
+}
