@@ -10,7 +10,9 @@ import Testing
         let work = TemporaryDirectory("chainbot-secret-diff")
         let root = work.file("image")
         work.write("image/etc/.keep", "")
-        let secrets = work.write("secrets.env", "API_TOKEN=\(Self.secret)\n")
+        // Under --root the secret is read from the image, where the Pi's own agent will read it too.
+        work.write("image/etc/chainbot/secrets/app.env", "API_TOKEN=\(Self.secret)\n")
+        let secrets = "/etc/chainbot/secrets/app.env"
         let manifests = work.write(
             "manifests/app.yaml",
             """

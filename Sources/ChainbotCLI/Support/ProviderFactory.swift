@@ -16,11 +16,13 @@ enum ProviderFactory {
         transport: any HTTPTransport = HTTPClient()
     ) -> [any Provider] {
         let host = LocalFileSystem(root: root ?? "/")
-        // Sources and secrets live beside the manifests on this machine, never inside an image root.
+        // Sources live beside the manifests on this machine, never inside an image root; secrets live on
+        // the host being configured (under --root, the image), where the Pi's own agent reads them too.
         let local = LocalFileSystem()
+        let secrets = SecretReader(fileSystem: host, root: root)
         var providers: [any Provider] = [
             SystemdProvider(runner: runner, fileSystem: host, mode: root == nil ? .live : .offline),
-            ConfigFileProvider(fileSystem: host, sources: local, secrets: SecretReader(fileSystem: local)),
+            ConfigFileProvider(fileSystem: host, sources: local, secrets: secrets),
             HostProvider(
                 fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,
                 diskSpace: HostProvider.diskSpaceProbe(host)),
@@ -29,7 +31,7 @@ enum ProviderFactory {
                 fileSystem: host,
                 runner: runner),
             AgentProvider(
-                endpoints: alexOS, transport: transport, secrets: SecretReader(fileSystem: local),
+                endpoints: alexOS, transport: transport, secrets: secrets,
                 now: { Timestamp.now() }),
         ]
         // The firewall and listening sockets exist only on a live host, not in an image.
