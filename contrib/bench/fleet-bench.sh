@@ -76,10 +76,10 @@ cpu_all() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
 pids=() daemon="" sim="" work=""
 # Stops the agents (SIGTERM: they finish the pass in flight) and the daemon this run started.
 stop_all() {
-    local pid tries=0 all=("${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"})
-    for pid in "${all[@]+"${all[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+    local pid tries=0 procs=("${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"})
+    for pid in "${procs[@]+"${procs[@]}"}"; do kill "$pid" 2>/dev/null || true; done
     # 10 s to finish the pass in flight, then SIGKILL.
-    for pid in "${all[@]+"${all[@]}"}"; do
+    for pid in "${procs[@]+"${procs[@]}"}"; do
         while kill -0 "$pid" 2>/dev/null && ((tries < 100)); do
             sleep 0.1
             tries=$((tries + 1))
@@ -278,10 +278,14 @@ run_fleet() { # run_fleet N
     done
     refused_ms=$(printf '%s\n' "${refused_at[@]}" | stats)
     sleep 2 # a refusing agent that applied anyway would have written by now
-    local recorded=0
+    local recorded=0 shown=0 owned=0 status
     for host in "${all[@]}"; do
         "$work/chainbot" events --state "$work/state/$host.db" | grep -q 'Warning  *GitVerifyFailed' &&
             recorded=$((recorded + 1))
+        status=$("$work/chainbot" status --state "$work/state/$host.db" 2>&1 || true)
+        grep -q 'NOT FOLLOWING' <<<"$status" && shown=$((shown + 1))
+        # Exactly its selected set: the one resource its hostSelector picks, in its state file.
+        [[ "$(grep -o 'ConfigFile/[a-z0-9-]*' <<<"$status" | sort -u)" == "ConfigFile/note-$host" ]] && owned=$((owned + 1))
         [[ "$(cat "$work/hosts/$host/note.txt")" == "release 3" ]] && kept=$((kept + 1))
         [[ "$(git -C "$work/clones/$host" rev-parse HEAD)" == "$good" ]] && stayed=$((stayed + 1))
     done
@@ -322,9 +326,11 @@ run_fleet() { # run_fleet N
     printf '  canary commit: push -> %s canaries applied (ms, median p95 max): %s; the %s others unchanged: %s\n' \
         "${#canaries[@]}" "$canary_ms" "${#stables[@]}" "$stable_ok"
     printf '  commit to all: push -> %s hosts applied (ms, median p95 max): %s\n' "$n" "$all_ms"
-    printf '  unsigned commit: push -> refused (ms, median p95 max): %s; GitVerifyFailed recorded %s/%s, file kept %s/%s, clone on the good commit %s/%s\n' \
-        "$refused_ms" "$recorded" "$n" "$kept" "$n" "$stayed" "$n"
-    printf '  files written: %s (one per host: %s)\n' "$files" "$([[ $files == "$n" ]] && echo yes || echo NO)"
+    printf '  unsigned commit: push -> refused (ms, median p95 max): %s\n' "$refused_ms"
+    printf '    GitVerifyFailed recorded %s/%s, status NOT FOLLOWING %s/%s, file kept %s/%s, clone on the good commit %s/%s\n' \
+        "$recorded" "$n" "$shown" "$n" "$kept" "$n" "$stayed" "$n"
+    printf '  selected set: files written %s (one per host: %s); state files holding exactly their own resource %s/%s\n' \
+        "$files" "$([[ $files == "$n" ]] && echo yes || echo NO)" "$owned" "$n"
     printf '  agent RSS KiB (median p95 max): %s; peak RSS %s\n' "$(printf '%s\n' "${rss[@]}" | stats)" \
         "$(printf '%s\n' "${hwm[@]}" | stats)"
 }
