@@ -29,7 +29,9 @@ extension AgentEndpoint {
     /// Whether `request` carries the token in a way a browser's WebSocket can send it: `?token=TOKEN`, or a
     /// `bearer.TOKEN` subprotocol in `Sec-WebSocket-Protocol`.
     static func webSocketToken(_ request: HTTPRequest, matches token: String) -> Bool {
-        if let given = queryValue("token", in: request), constantTimeEqual(given, token) { return true }
+        if let given = queryValue("token", in: request).flatMap(percentDecoded), constantTimeEqual(given, token) {
+            return true
+        }
         return WebSocketHandshake.offeredProtocols(request).contains { offered in
             offered.hasPrefix("bearer.") && constantTimeEqual(String(offered.dropFirst("bearer.".count)), token)
         }
@@ -41,6 +43,26 @@ extension AgentEndpoint {
             return String(pair.dropFirst(name.count + 1))
         }
         return nil
+    }
+
+    /// `text` with `%XX` escapes (and `+` for a space) decoded; nil when an escape is broken or the result
+    /// is not UTF-8.
+    static func percentDecoded(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        var input = Array(text.utf8)[...]
+        while let byte = input.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                guard input.count >= 2, let value = UInt8(String(decoding: input.prefix(2), as: UTF8.self), radix: 16)
+                else { return nil }
+                bytes.append(value)
+                input = input.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// The resources' counts as `/api/v1/status` gives them.

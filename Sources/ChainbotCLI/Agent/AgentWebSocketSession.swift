@@ -34,7 +34,7 @@ final class AgentWebSocketSession: WebSocketSession {
         let report = (try? StatusReport(store: store, statePath: statePath)) ?? StatusReport(empty: ())
         let hello: JSONValue = .object([
             ("type", .string("hello")), ("generation", report.generation.map(JSONValue.string) ?? .null),
-            ("counts", AgentEndpoint.countsJSON(report.statuses)), ("lastEventId", .int(Int(cursor))),
+            ("counts", AgentEndpoint.countsJSON(report.statuses)), ("since", .int(Int(cursor))),
         ])
         connection.send(text: hello.serialized())
         statuses = Self.statusMap(report)
