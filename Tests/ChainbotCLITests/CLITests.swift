@@ -84,27 +84,31 @@ import Testing
         #expect(run.stdout.hasPrefix("3 resources in 2 files valid"))
     }
 
-    @Test func jsonOutputIsAnArrayOfDiagnostics() async {
+    @Test func jsonOutputOfAnInvalidSetIsADocumentWithItsDiagnostics() async {
         let path = Fixtures.path("fixtures/manifests/invalid/unknown-field")
         let run = await CLIHarness.run(["validate", "-o", "json", path])
         #expect(run.status == 65)
         #expect(run.stderr.isEmpty)
         let expected = """
-            [
-              {
-                "file": "\(path)/service.yaml",
-                "line": 7,
-                "column": 3,
-                "severity": "error",
-                "code": "unknown-field",
-                "message": "unknown field 'enabeld' in Service 'chainbot'",
-                "notes": [
-                  {
-                    "message": "did you mean 'enabled'?"
-                  }
-                ]
-              }
-            ]
+            {
+              "schemaVersion": 1,
+              "valid": false,
+              "diagnostics": [
+                {
+                  "file": "\(path)/service.yaml",
+                  "line": 7,
+                  "column": 3,
+                  "severity": "error",
+                  "code": "unknown-field",
+                  "message": "unknown field 'enabeld' in Service 'chainbot'",
+                  "notes": [
+                    {
+                      "message": "did you mean 'enabled'?"
+                    }
+                  ]
+                }
+              ]
+            }
 
             """
         #expect(run.stdout == expected)

@@ -34,8 +34,8 @@ struct EventsWatchTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(log.contains("\"reason\":\"Applied\""), "\(log)")
-        #expect(log.contains("\"regarding\":\"ConfigFile/note\""))
-        // One JSON object per line.
+        #expect(log.contains("\"resource\":\"ConfigFile/note\",\"kind\":\"ConfigFile\",\"name\":\"note\""))
+        // One JSON document per line.
         #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") })
     }
 }

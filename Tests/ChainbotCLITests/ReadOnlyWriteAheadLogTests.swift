@@ -57,7 +57,9 @@ import Testing
         #expect(history.stderr == "chainbot history: " + warning)
         #expect(history.stdout.contains(" g1\n") && !history.stdout.contains("g2"), "\(history.stdout)")
         let json = await CLIHarness.run(["history", "--state", path, "-o", "json"])
-        #expect(json.status == 0 && json.stdout.hasPrefix("["), "\(json.stdout)")
+        #expect(
+            json.status == 0 && json.stdout.hasPrefix("{\n  \"schemaVersion\": 1,\n  \"revisions\": ["),
+            "\(json.stdout)")
         #expect(json.stderr == "chainbot history: " + warning)
         for command in [["status"], ["status", "-o", "json"], ["get", "ConfigFile/none"]] {
             let run = await CLIHarness.run(command + ["--state", path])

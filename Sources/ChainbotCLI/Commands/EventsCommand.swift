@@ -16,8 +16,8 @@ enum EventsCommand {
             options:
               --since DURATION      only events last seen within DURATION (e.g. 30m, 2h, 7d; at most 365d)
               -w, --watch           keep running and print each new or repeated event as it is recorded
-                                    (by the agent or an apply in another shell); one JSON object per
-                                    line with -o json
+                                    (by the agent or an apply in another shell); one JSON document per
+                                    line with -o json (docs/json-output.md)
               -o, --output FORMAT   text (default) or json
               --state FILE          state file (default /var/lib/chainbot/state.db as root)
               --root DIR            the state file under an offline image root
@@ -72,7 +72,8 @@ enum EventsCommand {
                 return try await watch(store, after: events, json: output == "json", context)
             }
             if output == "json" {
-                context.stdout.write(JSONValue.array(events.map(json)).serialized(pretty: true) + "\n")
+                let document = JSONDocument.document([("events", .array(events.map(json)))])
+                context.stdout.write(document.serialized(pretty: true) + "\n")
             } else {
                 context.stdout.write(table(events))
             }
@@ -100,7 +101,8 @@ enum EventsCommand {
             for stored in events where seen[stored.id] != stored.count {
                 seen[stored.id] = stored.count
                 if json {
-                    context.stdout.write(self.json(stored).serialized() + "\n")
+                    // JSON Lines: each line a document of its own (docs/schemas/events-watch.schema.json).
+                    context.stdout.write(JSONDocument.document(self.json(stored).object ?? []).serialized() + "\n")
                 } else {
                     context.stdout.write(row(stored, widths))
                 }
@@ -157,14 +159,19 @@ enum EventsCommand {
         return header(widths) + events.map { row($0, widths) }.joined()
     }
 
+    /// One event as `events -o json` lists it (and `status -o json`, `get -o json`).
     static func json(_ stored: StoredEvent) -> JSONValue {
         let event = stored.event
-        return .object([
-            ("type", .string(event.type.rawValue)), ("reason", .string(event.reason.rawValue)),
-            ("regarding", .string(event.regarding)), ("message", .string(event.message)),
-            ("count", .int(stored.count)), ("firstSeen", .string(stored.firstSeen.iso8601)),
-            ("lastSeen", .string(stored.lastSeen.iso8601)),
-            ("generation", event.generation.map(JSONValue.string) ?? .null),
-        ])
+        return .object(
+            [
+                ("id", .int(Int(stored.id))), ("type", .string(event.type.rawValue)),
+                ("reason", .string(event.reason.rawValue)),
+            ]
+                + JSONDocument.resource(kind: event.regardingKind, name: event.regardingName) + [
+                    ("message", .string(event.message)),
+                    ("count", .int(stored.count)), ("firstSeen", .string(stored.firstSeen.iso8601)),
+                    ("lastSeen", .string(stored.lastSeen.iso8601)),
+                    ("generation", event.generation.map(JSONValue.string) ?? .null),
+                ])
     }
 }

@@ -52,12 +52,14 @@ enum HistoryCommand {
                     context.stderr.write("chainbot history: no revision \(text) in \(path)\n")
                     return .usage
                 }
-                context.stdout.write(output == "json" ? json(detail).serialized(pretty: true) + "\n" : describe(detail))
+                context.stdout.write(
+                    output == "json" ? document(detail).serialized(pretty: true) + "\n" : describe(detail))
                 return .success
             }
             let revisions = try store.revisions(limit: 50)
             if output == "json" {
-                context.stdout.write(JSONValue.array(revisions.map(json)).serialized(pretty: true) + "\n")
+                let document = JSONDocument.document([("revisions", .array(revisions.map(json)))])
+                context.stdout.write(document.serialized(pretty: true) + "\n")
             } else {
                 context.stdout.write(table(revisions))
             }
@@ -113,20 +115,15 @@ enum HistoryCommand {
             ] + RevisionWriter.json(revision))
     }
 
-    static func json(_ detail: RevisionDetail) -> JSONValue {
-        guard case .object(var members) = json(detail.revision) else { return .null }
-        members.append(
-            (
-                "steps",
-                .array(
-                    detail.steps.map { step in
-                        .object([
-                            ("resource", .string(step.reference)), ("action", .string(step.action)),
-                            ("outcome", .string(step.outcome.rawValue)),
-                            ("error", step.error.map(JSONValue.string) ?? .null),
-                        ])
-                    })
-            ))
-        return .object(members)
+    /// `history REV -o json` (docs/schemas/history-revision.schema.json): the revision and its steps.
+    static func document(_ detail: RevisionDetail) -> JSONValue {
+        let steps = detail.steps.map { step -> JSONValue in
+            .object(
+                JSONDocument.resource(kind: step.kind, name: step.name) + [
+                    ("action", .string(step.action)), ("outcome", .string(step.outcome.rawValue)),
+                    ("error", step.error.map(JSONValue.string) ?? .null),
+                ])
+        }
+        return JSONDocument.document((json(detail.revision).object ?? []) + [("steps", .array(steps))])
     }
 }

@@ -109,12 +109,13 @@ struct StatusReport {
         }
         let suspended = suspensions.contains { $0.reference == status.reference }
         let generation: JSONValue = status.observedGeneration.map { .string($0) } ?? .null
-        let members: [(String, JSONValue)] = [
-            ("kind", .string(status.kind)), ("name", .string(status.name)), ("sync", .string(status.sync.rawValue)),
-            ("health", .string(status.health.rawValue)), ("suspended", .bool(suspended)),
-            ("conditions", .array(conditions)), ("observedGeneration", generation),
-            ("updatedAt", .string(status.updatedAt.iso8601)),
-        ]
+        let members: [(String, JSONValue)] =
+            JSONDocument.resource(kind: status.kind, name: status.name) + [
+                ("sync", .string(status.sync.rawValue)),
+                ("health", .string(status.health.rawValue)), ("suspended", .bool(suspended)),
+                ("conditions", .array(conditions)), ("observedGeneration", generation),
+                ("updatedAt", .string(status.updatedAt.iso8601)),
+            ]
         return .object(members)
     }
 

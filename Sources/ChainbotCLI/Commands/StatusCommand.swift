@@ -40,10 +40,12 @@ enum StatusCommand {
         }
         let allGood = report.statuses.allSatisfy { $0.sync == .synced && $0.health == .healthy }
         if options.output == "json" {
-            let json = JSONValue.object([
-                ("agent", report.agentJSON), ("host", hostJSON(options.host)),
-                ("resources", .array(report.statuses.map(report.json))),
-            ])
+            let events: [StoredEvent]
+            do { events = try store.events(since: Timestamp.now().advanced(by: .seconds(-3600))).suffix(20) } catch {
+                context.stderr.write("chainbot status: \(error)\n")
+                return .failure
+            }
+            let json = document(report, host: options.host, events: events)
             context.stdout.write(json.serialized(pretty: true) + "\n")
             return allGood ? .success : .differences
         }
@@ -76,6 +78,16 @@ enum StatusCommand {
 }
 
 extension StatusCommand {
+    /// `status -o json` (docs/schemas/status.schema.json): what the agent's `/api/v1/status` has (the agent,
+    /// counts, resources and the last hour's last 20 events), and who this host is.
+    static func document(_ report: StatusReport, host: HostIdentity, events: [StoredEvent]) -> JSONValue {
+        JSONDocument.document([
+            ("agent", report.agentJSON), ("host", hostJSON(host)),
+            ("counts", AgentEndpoint.countsJSON(report.statuses)),
+            ("resources", .array(report.statuses.map(report.json))), ("events", .array(events.map(EventsCommand.json))),
+        ])
+    }
+
     /// `{name, labels}`: who this host is in the fleet (what `metadata.hostSelector` is matched against).
     static func hostJSON(_ host: HostIdentity) -> JSONValue {
         .object([
@@ -140,18 +152,11 @@ enum GetCommand {
             return .failure
         }
     }
-    /// `get -o json` (and `-o yaml`): the status as `status -o json` has it, with its last events.
+    /// `get -o json` (and `-o yaml`; docs/schemas/get.schema.json): the status as `status -o json` has it,
+    /// with its last events.
     static func document(_ status: ResourceStatus, events: [StoredEvent], report: StatusReport) -> JSONValue? {
-        guard case .object(var members) = report.json(status) else { return nil }
-        let items: [JSONValue] = events.map { stored in
-            .object([
-                ("type", .string(stored.event.type.rawValue)), ("reason", .string(stored.event.reason.rawValue)),
-                ("message", .string(stored.event.message)), ("count", .int(stored.count)),
-                ("lastSeen", .string(stored.lastSeen.iso8601)),
-            ])
-        }
-        members.append(("events", .array(items)))
-        return .object(members)
+        guard case .object(let members) = report.json(status) else { return nil }
+        return JSONDocument.document(members + [("events", .array(events.map(EventsCommand.json)))])
     }
 
     /// `get`'s text: sync, health, a suspension, the conditions and the last events.

@@ -24,9 +24,11 @@ enum ValidateCommand {
           -f, --filename PATH   a manifest file or directory (repeatable; same as a positional PATH)
           -o, --output FORMAT   text (default) or json. A valid set is an object {schemaVersion: 1,
                                 valid: true, files, resources, kinds: {KIND: count}, generation,
-                                diagnostics}; an invalid one a JSON array of diagnostics, each
-                                {file, line, column, severity, code, message, notes}; line 0 means the
-                                whole file; with --hosts an object {hosts, notSelected, diagnostics}
+                                diagnostics}; an invalid one {schemaVersion: 1, valid: false,
+                                diagnostics}, each diagnostic {file, line, column, severity, code,
+                                message, notes}; line 0 means the whole file; with --hosts
+                                {schemaVersion, valid, hosts, notSelected, diagnostics}
+                                (docs/json-output.md)
           --host NAME           validate for this host name instead of the kernel's (or the inventory's)
           --label KEY=VALUE     a label of that host (repeatable)
           --hosts               list the resources each host gets
@@ -64,7 +66,11 @@ enum ValidateCommand {
         let status: ExitCode = set.hasIOErrors ? .failure : (set.isValid ? .success : .invalidManifests)
         if output == "json" {
             let diagnostics = JSONValue.array(set.diagnostics.map(\.json))
-            var out = arguments.has("hosts") ? hostsJSON(set, fleet: fleet, diagnostics: diagnostics) : diagnostics
+            let valid = JSONValue.bool(status == .success)
+            var out =
+                arguments.has("hosts")
+                ? hostsJSON(set, fleet: fleet, valid: valid, diagnostics: diagnostics)
+                : JSONDocument.document([("valid", valid), ("diagnostics", diagnostics)])
             if status == .success, !arguments.has("hosts") {
                 let generation = await ManifestGeneration.compute(
                     paths: paths, files: set.files, runner: SpawnCommandRunner())
@@ -108,8 +114,8 @@ enum ValidateCommand {
         return out
     }
 
-    /// `{hosts: [{name, labels, resources}], notSelected, diagnostics}` for `--hosts -o json`.
-    static func hostsJSON(_ set: ManifestSet, fleet: Bool, diagnostics: JSONValue) -> JSONValue {
+    /// `{schemaVersion, valid, hosts: [{name, labels, resources}], notSelected, diagnostics}` for `--hosts -o json`.
+    static func hostsJSON(_ set: ManifestSet, fleet: Bool, valid: JSONValue, diagnostics: JSONValue) -> JSONValue {
         let selections: [(host: HostIdentity, resources: [Resource])] =
             fleet
             ? set.hostSelections.map { ($0.host.identity, $0.resources) }
@@ -121,8 +127,8 @@ enum ValidateCommand {
                 ("resources", .array(resources.map { .string($0.id.description) })),
             ])
         }
-        return .object([
-            ("hosts", .array(hosts)),
+        return JSONDocument.document([
+            ("valid", valid), ("hosts", .array(hosts)),
             ("notSelected", .array(set.selectedByNoHost.map { .string($0.id.description) })),
             ("diagnostics", diagnostics),
         ])
@@ -133,8 +139,8 @@ enum ValidateCommand {
     static func validJSON(_ set: ManifestSet, generation: String, diagnostics: JSONValue) -> JSONValue {
         var counts: [Kind: Int] = [:]
         for resource in set.resources { counts[resource.id.kind, default: 0] += 1 }
-        return .object([
-            ("schemaVersion", .int(1)), ("valid", .bool(true)), ("files", .int(set.files.count)),
+        return JSONDocument.document([
+            ("valid", .bool(true)), ("files", .int(set.files.count)),
             ("resources", .int(set.resources.count)),
             ("kinds", .object(counts.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int($0.value)) })),
             ("generation", .string(generation)), ("diagnostics", diagnostics),

@@ -142,49 +142,50 @@ struct PlanRenderer {
         return counts.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + "."
     }
 
-    /// The plan as JSON: resources with their changes and steps, failures, and counts.
+    /// The plan as a `-o json` document (docs/schemas/diff.schema.json): `schemaVersion` and `members`.
     func json(_ prepared: PreparedRun, generation: String) -> JSONValue {
+        JSONDocument.document(members(prepared, generation: generation))
+    }
+
+    /// The plan's members: resources with their changes and steps, the steps, failures and unmanaged resources.
+    func members(_ prepared: PreparedRun, generation: String) -> [(String, JSONValue)] {
         let plan = prepared.plan
         let resources = plan.resources.map { resource -> JSONValue in
-            .object([
-                ("kind", .string(resource.id.kind.rawValue)), ("name", .string(resource.id.name)),
-                ("action", .string(resource.action.rawValue)), ("deferred", .bool(resource.deferred)),
-                ("health", .string(resource.health.rawValue)),
-                ("healthReason", resource.healthReason.map(JSONValue.string) ?? .null),
-                (
-                    "changes",
-                    .array(
-                        resource.changes.map { change in
-                            .object([
-                                ("field", .string(change.facet)), ("from", Self.json(change.from)),
-                                ("to", Self.json(change.to)),
-                            ])
-                        })
-                ),
-                ("steps", .array(resource.steps.map { .int($0) })),
-                ("held", resource.held.map(JSONValue.string) ?? .null),
-                ("notes", .array(resource.notes.map(JSONValue.string))),
-                (
-                    "unobserved",
-                    .object(resource.unobserved.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
-                ),
-            ])
+            .object(
+                JSONDocument.resource(resource.id) + [
+                    ("action", .string(resource.action.rawValue)), ("deferred", .bool(resource.deferred)),
+                    ("health", .string(resource.health.rawValue)),
+                    ("healthReason", resource.healthReason.map(JSONValue.string) ?? .null),
+                    ("changes", .array(resource.changes.map(Self.json))),
+                    ("steps", .array(resource.steps.map { .int($0) })),
+                    ("held", resource.held.map(JSONValue.string) ?? .null),
+                    ("notes", .array(resource.notes.map(JSONValue.string))),
+                    (
+                        "unobserved",
+                        .object(
+                            resource.unobserved.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+                    ),
+                ])
         }
         let steps = plan.steps.map { step -> JSONValue in
-            .object([
-                ("index", .int(step.index)), ("resource", .string(step.resource.description)),
-                ("action", .string(step.action.description)), ("requires", .array(step.requires.map { .int($0) })),
-                ("reason", .string(step.reason)),
-            ])
+            .object(
+                [("index", .int(step.index))] + JSONDocument.resource(step.resource) + [
+                    ("action", .string(step.action.description)),
+                    ("requires", .array(step.requires.map { .int($0) })), ("reason", .string(step.reason)),
+                ])
         }
         let failures = prepared.failures.map { failure -> JSONValue in
-            .object([("resource", .string(failure.id.description)), ("error", .string(failure.error.description))])
+            .object(JSONDocument.resource(failure.id) + [("error", .string(failure.error.description))])
         }
-        return .object([
+        return [
             ("generation", .string(generation)), ("changed", .bool(!plan.isEmpty)), ("resources", .array(resources)),
             ("steps", .array(steps)), ("failures", .array(failures)),
             ("unmanaged", .array(prepared.unmanaged.map { .string($0.description) })),
-        ])
+        ]
+    }
+
+    static func json(_ change: FieldChange) -> JSONValue {
+        .object([("field", .string(change.facet)), ("from", json(change.from)), ("to", json(change.to))])
     }
 
     static func json(_ value: FacetValue) -> JSONValue {
