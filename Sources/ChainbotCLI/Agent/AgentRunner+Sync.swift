@@ -8,15 +8,18 @@ import ChainbotStore
 extension AgentRunner {
     // MARK: Manifests
 
+    /// The engine's assembly of what is in force: the manifests, or the pin.
+    var assembly: DesiredAssembly {
+        DesiredAssembly(
+            manifests: resources, generation: generation, gitCommit: gitCommit, problem: manifestProblem, pin: pin)
+    }
+
     /// What the agent applies: the pinned revision's resources, else the manifests'.
-    var desiredResources: [Resource] { pin?.resources ?? resources }
+    var desiredResources: [Resource] { assembly.resources }
 
     func desired() async -> DesiredState {
         await refreshPin()
-        let wanted = Set(desiredResources.map(\.id))
-        return DesiredState(
-            resources: desiredResources, formerlyApplied: appliedIDs().filter { !wanted.contains($0) },
-            generation: pin?.generation ?? generation, problem: manifestProblem)
+        return assembly.state(applied: (try? store.allApplied()) ?? [])
     }
 
     func reload(initial: Bool) async {
@@ -55,16 +58,9 @@ extension AgentRunner {
         }
     }
 
-    /// Resources chainbot applied before, whether desired now or not.
-    private func appliedIDs() -> [ResourceID] {
-        ((try? store.allApplied()) ?? []).compactMap { record in
-            Kind(rawValue: record.kind).map { ResourceID($0, record.name) }
-        }
-    }
-
     /// Every resource to sync: the desired ones and the ones chainbot applied before.
     func allIDs() -> [ResourceID] {
-        Set(desiredResources.map(\.id) + appliedIDs()).sorted()
+        assembly.state(applied: (try? store.allApplied()) ?? []).keys
     }
 
     /// Reads the pin from the store; a new or ended pin queues everything (the desired set changed).
@@ -105,7 +101,7 @@ extension AgentRunner {
         defer { withExtendedLifetime(lock) {} }
         await refreshPin()
         hostWatch?.passStarted(batch)
-        let report = await pass().run(batch, desired: passDesired)
+        let report = await pass().run(batch, desired: assembly.pass)
         // What the pass wrote itself is not a change to come back for.
         hostWatch?.passFinished(
             changed: Set(
@@ -133,12 +129,5 @@ extension AgentRunner {
             store: store, reconciler: concretes.reconciler(configuration.options, store: store), now: concretes.now,
             prune: configuration.prune, resync: configuration.controller.resync,
             outboxPayload: configuration.options.outboxPayload)
-    }
-
-    /// What the pass applies: the pinned revision (no git commit), else the manifests.
-    private var passDesired: ReconcilePass.Desired {
-        ReconcilePass.Desired(
-            resources: desiredResources, generation: pin?.generation ?? generation,
-            gitCommit: pin == nil ? gitCommit : nil)
     }
 }

@@ -117,7 +117,7 @@ struct ApplyRun {
         }
         record(prepared, report, generation: generation, in: store)
         if let pin = pinsAfterwards {
-            do { try Pin.set(pin.revision, reason: pin.reason, in: store) } catch {
+            do { try Pin.set(pin.revision, reason: pin.reason, at: Timestamp.now(), in: store) } catch {
                 context.stderr.write("chainbot rollback: cannot pin revision \(pin.revision): \(error)\n")
                 return .failure
             }

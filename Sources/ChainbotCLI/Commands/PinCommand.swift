@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotEngine
 import ChainbotStore
 
 /// `chainbot pin REV`: holds the host at a recorded revision while the manifests move on.
@@ -26,7 +27,7 @@ enum PinCommand {
         guard let store = options.openStore(context) else { return .failure }
         do {
             let (revision, _) = try Pin.recorded(id, in: store)
-            try Pin.set(id, reason: arguments.value("reason") ?? "", in: store)
+            try Pin.set(id, reason: arguments.value("reason") ?? "", at: Timestamp.now(), in: store)
             context.stdout.write(
                 "pinned to revision \(id) (generation \(revision.generation)): the agent applies it until chainbot unpin\n"
             )

@@ -36,18 +36,12 @@ enum RollbackCommand {
             return .failure
         }
         let revision: Revision
-        let summary: RevisionSummary
+        let resources: [Resource]
         do {
-            let store = try SQLiteStateStore.open(path: options.statePath)
-            guard let detail = try store.revision(id),
-                let decoded = detail.revision.summaryJSON.flatMap({ SpecCoding.decode(RevisionSummary.self, from: $0) })
-            else {
-                context.stderr.write(
-                    "chainbot rollback: no revision \(id) with recorded specs in \(options.statePath)\n")
-                return .usage
-            }
-            revision = detail.revision
-            summary = decoded
+            (revision, resources) = try Pin.recorded(id, in: try SQLiteStateStore.open(path: options.statePath))
+        } catch PinError.noRecordedSpecs {
+            context.stderr.write("chainbot rollback: no revision \(id) with recorded specs in \(options.statePath)\n")
+            return .usage
         } catch {
             context.stderr.write("chainbot rollback: \(error)\n")
             return .failure
@@ -58,7 +52,7 @@ enum RollbackCommand {
         // The rollback sticks: the agent keeps this revision until `chainbot unpin`, whatever git says.
         if !arguments.has("no-pin") { run.pinsAfterwards = (revision.id, "chainbot rollback \(revision.id)") }
         return await run.run(
-            summary.resources.map(\.resource), generation: "rollback-\(revision.id)-\(revision.generation)",
+            resources, generation: "rollback-\(revision.id)-\(revision.generation)",
             prune: arguments.has("prune"), force: arguments.has("force"))
     }
 }

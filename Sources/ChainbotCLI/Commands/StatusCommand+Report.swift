@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotEngine
 import ChainbotOS
 import ChainbotStore
 import Glibc
