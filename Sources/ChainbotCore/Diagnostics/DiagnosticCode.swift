@@ -118,7 +118,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
         case .invalidPort: "A port is outside 1–65535 or a range is empty."
         case .invalidReference: "A reference is not `Kind/name` of the expected kind."
         case .invalidURL: "A URL is not an http:// or https:// URL."
-        case .invalidMode: "A file mode is not a quoted octal string such as '0640'."
+        case .invalidMode: "A file mode is not octal: write it quoted ('0640') or as a YAML 1.2 octal number (0o640)."
         case .invalidIdentifier: "A user, group, label or variable name has characters it may not have."
         case .invalidInterface: "A network interface name is empty, too long (over 15) or has '/' or spaces."
         case .invalidHostname: "A hostname is not a valid DNS name."

@@ -141,7 +141,8 @@ struct ValueDecoder {
                 ])
             return nil
         }
-        let digits = scalar.text
+        // '0o640' quoted is the same mode as the YAML 1.2 octal 0o640.
+        let digits = scalar.text.hasPrefix("0o") ? String(scalar.text.dropFirst(2)) : scalar.text
         // Only the digits 0–7: `UInt32(_:radix:)` alone would take a sign ('+644').
         guard case .string = scalar.value, (3...4).contains(digits.utf8.count),
             digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }),

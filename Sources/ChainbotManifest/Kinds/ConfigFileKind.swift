@@ -13,7 +13,11 @@ extension ManifestSchema {
             FieldSchema(
                 "env", .map(key: .envName, value: .secretOrText),
                 doc: "Rendered as `KEY=value` lines (an EnvironmentFile); a value may be `{secretRef: {file, key}}`."),
-            FieldSchema("mode", .mode, default: "'0644'", doc: "Permission bits, a quoted octal string."),
+            FieldSchema(
+                "mode", .mode, default: "'0644'",
+                doc:
+                    "Permission bits in octal: quoted ('0640', '640', '0o640') or a YAML 1.2 octal number (0o640). An unquoted 0640 is the decimal 640 in YAML 1.2, so it is refused."
+            ),
             FieldSchema("owner", .string(.account), doc: "Owning user (default: root)."),
             FieldSchema("group", .string(.account), doc: "Owning group (default: root)."),
             FieldSchema(

@@ -100,7 +100,7 @@ public indirect enum FieldType: Sendable {
         case .port: "a port 1–65535"
         case .portRange: "a port 1–65535 or a range like '8000-8100'"
         case .duration: "a duration like 30s, 5m, 1h30m"
-        case .mode: "a quoted octal mode like '0640'"
+        case .mode: "an octal mode like '0640' (quoted) or 0o640"
         case .list(let item): "a list, each " + item.summary
         case .map(let key, let value): "a mapping of \(key.summary) to \(value.summary)"
         case .object(let schema): "a mapping (\(schema.title))"
