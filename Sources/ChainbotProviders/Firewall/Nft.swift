@@ -1,4 +1,5 @@
 import ChainbotCore
+import Glibc
 
 /// The `nft` command, run through the command runner with argv; errors name the command and its output.
 struct Nft: Sendable {
@@ -20,8 +21,18 @@ struct Nft: Sendable {
         let arguments = (json ? ["-j"] : []) + ["list", "table", NftRuleset.family, NftRuleset.table]
         let result = try await run(arguments)
         if result.succeeded { return result.output }
-        if result.errorOutput.contains("No such file or directory") { return nil }
+        // nft's words for a missing table ("No such file or directory") are those of other failures too:
+        // ask it which tables there are. A second run only when the first failed, never on a host that
+        // has the table.
+        if try await tableExists() == false { return nil }
         throw failure(arguments, result)
+    }
+
+    /// `nft -j list tables`: whether the kernel holds chainbot's table; nil when nft could not say.
+    func tableExists() async throws(ProviderError) -> Bool? {
+        let result = try await run(["-j", "list", "tables"])
+        guard result.succeeded else { return nil }
+        return try? NftTableList.contains(in: result.output)
     }
 
     /// `nft -f PATH`: one transaction; on failure nothing changed.
@@ -35,7 +46,7 @@ struct Nft: Sendable {
         do {
             return try await runner.run(invocation)
         } catch {
-            if case .launchFailed(_, let reason) = error, reason.contains("No such file") {
+            if case .launchFailed(_, let reason) = error, reason.errno == ENOENT {
                 throw ProviderError(
                     "nft is not installed (\(invocation.description) could not start); install it with: apt-get install nftables",
                     code: .launchFailed)

@@ -1,6 +1,7 @@
 import ChainbotCore
 import ChainbotOS
 import ChainbotTestSupport
+import Glibc
 import Testing
 
 @testable import ChainbotProviders
@@ -136,6 +137,7 @@ import Testing
         runner.script(
             "nft", ["-j", "list", "table"], exitCode: 1,
             errorOutput: "Error: No such file or directory\nlist table inet chainbot\n                 ^^^^^^^^\n")
+        runner.script("nft", ["-j", "list", "tables"], output: #"{"nftables": [{"metainfo": {"version": "1.0.6"}}]}"#)
         let desired = Self.alexOS()
         let plan = try await Self.plan(Self.provider(runner, desired: desired), desired)
         let loads = plan.values.flatMap(\.1).filter {
@@ -168,7 +170,9 @@ import Testing
     @Test func nftMissingIsOneClearError() async throws {
         let runner = FakeCommandRunner()
         runner.script(
-            "nft", error: .launchFailed(command: "nft -j list table inet chainbot", reason: "No such file or directory")
+            "nft",
+            error: .launchFailed(
+                command: "nft -j list table inet chainbot", reason: .init("No such file or directory", errno: ENOENT))
         )
         let desired = Self.alexOS()
         let provider = Self.provider(runner, desired: desired)
