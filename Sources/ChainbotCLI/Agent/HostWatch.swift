@@ -159,10 +159,13 @@ final class HostWatch: Sendable {
 
     /// A monitor was lost (or could not start): started again after a pause, then a full resync.
     private func lose(_ starter: HostMonitorStarter, serial: Int, why: String) {
+        var ended: (any HostMonitor)?
         let pause: Duration? = state.withLock { state in
             guard !state.stopped else { return nil }
             if let running = state.running[starter.name] {
                 guard running.serial == serial else { return nil }
+                // Still running after a loss of events (inotify's queue overflowed): replaced by a fresh one.
+                ended = running.monitor
                 // One that ran a while before it was lost starts over at the shortest pause.
                 if running.started.duration(to: clock.now) >= .seconds(60) { state.losses[starter.name] = nil }
             }
@@ -172,6 +175,7 @@ final class HostWatch: Sendable {
             state.waiting.insert(starter.name)
             return .seconds(min(1 << min(count - 1, 6), 60))
         }
+        ended?.stop()
         guard let pause else { return }
         log("\(starter.name) lost: \(why); starting it again in \(DurationText.format(pause)), then a full resync")
         Task { [clock] in
