@@ -70,6 +70,15 @@ public protocol HostFileSystem: Sendable {
 
     /// The space on the filesystem holding `path`, or nil when it does not exist.
     func space(_ path: String) throws(ProviderError) -> FileSystemSpace?
+
+    /// Whether the host knows the user (or with `group`, the group) `name`, as a write's owner would be
+    /// resolved; nil when it cannot tell (see the default below).
+    func knowsAccount(_ name: String, group: Bool) -> Bool?
+}
+
+extension HostFileSystem {
+    /// A filesystem that cannot look accounts up cannot tell.
+    public func knowsAccount(_ name: String, group: Bool) -> Bool? { nil }
 }
 
 /// Space on the filesystem holding a path, in bytes, as `statvfs` reports it to unprivileged users.

@@ -18,8 +18,13 @@ extension ManifestSchema {
                 doc:
                     "Permission bits in octal: quoted ('0640', '640', '0o640') or a YAML 1.2 octal number (0o640). An unquoted 0640 is the decimal 640 in YAML 1.2, so it is refused."
             ),
-            FieldSchema("owner", .string(.account), doc: "Owning user (default: root)."),
-            FieldSchema("group", .string(.account), doc: "Owning group (default: root)."),
+            FieldSchema(
+                "owner", .string(.account),
+                doc:
+                    "Owning user (default: root). One the host does not know (under --root: the image's /etc/passwd) fails when the plan is made; nothing is written."
+            ),
+            FieldSchema(
+                "group", .string(.account), doc: "Owning group (default: root); checked like owner, in /etc/group."),
             FieldSchema(
                 "notify", .list(.string(.reference([.service]))),
                 doc: "Services restarted once per run when the file changes."),

@@ -29,8 +29,22 @@ public struct ConfigFileProvider: Provider {
         guard case .configFile(let fileSpec) = spec else {
             throw ProviderError("the ConfigFile provider cannot render \(spec.kind) '\(id.name)'")
         }
+        try checkAccounts(fileSpec)
         let file = try renderer.render(fileSpec)
         return Rendered(ConfigFileFacets.desired(file), payload: file)
+    }
+
+    /// An owner or group the host does not know fails when the plan is made, not half-way through the
+    /// apply (retryable: the account may be created later, by a package or by hand).
+    private func checkAccounts(_ spec: ConfigFileSpec) throws(ProviderError) {
+        for (name, isGroup) in [(spec.owner, false), (spec.group, true)] {
+            guard let name, fileSystem.knowsAccount(name, group: isGroup) == false else { continue }
+            let table = isGroup ? "/etc/group" : "/etc/passwd"
+            let place = fileSystem.root == "/" ? "on this host" : "in the image \(fileSystem.root)"
+            throw ProviderError(
+                "\(isGroup ? "group" : "owner") '\(name)' of \(spec.path) does not exist \(place) (not in \(table)); create it, or change the manifest",
+                retryable: true, code: .notFound)
+        }
     }
 
     /// Looks at each target's path: content (as a digest when the spec or the last-applied one holds a
