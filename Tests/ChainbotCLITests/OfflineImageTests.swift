@@ -169,6 +169,6 @@ extension OfflineImageTests {
         #expect(run.stdout.contains("+ Service/sleeper will be created"))
         #expect(Fixtures.list(image).isEmpty, "a dry run writes nothing, not even a state file")
         let json = await CLIHarness.run(["apply", "--dry-run", "-o", "json", "-f", manifests, "--root", image])
-        #expect(json.stdout.hasPrefix("{\n  \"generation\": \"sha256:"))
+        #expect(json.stdout.hasPrefix("{\n  \"schemaVersion\": 1,\n  \"generation\": \"sha256:"))
     }
 }

@@ -79,12 +79,12 @@ import Testing
         let json = PlanRenderer(colored: false).json(prepared, generation: "abc").serialized()
         #expect(
             json.hasPrefix(
-                #"{"generation":"abc","changed":true,"resources":[{"kind":"ConfigFile","name":"chainbot-env","action":"update""#
+                #"{"schemaVersion":1,"generation":"abc","changed":true,"resources":[{"resource":"ConfigFile/chainbot-env","kind":"ConfigFile","name":"chainbot-env","action":"update""#
             ))
         #expect(json.contains(#"{"field":"state","from":"stopped","to":"running"}"#))
         #expect(
             json.contains(
-                #"{"index":3,"resource":"Service/chainbot","action":"systemctl start chainbot.service","requires":[1,2],"reason":""}"#
+                #"{"index":3,"resource":"Service/chainbot","kind":"Service","name":"chainbot","action":"systemctl start chainbot.service","requires":[1,2],"reason":""}"#
             ))
     }
 }
