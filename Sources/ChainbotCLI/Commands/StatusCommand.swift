@@ -15,6 +15,9 @@ enum StatusCommand {
             `host:` line is who this host is in a fleet: its name and labels (--host, --label, the
             configuration's host and labels, else the kernel's host name).
 
+            -o json prints {schemaVersion, agent, host, counts, resources, events}: what the agent's
+            /api/v1/status has, and this host (docs/json-output.md, docs/schemas/status.schema.json).
+
             With no state file (nothing applied here yet) it says so on stderr and exits 2; with -o json
             stdout still gets {schemaVersion, stateFile, exists: false, message}.
 
