@@ -47,7 +47,7 @@ extension AgentRunner {
         let changed = !initial && newGeneration != generation
         resources = configuration.options.selected(set.resources)
         generation = newGeneration
-        gitCommit = newGeneration.hasPrefix("sha256:") ? nil : String(newGeneration.prefix { $0 != "-" })
+        gitCommit = DesiredAssembly.gitCommit(of: newGeneration)
         manifestProblem = nil
         try? store.setMeta(.agentManifestProblem, nil)
         try? store.setMeta(.agentGeneration, generation)

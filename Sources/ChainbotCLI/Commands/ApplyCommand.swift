@@ -103,7 +103,7 @@ struct ApplyRun {
         let progress = Progress(sink: context.stderr, total: total, colored: context.colors(on: context.stderr))
         let report: ApplyReport
         do {
-            let commit = generation.hasPrefix("sha256:") ? nil : String(generation.prefix { $0 != "-" })
+            let commit = gitCommit(of: generation)
             report = try await reconciler.apply(prepared, generation: generation, gitCommit: commit) { step, outcome in
                 progress.show(step, outcome)
             }
@@ -131,6 +131,11 @@ struct ApplyRun {
             context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
         }
         return report.converged ? .success : .failure
+    }
+
+    /// The git commit the run applies; none for a rollback, which applies a recorded revision, not a commit.
+    private func gitCommit(of generation: String) -> String? {
+        overridesPin ? nil : DesiredAssembly.gitCommit(of: generation)
     }
 
     /// True (and says why on stderr) when a pin holds the host at a revision: `apply` stops there.

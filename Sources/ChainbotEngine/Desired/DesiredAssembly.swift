@@ -49,6 +49,12 @@ public struct DesiredAssembly: Sendable, Hashable {
             resources: resources, generation: generationInForce, gitCommit: pin == nil ? gitCommit : nil)
     }
 
+    /// The git commit a manifest generation names: `c0ffee` of `c0ffee` or `c0ffee-dirty`; nil for a
+    /// content hash (`sha256:…`), which is not a commit.
+    public static func gitCommit(of generation: String) -> String? {
+        generation.hasPrefix("sha256:") ? nil : String(generation.prefix { $0 != "-" })
+    }
+
     /// The ids of applied records whose kind chainbot knows.
     public static func ids(_ applied: [AppliedResource]) -> [ResourceID] {
         applied.compactMap { record in Kind(rawValue: record.kind).map { ResourceID($0, record.name) } }

@@ -61,3 +61,11 @@ import Testing
         #expect(assembly.state(applied: [record]).formerlyApplied.isEmpty)
     }
 }
+
+@Suite struct GenerationCommitTests {
+    @Test func aGitGenerationNamesItsCommitAndAContentHashNamesNone() {
+        #expect(DesiredAssembly.gitCommit(of: "3f9a71c2e8d5") == "3f9a71c2e8d5")
+        #expect(DesiredAssembly.gitCommit(of: "3f9a71c2e8d5-dirty") == "3f9a71c2e8d5")
+        #expect(DesiredAssembly.gitCommit(of: "sha256:0123456789ab") == nil)
+    }
+}
