@@ -1,9 +1,9 @@
 extension DBusMessage {
     /// The largest message accepted (the specification's limit is 128 MiB; systemd's replies are far smaller).
-    static let maximumLength = 64 * 1024 * 1024
+    public static let maximumLength = 64 * 1024 * 1024
 
     /// The whole length of the message whose first 16 bytes are `prefix`, or nil when fewer are there yet.
-    static func frameLength(_ prefix: ArraySlice<UInt8>) throws(DBusError) -> Int? {
+    public static func frameLength(_ prefix: ArraySlice<UInt8>) throws(DBusError) -> Int? {
         guard prefix.count >= 16 else { return nil }
         let head = Array(prefix.prefix(16))
         let littleEndian = try endianness(head[0])

@@ -43,7 +43,7 @@ struct DBusReader {
         guard depth <= 64 else { throw DBusError.malformed("values nested deeper than 64") }
         guard let code = type.utf8.first else { throw DBusError.malformed("empty type") }
         switch code {
-        case UInt8(ascii: "y"): return .byte(try readBytes(1)[0])
+        case UInt8(ascii: "y"): return .byte(try readByte())
         case UInt8(ascii: "b"):
             let raw = try readInteger(UInt32.self)
             guard raw <= 1 else { throw DBusError.malformed("boolean \(raw)") }
@@ -84,20 +84,26 @@ struct DBusReader {
         return bytes[offset..<(offset + count)]
     }
 
+    private mutating func readByte() throws(DBusError) -> UInt8 {
+        guard offset < bytes.count else { throw DBusError.malformed("a byte past the end") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
     private mutating func readString() throws(DBusError) -> String {
         let length = Int(try readInteger(UInt32.self))
         return try text(length)
     }
 
     private mutating func readSignature() throws(DBusError) -> String {
-        let length = Int(try readBytes(1)[offset - 1])
+        let length = Int(try readByte())
         return try text(length)
     }
 
     /// `length` bytes of UTF-8 followed by the NUL the format requires.
     private mutating func text(_ length: Int) throws(DBusError) -> String {
         let utf8 = try readBytes(length)
-        guard try readBytes(1).first == 0, !utf8.contains(0) else { throw DBusError.malformed("string not NUL-ended") }
+        guard try readByte() == 0, !utf8.contains(0) else { throw DBusError.malformed("string not NUL-ended") }
         guard let text = String(validating: utf8, as: UTF8.self) else { throw DBusError.malformed("string not UTF-8") }
         return text
     }
