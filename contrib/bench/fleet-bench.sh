@@ -23,7 +23,8 @@
 #   memory    RSS and peak RSS per agent (median, max).
 # With the ALEX OS simulator ($CHAINBOT_BENCH_SIM, else chainbot-alexos-sim beside BINARY) the agents
 # report to it (--alexos-url) and the requests it received per minute are counted too.
-# Needs git (with git-daemon), ssh-keygen, awk, curl for the simulator. Not part of the test suite. Runs
+# Needs git (with git-daemon), ssh-keygen, awk, curl for the simulator, and about 3 inotify instances per
+# agent below fs.inotify.max_user_instances (128 by default: raise it for N = 50). Not part of the test suite. Runs
 # in about 2.5 minutes on 2 cores.
 set -euo pipefail
 
@@ -95,8 +96,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# inotify instances in use on the machine (the limit is per user; all of them counted, to be safe).
+inotify_used() { { find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l; }
+
 run_fleet() { # run_fleet N
     local n=$1 i name ring branch port
+    # Each agent holds up to 3 inotify instances (the manifests, owned files, the host watch); past
+    # fs.inotify.max_user_instances an agent exits at start, and other programs of the user fail too.
+    local limit used
+    limit=$(cat /proc/sys/fs/inotify/max_user_instances) used=$(inotify_used)
+    if ((used + 3 * n + 4 > limit)); then
+        die "N=$n needs about $((3 * n)) inotify instances; $used of fs.inotify.max_user_instances=$limit are in use (raise it: sysctl fs.inotify.max_user_instances=1024)"
+    fi
     work=$(mktemp -d "${TMPDIR:-/tmp}/chainbot-fleet-XXXXXX")
     export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C
     mkdir -p "$HOME" "$work/srv" "$work/hosts" "$work/state" "$work/logs"
@@ -191,7 +202,8 @@ run_fleet() { # run_fleet N
             done
             pending=("${left[@]+"${left[@]}"}")
             ((${#pending[@]} == 0)) && break
-            (($(now) < deadline)) || die "N=$n: ${pending[*]} did not apply '$text' within 60 s"
+            (($(now) < deadline)) ||
+                die "N=$n: ${pending[*]} did not apply '$text' within 60 s; ${pending[0]}: $(tail -n 1 "$work/logs/${pending[0]}.log")"
             sleep 0.05
         done
         for host in "$@"; do
@@ -300,8 +312,9 @@ run_fleet() { # run_fleet N
         alexos_paths=$(curl -sf "$sim_url/_sim/requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"//; s/"$//' |
             sort | uniq -c | sort -rn | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
     fi
-    local rss=() hwm=()
+    local rss=() hwm=() watches=()
     for ((i = 0; i < n; i++)); do
+        watches+=("$({ find "/proc/${pids[i]}/fd" -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l)")
         rss+=("$(awk '/VmRSS/ { print $2 }' "/proc/${pids[i]}/status")")
         hwm+=("$(awk '/VmHWM/ { print $2 }' "/proc/${pids[i]}/status")")
     done
@@ -331,8 +344,9 @@ run_fleet() { # run_fleet N
         "$recorded" "$n" "$shown" "$n" "$kept" "$n" "$stayed" "$n"
     printf '  selected set: files written %s (one per host: %s); state files holding exactly their own resource %s/%s\n' \
         "$files" "$([[ $files == "$n" ]] && echo yes || echo NO)" "$owned" "$n"
-    printf '  agent RSS KiB (median p95 max): %s; peak RSS %s\n' "$(printf '%s\n' "${rss[@]}" | stats)" \
-        "$(printf '%s\n' "${hwm[@]}" | stats)"
+    printf '  agent RSS KiB (median p95 max): %s; peak RSS %s; inotify instances per agent %s\n' \
+        "$(printf '%s\n' "${rss[@]}" | stats)" "$(printf '%s\n' "${hwm[@]}" | stats)" \
+        "$(printf '%s\n' "${watches[@]}" | stats | cut -d' ' -f3)"
 }
 
 printf 'chainbot %s (%s), git %s, %s cores, %s\n' "$("$BINARY" --version | cut -d' ' -f2)" "$BINARY" \
