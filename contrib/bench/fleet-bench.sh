@@ -3,9 +3,10 @@
 #
 #   contrib/bench/fleet-bench.sh [BINARY]     BINARY defaults to $CHAINBOT_BIN, then .build/release/chainbot
 #
-# For each N in ${CHAINBOT_BENCH_HOSTS:-10 50}, on this one machine (no namespaces, no systemd needed):
+# For each N in ${CHAINBOT_BENCH_HOSTS:-10 50}, on this one machine (no network namespaces, no systemd):
 #   - one bare repository served by `git daemon` on 127.0.0.1 (git://), pushed to over the file system;
-#   - N `chainbot agent` processes, each with its own clone, state file, --host bench-NN and a ring label
+#   - N `chainbot agent` processes, each with its own clone, state file, host name bench-NN (its own UTS
+#     namespace as root, else --host) and a ring label
 #     (every 5th host is ring=canary and follows the branch canary, the rest follow main), --listen off,
 #     --git-pull ${CHAINBOT_BENCH_PULL:-5s} (whole seconds; ±10 % jitter), --git-verify with an SSH
 #     allowed-signers file;
@@ -49,6 +50,10 @@ command -v ssh-keygen >/dev/null || die "ssh-keygen is needed to sign the commit
 
 [[ $PULL =~ ^[0-9]+s$ ]] || die "CHAINBOT_BENCH_PULL takes whole seconds, like 5s; not '$PULL'"
 [[ $IDLE =~ ^[0-9]+$ ]] || die "CHAINBOT_BENCH_IDLE takes seconds, like 30; not '$IDLE'"
+# Each agent in a UTS namespace with its own host name: as root with unshare(1); CHAINBOT_BENCH_UTS=no
+# gives --host instead.
+UTS=${CHAINBOT_BENCH_UTS:-yes}
+if [[ $UTS == yes ]] && { [[ $EUID -ne 0 ]] || ! command -v unshare >/dev/null; }; then UTS=no; fi
 SIM=${CHAINBOT_BENCH_SIM:-$(dirname "$BINARY")/chainbot-alexos-sim}
 [[ -x $SIM ]] || SIM=""
 
@@ -183,10 +188,17 @@ run_fleet() { # run_fleet N
         printf -v name 'bench-%02d' "$i"
         ring=stable branch=main
         if ((i % 5 == 0)); then ring=canary branch=canary; fi
-        "$work/chainbot" agent -f "$work/clones/$name/manifests" --state "$work/state/$name.db" --listen off \
-            --host "$name" --label "ring=$ring" --git-pull "$PULL" --git-branch "$branch" --git-verify \
-            --git-allowed-signers "$work/allowed_signers" "${alexos[@]+"${alexos[@]}"}" 2>"$work/logs/$name.log" &
-        pids+=($!)
+        # In a UTS namespace of its own the agent takes the kernel's host name, as on a Pi; else --host.
+        local identity=(--host "$name") launcher=()
+        if [[ $UTS == yes ]]; then
+            identity=()
+            launcher=(unshare --uts -- bash -c 'hostname "$1" && exec "${@:2}"' bench-host "$name")
+        fi
+        "${launcher[@]+"${launcher[@]}"}" "$work/chainbot" agent -f "$work/clones/$name/manifests" \
+            --state "$work/state/$name.db" --listen off "${identity[@]+"${identity[@]}"}" --label "ring=$ring" \
+            --git-pull "$PULL" --git-branch "$branch" --git-verify --git-allowed-signers "$work/allowed_signers" \
+            "${alexos[@]+"${alexos[@]}"}" 2>"$work/logs/$name.log" &
+        pids+=($!) # unshare and bash exec the agent: the same pid
     done
 
     # wait_content TEXT HOSTS... : until each host's file holds TEXT (60 s at most); prints the hosts'
@@ -290,10 +302,12 @@ run_fleet() { # run_fleet N
     done
     refused_ms=$(printf '%s\n' "${refused_at[@]}" | stats)
     sleep 2 # a refusing agent that applied anyway would have written by now
-    local recorded=0 shown=0 owned=0 status
+    local recorded=0 shown=0 owned=0 status events named=yes
     for host in "${all[@]}"; do
-        "$work/chainbot" events --state "$work/state/$host.db" | grep -q 'Warning  *GitVerifyFailed' &&
-            recorded=$((recorded + 1))
+        events=$("$work/chainbot" events --state "$work/state/$host.db")
+        grep -q 'Warning  *GitVerifyFailed' <<<"$events" && recorded=$((recorded + 1))
+        # The agent's own health report regards Chainbot/HOSTNAME: who it took itself for.
+        grep -q "HealthReport  *Chainbot/$host " <<<"$events" || named="no: $host's health report names another host"
         status=$("$work/chainbot" status --state "$work/state/$host.db" 2>&1 || true)
         grep -q 'NOT FOLLOWING' <<<"$status" && shown=$((shown + 1))
         # Exactly its selected set: the one resource its hostSelector picks, in its state file.
@@ -321,7 +335,8 @@ run_fleet() { # run_fleet N
     cleanup
     work=""
 
-    printf '\nN = %s agents, --git-pull %s (±10 %% jitter), --git-verify (SSH), git daemon on 127.0.0.1\n' "$n" "$PULL"
+    printf '\nN = %s agents, --git-pull %s (±10 %% jitter), --git-verify (SSH), git daemon on 127.0.0.1, %s\n' "$n" \
+        "$PULL" "$([[ $UTS == yes ]] && echo "a UTS namespace and host name each" || echo "--host each")"
     printf '  agents started -> every host applied the first commit: %s ms\n' $((converged / 1000))
     printf '  idle %s s: CPU per agent, ms per minute (median p95 max): own %s, with its git children %s\n' "$seconds" \
         "$(printf '%s\n' "${own[@]}" | stats)" "$(printf '%s\n' "${withgit[@]}" | stats)"
@@ -344,6 +359,7 @@ run_fleet() { # run_fleet N
         "$recorded" "$n" "$shown" "$n" "$kept" "$n" "$stayed" "$n"
     printf '  selected set: files written %s (one per host: %s); state files holding exactly their own resource %s/%s\n' \
         "$files" "$([[ $files == "$n" ]] && echo yes || echo NO)" "$owned" "$n"
+    printf '  identity: each health report names its own host: %s\n' "$named"
     printf '  agent RSS KiB (median p95 max): %s; peak RSS %s; inotify instances per agent %s\n' \
         "$(printf '%s\n' "${rss[@]}" | stats)" "$(printf '%s\n' "${hwm[@]}" | stats)" \
         "$(printf '%s\n' "${watches[@]}" | stats | cut -d' ' -f3)"
