@@ -24,8 +24,8 @@
 #   memory    RSS and peak RSS per agent (median, max).
 # With the ALEX OS simulator ($CHAINBOT_BENCH_SIM, else chainbot-alexos-sim beside BINARY) the agents
 # report to it (--alexos-url) and the requests it received per minute are counted too.
-# Needs git (with git-daemon), ssh-keygen, awk, curl for the simulator, and about 3 inotify instances per
-# agent below fs.inotify.max_user_instances (128 by default: raise it for N = 50). Not part of the test suite. Runs
+# Needs git (with git-daemon), ssh-keygen, awk, curl for the simulator, and 1-3 inotify instances per
+# agent below fs.inotify.max_user_instances (128 by default: raise it for N = 50 on a busy machine). Not part of the test suite. Runs
 # in about 2.5 minutes on 2 cores.
 set -euo pipefail
 
@@ -106,13 +106,17 @@ inotify_used() { { find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null 
 
 run_fleet() { # run_fleet N
     local n=$1 i name ring branch port
-    # Each agent holds up to 3 inotify instances (the manifests, owned files, the host watch); past
-    # fs.inotify.max_user_instances an agent exits at start, and other programs of the user fail too.
-    local limit used
-    limit=$(cat /proc/sys/fs/inotify/max_user_instances) used=$(inotify_used)
-    if ((used + 3 * n + 4 > limit)); then
-        die "N=$n needs about $((3 * n)) inotify instances; $used of fs.inotify.max_user_instances=$limit are in use (raise it: sysctl fs.inotify.max_user_instances=1024)"
-    fi
+    # Each agent holds inotify instances (the manifests; owned files and the host watch in newer builds);
+    # past fs.inotify.max_user_instances an agent exits at start, and other programs of the user fail too.
+    # Checked with one each here, with what the first agent really holds once it runs.
+    room() { # room PER LEFT: dies when LEFT more agents of PER instances each do not fit
+        local limit used
+        limit=$(cat /proc/sys/fs/inotify/max_user_instances) used=$(inotify_used)
+        if ((used + $1 * $2 + 4 > limit)); then
+            die "N=$n needs $(($1 * n)) inotify instances ($1 per agent); $used of fs.inotify.max_user_instances=$limit are in use (raise it: sysctl fs.inotify.max_user_instances=1024)"
+        fi
+    }
+    room 1 "$n"
     work=$(mktemp -d "${TMPDIR:-/tmp}/chainbot-fleet-XXXXXX")
     export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C
     mkdir -p "$HOME" "$work/srv" "$work/hosts" "$work/state" "$work/logs"
@@ -199,6 +203,12 @@ run_fleet() { # run_fleet N
             --git-pull "$PULL" --git-branch "$branch" --git-verify --git-allowed-signers "$work/allowed_signers" \
             "${alexos[@]+"${alexos[@]}"}" 2>"$work/logs/$name.log" &
         pids+=($!) # unshare and bash exec the agent: the same pid
+        if ((i == 1)); then
+            local waited=0 per
+            until grep -q 'starting:' "$work/logs/$name.log" || ((waited++ > 200)); do sleep 0.05; done
+            per=$({ find "/proc/${pids[0]}/fd" -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l)
+            room "$((per > 0 ? per : 1))" $((n - 1))
+        fi
     done
 
     # wait_content TEXT HOSTS... : until each host's file holds TEXT (60 s at most); prints the hosts'
