@@ -14,15 +14,17 @@ extension AgentEndpoint {
     func webSocket(_ request: HTTPRequest) -> HTTPResponse {
         let offered = WebSocketHandshake.offeredProtocols(request)
         var configuration = WebSocketConfiguration()
-        configuration.tickInterval = webSocketTick
+        // Woken by the store's changes, a feed needs the clock only for its safety look and the status
+        // (once a second); without the watcher it looks at the store every tick.
+        configuration.tickInterval = storeSignal.isWatching ? max(webSocketTick, .seconds(1)) : webSocketTick
         configuration.maxMessageBytes = 4096
         let since = Self.queryValue("since", in: request).flatMap(Int64.init).flatMap { $0 >= 0 ? $0 : nil }
-        let (store, statePath) = (store, statePath)
+        let (store, statePath, signal) = (store, statePath, storeSignal)
         return .webSocket(
             answering: request, subprotocol: offered.contains(Self.webSocketProtocol) ? Self.webSocketProtocol : nil,
             configuration: configuration
         ) {
-            AgentWebSocketSession(store: store, statePath: statePath, since: since)
+            AgentWebSocketSession(store: store, statePath: statePath, signal: signal, since: since)
         }
     }
 

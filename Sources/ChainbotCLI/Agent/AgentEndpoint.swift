@@ -15,8 +15,11 @@ final class AgentEndpoint: Sendable {
     let started = Timestamp.now()
     /// How often a live event stream looks for new events.
     let eventPoll: Duration
-    /// How often a WebSocket client's feed looks for new events (its latency; the status every 10th time).
+    /// How often a WebSocket client's feed looks for new events when the state file's changes cannot be
+    /// watched (then it is the feed's latency); with the watcher a change wakes the feed at once.
     let webSocketTick: Duration
+    /// Moves when the state file changes, so idle WebSocket clients cost no query.
+    let storeSignal: StoreChangeSignal
 
     init(
         store: SQLiteStateStore, statePath: String, metrics: AgentMetrics, token: String?,
@@ -28,6 +31,7 @@ final class AgentEndpoint: Sendable {
         self.token = token
         self.eventPoll = eventPoll
         self.webSocketTick = webSocketTick
+        storeSignal = StoreChangeSignal(statePath: statePath)
     }
 
     /// Starts serving on `host:port`; the caller stops the server.

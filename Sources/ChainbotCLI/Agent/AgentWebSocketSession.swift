@@ -12,16 +12,36 @@ final class AgentWebSocketSession: WebSocketSession {
     private var cursor: Int64
     /// Each resource's last status sent, `Kind/name` → its JSON; nil until the first look.
     private var statuses: [String: JSONValue]?
-    private var ticks = 0
+    private let signal: StoreChangeSignal
+    private var lastSignal: Int?
+    private var lastLook = ContinuousClock.now
+    private var lastStatusLook = ContinuousClock.now
+    /// Whether the store may hold changes not sent yet (a replay that stopped for the queue, a signal).
+    private var eventsDue = true
+    private var statusDue = false
+    /// Whether to look once more on the next tick: a write can be seen before its commit is.
+    private var recheck = false
+    let waker = WebSocketWaker()
+
+    /// How often the store is looked at when no change was signalled: a safety net for a signal the
+    /// kernel lost, or a write seen before its commit was.
+    static let safetyLook: Duration = .seconds(30)
 
     /// Batches read from the store in one tick at most (100 changes each), so a replay takes turns with
     /// reading the client's messages.
     static let batchesPerTick = 10
 
-    init(store: SQLiteStateStore, statePath: String, since: Int64?) {
+    init(store: SQLiteStateStore, statePath: String, signal: StoreChangeSignal, since: Int64?) {
         self.store = store
         self.statePath = statePath
+        self.signal = signal
+        lastSignal = signal.current()
+        if let waker { signal.subscribe(waker) }
         cursor = Self.start(since, latest: (try? store.latestEventSequence()) ?? 0)
+    }
+
+    deinit {
+        if let waker { signal.unsubscribe(waker) }
     }
 
     /// Where a feed starts: after `since` (not past the store's last change: a state file that was replaced
@@ -50,19 +70,32 @@ final class AgentWebSocketSession: WebSocketSession {
             return connection.send(text: error.serialized())
         }
         cursor = Self.start(Int64(resume), latest: (try? store.latestEventSequence()) ?? cursor)
-        sendEvents(connection)
+        eventsDue = !sendEvents(connection)
     }
 
+    /// Looks at the store when the state file changed (and once more on the tick after), when the safety
+    /// interval passed, or while a replay is under way: events at once, the status at most once a second.
     func tick(_ connection: WebSocketConnection) {
-        sendEvents(connection)
-        ticks += 1
-        if ticks % 10 == 0 { sendStatusChanges(connection) }
+        let now = ContinuousClock.now
+        let current = signal.current()
+        let moved = current == nil || current != lastSignal
+        if moved || recheck || now - lastLook >= Self.safetyLook {
+            (lastSignal, lastLook, eventsDue, statusDue) = (current, now, true, true)
+            recheck = moved && current != nil
+        }
+        if eventsDue { eventsDue = !sendEvents(connection) }
+        if statusDue && now - lastStatusLook >= .seconds(1) {
+            (statusDue, lastStatusLook) = (false, now)
+            sendStatusChanges(connection)
+        }
     }
 
-    /// Sends the changes after the cursor while the connection takes them.
-    private func sendEvents(_ connection: WebSocketConnection) {
-        for _ in 0..<Self.batchesPerTick where connection.canSend {
-            guard let changes = try? store.eventChanges(after: cursor, limit: 100), !changes.isEmpty else { return }
+    /// Sends the changes after the cursor while the connection takes them; true when none are left.
+    private func sendEvents(_ connection: WebSocketConnection) -> Bool {
+        for _ in 0..<Self.batchesPerTick {
+            guard connection.canSend else { return false }
+            guard let changes = try? store.eventChanges(after: cursor, limit: 100) else { return false }
+            if changes.isEmpty { return true }
             for change in changes {
                 let message: JSONValue = .object([
                     ("type", .string("event")), ("id", .int(Int(change.sequence))),
@@ -71,7 +104,9 @@ final class AgentWebSocketSession: WebSocketSession {
                 connection.send(text: message.serialized())
                 cursor = change.sequence
             }
+            if changes.count < 100 { return true }
         }
+        return false
     }
 
     /// Sends `status` for every resource whose status (as `/api/v1/resources` shows it) changed since the

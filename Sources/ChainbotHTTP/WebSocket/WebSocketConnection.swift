@@ -114,7 +114,11 @@ public final class WebSocketConnection {
                 continue
             }
             guard dropReason == nil else { return }
-            if wait(until: min(nextTick, closeDeadline ?? nextTick)) { read(session) }
+            switch wait(until: min(nextTick, closeDeadline ?? nextTick), waker: session.waker) {
+            case .readable: read(session)
+            case .woken: nextTick = .now
+            case .timeout: break
+            }
         }
     }
 
@@ -132,14 +136,20 @@ public final class WebSocketConnection {
         }
     }
 
-    /// Waits until the socket is readable (true), it can take queued bytes, or `deadline`.
-    private func wait(until deadline: ContinuousClock.Instant) -> Bool {
+    private enum Wait { case readable, woken, timeout }
+
+    /// Waits until the socket is readable, `waker` is woken, the socket can take queued bytes, or
+    /// `deadline` (at most 1 s, so a stopping server is noticed).
+    private func wait(until deadline: ContinuousClock.Instant, waker: WebSocketWaker?) -> Wait {
         var events = Int16(POLLIN)
         if queuedBytes > 0 { events |= Int16(POLLOUT) }
-        var entry = pollfd(fd: socket.fd, events: events, revents: 0)
-        let left = max(.zero, min(deadline - .now, .milliseconds(250)))
-        guard poll(&entry, 1, left.pollMilliseconds) > 0 else { return false }
-        return entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
+        var entries = [pollfd(fd: socket.fd, events: events, revents: 0)]
+        if let waker { entries.append(pollfd(fd: waker.readEnd, events: Int16(POLLIN), revents: 0)) }
+        let left = max(.zero, min(deadline - .now, .seconds(1)))
+        guard poll(&entries, nfds_t(entries.count), left.pollMilliseconds) > 0 else { return .timeout }
+        if entries[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return .readable }
+        if let waker, entries.count > 1, entries[1].revents != 0, waker.drain() { return .woken }
+        return .timeout
     }
 
     /// Writes as much of the queue as the socket takes now.

@@ -6,8 +6,15 @@ public protocol WebSocketSession: AnyObject {
     func opened(_ connection: WebSocketConnection)
     /// A text message from the peer.
     func received(_ text: String, on connection: WebSocketConnection)
-    /// Called every `WebSocketConfiguration.tickInterval` until the close begins: send what is new.
+    /// Called every `WebSocketConfiguration.tickInterval`, and at once when `waker` is woken, until the
+    /// close begins: send what is new.
     func tick(_ connection: WebSocketConnection)
+    /// What another thread wakes to have `tick` called now; nil: ticks come by the clock only.
+    var waker: WebSocketWaker? { get }
+}
+
+extension WebSocketSession {
+    public var waker: WebSocketWaker? { nil }
 }
 
 /// The limits and timers of the server's WebSocket connections.

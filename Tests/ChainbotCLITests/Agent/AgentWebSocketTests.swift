@@ -17,11 +17,12 @@ struct AgentWebSocketTests {
         let store: SQLiteStateStore
         let server: HTTPServer
 
-        init(token: String? = nil) throws {
+        /// `tick`: how often a client's feed looks at the store (the agent's default is 100 ms).
+        init(token: String? = nil, tick: Duration = .milliseconds(20)) throws {
             store = try SQLiteStateStore.open(path: directory.file("state.db"))
             server = try AgentEndpoint(
                 store: store, statePath: directory.file("state.db"), metrics: AgentMetrics(), token: token,
-                webSocketTick: .milliseconds(20)
+                webSocketTick: tick
             ).start(host: "127.0.0.1", port: 0)
         }
 
@@ -47,7 +48,8 @@ struct AgentWebSocketTests {
     }
 
     @Test func aClientGetsHelloThenAThousandEventsInOrderReplayedAndLive() async throws {
-        let endpoint = try Endpoint()
+        // The agent's own tick, so the latency printed is the one a GUI sees.
+        let endpoint = try Endpoint(tick: .milliseconds(100))
         for index in 0..<500 { try endpoint.record("e\(index)") }
         let client = try AgentWebSocketClient.Background.start(
             port: endpoint.server.port, "/ws?since=0", ["--events", "1000", "--stamp"],
