@@ -115,7 +115,7 @@ struct AgentWebSocketTests {
             "/ws?since=0", ["--subprotocol", "chainbot", "--subprotocol", "bearer.nope", "--events", "1"])
         let header = try await endpoint.client(
             "/ws?since=0", ["--header", "Authorization:Bearer s3cret-token", "--events", "1"])
-        let query = try await endpoint.client("/ws?since=0&token=s3cret-token", ["--events", "1"])
+        let query = try await endpoint.client("/ws?since=0&token=s3cret%2Dtoken", ["--events", "1"])
         let subprotocol = try await endpoint.client(
             "/ws?since=0", ["--subprotocol", "chainbot", "--subprotocol", "bearer.s3cret-token", "--events", "1"])
         await endpoint.server.stop()
