@@ -47,26 +47,31 @@ struct AgentWebSocketTests {
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
     }
 
-    @Test func aClientGetsHelloThenAThousandEventsInOrderReplayedAndLive() async throws {
+    @Test func aClientGetsHelloThenAThousandEventsInOrderLiveAndReplayed() async throws {
         // The agent's own tick, so the latency printed is the one a GUI sees.
         let endpoint = try Endpoint(tick: .milliseconds(100))
-        for index in 0..<500 { try endpoint.record("e\(index)") }
+        try endpoint.record("before")
         let client = try AgentWebSocketClient.Background.start(
-            port: endpoint.server.port, "/ws?since=0", ["--events", "1000", "--stamp"],
+            port: endpoint.server.port, "/ws", ["--events", "1000", "--stamp"],
             log: endpoint.directory.file("client.log"))
-        try await client.wait(for: "the 500th event") { $0.contains("\"regarding\":\"ConfigFile/e499\"") }
-        for index in 500..<1000 { try endpoint.record("e\(index)", "t=\(Self.wallMicroseconds())") }
+        try await client.wait(for: "hello") { $0.contains("\"type\":\"hello\"") }
+        for index in 0..<1000 { try endpoint.record("e\(index)", "t=\(Self.wallMicroseconds())") }
         try await client.wait(for: "its close") { $0.hasPrefix("closed ") }
-        let transcript = client.transcript
+        let live = client.transcript
+        // The same thousand again from the store, in batches, by a client that starts after the first event.
+        let replayed = try await endpoint.client("/ws?since=1", ["--events", "1000"])
         await endpoint.server.stop()
 
-        #expect(transcript.messages.first?["type"]?.string == "hello")
-        #expect(transcript.messages.first?["counts"]?["total"]?.int == 0)
-        #expect(transcript.events == (0..<1000).map { "ConfigFile/e\($0) ×1" })
-        #expect(transcript.ids == Array(1...1000))
-        #expect(transcript.closed == "closed 1000 ")
-        let latencies = Self.latencies(transcript).sorted()
-        #expect(latencies.count == 500)
+        let thousand = (0..<1000).map { "ConfigFile/e\($0) ×1" }
+        #expect(live.messages.first?["type"]?.string == "hello")
+        #expect(live.messages.first?["since"]?.int == 1, "the event before the client connected is not sent")
+        #expect(live.events == thousand)
+        #expect(live.ids == Array(2...1001))
+        #expect(live.closed == "closed 1000 ")
+        #expect(replayed.events == thousand)
+        #expect(replayed.ids == Array(2...1001))
+        let latencies = Self.latencies(live).sorted()
+        #expect(latencies.count == 1000)
         if !latencies.isEmpty {
             print(
                 "websocket event → client latency over \(latencies.count) live events: median "
