@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotTestSupport
+import Glibc
 import Synchronization
 import Testing
 
@@ -50,6 +51,11 @@ import Testing
             watch.update([AgentHostWatchLossTests.file: WatchPoints(paths: ["/etc/app.conf"])], root: "/")
             return watch
         }
+
+        /// Waits (10 s at most) for `starts` starts and `stops` stops; monitors start on a thread of their own.
+        func counts(starts: Int, stops: Int) async throws -> Bool {
+            try await Poll.within(.seconds(10)) { state.withLock { ($0.starts, $0.stopped) == (starts, stops) } }
+        }
     }
 
     static let file = ResourceID(.configFile, "app")
@@ -58,6 +64,7 @@ import Testing
         let recorder = Recorder()
         let watch = recorder.watch()
         defer { watch.stop() }
+        try #require(try await recorder.counts(starts: 1, stops: 0))
         let first = try #require(recorder.state.withLock { $0.sinks.first })
         first.lost("the socket closed")
         let again = try await Poll.within(.seconds(10)) {
@@ -83,22 +90,49 @@ import Testing
         recorder.state.withLock { $0.failuresLeft = 1 }
         let watch = recorder.watch()
         defer { watch.stop() }
-        #expect(recorder.state.withLock { $0.log.first?.hasPrefix("fake monitor lost: cannot start:") } == true)
+        let failed = try await Poll.within(.seconds(10)) {
+            recorder.state.withLock { $0.log.first?.hasPrefix("fake monitor lost: cannot start:") } == true
+        }
+        #expect(failed)
         let started = try await Poll.within(.seconds(10)) {
             recorder.state.withLock { $0.starts == 2 && $0.sinks.count == 1 && $0.resyncs == 1 }
         }
         #expect(started, "\(recorder.state.withLock { $0.log })")
     }
 
-    @Test func aChangedDesiredSetRestartsTheMonitorWithTheNewPathsAndAnEmptyOneStopsIt() {
+    @Test func aChangedDesiredSetRestartsTheMonitorWithTheNewPathsAndAnEmptyOneStopsIt() async throws {
         let recorder = Recorder()
         let watch = recorder.watch()
         defer { watch.stop() }
+        try #require(try await recorder.counts(starts: 1, stops: 0))
         watch.update([Self.file: WatchPoints(paths: ["/etc/app.conf"])], root: "/")
-        #expect(recorder.state.withLock { ($0.starts, $0.stopped) } == (1, 0))
+        #expect(try await recorder.counts(starts: 1, stops: 0))
         watch.update([Self.file: WatchPoints(paths: ["/etc/app2.conf"])], root: "/")
-        #expect(recorder.state.withLock { ($0.starts, $0.stopped) } == (2, 1))
+        #expect(try await recorder.counts(starts: 2, stops: 1))
         watch.update([:], root: "/")
-        #expect(recorder.state.withLock { ($0.starts, $0.stopped) } == (2, 2))
+        #expect(try await recorder.counts(starts: 2, stops: 2))
+    }
+
+    @Test func aMonitorWhoseStartNeverReturnsHoldsUpNothing() async throws {
+        let gate = Mutex<Bool>(false)
+        let queued = Mutex<[[ResourceID]]>([])
+        let stuck = HostMonitorStarter(
+            name: "stuck", key: { $0.watchedPaths },
+            start: { _, _, _ in
+                // A socket that never answers: the start returns only when the test opens the gate.
+                while !gate.withLock({ $0 }) { usleep(10_000) }
+                throw CommandError.launchFailed(command: "stuck", reason: "gave up")
+            })
+        let watch = HostWatch(
+            starters: [stuck, Recorder().starter], log: { _ in },
+            enqueue: { ids in queued.withLock { $0.append(ids) } },
+            resyncAll: {})
+        defer {
+            gate.withLock { $0 = true }
+            watch.stop()
+        }
+        watch.update([Self.file: WatchPoints(paths: ["/etc/app.conf"])], root: "/")
+        watch.receive(.file("/etc/app.conf"))
+        #expect(try await Poll.within(.seconds(10)) { queued.withLock { $0 } == [[Self.file]] })
     }
 }

@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotOS
 import Synchronization
 
 /// The agent's eyes on the host between resyncs: the monitors in `HostMonitorStarter.live` report changes
@@ -27,6 +28,8 @@ final class HostWatch: Sendable {
         var losses: [String: Int] = [:]
         var armedFor: ContinuousClock.Instant?
         var serial = 0
+        /// Monitors whose start is under way on their own thread: the serial and key of the latest.
+        var starting: [String: (serial: Int, key: [String])] = [:]
         var stopped = false
     }
 
@@ -58,7 +61,10 @@ final class HostWatch: Sendable {
             return starters.compactMap { starter in
                 let key = starter.key(routes)
                 let running = state.running[starter.name]
-                if running?.key == key || (running == nil && key.isEmpty) || state.waiting.contains(starter.name) {
+                if key.isEmpty { state.starting[starter.name] = nil }
+                if running?.key == key || (running == nil && key.isEmpty) || state.waiting.contains(starter.name)
+                    || state.starting[starter.name]?.key == key
+                {
                     return nil
                 }
                 state.running[starter.name] = nil
@@ -71,28 +77,48 @@ final class HostWatch: Sendable {
         }
     }
 
-    /// Starts `starter`'s monitor; a failure counts as a loss.
-    @discardableResult
-    private func start(_ starter: HostMonitorStarter, routes: HostWatchRoutes) -> Bool {
+    /// Starts `starter`'s monitor on a thread of its own, so that one whose start blocks (a socket that
+    /// does not answer) never holds up the agent; a failure counts as a loss. `thenResync`: queue every
+    /// resource once it runs (after a loss).
+    private func start(_ starter: HostMonitorStarter, routes: HostWatchRoutes, thenResync: Bool = false) {
         let serial = state.withLock { state in
             state.serial += 1
+            state.starting[starter.name] = (state.serial, starter.key(routes))
             return state.serial
         }
+        do {
+            try DetachedThread.start { [self] in
+                self.run(starter, routes: routes, serial: serial, thenResync: thenResync)
+            }
+        } catch {
+            state.withLock { _ = $0.starting.removeValue(forKey: starter.name) }
+            lose(starter, serial: serial, why: "cannot start a thread: \(error)")
+        }
+    }
+
+    private func run(_ starter: HostMonitorStarter, routes: HostWatchRoutes, serial: Int, thenResync: Bool) {
         do {
             let monitor = try starter.start(
                 routes, { [weak self] event in self?.receive(event) },
                 { [weak self] why in self?.lose(starter, serial: serial, why: why) })
             let stale = state.withLock { state in
-                if state.stopped { return true }
+                guard state.starting[starter.name]?.serial == serial, !state.stopped else { return true }
+                state.starting[starter.name] = nil
                 state.running[starter.name] = Running(
                     key: starter.key(routes), monitor: monitor, serial: serial, started: clock.now)
                 return false
             }
             if stale { monitor.stop() }
-            return true
+            guard !stale, thenResync else { return }
+            log("\(starter.name) is watching again; queuing every resource")
+            Task { await self.resyncAll() }
         } catch {
-            lose(starter, serial: serial, why: "cannot start: \(error)")
-            return false
+            let current = state.withLock { state in
+                guard state.starting[starter.name]?.serial == serial else { return false }
+                state.starting[starter.name] = nil
+                return true
+            }
+            if current { lose(starter, serial: serial, why: "cannot start: \(error)") }
         }
     }
 
@@ -190,8 +216,6 @@ final class HostWatch: Sendable {
             return state.stopped ? nil : state.routes
         }
         guard let routes, !starter.key(routes).isEmpty else { return }
-        guard start(starter, routes: routes) else { return }
-        log("\(starter.name) is watching again; queuing every resource")
-        await resyncAll()
+        start(starter, routes: routes, thenResync: true)
     }
 }
