@@ -28,6 +28,8 @@ final class HostWatch: Sendable {
         var losses: [String: Int] = [:]
         var armedFor: ContinuousClock.Instant?
         var serial = 0
+        /// The serial of each monitor's latest start: a loss reported by an older one is stale.
+        var latest: [String: Int] = [:]
         /// Monitors whose start is under way on their own thread: the serial and key of the latest.
         var starting: [String: (serial: Int, key: [String])] = [:]
         var stopped = false
@@ -83,6 +85,7 @@ final class HostWatch: Sendable {
     private func start(_ starter: HostMonitorStarter, routes: HostWatchRoutes, thenResync: Bool = false) {
         let serial = state.withLock { state in
             state.serial += 1
+            state.latest[starter.name] = state.serial
             state.starting[starter.name] = (state.serial, starter.key(routes))
             return state.serial
         }
@@ -187,9 +190,8 @@ final class HostWatch: Sendable {
     private func lose(_ starter: HostMonitorStarter, serial: Int, why: String) {
         var ended: (any HostMonitor)?
         let pause: Duration? = state.withLock { state in
-            guard !state.stopped else { return nil }
+            guard !state.stopped, state.latest[starter.name] == serial else { return nil }
             if let running = state.running[starter.name] {
-                guard running.serial == serial else { return nil }
                 // Still running after a loss of events (inotify's queue overflowed): replaced by a fresh one.
                 ended = running.monitor
                 // One that ran a while before it was lost starts over at the shortest pause.
