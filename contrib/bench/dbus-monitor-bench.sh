@@ -82,10 +82,26 @@ d0=$(ticks "$DBUS")
 measure bus /run/dbus/system_bus_socket
 echo "dbus-daemon CPU during the bus variant: $(( ($(ticks "$DBUS") - d0) * 10 )) ms"
 
-# busctl monitor with nobody subscribed: does systemd emit anything?
-x busctl --json=short monitor > "$WORK/busctl-alone.out" 2>/dev/null &
-sleep 1
-x sh -c 'systemctl stop bench.service; systemctl start bench.service; sleep 1'
-x pkill -f 'busctl --json=short monitor' || true
-sleep 0.5
-echo "busctl monitor, nobody subscribed: $(grep -c 'org.freedesktop.systemd1' "$WORK/busctl-alone.out" || true) systemd messages for a stop and a start"
+# busctl monitor as a child: it only sees what systemd emits on the bus, which needs a Subscribe()d client
+# (systemd-logind is one); CPU of busctl alone (chainbot would still parse its JSON) under the same storm.
+busctl_run() {
+    x sh -c "busctl --json=short monitor > /run/busctl.out 2>/dev/null" &
+    for _ in $(seq 100); do pgrep -f '^busctl --json=short monitor' > /dev/null && break; sleep 0.05; done
+    sleep 0.5
+    bpid=$(pgrep -f '^busctl --json=short monitor' | head -n 1)
+    b0=$(ticks "$bpid")
+    x sh -c "$1"
+    sleep 1
+    btick=$(( $(ticks "$bpid") - b0 ))
+    kill "$bpid"
+    sleep 0.3
+    blines=$(wc -l < "$R/run/busctl.out")
+}
+busctl_run 'systemctl stop bench.service; systemctl start bench.service'
+echo "busctl monitor, systemd-logind subscribed: $blines messages for a stop and a start"
+busctl_run "for i in \$(seq $STORM); do systemctl restart bench.service; done"
+echo "busctl monitor, storm of $STORM restarts: $blines messages, $((btick * 10)) ms CPU" \
+    "($(awk "BEGIN { printf \"%.1f\", $btick * 10 * 1000 / ($blines > 0 ? $blines : 1) }") ms per 1,000)"
+x systemctl stop systemd-logind.service
+busctl_run 'systemctl stop bench.service; systemctl start bench.service'
+echo "busctl monitor, nobody subscribed (logind stopped): $blines messages for a stop and a start"

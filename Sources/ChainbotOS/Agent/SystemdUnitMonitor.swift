@@ -22,6 +22,12 @@ public final class SystemdUnitMonitor: Sendable {
     /// The name `onChange` receives when unit files changed or a daemon-reload finished: re-observe all.
     public static let anyUnit = "*"
 
+    /// Whether `path` is a direct socket to systemd: one named `private`, as `/run/systemd/private` is
+    /// (systemd's own rule too: sd-bus is told whether it talks to a bus, it does not probe); else a bus.
+    public static func isDirect(_ path: String) -> Bool {
+        path.split(separator: "/").last == "private"
+    }
+
     private struct State {
         var stopped = false
         var closed = false
@@ -29,7 +35,7 @@ public final class SystemdUnitMonitor: Sendable {
 
     private let descriptor: Int32
     private let state = Mutex(State())
-    /// Whether the connection goes through a bus daemon (`Hello` answered) rather than straight to systemd.
+    /// Whether the connection goes through a bus daemon rather than straight to systemd.
     public let isBus: Bool
 
     /// Connects to `address` (a socket path or `unix:path=…`), subscribes, and starts the monitor's thread.
@@ -39,16 +45,21 @@ public final class SystemdUnitMonitor: Sendable {
         onLost: @escaping @Sendable (_ why: String) -> Void
     ) throws(DBusError) {
         var connection = try DBusConnection(address: address)
+        isBus = !Self.isDirect(connection.path)
         do {
-            isBus = try connection.helloIfBus()
             if isBus {
+                try connection.hello()
                 for rule in SystemdSignal.matchRules { try connection.call(SystemdSignal.addMatch(rule)) }
             }
             try connection.call(SystemdSignal.subscribe)
+            try connection.setReceiveTimeout(seconds: 0)
         } catch {
             connection.close()
             throw error
         }
+        // The signals are told apart by their first argument; the rest (a PropertiesChanged carries ~40
+        // properties, about 1 KB) is not decoded.
+        connection.bodyValues = 1
         descriptor = connection.descriptor
         let monitor = self
         let subscribed = connection

@@ -4,6 +4,8 @@ public enum DBusError: Error, Sendable, Hashable, CustomStringConvertible {
     case system(SystemError)
     /// The peer closed the connection.
     case closed(address: String)
+    /// The peer sent nothing within the receive timeout (while setting up).
+    case timedOut(address: String)
     /// The SASL exchange did not end in `OK`; `reply` is what the peer sent instead.
     case authenticationRejected(address: String, reply: String)
     /// Bytes that are not a valid D-Bus message; `reason` says which rule they broke.
@@ -19,6 +21,7 @@ public enum DBusError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .system(let error): "D-Bus: \(error)"
         case .closed(let address): "D-Bus: \(address): connection closed by the peer"
+        case .timedOut(let address): "D-Bus: \(address): no answer within the timeout"
         case .authenticationRejected(let address, let reply):
             "D-Bus: \(address): authentication rejected: \(reply)"
         case .malformed(let reason): "D-Bus: malformed message: \(reason)"

@@ -17,8 +17,9 @@ extension DBusMessage {
         return total
     }
 
-    /// Decodes one complete message (exactly `frameLength` bytes).
-    public static func decode(_ bytes: [UInt8]) throws(DBusError) -> DBusMessage {
+    /// Decodes one complete message (exactly `frameLength` bytes); with `bodyValues`, only that many of the
+    /// body's first values (a monitor reading the first argument skips the rest of a 1 KB signal).
+    public static func decode(_ bytes: [UInt8], bodyValues: Int? = nil) throws(DBusError) -> DBusMessage {
         guard bytes.count >= 16 else { throw DBusError.malformed("\(bytes.count) bytes, shorter than a header") }
         var reader = DBusReader(bytes, littleEndian: try endianness(bytes[0]), offset: 1)
         let values = try reader.read(signature: "yyyuua(yv)")
@@ -39,8 +40,10 @@ extension DBusMessage {
         guard reader.offset + Int(bodyLength) == bytes.count else {
             throw DBusError.malformed("body length \(bodyLength) does not match the \(bytes.count)-byte frame")
         }
-        message.body = try reader.read(signature: signature)
-        guard reader.offset == bytes.count else { throw DBusError.malformed("body longer than its signature") }
+        message.body = try reader.read(signature: signature, limit: bodyValues)
+        guard bodyValues != nil || reader.offset == bytes.count else {
+            throw DBusError.malformed("body longer than its signature")
+        }
         return message
     }
 

@@ -11,10 +11,12 @@ struct DBusReader {
         self.offset = offset
     }
 
-    /// Reads one value of each complete type in `signature`, in order.
-    mutating func read(signature: String) throws(DBusError) -> [DBusValue] {
+    /// Reads one value of each complete type in `signature`, in order; only the first `limit` when given.
+    mutating func read(signature: String, limit: Int? = nil) throws(DBusError) -> [DBusValue] {
         var values: [DBusValue] = []
-        for type in try DBusSignature.split(signature) { values.append(try read(type: type, depth: 0)) }
+        for type in try DBusSignature.split(signature).prefix(limit ?? Int.max) {
+            values.append(try read(type: type, depth: 0))
+        }
         return values
     }
 

@@ -102,15 +102,17 @@ struct SystemdUnitMonitorInTestbedTests {
         try #require(result.succeeded, "\(argv.joined(separator: " ")): \(result.errorOutput)")
     }
 
-    /// Starts a transient unit in the testbed that relays one client of `/run/chainbot-relay.sock` to
-    /// `/run/systemd/private` byte for byte; returns the relay's socket path as the host sees it.
+    /// Starts a transient unit in the testbed that relays one client of `/run/chainbot-relay/private` to
+    /// `/run/systemd/private` byte for byte; returns the relay's socket path as the host sees it (named
+    /// `private`, so the monitor treats it as systemd's direct socket).
     static func startRelay(_ testbed: Testbed) async throws -> String {
         let script = """
             import os, select, socket
+            os.makedirs("/run/chainbot-relay", exist_ok=True)
             server = socket.socket(socket.AF_UNIX)
-            server.bind("/run/chainbot-relay.sock.tmp")
+            server.bind("/run/chainbot-relay/private.tmp")
             server.listen(1)
-            os.rename("/run/chainbot-relay.sock.tmp", "/run/chainbot-relay.sock")
+            os.rename("/run/chainbot-relay/private.tmp", "/run/chainbot-relay/private")
             client, _ = server.accept()
             upstream = socket.socket(socket.AF_UNIX)
             upstream.connect("/run/systemd/private")
@@ -124,7 +126,7 @@ struct SystemdUnitMonitorInTestbedTests {
         try await testbed.writeFile("/usr/local/lib/chainbot-relay.py", script)
         try await run(
             testbed, ["systemd-run", "--unit=chainbot-relay", "--quiet", "python3", "/usr/local/lib/chainbot-relay.py"])
-        let path = "/proc/\(testbed.leader)/root/run/chainbot-relay.sock"
+        let path = "/proc/\(testbed.leader)/root/run/chainbot-relay/private"
         try #require(try await Poll.within(.seconds(30)) { access(path, F_OK) == 0 }, "the relay did not start")
         return path
     }

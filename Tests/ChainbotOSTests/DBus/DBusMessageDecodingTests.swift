@@ -65,3 +65,11 @@ struct DBusMessageDecodingTests {
         #expect(throws: DBusError.malformed("endianness byte 120")) { try DBusMessage.decode(bytes) }
     }
 }
+
+extension DBusMessageDecodingTests {
+    @Test func decodesOnlyTheFirstBodyValuesWhenAsked() throws {
+        let message = try DBusMessage.decode(CapturedMessages.unitPropertiesChanged, bodyValues: 1)
+        #expect(message.body == [.string("org.freedesktop.systemd1.Unit")])
+        #expect(message.path == "/org/freedesktop/systemd1/unit/web_2eservice")
+    }
+}
