@@ -161,11 +161,11 @@ struct EngineOptions {
 
     /// Parses the options and loads the manifests, the start of `diff` and `apply`; on a problem prints it
     /// (prefixed with `chainbot COMMAND:` for usage errors) and returns the exit code to stop with.
-    static func load(_ arguments: Arguments, _ context: CommandContext, command: String) -> Result<
-        (EngineOptions, ManifestSet), ExitCode
-    > {
+    static func load(
+        _ arguments: Arguments, _ context: CommandContext, command: String, outputs: [String] = ["text", "json"]
+    ) -> Result<(EngineOptions, ManifestSet), ExitCode> {
         let options: EngineOptions
-        do { options = try EngineOptions(arguments, environment: context.environment) } catch {
+        do { options = try EngineOptions(arguments, environment: context.environment, outputs: outputs) } catch {
             context.stderr.write("chainbot \(command): \(error.message)\n")
             return .failure(.usage)
         }
