@@ -116,13 +116,7 @@ struct ApplyRun {
             context.stderr.write("chainbot apply: note: \(interruption.message)\n")
         }
         record(prepared, report, generation: generation, in: store)
-        if let pin = pinsAfterwards {
-            do { try Pin.set(pin.revision, reason: pin.reason, at: Timestamp.now(), in: store) } catch {
-                context.stderr.write("chainbot rollback: cannot pin revision \(pin.revision): \(error)\n")
-                return .failure
-            }
-            context.stderr.write("pinned to revision \(pin.revision): the agent keeps it until chainbot unpin\n")
-        }
+        guard pinIfAsked(store) else { return .failure }
         await deliverEvents(store)
         if json {
             context.stdout.write(
@@ -131,6 +125,17 @@ struct ApplyRun {
             context.stdout.write(Self.summary(report, elapsed: elapsed) + "\n")
         }
         return report.converged ? .success : .failure
+    }
+
+    /// Sets `pinsAfterwards` (still under the run's lock); false (said on stderr) when that failed.
+    private func pinIfAsked(_ store: SQLiteStateStore) -> Bool {
+        guard let pin = pinsAfterwards else { return true }
+        do { try Pin.set(pin.revision, reason: pin.reason, at: Timestamp.now(), in: store) } catch {
+            context.stderr.write("chainbot rollback: cannot pin revision \(pin.revision): \(error)\n")
+            return false
+        }
+        context.stderr.write("pinned to revision \(pin.revision): the agent keeps it until chainbot unpin\n")
+        return true
     }
 
     /// The git commit the run applies; none for a rollback, which applies a recorded revision, not a commit.
