@@ -1,6 +1,7 @@
 import ChainbotCore
 import ChainbotOS
 import ChainbotTestSupport
+import Glibc
 import Testing
 
 /// `chainbot agent` with `git-verify`, `git-allowed-signers` and `git-branch` from its configuration
@@ -55,6 +56,34 @@ struct AgentGitTrustTests {
         #expect(status.output.contains("the commit carries no signature"), "\(status.output)")
         #expect(Fixtures.readText(target) == "first\n")
         #expect(Fixtures.readText(pi + "/manifests/note.yaml")?.contains("first") == true)
+
+        // Pull after pull the same refusal is one event (one webhook to ALEX OS), not one per pull.
+        let fetched = { Self.modified(pi + "/.git/FETCH_HEAD") }
+        var fetches = 0
+        var last = fetched()
+        #expect(
+            try await Poll.within(.seconds(30)) {
+                if let now = fetched(), now != last {
+                    fetches += 1
+                    last = now
+                }
+                return fetches >= 3
+            }, "three more pulls: \(log())")
+        let json = try JSONValue(parsing: try await Self.eventsJSON(state))
+        let refusals = (json["events"]?.array ?? []).filter { $0["reason"]?.string == "GitVerifyFailed" }
+        #expect(refusals.count == 1 && refusals.first?["count"]?.int == 1, "\(json)")
+    }
+
+    /// The file's modification time in nanoseconds, or nil when it is missing.
+    static func modified(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
+    }
+
+    static func eventsJSON(_ state: String) async throws -> String {
+        try await SpawnCommandRunner().run(CommandInvocation(Self.binary, ["events", "-o", "json", "--state", state]))
+            .output
     }
 
     /// Writes `version` into both hosts' manifests on the author's checked-out branch, commits, pushes

@@ -31,7 +31,8 @@ extension AgentRunner {
 
     /// Fetches, verifies and fast-forwards the git source; true when it moved (the manifests are read
     /// after the debounce). A failure is logged, recorded as a `GitSyncFailed` (or `GitVerifyFailed`)
-    /// Warning event and kept as the agent's git problem for `chainbot status` until a pull succeeds; a
+    /// Warning event and kept as the agent's git problem for `chainbot status` until a pull succeeds
+    /// (the same failure again is neither logged nor recorded again); a
     /// remote that failed before another served is a `GitRemoteFailed` Warning, once until that changes.
     func pullGit() async -> Bool {
         guard let source = gitSource else { return false }
@@ -44,6 +45,9 @@ extension AgentRunner {
             return true
         case .failure(let error):
             if let pulled = error.served { noteFallback(pulled, source: source) }
+            // The same problem at every pull (a refused commit stays on the branch, a remote stays down) is
+            // one event and one log line, not one per pull: a new one only when what is wrong changes.
+            guard (try? store.meta(.agentGitProblem)) ?? nil != error.description else { return false }
             log(error.description)
             try? store.setMeta(.agentGitProblem, error.description)
             recordEvent(
