@@ -50,20 +50,22 @@ public struct Planner: Sendable {
         let dependencies = Dictionary(
             uniqueKeysWithValues: ordered.map { ($0.id, ResourceOrder.dependencies(of: $0, in: present)) })
 
-        let beforeServices = ordered.filter { $0.id.kind.applyRank < Kind.service.applyRank }
-        let services = ordered.filter { $0.id.kind == .service }
-        let afterServices = ordered.filter { $0.id.kind.applyRank > Kind.service.applyRank }
-
-        for resource in beforeServices {
-            builder.add(
-                actions[resource.id] ?? [], for: resource.id, after: dependencies[resource.id] ?? [], plans: &plans)
-        }
-        builder.addPhased(
-            services.map { ($0.id, actions[$0.id] ?? []) }, dependencies: dependencies, plans: &plans)
-        addNotifyRestarts(ordered, input, holds, &builder, &plans, actions)
-        for resource in afterServices {
-            builder.add(
-                actions[resource.id] ?? [], for: resource.id, after: dependencies[resource.id] ?? [], plans: &plans)
+        // By apply rank (Host, firewall, files, units, …), as data: a rank whose actions share one step (the
+        // units' daemon-reload) is phased around it, and the restarts that written files owe follow the last
+        // rank holding something that restarts on notify (its own steps first).
+        let ranks = Dictionary(grouping: ordered, by: \.id.kind.applyRank).sorted { $0.key < $1.key }.map(\.value)
+        let restarters = ranks.lastIndex { $0.contains { input.rendered[$0.id]?.restartOnNotify != nil } }
+        for (index, rank) in ranks.enumerated() {
+            if rank.contains(where: { (actions[$0.id] ?? []).contains(where: \.isShared) }) {
+                builder.addPhased(rank.map { ($0.id, actions[$0.id] ?? []) }, dependencies: dependencies, plans: &plans)
+            } else {
+                for resource in rank {
+                    builder.add(
+                        actions[resource.id] ?? [], for: resource.id, after: dependencies[resource.id] ?? [],
+                        plans: &plans)
+                }
+            }
+            if index == restarters { addNotifyRestarts(ordered, input, holds, &builder, &plans, actions) }
         }
 
         planPrunes(pruned, input, holds, &builder, &plans)
