@@ -147,13 +147,20 @@ struct PlanRenderer {
         JSONDocument.document(members(prepared, generation: generation))
     }
 
+    /// The plan's action for a resource; `notCompared` for one that would be `unchanged` but could not be
+    /// compared in full (an Agent with no ALEX OS configured, say): its sync is Unknown, not Synced.
+    static func action(_ resource: ResourcePlan) -> String {
+        resource.action == .unchanged && resource.held == nil && !resource.unobserved.isEmpty
+            ? "notCompared" : resource.action.rawValue
+    }
+
     /// The plan's members: resources with their changes and steps, the steps, failures and unmanaged resources.
     func members(_ prepared: PreparedRun, generation: String) -> [(String, JSONValue)] {
         let plan = prepared.plan
         let resources = plan.resources.map { resource -> JSONValue in
             .object(
                 JSONDocument.resource(resource.id) + [
-                    ("action", .string(resource.action.rawValue)), ("deferred", .bool(resource.deferred)),
+                    ("action", .string(Self.action(resource))), ("deferred", .bool(resource.deferred)),
                     ("health", .string(resource.health.rawValue)),
                     ("healthReason", resource.healthReason.map(JSONValue.string) ?? .null),
                     ("changes", .array(resource.changes.map(Self.json))),
