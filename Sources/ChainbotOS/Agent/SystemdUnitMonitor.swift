@@ -16,15 +16,15 @@ import Synchronization
 /// `onLost`.
 ///
 /// Why systemd's direct socket by default, and D-Bus spoken here rather than `busctl monitor` streamed
-/// (contrib/bench/dbus-monitor-bench.sh in the testbed, 2 vCPU, load 2-4, 300 restarts of one unit):
+/// (contrib/bench/dbus-monitor-bench.sh in the testbed, 2 vCPU, load 2-9, two runs, 300 restarts of one unit):
 /// - `busctl --json=short monitor` sees only what systemd emits on the bus, which it does only while some
 ///   client is `Subscribe()`d on its own connection: 45 messages for a stop and a start while
 ///   systemd-logind was subscribed, 0 with logind stopped. It would need this subscription anyway, and it
-///   costs a child (350 ms CPU for the storm's 5,400 messages) plus JSON parsing on top.
-/// - direct and bus hear a `systemctl stop` equally soon (median 19 ms, max 45 ms from just before
+///   costs a child (350-410 ms CPU for the storm's 5,400 messages) plus JSON parsing on top.
+/// - direct and bus hear a `systemctl stop` equally soon (median 19-21 ms, max 42-50 ms from just before
 ///   systemctl started to the callback); both idle at 0 CPU and 0 wake-ups a minute (one blocking read).
-/// - direct: 170 ms CPU for the storm, all in this process (every signal arrives, unfiltered; only each
-///   one's first argument is decoded). Bus: 120 ms here plus 420 ms in dbus-daemon routing and matching.
+/// - direct: 170-240 ms CPU for the storm, all in this process (every signal arrives, unfiltered; only each
+///   one's first argument is decoded). Bus: 70-120 ms here plus 320-420 ms in dbus-daemon routing and matching.
 /// - direct does not depend on dbus-daemon (a dbus restart does not lose it) but needs root and systemd's
 ///   pid namespace (systemd refuses a peer whose pid it cannot see), which the agent has.
 public final class SystemdUnitMonitor: Sendable {
