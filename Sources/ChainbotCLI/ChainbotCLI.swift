@@ -30,6 +30,9 @@ public enum ChainbotCLI {
         default:
             break
         }
+        if first == CompletionCandidates.name {
+            return CompletionCandidates.run(Array(arguments.dropFirst()), context).rawValue
+        }
         if first == FirewallWatchdogCommand.restoreUfw {
             return await FirewallWatchdogCommand.restore(Array(arguments.dropFirst()), context).rawValue
         }

@@ -34,23 +34,39 @@ import Testing
         #expect(run.stderr.hasPrefix("chainbot completion: give the shell, bash or zsh\n"))
     }
 
-    @Test(.enabled(if: bashPath != nil, "bash is not installed"))
-    func bashCompletesCommandsOptionsAndKinds() async throws {
+    @Test(
+        .enabled(if: bashPath != nil, "bash is not installed"),
+        .enabled(if: Fixtures.exists(Fixtures.path(".build/debug/chainbot")), "the chainbot binary is not built"))
+    func bashCompletesCommandsOptionsKindsFieldsResourcesAndEachCommandsFormats() async throws {
         let work = TemporaryDirectory("chainbot-completion")
         let script = work.write("chainbot.bash", await CLIHarness.run(["completion", "bash"]).stdout)
+        // The script asks the binary it completes for (COMP_WORDS[0]) for fields and resources.
+        let binary = Fixtures.path(".build/debug/chainbot")
+        let manifests = Fixtures.path("manifests")
         let probe = """
             source '\(script)'
             complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _chainbot; echo "${COMPREPLY[*]}"; }
             complete_words chainbot sn
             complete_words chainbot apply --pr
             complete_words chainbot diff --kind Fire
-            complete_words chainbot explain Wa
+            complete_words '\(binary)' explain Wa
             complete_words chainbot completion z
             complete_words chainbot diff -o j
+            complete_words '\(binary)' explain Service.hard
+            complete_words '\(binary)' explain Service.hardening.pri
+            complete_words '\(binary)' get -f '\(manifests)' Service/
+            complete_words chainbot status -o ''
+            complete_words chainbot get -o ''
+            complete_words chainbot diff -o p
             """
         let result = try await SpawnCommandRunner().run(CommandInvocation(try #require(Self.bashPath), ["-c", probe]))
         #expect(result.succeeded, "\(result.errorOutput)")
-        #expect(result.output == "snapshot\n--prune\nFirewall FirewallRule\nWatchtowerTarget\nzsh\njson\n")
+        #expect(
+            result.output.split(separator: "\n", omittingEmptySubsequences: false) == [
+                "snapshot", "--prune", "Firewall FirewallRule", "WatchtowerTarget", "zsh", "json", "Service.hardening",
+                "Service.hardening.privateTmp", "Service/chainbot Service/watchtower", "text json", "text json yaml",
+                "patch", "",
+            ])
     }
 
     @Test(.enabled(if: zshPath != nil, "zsh is not installed"))

@@ -7,8 +7,10 @@ enum CompletionCommand {
         name: "completion", summary: "print a bash or zsh completion script",
         usage: "chainbot completion bash|zsh",
         help: """
-            Prints a completion script for commands, their options, manifest kinds (--kind, explain, help)
-            and output formats, generated from chainbot's own command table.
+            Prints a completion script for commands, their options, manifest kinds (--kind, help), each
+            command's own output formats (-o), the fields of a kind after `explain KIND.` (asked of chainbot
+            while you type), and KIND/NAME from the manifests (-f, else manifests/) for get, suspend and
+            resume, generated from chainbot's own command table.
 
               bash: chainbot completion bash > /usr/share/bash-completion/completions/chainbot
               zsh:  chainbot completion zsh > /usr/share/zsh/vendor-completions/_chainbot
@@ -35,13 +37,16 @@ enum CompletionCommand {
     enum Operand {
         case files, directories, none
         case words([String])
+        /// Asked of chainbot while typing: `chainbot __complete WHAT` (`fields`, `resources`).
+        case dynamic(String)
     }
 
     static var kinds: [String] { Kind.allCases.map(\.rawValue) }
 
     static func operand(of command: Command) -> Operand {
         switch command.name {
-        case "explain": .words(kinds + ["metadata"])
+        case "explain": .dynamic("fields")
+        case "get", "suspend", "resume": .dynamic("resources")
         case "help": .words(ChainbotCLI.commands.map(\.name) + kinds)
         case "completion": .words(["bash", "zsh"])
         case "snapshot": .directories
@@ -56,11 +61,12 @@ enum CompletionCommand {
         case words([String])
     }
 
-    static func value(of canonical: String) -> Value {
+    /// `command`'s own formats for `-o` (from its usage line); without a command, every format.
+    static func value(of canonical: String, in command: Command? = nil) -> Value {
         switch canonical {
         case "root": .directories
         case "kind": .words(kinds)
-        case "output": .words(["text", "json", "yaml"])
+        case "output": .words(command.map(CompletionCandidates.outputs) ?? ["text", "json", "yaml", "patch"])
         default: .files
         }
     }
