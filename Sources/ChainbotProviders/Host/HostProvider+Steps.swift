@@ -42,7 +42,8 @@ extension HostProvider {
         return actions
     }
 
-    /// Writes one of the files a Host owns, or sets the running host name (live only, as `hostname NAME`).
+    /// Writes one of the files a Host owns, or sets the running host name (live only; see
+    /// `setRunningHostname`).
     public func execute(_ action: StepAction) async throws(ProviderError) {
         switch action {
         case .writeFile(let write):
@@ -55,21 +56,33 @@ extension HostProvider {
             guard mode == .live else {
                 throw ProviderError("set hostname \(name): cannot be done offline (--root); /etc/hostname is written")
             }
-            let invocation = CommandInvocation("hostname", [name], timeout: .seconds(10))
-            let result: CommandResult
-            do {
-                result = try await runner.run(invocation)
-            } catch {
-                throw ProviderError("cannot set the hostname: \(error)")
-            }
-            guard result.succeeded else {
-                throw ProviderError(
-                    "'\(invocation)' failed (\(result.termination))",
-                    detail: HostText.trimmed(result.errorOutput + result.output))
-            }
+            try await setRunningHostname(name)
         case .removeFile, .daemonReload, .systemctl, .loadFirewall, .reload, .registerAgent, .deregisterAgent:
             throw ProviderError("the Host provider cannot run '\(action)'")
         }
+    }
+
+    /// Asks systemd-hostnamed (`hostnamectl set-hostname NAME`, after /etc/hostname is written, so the
+    /// static and the kernel's name agree), which needs no CAP_SYS_ADMIN here; where hostnamed cannot be
+    /// reached (no dbus, no hostnamectl) `hostname NAME` sets the kernel's name itself. A failure of both
+    /// names both commands and what they said.
+    private func setRunningHostname(_ name: String) async throws(ProviderError) {
+        var failures: [String] = []
+        for invocation in [
+            CommandInvocation("hostnamectl", ["set-hostname", name], timeout: .seconds(10)),
+            CommandInvocation("hostname", [name], timeout: .seconds(10)),
+        ] {
+            do {
+                let result = try await runner.run(invocation)
+                if result.succeeded { return }
+                failures.append(
+                    "'\(invocation)' failed (\(result.termination)): "
+                        + HostText.trimmed(result.errorOutput + result.output))
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        throw ProviderError("cannot set the hostname to \(name)", detail: failures.joined(separator: "\n"))
     }
 
     /// The only paths a Host step may write.

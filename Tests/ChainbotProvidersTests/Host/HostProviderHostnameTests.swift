@@ -5,7 +5,7 @@ import ChainbotTestSupport
 import Testing
 
 /// The host name as Debian's tools set it: `/etc/hostname`, the `127.0.1.1` line of `/etc/hosts`, and
-/// (live only) the running name with `hostname NAME` as argv; invalid names are refused first.
+/// (live only) the running name through hostnamed (`hostnamectl set-hostname NAME`), else `hostname NAME`; invalid names are refused first.
 struct HostProviderHostnameTests {
     static let hosts = """
         127.0.0.1\tlocalhost
@@ -74,15 +74,43 @@ struct HostProviderHostnameTests {
         #expect(harness.runner.commandLines.isEmpty)
     }
 
-    @Test func aFailingHostnameCommandFailsTheStepWithItsOutput() async throws {
+    @Test func theRunningNameIsSetThroughHostnamedWhenItAnswers() async throws {
         let runner = FakeCommandRunner()
+        runner.script("hostnamectl", ["set-hostname"], output: "")
+        runner.script("hostname", exitCode: 1, errorOutput: "hostname: you must be root to change the host name\n")
+        let provider = HostProvider(
+            fileSystem: LocalFileSystem(root: "/nonexistent-root"), runner: runner, mode: .live)
+        try await provider.execute(.setHostname("alexos-pi"))
+        // hostnamed sets it: the agent needs no CAP_SYS_ADMIN, and `hostname` is not run.
+        #expect(
+            runner.invocations == [
+                CommandInvocation("hostnamectl", ["set-hostname", "alexos-pi"], timeout: .seconds(10))
+            ])
+    }
+
+    @Test func withoutHostnamedTheKernelNameIsSetByHostname() async throws {
+        let runner = FakeCommandRunner()
+        runner.script("hostnamectl", exitCode: 1, errorOutput: "Failed to connect to bus: No such file or directory\n")
+        runner.script("hostname", output: "")
+        let provider = HostProvider(
+            fileSystem: LocalFileSystem(root: "/nonexistent-root"), runner: runner, mode: .live)
+        try await provider.execute(.setHostname("alexos-pi"))
+        #expect(runner.invocations.last == CommandInvocation("hostname", ["alexos-pi"], timeout: .seconds(10)))
+    }
+
+    @Test func aFailingHostnameCommandFailsTheStepWithTheOutputOfBoth() async throws {
+        let runner = FakeCommandRunner()
+        runner.script("hostnamectl", exitCode: 1, errorOutput: "Failed to connect to bus: No such file or directory\n")
         runner.script("hostname", exitCode: 1, errorOutput: "hostname: you must be root to change the host name\n")
         let provider = HostProvider(
             fileSystem: LocalFileSystem(root: "/nonexistent-root"), runner: runner, mode: .live)
         await #expect {
             try await provider.execute(.setHostname("alexos-pi"))
         } throws: { error in
-            (error as? ProviderError)?.detail == "hostname: you must be root to change the host name"
+            let detail = (error as? ProviderError)?.detail ?? ""
+            return (error as? ProviderError)?.message == "cannot set the hostname to alexos-pi"
+                && detail.contains("'hostnamectl set-hostname alexos-pi' failed (exited(1)): Failed to connect to bus")
+                && detail.contains("'hostname alexos-pi' failed (exited(1)): hostname: you must be root")
         }
     }
 }
