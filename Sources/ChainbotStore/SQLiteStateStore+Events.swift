@@ -1,4 +1,5 @@
 import ChainbotCore
+internal import Glibc
 
 extension SQLiteStateStore {
     @discardableResult
@@ -93,7 +94,8 @@ extension SQLiteStateStore {
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?)",
             fold)
         let event = Event(
-            type: .warning, reason: .outboxOverflow, regardingKind: "Host", regardingName: "chainbot",
+            // About chainbot on this host, as its health report is (`Chainbot/HOSTNAME`), not a resource.
+            type: .warning, reason: .outboxOverflow, regardingKind: "Chainbot", regardingName: Self.kernelHostName(),
             message:
                 "\(summary.0) undelivered events from \(summary.1.iso8601) to \(summary.2.iso8601) "
                 + "(\(summary.3)) were folded into this one: ALEX OS was unreachable and the outbox holds at most "
@@ -153,5 +155,15 @@ extension StoredEvent {
         self.init(
             id: try row.int64(at: 0), event: event, count: try row.int(at: 6), firstSeen: try row.timestamp(at: 7),
             lastSeen: try row.timestamp(at: 8))
+    }
+}
+
+extension SQLiteStateStore {
+    /// The kernel's host name (`gethostname(2)`), or `localhost` when it cannot be read.
+    static func kernelHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
     }
 }

@@ -70,8 +70,10 @@ import Testing
         let pending = try store.pendingOutboxCount()
         #expect(pending <= 21, "bounded: \(pending)")
         let entries = try store.pendingOutboxEntries(limit: 100)
-        let summary = try #require(entries.first { $0.kind == "Host" })
-        #expect(summary.name == "chainbot")
+        // It regards chainbot on this host (as the health report does), not a resource `Host/chainbot`.
+        let summary = try #require(entries.first { $0.kind == "Chainbot" })
+        #expect(summary.name == SQLiteStateStore.kernelHostName())
+        #expect(!entries.contains { $0.kind == "Host" })
         let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0))
         let overflow = try #require(events.first { $0.event.reason == "OutboxOverflow" })
         #expect(overflow.event.message.contains("undelivered events from"), "\(overflow.event.message)")
@@ -82,7 +84,7 @@ import Testing
         let folded = events.filter { $0.event.reason == "OutboxOverflow" }.map { event -> Int in
             (Int(event.event.message.prefix { $0.isNumber }) ?? 0) * event.count
         }.reduce(0, +)
-        let overflowEntries = entries.filter { $0.kind == "Host" }.count
+        let overflowEntries = entries.filter { $0.kind == "Chainbot" }.count
         #expect(pending - overflowEntries + folded == 25)
     }
 }
