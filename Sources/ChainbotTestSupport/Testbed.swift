@@ -47,6 +47,7 @@ public final class Testbed: Sendable {
         name: String, binds: [String] = [], runner: some CommandRunner, bootTimeout: Duration = .seconds(30)
     ) async throws -> Testbed {
         if let reason = availability() { throw Failure.unavailable(reason) }
+        await stopAbandoned(runner: runner)
         let unique = uniqueName(name)
         let seconds = wholeSeconds(bootTimeout)
         let invocation = CommandInvocation(
