@@ -7,8 +7,9 @@
 # 2. As root, on a machine with systemd installed: boots a throwaway "Pi" (a real systemd as PID 1 in
 #    namespaces, contrib/testbed), starts the ALEX OS simulator in it, installs chainbot there with
 #    contrib/install.sh, applies contrib/quickstart/manifests (a service, its config, its port, a
-#    firewall, an agent registered in ALEX OS, a Watchtower target), starts the agent, breaks the
-#    service on purpose, shows the diff, and watches the agent heal it. Then tears everything down.
+#    firewall, an agent registered in ALEX OS, a Watchtower target), starts the agent, suspends and breaks
+#    the service on purpose, shows the diff, resumes, and watches the agent heal it. Then tears
+#    everything down.
 #
 # It changes nothing on the host beyond installing packages: the broken copy lives in a temporary
 # directory and the throwaway Pi is removed on exit, also on failure. CHAINBOT_BIN=PATH uses an
@@ -177,13 +178,19 @@ say "chainbot status"
 cb status || true
 
 revisions=$(cb history -o json | grep -c '"revision"' || true)
-say "breaking it on purpose: the service stopped and its config edited by hand"
+# The agent watches what it owns and heals a hand change within a fraction of a second; to show the drift
+# first, the two resources are suspended (held as they are) while they are broken.
+say "breaking it on purpose, the agent held off: chainbot suspend Service/chainbot and ConfigFile/chainbot-env"
+cb suspend Service/chainbot --for 10m --reason "quickstart: showing a drift"
+cb suspend ConfigFile/chainbot-env --for 10m --reason "quickstart: showing a drift"
 pi systemctl stop chainbot.service
 pi sh -c 'echo CHAINBOT_PORT=9001 > /etc/chainbot-demo/chainbot.env'
 say "chainbot diff shows exactly what drifted"
 cb diff -f /etc/chainbot/manifests || true
 
-say "the agent heals it within one resync (5 s here, 60 s by default)"
+say "chainbot resume: the agent heals them at once (it watches what it owns; the resync, 5 s here and 60 s by default, is the safety net)"
+cb resume Service/chainbot
+cb resume ConfigFile/chainbot-env
 healed=no
 for _ in $(seq 1 60); do
     # Healed = the agent recorded a new revision and everything reads Synced and Healthy again.
