@@ -47,6 +47,15 @@ struct AgentHostWatchNftTests {
             try await pair.run(.host, ["nft", "list", "table", "inet", "chainbot"]).output.contains("dport 8080")
         }
         try #require(try await Poll.within(.seconds(60)) { try await loaded() }, "\(Fixtures.readText(log) ?? "")")
+        // The agent's `nft monitor` runs in the pair's host namespace and the first pass has ended: a flush
+        // before the monitor is there, or during the pass that loads the table (its events are taken for the
+        // pass's own, docs/agent-watching.md), is seen only at the resync, which is not this test's subject.
+        try #require(
+            try await Poll.within(.seconds(30)) { Fixtures.readText(log)?.contains("synced 2:") == true },
+            "\(Fixtures.readText(log) ?? "")")
+        try #require(
+            try await Poll.within(.seconds(30)) { Self.nftMonitorRuns(inNamespace: "/run/netns/\(pair.name)-host") },
+            "no nft monitor: \(Fixtures.readText(log) ?? "")")
 
         let flushed = try await pair.run(.host, ["nft", "flush", "table", "inet", "chainbot"])
         try #require(flushed.succeeded, "\(flushed.errorOutput)")
@@ -56,5 +65,19 @@ struct AgentHostWatchNftTests {
         print("AgentHostWatchNftTests: nft flush healed in \(healed ? "\(elapsed)" : "more than 20 s")")
         #expect(healed, "the table is still flushed after 20 s: \(Fixtures.readText(log) ?? "")")
         #expect(Fixtures.readText(log)?.contains("host changed: Firewall/pi, FirewallRule/gui") == true)
+    }
+
+    /// True when an `nft monitor` process runs in the network namespace bound at `path`.
+    static func nftMonitorRuns(inNamespace path: String) -> Bool {
+        var target = stat()
+        guard stat(path, &target) == 0 else { return false }
+        for pid in Fixtures.list("/proc") where Int(pid) != nil {
+            guard let command = Fixtures.read("/proc/\(pid)/cmdline") else { continue }
+            let argv = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard argv.count == 2, argv[0] == "nft" || argv[0].hasSuffix("/nft"), argv[1] == "monitor" else { continue }
+            var namespace = stat()
+            if stat("/proc/\(pid)/ns/net", &namespace) == 0, namespace.st_ino == target.st_ino { return true }
+        }
+        return false
     }
 }

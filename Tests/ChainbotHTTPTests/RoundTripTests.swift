@@ -90,7 +90,12 @@ import Testing
     }
 
     @Test func chunkedRequestBodyAndExpectContinueAreUnderstood() async throws {
-        try await withServer(handler: { request in .text("got \(request.bodyText)") }) { server in
+        // Generous read limits: between the interim 100 and the body a starved test may stall for seconds.
+        let patient: (inout HTTPServer.Configuration) -> Void = {
+            $0.readTimeout = .seconds(120)
+            $0.bodyTimeout = .seconds(120)
+        }
+        try await withServer(patient, handler: { request in .text("got \(request.bodyText)") }) { server in
             let connection = try await RawConnection.open(
                 port: server.port,
                 sending: "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n")

@@ -17,13 +17,25 @@ extension FileWatcher {
         try start(onChange)
     }
 
-    /// Watches `directory`, or its nearest existing ancestor when it does not exist.
+    /// Watches `directory`, or its nearest existing ancestor when it does not exist. A folder made below
+    /// that ancestor before its watch was in place sends no event, so it looks again until what it watches
+    /// has no existing folder below it on the way (`mkdir -p` racing the watcher).
     func watchNearest(_ directory: String) {
-        var current = directory
-        while !add(current) {
-            let parent = Self.parent(of: current)
-            if parent == current { return }
-            current = parent
+        var previous: String?
+        while true {
+            var current = directory
+            while !add(current) {
+                let parent = Self.parent(of: current)
+                if parent == current { return }
+                current = parent
+            }
+            // Done at the wanted folder, or when a folder that exists cannot be watched (no progress).
+            guard current != directory, current != previous else { return }
+            previous = current
+            let rest = directory.dropFirst(current == "/" ? 1 : current.count + 1)
+            let next = (current == "/" ? "" : current) + "/" + (rest.split(separator: "/").first ?? "")
+            var info = stat()
+            guard stat(next, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return }
         }
     }
 

@@ -122,7 +122,7 @@ struct ServicesInTestbedTests {
             try await write(Self.manifests(greeting: "bonjour"), in: testbed)
             let notify = try await chainbot(["apply"], in: testbed)
             #expect(notify.termination == .exited(0), "\(notify.output)\n\(notify.errorOutput)")
-            #expect(notify.errorOutput.ranges(of: "systemctl restart web.service").count == 1, "\(notify.errorOutput)")
+            #expect(notify.errorOutput.stepLines(naming: "systemctl restart web.service") == 1, "\(notify.errorOutput)")
             #expect(try await property("MainPID", of: "web.service", in: testbed) != before)
             #expect(try await testbed.exec(["cat", "/etc/web/web.env"]).output == "GREETING=bonjour\n")
 
@@ -131,8 +131,8 @@ struct ServicesInTestbedTests {
             try await write(Self.manifests(greeting: "bonjour", mode: "b"), in: testbed)
             let environment = try await chainbot(["apply"], in: testbed)
             #expect(environment.termination == .exited(0), "\(environment.output)\n\(environment.errorOutput)")
-            #expect(environment.errorOutput.ranges(of: "systemctl restart web.service").count == 1)
-            #expect(environment.errorOutput.ranges(of: "systemctl daemon-reload").count == 1)
+            #expect(environment.errorOutput.stepLines(naming: "systemctl restart web.service") == 1)
+            #expect(environment.errorOutput.stepLines(naming: "systemctl daemon-reload") == 1)
             #expect(try await property("MainPID", of: "web.service", in: testbed) != beforeEnvironment)
             #expect(try await property("Environment", of: "web.service", in: testbed) == "MODE=b")
 
@@ -225,7 +225,7 @@ struct ServicesInTestbedTests {
             // apply rewrites the file and restarts the owner once; the Port is healthy again.
             let heal = try await chainbot(["apply"], in: testbed)
             #expect(heal.termination == .exited(0), "\(heal.output)\n\(heal.errorOutput)")
-            #expect(heal.errorOutput.ranges(of: "systemctl restart web.service").count == 1, "\(heal.errorOutput)")
+            #expect(heal.errorOutput.stepLines(naming: "systemctl restart web.service") == 1, "\(heal.errorOutput)")
             #expect(try await httpStatus(18095, in: testbed) == "200")
             let healed = try await chainbot(["diff"], in: testbed)
             #expect(healed.termination == .exited(0), "\(healed.output)")

@@ -81,8 +81,8 @@ import Testing
         #expect(
             Fixtures.readText(targets)
                 == fixture.replacing(lastItem, with: lastItem + Self.entries(url: url, port: listener.port)))
-        #expect(apply.stderr.ranges(of: "write \(targets)").count == 1)
-        #expect(apply.stderr.ranges(of: "run /usr/bin/touch").count == 1)
+        #expect(apply.stderr.stepLines(naming: "write \(targets)") == 1)
+        #expect(apply.stderr.stepLines(naming: "run /usr/bin/touch") == 1)
         #expect(Fixtures.exists(work.file("reloaded")))
 
         let healthy = await CLIHarness.run(["diff", "-o", "json"] + common, environment: environment)
@@ -134,7 +134,7 @@ import Testing
         let retried = await CLIHarness.run(["apply"] + common, environment: environment)
         #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
         #expect(Fixtures.exists(reloaded), "the reload ran")
-        #expect(retried.stderr.ranges(of: "run /usr/bin/mkdir").count == 1)
+        #expect(retried.stderr.stepLines(naming: "run /usr/bin/mkdir") == 1)
 
         let settled = await CLIHarness.run(["diff"] + common, environment: environment)
         #expect(settled.status == 0, "\(settled.stdout)")
