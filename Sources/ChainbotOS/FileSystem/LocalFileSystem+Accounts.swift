@@ -1,4 +1,4 @@
-public import ChainbotCore
+import ChainbotCore
 import Glibc
 
 extension LocalFileSystem {
