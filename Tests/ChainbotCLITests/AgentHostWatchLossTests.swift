@@ -54,7 +54,7 @@ import Testing
 
         /// Waits (10 s at most) for `starts` starts and `stops` stops; monitors start on a thread of their own.
         func counts(starts: Int, stops: Int) async throws -> Bool {
-            try await Poll.within(.seconds(10)) { state.withLock { ($0.starts, $0.stopped) == (starts, stops) } }
+            try await Poll.within(.seconds(60)) { state.withLock { ($0.starts, $0.stopped) == (starts, stops) } }
         }
     }
 
@@ -67,7 +67,7 @@ import Testing
         try #require(try await recorder.counts(starts: 1, stops: 0))
         let first = try #require(recorder.state.withLock { $0.sinks.first })
         first.lost("the socket closed")
-        let again = try await Poll.within(.seconds(10)) {
+        let again = try await Poll.within(.seconds(60)) {
             recorder.state.withLock { $0.starts == 2 && $0.resyncs == 1 }
         }
         #expect(again, "\(recorder.state.withLock { $0.log })")
@@ -80,7 +80,7 @@ import Testing
         first.lost("stale")
         second.event(.file("/etc/app.conf"))
         second.event(.file("/etc/other.conf"))
-        let queued = try await Poll.within(.seconds(10)) { recorder.state.withLock { $0.queued == [[Self.file]] } }
+        let queued = try await Poll.within(.seconds(60)) { recorder.state.withLock { $0.queued == [[Self.file]] } }
         #expect(queued, "\(recorder.state.withLock { $0.queued })")
         #expect(recorder.state.withLock { $0.starts } == 2)
     }
@@ -90,11 +90,11 @@ import Testing
         recorder.state.withLock { $0.failuresLeft = 1 }
         let watch = recorder.watch()
         defer { watch.stop() }
-        let failed = try await Poll.within(.seconds(10)) {
+        let failed = try await Poll.within(.seconds(60)) {
             recorder.state.withLock { $0.log.first?.hasPrefix("fake monitor lost: cannot start:") } == true
         }
         #expect(failed)
-        let started = try await Poll.within(.seconds(10)) {
+        let started = try await Poll.within(.seconds(60)) {
             recorder.state.withLock { $0.starts == 2 && $0.sinks.count == 1 && $0.resyncs == 1 }
         }
         #expect(started, "\(recorder.state.withLock { $0.log })")
@@ -133,6 +133,6 @@ import Testing
         }
         watch.update([Self.file: WatchPoints(paths: ["/etc/app.conf"])], root: "/")
         watch.receive(.file("/etc/app.conf"))
-        #expect(try await Poll.within(.seconds(10)) { queued.withLock { $0 } == [[Self.file]] })
+        #expect(try await Poll.within(.seconds(60)) { queued.withLock { $0 } == [[Self.file]] })
     }
 }

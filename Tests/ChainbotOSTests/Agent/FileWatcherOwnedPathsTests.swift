@@ -25,7 +25,7 @@ import Testing
         let (watcher, seen) = try Self.watch([file])
         defer { watcher.stop() }
         #expect(Fixtures.write(file, "two\n"))
-        #expect(try await Poll.within(.seconds(10)) { seen.contains(file) })
+        #expect(try await Poll.within(.seconds(60)) { seen.contains(file) })
     }
 
     @Test func anOwnedFileWhoseFoldersDoNotExistYetIsReportedOnceTheyAreMadeAndItIsWritten() async throws {
@@ -35,7 +35,7 @@ import Testing
         defer { watcher.stop() }
         // Made one level at a time, as mkdir -p does; each new folder is watched as it appears.
         for folder in ["etc", "etc/deep", "etc/deep/app"] { #expect(mkdir(work.file(folder), 0o755) == 0) }
-        let written = try await Poll.within(.seconds(10)) {
+        let written = try await Poll.within(.seconds(60)) {
             _ = Fixtures.write(file, "x\n")
             return seen.contains(file)
         }
@@ -49,9 +49,9 @@ import Testing
         let (watcher, seen) = try Self.watch([file])
         defer { watcher.stop() }
         TemporaryDirectory.remove(work.file("etc"))
-        #expect(try await Poll.within(.seconds(10)) { seen.contains(work.file("etc")) })
+        #expect(try await Poll.within(.seconds(60)) { seen.contains(work.file("etc")) })
         #expect(mkdir(work.file("etc"), 0o755) == 0)
-        let again = try await Poll.within(.seconds(10)) {
+        let again = try await Poll.within(.seconds(60)) {
             _ = Fixtures.write(file, "two\n")
             return seen.paths.withLock { $0.filter { $0 == file }.count >= 2 }
         }
@@ -65,8 +65,8 @@ import Testing
         defer { watcher.stop() }
         #expect(mkdir(folder, 0o755) == 0)
         let dropIn = folder + "/limits.conf"
-        #expect(try await Poll.within(.seconds(10)) { seen.contains(folder) })
-        let written = try await Poll.within(.seconds(10)) {
+        #expect(try await Poll.within(.seconds(60)) { seen.contains(folder) })
+        let written = try await Poll.within(.seconds(60)) {
             _ = Fixtures.write(dropIn, "[Service]\n")
             return seen.contains(dropIn)
         }

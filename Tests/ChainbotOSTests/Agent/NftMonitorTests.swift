@@ -51,7 +51,7 @@ import Testing
         try #require(listening)
         _ = try await pair.run(.host, ["nft", "add", "chain", "inet", "chainbot", "input"])
         _ = try await pair.run(.host, ["nft", "flush", "table", "inet", "chainbot"])
-        #expect(try await Poll.within(.seconds(10)) { seen.tables.withLock { $0.contains("inet chainbot") } })
+        #expect(try await Poll.within(.seconds(60)) { seen.tables.withLock { $0.contains("inet chainbot") } })
         #expect(seen.lost.withLock { $0 } == nil)
 
     }
