@@ -16,32 +16,26 @@ import Testing
 struct AgentPassKillTrialsInTestbedTests {
     /// What the trials found, for the printed distribution.
     struct Tally {
-        var moments: [KillMoment: Int] = [:]
+        var kills = KillTrialTally()
         var points: [String: Int] = [:]
-        var inFlight = 0
-        var count = 0
 
         func line(seeds: [UInt64]) -> String {
             typealias M = KillTrialManifests
-            let counts = KillMoment.allCases.map { "\(moments[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
             let drawn = points.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             return "testbed agent pass kill -9 trials (\(M.serviceCount) Services + \(M.fileCount) ConfigFiles, "
-                + "seeds \(seeds.first ?? 0)…\(seeds.last ?? 0)): \(count) trials: \(counts); killed \(drawn); "
-                + "\(inFlight) left a change only the step in flight explains"
+                + "seeds \(seeds.first ?? 0)…\(seeds.last ?? 0)): \(kills.trials); killed \(drawn); "
+                + "\(kills.inFlight) left a change only the step in flight explains"
         }
     }
 
     @Test func agentPassesKilledAtRandomStepsOfTheirHealingLeaveTheHostAndTheStoreInAgreement() async throws {
-        let only = getenv("CHAINBOT_KILL_SEED").flatMap { UInt64(String(cString: $0)) }
-        let seeds = only.map { [$0] } ?? (0..<UInt64(25)).map { 5000 + $0 }
+        let (seeds, onlyOne) = KillTrialRun.seeds(from: 5000)
         let clock = ContinuousClock()
         let started = clock.now
         let work = TemporaryDirectory("chainbot-agent-kill-trials")
         let exchange = work.file("exchange")
         mkdir(exchange, 0o755)
-        try await Testbed.with(name: "agent-kill", binds: [exchange], runner: SpawnCommandRunner()) { testbed in
-            try await testbed.copyIn(Testbed.chainbotBinary, to: KillTrialHost.binary)
-            let host = KillTrialHost(testbed: testbed, exchange: exchange)
+        try await KillTrialRun.with(name: "agent-kill", exchange: exchange) { host in
             try await host.reset()
             try host.writeManifests(KillTrialManifests.full)
             let first = try await host.chainbot(["apply"])
@@ -52,16 +46,13 @@ struct AgentPassKillTrialsInTestbedTests {
                 try await drift(host, using: &random)
                 let point = AgentKillPoint.random(using: &random)
                 let audit = try await trial(seed: seed, point: point, host: host, log: work.file("\(seed).log"))
-                tally.count += 1
-                tally.moments[audit.moment, default: 0] += 1
+                tally.kills.add(audit)
                 tally.points[point.kind, default: 0] += 1
-                tally.inFlight += audit.inFlightOnly.isEmpty ? 0 : 1
-                let inFlight = audit.inFlightOnly.isEmpty ? "" : " (\(audit.inFlightOnly.count) changes in flight)"
-                print("seed \(seed): agent killed \(point) → \(audit.moment.rawValue)\(inFlight)")
+                print("seed \(seed): agent killed \(point) → \(audit.moment.rawValue)\(audit.inFlightNote)")
             }
             print(tally.line(seeds: seeds))
-            #expect(tally.count == seeds.count)
-            #expect(seeds.count >= (only == nil ? 25 : 1))
+            #expect(tally.kills.count == seeds.count)
+            #expect(seeds.count >= (onlyOne ? 1 : 25))
         }
         print("testbed agent pass kill -9 trials: \(seeds.count) trials in \(clock.now - started)")
     }

@@ -21,31 +21,25 @@ struct ApplyKillTrialsInTestbedTests {
 
     /// What the trials of one kind found, for the printed distribution.
     struct Tally {
-        var moments: [KillMoment: Int] = [:]
-        var inFlight = 0
+        var kills = KillTrialTally()
         var endedFirst = 0
-        var count = 0
 
         func line(_ kind: Kind, seeds: [UInt64]) -> String {
             typealias M = KillTrialManifests
-            let counts = KillMoment.allCases.map { "\(moments[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
             return "testbed apply kill -9 trials (\(kind.rawValue), \(M.serviceCount) Services + \(M.fileCount) "
-                + "ConfigFiles, seeds \(seeds.first ?? 0)…\(seeds.last ?? 0)): \(count) trials: \(counts); "
-                + "\(inFlight) left a change only the step in flight explains; \(endedFirst) ended before the kill"
+                + "ConfigFiles, seeds \(seeds.first ?? 0)…\(seeds.last ?? 0)): \(kills.trials); "
+                + "\(kills.inFlight) left a change only the step in flight explains; \(endedFirst) ended before the kill"
         }
     }
 
     @Test func appliesThatStartUnitsKilledAtRandomStepsLeaveTheHostAndTheStoreInAgreement() async throws {
-        let only = getenv("CHAINBOT_KILL_SEED").flatMap { UInt64(String(cString: $0)) }
-        let seeds = only.map { [$0] } ?? (0..<UInt64(25)).map { 4000 + $0 }
+        let (seeds, onlyOne) = KillTrialRun.seeds(from: 4000)
         let clock = ContinuousClock()
         let started = clock.now
         let work = TemporaryDirectory("chainbot-kill-trials")
         let exchange = work.file("exchange")
         mkdir(exchange, 0o755)
-        try await Testbed.with(name: "kill-trials", binds: [exchange], runner: SpawnCommandRunner()) { testbed in
-            try await testbed.copyIn(Testbed.chainbotBinary, to: KillTrialHost.binary)
-            let host = KillTrialHost(testbed: testbed, exchange: exchange)
+        try await KillTrialRun.with(name: "kill-trials", exchange: exchange) { host in
             var tallies: [Kind: Tally] = [.fresh: Tally(), .drifted: Tally()]
             for seed in seeds {
                 var random = SeededGenerator(seed: seed)
@@ -57,20 +51,17 @@ struct ApplyKillTrialsInTestbedTests {
                     let point = KillPoint.random(using: &random)
                     let log = work.file("\(seed)-\(kind.rawValue).log")
                     let (audit, killed) = try await trial(kind, seed: seed, point: point, host: host, log: log)
-                    tallies[kind]?.count += 1
-                    tallies[kind]?.moments[audit.moment, default: 0] += 1
-                    tallies[kind]?.inFlight += audit.inFlightOnly.isEmpty ? 0 : 1
+                    tallies[kind]?.kills.add(audit)
                     tallies[kind]?.endedFirst += killed ? 0 : 1
-                    let inFlight = audit.inFlightOnly.isEmpty ? "" : " (\(audit.inFlightOnly.count) changes in flight)"
-                    line += " \(kind.rawValue) killed \(point) → \(audit.moment.rawValue)\(inFlight);"
+                    line += " \(kind.rawValue) killed \(point) → \(audit.moment.rawValue)\(audit.inFlightNote);"
                 }
                 let pruned = try await pruneProblems(host)
                 #expect(pruned.isEmpty, "seed \(seed): the prune after both kills: \(pruned)")
                 print(line)
             }
             for kind in [Kind.fresh, .drifted] { print(tallies[kind, default: Tally()].line(kind, seeds: seeds)) }
-            #expect(tallies[.fresh]?.count == seeds.count && tallies[.drifted]?.count == seeds.count)
-            #expect(seeds.count >= (only == nil ? 25 : 1))
+            #expect(tallies[.fresh]?.kills.count == seeds.count && tallies[.drifted]?.kills.count == seeds.count)
+            #expect(seeds.count >= (onlyOne ? 1 : 25))
         }
         print("testbed apply kill -9 trials: \(seeds.count * 2) trials in \(clock.now - started)")
     }
