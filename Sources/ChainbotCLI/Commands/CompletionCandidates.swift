@@ -29,16 +29,8 @@ enum CompletionCandidates {
     /// Kinds, or the fields under the dotted path typed so far.
     static func fields(_ word: String) -> [String] {
         let parts = word.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let tops = Kind.allCases.map(\.rawValue) + ["metadata", FleetInventory.kind]
-        guard parts.count > 1 else { return tops }
-        var schema: ObjectSchema
-        switch parts[0] {
-        case "metadata": schema = ManifestSchema.metadata
-        case FleetInventory.kind: schema = FleetInventory.spec
-        default:
-            guard let kind = Kind(rawValue: parts[0]) else { return [] }
-            schema = ManifestSchema.spec(for: kind)
-        }
+        guard parts.count > 1 else { return ExplainCommand.topics }
+        guard var schema = ExplainCommand.schema(of: parts[0])?.schema else { return [] }
         for name in parts.dropFirst().dropLast() {
             guard let field = schema.field(name), case .object(let nested) = ExplainCommand.innermost(field.type)
             else { return [] }

@@ -31,31 +31,15 @@ enum ExplainCommand {
         }
         let parts = topic.split(separator: ".").map(String.init)
         guard let head = parts.first else { return .usage }
-        let schema: ObjectSchema
-        var title: String
-        var intro: String
-        if head.lowercased() == FleetInventory.kind.lowercased() {
-            schema = FleetInventory.spec
-            title = FleetInventory.kind
-            intro =
-                FleetInventory.summary
-                + " A document `kind: Fleet` (metadata.name, spec.hosts) anywhere in the manifests, by convention"
-                + " fleet.yaml; `chainbot validate` then checks the selected set of every listed host. See docs/fleet.md."
-        } else if head.lowercased() == "metadata" {
-            schema = ManifestSchema.metadata
-            title = "metadata"
-            intro = "Fields every kind shares under metadata."
-        } else if let kind = Kind.allCases.first(where: { $0.rawValue.lowercased() == head.lowercased() }) {
-            schema = ManifestSchema.spec(for: kind)
-            title = kind.rawValue
-            intro = ManifestSchema.summary(of: kind)
-        } else {
-            let candidates = Kind.allCases.map(\.rawValue) + ["metadata", FleetInventory.kind]
-            let hint = Suggestion.closest(to: head, in: candidates).map { " Did you mean '\($0)'?" } ?? ""
+        guard let found = Self.schema(of: head) else {
+            let hint = Suggestion.closest(to: head, in: Self.topics).map { " Did you mean '\($0)'?" } ?? ""
             context.stderr.write("chainbot explain: '\(head)' is not a kind or a diagnostic code.\(hint)\n")
             context.stderr.write(SchemaDocs.kindList())
             return .usage
         }
+        let schema = found.schema
+        var title = found.title
+        var intro = found.intro
         var current = schema
         var field: FieldSchema?
         for name in parts.dropFirst() {
@@ -76,6 +60,28 @@ enum ExplainCommand {
             context.stdout.write(SchemaDocs.object(schema, title: title, intro: intro))
         }
         return .success
+    }
+
+    /// What `explain` documents besides diagnostic codes: the kinds, `metadata` and the `Fleet` inventory.
+    static let topics = Kind.allCases.map(\.rawValue) + ["metadata", FleetInventory.kind]
+
+    /// The schema the first word of a topic names (any case), with its title and introduction.
+    static func schema(of head: String) -> (schema: ObjectSchema, title: String, intro: String)? {
+        if head.lowercased() == FleetInventory.kind.lowercased() {
+            return (
+                FleetInventory.spec, FleetInventory.kind,
+                FleetInventory.summary
+                    + " A document `kind: Fleet` (metadata.name, spec.hosts) anywhere in the manifests, by convention"
+                    + " fleet.yaml; `chainbot validate` then checks the selected set of every listed host. See docs/fleet.md."
+            )
+        }
+        if head.lowercased() == "metadata" {
+            return (ManifestSchema.metadata, "metadata", "Fields every kind shares under metadata.")
+        }
+        guard let kind = Kind.allCases.first(where: { $0.rawValue.lowercased() == head.lowercased() }) else {
+            return nil
+        }
+        return (ManifestSchema.spec(for: kind), kind.rawValue, ManifestSchema.summary(of: kind))
     }
 
     /// The object schema inside lists and maps, if any.
