@@ -28,11 +28,12 @@ struct PatchRenderer {
             var observedFields = ""
             var desiredFields = ""
             for change in resource.changes {
-                if case (.some(let old), .some(let new)) = (text(change.from), text(change.to)) {
+                if let texts = change.texts {
                     files.append(
                         File(
                             path: "\(directory)/\(fileName(change.facet))",
-                            observed: change.from == .absent ? nil : old, desired: change.to == .absent ? nil : new))
+                            observed: change.from == .absent ? nil : texts.old,
+                            desired: change.to == .absent ? nil : texts.new))
                 } else {
                     observedFields += "\(change.facet): \(change.from)\n"
                     desiredFields += "\(change.facet): \(change.to)\n"
@@ -55,19 +56,23 @@ struct PatchRenderer {
         }.joined()
     }
 
-    /// The text of a facet value that is a file (text, or absent), else nil.
-    private static func text(_ value: FacetValue) -> String? {
-        switch value {
-        case .text(let text): text
-        case .absent: ""
-        case .word, .secret: nil
-        }
-    }
-
     /// A facet name as one path component: `drop-in limits.conf` → `drop-in-limits.conf`, `unit file` →
     /// `unit-file`; nothing that climbs (`/`, a leading dot).
     static func fileName(_ facet: String) -> String {
         let name = String(facet.map { $0 == " " || $0 == "/" ? "-" : $0 })
         return name.hasPrefix(".") ? "_" + name : name
+    }
+}
+
+extension FieldChange {
+    /// Both sides as text when the change is one of a file's text (either side may be absent, as empty
+    /// text); nil for a word or a secret's digest. The text diff and the patch show exactly these.
+    var texts: (old: String, new: String)? {
+        switch (from, to) {
+        case (.text(let a), .text(let b)): (a, b)
+        case (.absent, .text(let b)): ("", b)
+        case (.text(let a), .absent): (a, "")
+        default: nil
+        }
     }
 }

@@ -103,16 +103,9 @@ struct PlanRenderer {
     }
 
     private func textDiff(_ change: FieldChange) -> String? {
-        let old: String
-        let new: String
-        switch (change.from, change.to) {
-        case (.text(let a), .text(let b)): (old, new) = (a, b)
-        case (.absent, .text(let b)): (old, new) = ("", b)
-        case (.text(let a), .absent): (old, new) = (a, "")
-        default: return nil
-        }
+        guard let texts = change.texts else { return nil }
         var out = "    \(change.facet):\n"
-        for line in UnifiedDiff.lines(from: old, to: new) {
+        for line in UnifiedDiff.lines(from: texts.old, to: texts.new) {
             let colour = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : line.hasPrefix("@@") ? "36" : ""
             out += "      " + (colour.isEmpty ? line : style(line, colour)) + "\n"
         }
