@@ -28,8 +28,12 @@ extension Testbed {
         return stopped
     }
 
-    /// Where testbed.sh keeps one directory per running testbed.
-    static let runDirectory = "/run/chainbot-testbed"
+    /// Where testbed.sh keeps one directory per running testbed (its `CHAINBOT_TESTBED_STATE`, as the script
+    /// reads it).
+    static var runDirectory: String {
+        let configured = getenv("CHAINBOT_TESTBED_STATE").map { String(cString: $0) } ?? ""
+        return configured.isEmpty ? "/run/chainbot-testbed" : configured
+    }
 
     /// The PID in `NAME-PID-N`, or nil for a name of another form (a quickstart's, a person's).
     static func ownerPID(of name: String) -> Int32? {
