@@ -40,7 +40,9 @@ import Testing
         let result = try await run(["validate", Fixtures.path("fixtures/manifests/invalid/alias-budget")])
         #expect(result.termination == .exited(65))
         #expect(result.errorOutput.contains("[alias-budget]"))
-        #expect(clock.now - start < .seconds(10))
+        // The budget rejects it in well under a millisecond in process (AnchorAliasTests); here only a process
+        // that expands the bomb (minutes, gigabytes) fails, not one a loaded machine started slowly.
+        #expect(clock.now - start < .seconds(30))
     }
 }
 

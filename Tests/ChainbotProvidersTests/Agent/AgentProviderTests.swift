@@ -4,6 +4,7 @@ import ChainbotCore
 import ChainbotEngine
 import ChainbotHTTP
 import ChainbotProviders
+import ChainbotTestSupport
 import Synchronization
 import Testing
 
@@ -70,7 +71,8 @@ struct AgentProviderTests {
     @Test func aTimedOutRegistrationIsCheckedByObservingAndNotRetried() async throws {
         try await AlexOSWorld.run { world in
             await world.simulator.inject(
-                Fault(.delay, pathPrefix: "/api/agents/register", method: .post, count: 1, delay: .milliseconds(1500)))
+                // Ten times the client's timeout: a test starved of the pool for a second still times out first.
+                Fault(.delay, pathPrefix: "/api/agents/register", method: .post, count: 1, delay: .seconds(5)))
             let store = try world.openStore()
             let first = try await world.apply([Agents.agent("alpha")], store: store, timeout: .milliseconds(500))
             guard case .failed(let error)? = first.records.first?.outcome else {
@@ -80,7 +82,7 @@ struct AgentProviderTests {
             #expect(error.message.contains("POST \(world.endpoints.baseURL)/api/agents/register: timed out"))
             #expect(error.retryable)
             // The slow registration lands after chainbot gave up; the next apply finds it and does nothing.
-            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await Poll.within(.seconds(60)) { await world.simulator.agents.map(\.registrations) == [1] })
             let second = try await world.apply([Agents.agent("alpha")], store: store)
             #expect(second.records.isEmpty)
             #expect(await world.simulator.agents.map(\.registrations) == [1])
