@@ -28,13 +28,13 @@ struct AgentGPGTrustTests {
                 logPath: world.directory.file("pi.log"))
             defer { agent.stop() }
             let log = { Fixtures.readText(world.directory.file("pi.log")) ?? "" }
-            #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "first\n" }, "\(log())")
+            #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" }, "\(log())")
 
             let bad = try await keys.push("tampered", target: target, signedBy: "evil")
             let events = {
                 try await SpawnCommandRunner().run(CommandInvocation(Self.binary, ["events", "--state", state])).output
             }
-            #expect(try await Poll.within(.seconds(20)) { try await events().contains("GitVerifyFailed") }, "\(log())")
+            #expect(try await Poll.within(.seconds(120)) { try await events().contains("GitVerifyFailed") }, "\(log())")
             let refused = try await events()
             #expect(refused.contains("refused commit \(bad.prefix(12))"), "\(refused)")
             #expect(refused.contains("No public key"), "\(refused)")
@@ -42,7 +42,7 @@ struct AgentGPGTrustTests {
 
             // A good signature on top: the agent follows again and the problem clears.
             try await keys.push("second", target: target, signedBy: "good")
-            #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "second\n" }, "\(log())")
+            #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "second\n" }, "\(log())")
             let status = try await SpawnCommandRunner().run(
                 CommandInvocation(Self.binary, ["status", "--state", state]))
             #expect(!status.output.contains("NOT FOLLOWING"), "\(status.output)")

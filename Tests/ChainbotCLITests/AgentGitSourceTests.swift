@@ -110,9 +110,9 @@ struct AgentGitSourceTests {
             ], logPath: directory.file("agent.log"))
         defer { agent.stop() }
         let log = { Fixtures.readText(directory.file("agent.log")) ?? "" }
-        #expect(try await Poll.within(.seconds(10)) { Fixtures.readText(target) == "first\n" }, "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" }, "\(log())")
         _ = try await push("second")
-        #expect(try await Poll.within(.seconds(15)) { Fixtures.readText(target) == "second\n" }, "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "second\n" }, "\(log())")
 
         let rollback = try await runner.run(CommandInvocation(Self.binary, ["rollback", "1", "--state", state]))
         #expect(rollback.succeeded, "\(rollback.output)\(rollback.errorOutput)")
@@ -122,12 +122,12 @@ struct AgentGitSourceTests {
         // git moves on; the agent pulls it, and keeps the pinned revision (also against a hand edit).
         let third = try await push("third")
         #expect(
-            try await Poll.within(.seconds(15)) {
+            try await Poll.within(.seconds(120)) {
                 log().contains("fast-forwarded") && log().contains(String(third.prefix(12)))
             })
         _ = Fixtures.write(target, "tampered\n")
         #expect(
-            try await Poll.within(.seconds(10)) { Fixtures.readText(target) == "first\n" }, "the pinned set is enforced"
+            try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" }, "the pinned set is enforced"
         )
         #expect(log().contains("pinned to revision 1"), "\(log())")
         let status = try await runner.run(CommandInvocation(Self.binary, ["status", "--state", state, "-o", "json"]))
@@ -140,7 +140,7 @@ struct AgentGitSourceTests {
 
         let unpin = try await runner.run(CommandInvocation(Self.binary, ["unpin", "--state", state]))
         #expect(unpin.succeeded, "\(unpin.errorOutput)")
-        #expect(try await Poll.within(.seconds(10)) { Fixtures.readText(target) == "third\n" }, "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "third\n" }, "\(log())")
     }
 
     @Test func aManifestsDirectoryOutsideGitIsOneClearError() async throws {

@@ -41,14 +41,14 @@ struct AgentGitTrustTests {
                 """)
         defer { agent.stop() }
         let log = { Fixtures.readText(world.directory.file("pi.log")) ?? "" }
-        #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "first\n" }, "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" }, "\(log())")
 
         let bad = try await world.push("tampered", target: target)
         let events = {
             try await SpawnCommandRunner().run(CommandInvocation(Self.binary, ["events", "--state", state]))
         }
         #expect(
-            try await Poll.within(.seconds(20)) { try await events().output.contains("GitVerifyFailed") }, "\(log())")
+            try await Poll.within(.seconds(120)) { try await events().output.contains("GitVerifyFailed") }, "\(log())")
         let text = try await events().output
         #expect(text.contains("Warning") && text.contains("refused commit \(bad.prefix(12))"), "\(text)")
         let status = try await SpawnCommandRunner().run(CommandInvocation(Self.binary, ["status", "--state", state]))
@@ -62,7 +62,7 @@ struct AgentGitTrustTests {
         var fetches = 0
         var last = fetched()
         #expect(
-            try await Poll.within(.seconds(30)) {
+            try await Poll.within(.seconds(120)) {
                 if let now = fetched(), now != last {
                     fetches += 1
                     last = now
@@ -126,12 +126,12 @@ struct AgentGitTrustTests {
         let logs = { ["canary", "steady"].map { Fixtures.readText(world.directory.file($0 + ".log")) ?? "" } }
         let text = { (host: String) in Fixtures.readText(world.directory.file(host + ".txt")) }
         #expect(
-            try await Poll.within(.seconds(20)) { text("canary") == "v1\n" && text("steady") == "v1\n" }, "\(logs())")
+            try await Poll.within(.seconds(120)) { text("canary") == "v1\n" && text("steady") == "v1\n" }, "\(logs())")
 
         // A release to the canary ring only.
         try await world.git(["checkout", "--quiet", "-b", "canary"], in: world.author)
         let v2 = try await release(world, "v2", to: "canary")
-        #expect(try await Poll.within(.seconds(20)) { text("canary") == "v2\n" }, "\(logs())")
+        #expect(try await Poll.within(.seconds(120)) { text("canary") == "v2\n" }, "\(logs())")
         #expect(text("steady") == "v1\n")
         func generation(_ host: String) async throws -> String {
             try await SpawnCommandRunner().run(
@@ -145,7 +145,7 @@ struct AgentGitTrustTests {
         try await world.git(["checkout", "--quiet", "main"], in: world.author)
         try await world.git(["merge", "--quiet", "--no-ff", "-m", "promote v2", "canary"], in: world.author)
         try await world.git(["push", "--quiet", "origin", "HEAD:refs/heads/main"], in: world.author)
-        #expect(try await Poll.within(.seconds(20)) { text("steady") == "v2\n" }, "\(logs())")
+        #expect(try await Poll.within(.seconds(120)) { text("steady") == "v2\n" }, "\(logs())")
         #expect(text("canary") == "v2\n")
     }
 
@@ -166,9 +166,9 @@ struct AgentGitTrustTests {
                 """)
         defer { agent.stop() }
         let log = { Fixtures.readText(world.directory.file("pi.log")) ?? "" }
-        #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "first\n" }, "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" }, "\(log())")
         try await world.push("second", target: target)
-        #expect(try await Poll.within(.seconds(20)) { Fixtures.readText(target) == "second\n" }, "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "second\n" }, "\(log())")
         let events = try await SpawnCommandRunner().run(CommandInvocation(Self.binary, ["events", "--state", state]))
         #expect(events.output.contains("GitRemoteFailed"), "\(events.output)")
         #expect(events.output.contains("git fetch from \(gone) failed"), "\(events.output)")

@@ -45,7 +45,7 @@ struct AgentHostWatchHealTests {
         /// How long until file `index` holds its content again (nil: not within 20 s).
         func healed(_ index: Int) async throws -> Duration? {
             let start = ContinuousClock.now
-            let back = try await Poll.within(.seconds(20)) {
+            let back = try await Poll.within(.seconds(120)) {
                 Fixtures.readText(file(index)) == ApplyKillTests.content(index)
             }
             return back ? ContinuousClock.now - start : nil

@@ -51,16 +51,16 @@ struct AgentHostWatchNftTests {
         // before the monitor is there, or during the pass that loads the table (its events are taken for the
         // pass's own, docs/agent-watching.md), is seen only at the resync, which is not this test's subject.
         try #require(
-            try await Poll.within(.seconds(30)) { Fixtures.readText(log)?.contains("synced 2:") == true },
+            try await Poll.within(.seconds(120)) { Fixtures.readText(log)?.contains("synced 2:") == true },
             "\(Fixtures.readText(log) ?? "")")
         try #require(
-            try await Poll.within(.seconds(30)) { Self.nftMonitorRuns(inNamespace: "/run/netns/\(pair.name)-host") },
+            try await Poll.within(.seconds(120)) { Self.nftMonitorRuns(inNamespace: "/run/netns/\(pair.name)-host") },
             "no nft monitor: \(Fixtures.readText(log) ?? "")")
 
         let flushed = try await pair.run(.host, ["nft", "flush", "table", "inet", "chainbot"])
         try #require(flushed.succeeded, "\(flushed.errorOutput)")
         let start = ContinuousClock.now
-        let healed = try await Poll.within(.seconds(20)) { try await loaded() }
+        let healed = try await Poll.within(.seconds(120)) { try await loaded() }
         let elapsed = ContinuousClock.now - start
         print("AgentHostWatchNftTests: nft flush healed in \(healed ? "\(elapsed)" : "more than 20 s")")
         #expect(healed, "the table is still flushed after 20 s: \(Fixtures.readText(log) ?? "")")

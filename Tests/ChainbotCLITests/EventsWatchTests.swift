@@ -28,7 +28,7 @@ struct EventsWatchTests {
             CommandInvocation(Self.binary, ["apply", "-f", manifests, "--state", state]))
         #expect(apply.succeeded, "\(apply.errorOutput)")
         var log = ""
-        for _ in 0..<40 {
+        for _ in 0..<1200 {
             log = Fixtures.readText(directory.file("watch.log")) ?? ""
             if log.contains("\"reason\":\"Applied\"") { break }
             try await Task.sleep(for: .milliseconds(100))

@@ -133,7 +133,7 @@ struct JSONSchemaTests {
                 context: CommandContext(stdout: stdout, stderr: .buffer(), environment: [:]))
         }
         defer { watcher.cancel() }
-        let printed = try await Poll.within(.seconds(30)) { stdout.text.contains("\n") }
+        let printed = try await Poll.within(.seconds(120)) { stdout.text.contains("\n") }
         #expect(printed, "events --watch printed nothing")
         let validator = try Self.validator()
         let lines = stdout.text.split(separator: "\n")

@@ -16,21 +16,21 @@ import Testing
         let progress = Progress(
             sink: sink, total: 5, colored: false, firstNotice: .milliseconds(100), notices: .milliseconds(300))
         progress.show(Self.step, nil)
-        let noticed = try await Poll.within(.seconds(20)) {
+        let noticed = try await Poll.within(.seconds(120)) {
             sink.text.components("still running").count >= 2
         }
         #expect(noticed, "\(sink.text)")
         #expect(
             sink.text.hasPrefix("[3/5] Service/web: systemctl start web.service ... still running ("), "\(sink.text)")
         // Until a notice says it has run for a second or more: then its end says how long it took.
-        #expect(try await Poll.within(.seconds(20)) { Self.longestNotice(sink.text) >= 1.0 }, "\(sink.text)")
+        #expect(try await Poll.within(.seconds(120)) { Self.longestNotice(sink.text) >= 1.0 }, "\(sink.text)")
         progress.show(Self.step, .succeeded)
         let last = try #require(sink.text.split(separator: "\n").last)
         #expect(last.hasPrefix("[3/5] Service/web: systemctl start web.service ... ok ("), "\(last)")
         #expect(last.hasSuffix("s)"), "\(last)")
         // Ended: nothing more is said about it.
         let ended = sink.text
-        #expect(try await Poll.within(.seconds(20)) { !progress.isTicking }, "the notices stop")
+        #expect(try await Poll.within(.seconds(120)) { !progress.isTicking }, "the notices stop")
         #expect(sink.text == ended)
     }
 

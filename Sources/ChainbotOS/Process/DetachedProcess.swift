@@ -57,7 +57,10 @@ public struct DetachedProcess: BackgroundProcess {
         if !reap(within: .seconds(1)) { terminate() }
     }
 
+    /// Kills the process and what it started: it leads a session and a process group of its own, so a
+    /// child it spawned (an `nft monitor`, a `git fetch`) goes with it.
     public func terminate() {
+        kill(-pid, SIGKILL)
         kill(pid, SIGKILL)
         reap(within: .seconds(2))
     }

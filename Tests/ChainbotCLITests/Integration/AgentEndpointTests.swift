@@ -47,7 +47,8 @@ struct AgentEndpointTests {
                     "127.0.0.1:0",
                 ] + extra,
                 logPath: directory.file("agent.log"))
-            for _ in 0..<100 {
+            // Generous: a loaded 2-core machine can take many seconds to start it.
+            for _ in 0..<2400 {
                 if let log = Fixtures.readText(directory.file("agent.log")),
                     let range = log.firstRange(of: "status on http://127.0.0.1:")
                 {
@@ -207,7 +208,7 @@ struct AgentEndpointTests {
                 message: "<b>not markup</b>"),
             outboxPayload: nil)
         var ready = false
-        for _ in 0..<100 where !ready {
+        for _ in 0..<1200 where !ready {
             ready = try await agent.get("/readyz").status == 200
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }

@@ -105,7 +105,7 @@ struct FirewallInNamespaceTests {
                 "7000",
             ], logPath: directory.file("listener.log"))
         defer { listener.terminate() }
-        let ready = try await Poll.within(.seconds(30)) {
+        let ready = try await Poll.within(.seconds(120)) {
             Fixtures.readText(directory.file("listener.log"))?.contains("ready") == true
         }
         try #require(ready, "the listener did not start: \(Fixtures.readText(directory.file("listener.log")) ?? "")")
@@ -212,7 +212,7 @@ struct FirewallInNamespaceTests {
                     && event.event.message.contains("not confirmed within \(Self.revertAfter)s")
             }
             var events: [StoredEvent] = []
-            _ = try await Poll.within(.seconds(30)) {
+            _ = try await Poll.within(.seconds(120)) {
                 events = try SQLiteStateStore.open(path: setup.state).events(
                     since: Timestamp(millisecondsSinceEpoch: 0))
                 return events.contains(where: isRevertEvent)

@@ -60,8 +60,8 @@ struct ServicesInTestbedTests {
     private func httpStatus(_ port: Int, in testbed: Testbed) async throws -> String {
         let script =
             "import urllib.request,sys\ntry: print(urllib.request.urlopen('http://127.0.0.1:\(port)/web.env', timeout=5).status)\nexcept Exception as e: print('error', e)"
-        // The server needs a moment after systemd reports it started.
-        for _ in 0..<50 {
+        // The server needs a moment after systemd reports it started (a loaded machine: up to a minute).
+        for _ in 0..<600 {
             let result = try await testbed.exec(["python3", "-c", script])
             if result.output.hasPrefix("200") { return "200" }
             try await Task.sleep(for: .milliseconds(100))

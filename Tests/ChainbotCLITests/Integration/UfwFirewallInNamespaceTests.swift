@@ -58,7 +58,7 @@ struct UfwFirewallInNamespaceTests {
                 "7000",
             ], logPath: directory.file("listener.log"))
         defer { listener.terminate() }
-        let ready = try await Poll.within(.seconds(30)) {
+        let ready = try await Poll.within(.seconds(120)) {
             Fixtures.readText(directory.file("listener.log"))?.contains("ready") == true
         }
         try #require(ready, "the listener did not start: \(Fixtures.readText(directory.file("listener.log")) ?? "")")
@@ -127,7 +127,7 @@ struct UfwFirewallInNamespaceTests {
         #expect(restored, "\(now)")
         // The watchdog records the event after restoring.
         var events: [StoredEvent] = []
-        _ = try await Poll.within(.seconds(30)) {
+        _ = try await Poll.within(.seconds(120)) {
             events = try SQLiteStateStore.open(path: directory.file("state.db")).events(
                 since: Timestamp(millisecondsSinceEpoch: 0))
             return events.contains { $0.event.reason == "FirewallReverted" }

@@ -39,19 +39,19 @@ struct AgentUnitEventsInTestbedTests {
             _ = try await testbed.exec(["systemctl", "stop", "sleeper.service"])
             let clock = ContinuousClock()
             let stopped = clock.now
-            #expect(try await Poll.within(.seconds(30)) { try await active() == "active" }, "restarted")
+            #expect(try await Poll.within(.seconds(120)) { try await active() == "active" }, "restarted")
             print("AgentUnitEventsInTestbedTests: systemctl stop healed in \(clock.now - stopped)")
 
             // Once that heal's pass has ended: a change during a resource's own pass is taken for the pass's
             // own and left to the resync (docs/agent-watching.md).
             let journal = { try await testbed.exec(["journalctl", "--no-pager", "-o", "cat", "-u", "chainbot-agent"]) }
             try #require(
-                try await Poll.within(.seconds(30)) {
+                try await Poll.within(.seconds(120)) {
                     try await journal().output.ranges(of: "synced 1: 1 changed").count >= 2
                 })
             _ = try await testbed.exec(["systemctl", "disable", "sleeper.service"])
             let enabled = { try await testbed.unitProperty("UnitFileState", of: "sleeper.service") }
-            let reenabled = try await Poll.within(.seconds(30)) { try await enabled() == "enabled" }
+            let reenabled = try await Poll.within(.seconds(120)) { try await enabled() == "enabled" }
             let afterDisable = try await journal().output
             #expect(reenabled, "enabled again: \(afterDisable)")
             let log = try await journal().output

@@ -109,12 +109,19 @@ import Testing
             return .text("finished")
         })
         let url = server.baseURL + "/"
-        let pending = Task { try await quickClient().send(HTTPRequest(url: url)) }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // A starved runner can take many seconds to get the request in: the bounds only catch a hang.
+        let patient = quickClient {
+            $0.connectTimeout = .seconds(120)
+            $0.readTimeout = .seconds(120)
+            $0.timeout = .seconds(240)
+        }
+        let pending = Task { try await patient.send(HTTPRequest(url: url)) }
+        let deadline = ContinuousClock.now + .seconds(240)
         while await started.values.isEmpty && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
-        await server.stop(grace: .seconds(2))
+        try #require(await !started.values.isEmpty, "the request never reached the handler")
+        await server.stop(grace: .seconds(120))
 
         let response = try await pending.value
         #expect(response.text == "finished")
@@ -144,10 +151,11 @@ import Testing
         configuration.idleTimeout = .seconds(300)
         let server = try HTTPServer(configuration: configuration, handler: { _ in .text("ok") })
         let silent = try await RawConnection.open(port: server.port)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(240)
         while server.openConnections == 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
+        try #require(server.openConnections > 0, "the server never saw the connection")
         let start = ContinuousClock.now
         await server.stop(grace: .seconds(120))
 
@@ -170,7 +178,7 @@ import Testing
             let head = try await connection.readHead()
             connection.socket.close()
             let start = ContinuousClock.now
-            while await ended.values.isEmpty && ContinuousClock.now - start < .seconds(10) {
+            while await ended.values.isEmpty && ContinuousClock.now - start < .seconds(240) {
                 try await Task.sleep(for: .milliseconds(10))
             }
 

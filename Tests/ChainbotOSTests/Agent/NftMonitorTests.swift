@@ -43,7 +43,7 @@ import Testing
             onLost: { why in seen.lost.withLock { $0 = why } })
         defer { monitor.stop() }
         // The monitor is listening once a change made after it started shows up.
-        let listening = try await Poll.within(.seconds(20)) {
+        let listening = try await Poll.within(.seconds(120)) {
             _ = try await pair.run(.host, ["nft", "add", "table", "inet", "other"])
             _ = try await pair.run(.host, ["nft", "delete", "table", "inet", "other"])
             return seen.tables.withLock { $0.contains("inet other") }

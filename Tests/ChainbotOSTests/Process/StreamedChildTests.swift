@@ -27,9 +27,9 @@ import Testing
         let (child, seen) = try Self.start(
             "echo first; while [ ! -e \(go) ]; do sleep 0.05; done; printf 'second\\nthird'; echo oops >&2; exit 3")
         defer { child.stop() }
-        #expect(try await Poll.within(.seconds(10)) { seen.lines.withLock { $0 } == ["first"] })
+        #expect(try await Poll.within(.seconds(120)) { seen.lines.withLock { $0 } == ["first"] })
         #expect(Fixtures.write(go, ""))
-        #expect(try await Poll.within(.seconds(10)) { seen.exit.withLock { $0 } != nil })
+        #expect(try await Poll.within(.seconds(120)) { seen.exit.withLock { $0 } != nil })
         #expect(seen.lines.withLock { $0 } == ["first", "second"])
         let exit = try #require(seen.exit.withLock { $0 })
         #expect(exit.hasSuffix("ended (exit status 3): oops"), "\(exit)")
@@ -37,9 +37,9 @@ import Testing
 
     @Test func stopEndsTheChildWithoutReportingAnExit() async throws {
         let (child, seen) = try Self.start("echo up; exec sleep 600")
-        #expect(try await Poll.within(.seconds(10)) { seen.lines.withLock { $0 } == ["up"] })
+        #expect(try await Poll.within(.seconds(120)) { seen.lines.withLock { $0 } == ["up"] })
         child.stop()
-        let gone = try await Poll.within(.seconds(10)) { kill(child.pid, 0) != 0 }
+        let gone = try await Poll.within(.seconds(120)) { kill(child.pid, 0) != 0 }
         #expect(gone, "pid \(child.pid) still runs")
         #expect(seen.exit.withLock { $0 } == nil)
     }

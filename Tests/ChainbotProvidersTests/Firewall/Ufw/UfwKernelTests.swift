@@ -73,7 +73,7 @@ struct UfwKernelTests {
         // The peer's SYNs to 9000 were dropped a moment ago; on a loaded machine give the fixed rules a few
         // tries before calling a port closed, and say which one was.
         var reached: [Int: String] = [:]
-        let open = try await Poll.within(.seconds(30)) {
+        let open = try await Poll.within(.seconds(120)) {
             reached = try await namespace.reachable([5420, 9000, 7000])
             return reached == [5420: "open", 9000: "open", 7000: "open"]
         }
