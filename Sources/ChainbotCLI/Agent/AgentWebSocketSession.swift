@@ -11,7 +11,7 @@ final class AgentWebSocketSession: WebSocketSession {
     /// The last change sent (or skipped, for a client that did not resume).
     private var cursor: Int64
     /// Each resource's last status sent, `Kind/name` → its JSON; nil until the first look.
-    private var statuses: [String: JSONValue]?
+    private var statuses: [String: SentStatus]?
     private let signal: StoreChangeSignal
     private var lastSignal: Int?
     private var lastLook = ContinuousClock.now
@@ -119,21 +119,36 @@ final class AgentWebSocketSession: WebSocketSession {
         let now = Self.statusMap(report)
         let before = statuses ?? [:]
         statuses = now
-        for (reference, json) in now.sorted(by: { $0.key < $1.key }) where before[reference] != json {
-            connection.send(text: Self.statusMessage(reference, ("resource", json)).serialized())
+        for (reference, sent) in now.sorted(by: { $0.key < $1.key }) where before[reference] != sent {
+            connection.send(text: sent.message(reference, ("resource", sent.json)).serialized())
         }
-        for reference in before.keys.sorted() where now[reference] == nil {
-            connection.send(text: Self.statusMessage(reference, ("removed", .bool(true))).serialized())
+        for (reference, sent) in before.sorted(by: { $0.key < $1.key }) where now[reference] == nil {
+            connection.send(text: sent.message(reference, ("removed", .bool(true))).serialized())
         }
     }
 
-    private static func statusMessage(_ reference: String, _ member: (String, JSONValue)) -> JSONValue {
-        .object([("type", .string("status")), ("regarding", .string(reference)), member])
-    }
-
-    private static func statusMap(_ report: StatusReport) -> [String: JSONValue] {
-        var map: [String: JSONValue] = [:]
-        for status in report.statuses { map[status.reference] = report.json(status) }
+    private static func statusMap(_ report: StatusReport) -> [String: SentStatus] {
+        var map: [String: SentStatus] = [:]
+        for status in report.statuses {
+            map[status.reference] = SentStatus(kind: status.kind, name: status.name, json: report.json(status))
+        }
         return map
+    }
+}
+
+/// A resource's status as a `/ws` client was last sent it.
+private struct SentStatus: Equatable {
+    var kind: String
+    var name: String
+    var json: JSONValue
+
+    /// `{"type": "status", "kind", "name", "regarding": "Kind/name", member}`: `kind` and `name` as in
+    /// every `-o json` object; `regarding` is the old spelling, deprecated and kept for one release (the
+    /// changed status's own `resource` object carries `resource` too).
+    func message(_ reference: String, _ member: (String, JSONValue)) -> JSONValue {
+        .object([
+            ("type", .string("status")), ("kind", .string(kind)), ("name", .string(name)),
+            ("regarding", .string(reference)), member,
+        ])
     }
 }

@@ -161,17 +161,21 @@ enum EventsCommand {
 
     /// One event as `events -o json` lists it (and `status -o json`, `get -o json`).
     static func json(_ stored: StoredEvent) -> JSONValue {
+        .object(members(stored))
+    }
+
+    /// The members of `json(_:)`, for documents that add their own (the agent endpoint's events).
+    static func members(_ stored: StoredEvent) -> [(String, JSONValue)] {
         let event = stored.event
-        return .object(
-            [
-                ("id", .int(Int(stored.id))), ("type", .string(event.type.rawValue)),
-                ("reason", .string(event.reason.rawValue)),
+        return [
+            ("id", .int(Int(stored.id))), ("type", .string(event.type.rawValue)),
+            ("reason", .string(event.reason.rawValue)),
+        ]
+            + JSONDocument.resource(kind: event.regardingKind, name: event.regardingName) + [
+                ("message", .string(event.message)),
+                ("count", .int(stored.count)), ("firstSeen", .string(stored.firstSeen.iso8601)),
+                ("lastSeen", .string(stored.lastSeen.iso8601)),
+                ("generation", event.generation.map(JSONValue.string) ?? .null),
             ]
-                + JSONDocument.resource(kind: event.regardingKind, name: event.regardingName) + [
-                    ("message", .string(event.message)),
-                    ("count", .int(stored.count)), ("firstSeen", .string(stored.firstSeen.iso8601)),
-                    ("lastSeen", .string(stored.lastSeen.iso8601)),
-                    ("generation", event.generation.map(JSONValue.string) ?? .null),
-                ])
     }
 }
