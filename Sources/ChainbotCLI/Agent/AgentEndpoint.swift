@@ -20,10 +20,13 @@ final class AgentEndpoint: Sendable {
     let webSocketTick: Duration
     /// Moves when the state file changes, so idle WebSocket clients cost no query.
     let storeSignal: StoreChangeSignal
+    /// The agent's last look at each resource, for the status page's detail view.
+    let plans: StatusPagePlans
 
     init(
         store: SQLiteStateStore, statePath: String, metrics: AgentMetrics, token: String?,
-        eventPoll: Duration = .seconds(1), webSocketTick: Duration = .milliseconds(100)
+        eventPoll: Duration = .seconds(1), webSocketTick: Duration = .milliseconds(100),
+        plans: StatusPagePlans = StatusPagePlans()
     ) {
         self.store = store
         self.statePath = statePath
@@ -31,6 +34,7 @@ final class AgentEndpoint: Sendable {
         self.token = token
         self.eventPoll = eventPoll
         self.webSocketTick = webSocketTick
+        self.plans = plans
         storeSignal = StoreChangeSignal(statePath: statePath)
     }
 
@@ -88,9 +92,8 @@ final class AgentEndpoint: Sendable {
             return eventStream(request)
         case _ where Self.webSocketPaths.contains(path):
             return webSocket(request)
-        case "/", "/index.html":
-            return Self.response(200, "text/html; charset=utf-8", StatusPage.html(statusJSON()))
         default:
+            if let page = statusPage(request) { return page }
             if path.hasPrefix("/api/v1/resources/") {
                 let reference = String(path.dropFirst("/api/v1/resources/".count))
                 let report = self.report
@@ -111,7 +114,7 @@ final class AgentEndpoint: Sendable {
             ?? StatusReport(empty: ())
     }
 
-    private func statusJSON() -> JSONValue {
+    func statusJSON() -> JSONValue {
         let report = self.report
         let statuses = report.statuses
         var agent = report.agentJSON

@@ -1,73 +1,86 @@
 import ChainbotCore
 
 /// The agent's read-only status page: plain HTML and CSS rendered on the server (no build step, no
-/// external assets), refreshed every 10 s; a few lines of script add live events from
-/// `/api/v1/events/stream` where the browser runs them. Made to be embedded in the ChainBot GUI's
-/// Watchtower tab as well as opened directly.
+/// external assets), kept current over the agent's WebSocket where the browser runs the page's script
+/// (and reloaded every 10 s where it does not). Made to be embedded in the ChainBot GUI's Watchtower tab as
+/// well as opened directly. This is the summary at `/`: the agent's conditions, the resources (filtered
+/// by `?show=` and `?kind=`), the latest revisions and events; each resource links to its detail view
+/// (`StatusPageDetail`), the revisions to the history (`StatusPageHistory`).
 enum StatusPage {
-    static func html(_ status: JSONValue) -> String {
+    /// What the summary shows besides the status JSON (`/api/v1/status`).
+    struct Extras: Sendable {
+        var facts = StatusPageConditions.Facts()
+        var filter = StatusPageFilter()
+        /// The latest revisions, newest first.
+        var revisions: [Revision] = []
+        /// The store's last event change when the page was made (see `document`).
+        var since: Int64 = 0
+    }
+
+    static func html(_ status: JSONValue, _ extras: Extras = Extras()) -> String {
         let agent = status["agent"]
-        let counts = status["counts"]
         let resources = status["resources"]?.array ?? []
-        let events = status["events"]?.array ?? []
-        let total = counts?["total"]?.int ?? 0
-        let outOfSync = counts?["outOfSync"]?.int ?? 0
-        let degraded = counts?["degraded"]?.int ?? 0
-        let problem = agent?["manifestProblem"]?.string
-        let gitProblem = agent?["gitProblem"]?.string
-        let overall =
-            problem != nil
-            ? ("unhealthy", "Manifests invalid")
-            : (outOfSync + degraded > 0 || gitProblem != nil
-                ? ("degraded", "Needs attention") : ("healthy", "All in sync"))
-        let rows = resourceRows(resources)
-        let eventRows = eventItems(events)
-        let lastSync = agent?["lastSync"]?.string ?? "never"
+        let conditions = StatusPageConditions.conditions(status, extras.facts)
+        let overall = headline(status, conditions)
         var generation = String((agent?["generation"]?.string ?? "-").prefix(19))
         if let pinned = agent?["pin"]?["revision"]?.int {
             generation = "pinned to revision \(pinned)"
         }
-        return """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="refresh" content="10">
-            <title>chainbot — \(escape(overall.1))</title>
-            <style>
-            \(style)
-            </style>
-            </head>
-            <body>
-            <header><h1>chainbot</h1><span class="summary \(overall.0)">\(escape(overall.1))</span>
-            <span class="meta">last sync \(escape(lastSync)) · generation \(escape(generation))</span></header>
-            <div class="cards"><div class="card"><b>\(total)</b>resources</div>\
-            <div class="card"><b>\(total - outOfSync)</b>in sync</div>\
-            <div class="card"><b>\(outOfSync)</b>out of sync</div>\
-            <div class="card"><b>\(degraded)</b>degraded or missing</div></div>
-            \(problem.map { "<h2>Manifests invalid</h2><p>The last good manifests stay in force.</p><pre class=\"problem\">\(escape($0))</pre>" } ?? "")
-            \(gitProblem.map { "<h2>Git source not followed</h2><p>The last good commit stays in force.</p><pre class=\"problem\">\(escape($0))</pre>" } ?? "")
+        let listed = resources.filter(extras.filter.admits)
+        let body = """
+            <header><h1><a href="">chainbot</a></h1><span class="summary \(overall.0)">\(escape(overall.1))</span>
+            <span class="meta">last sync \(escape(agent?["lastSync"]?.string ?? "never")) · generation \
+            \(escape(generation))</span></header>
+            \(cards(status["counts"]))
+            \(StatusPageConditions.html(conditions))
             <h2>Resources</h2>
-            <table><thead><tr><th>Kind</th><th>Name</th><th>Sync</th><th>Health</th><th>Why</th></tr></thead>
+            \(extras.filter.bar(resources))
+            <table><thead><tr><th>Kind</th><th>Name</th><th>Sync</th><th>Health</th><th>Why</th><th></th></tr></thead>
             <tbody>
-            \(rows.isEmpty ? "<tr><td colspan=\"5\">No resources yet.</td></tr>" : rows)
+            \(listed.isEmpty ? emptyRow(extras.filter, any: !resources.isEmpty) : resourceRows(listed))
             </tbody></table>
+            \(StatusPageHistory.recent(extras.revisions, root: ""))
             <h2>Events</h2>
             <ul class="events" id="events">
-            \(eventRows.isEmpty ? "<li>No events in the last hour.</li>" : eventRows)
+            \(eventItems(status["events"]?.array ?? [], root: ""))
             </ul>
-            <script>
-            \(script)
-            </script>
-            </body>
-            </html>
+            """
+        return document(title: "chainbot — \(overall.1)", root: "", since: extras.since, body: body)
+    }
 
+    /// The class and words of the headline: invalid manifests first, then anything that needs attention
+    /// (a resource out of sync or unhealthy, an agent-level failure or warning), else all in sync.
+    static func headline(_ status: JSONValue, _ conditions: [StatusPageConditions.Condition]) -> (String, String) {
+        let counts = status["counts"]
+        let outOfSync = counts?["outOfSync"]?.int ?? 0
+        let degraded = counts?["degraded"]?.int ?? 0
+        if status["agent"]?["manifestProblem"]?.string != nil { return ("unhealthy", "Manifests invalid") }
+        if outOfSync + degraded > 0 || conditions.contains(where: { $0.severity != .info }) {
+            return ("degraded", "Needs attention")
+        }
+        return ("healthy", "All in sync")
+    }
+
+    private static func cards(_ counts: JSONValue?) -> String {
+        let total = counts?["total"]?.int ?? 0
+        let outOfSync = counts?["outOfSync"]?.int ?? 0
+        let degraded = counts?["degraded"]?.int ?? 0
+        return """
+            <div class="cards"><div class="card"><b>\(total)</b>resources</div>\
+            <div class="card"><b>\(total - outOfSync)</b>in sync</div>\
+            <div class="card"><a href="?show=outofsync"><b>\(outOfSync)</b>out of sync</a></div>\
+            <div class="card"><a href="?show=degraded"><b>\(degraded)</b>degraded or missing</a></div></div>
             """
     }
 
-    /// One table row per resource: kind, name (held when suspended), sync, health, and why not.
-    private static func resourceRows(_ resources: [JSONValue]) -> String {
+    private static func emptyRow(_ filter: StatusPageFilter, any: Bool) -> String {
+        let words = any && !filter.isEmpty ? "No resources match this filter." : "No resources yet."
+        return "<tr><td colspan=\"6\">\(words)</td></tr>"
+    }
+
+    /// One table row per resource: kind, name (held when suspended), sync, health, why not, and the link to
+    /// its detail view.
+    static func resourceRows(_ resources: [JSONValue]) -> String {
         var rows = ""
         for resource in resources {
             let kind = resource["kind"]?.string ?? ""
@@ -84,86 +97,40 @@ enum StatusPage {
             let held = resource["suspended"]?.bool == true ? #" <span class="pill held">held</span>"# : ""
             rows += """
                 <tr><td>\(escape(kind))</td><td>\(escape(name))\(held)</td>\
-                <td><span class="pill \(escape(sync.lowercased()))">\(escape(sync))</span></td>\
-                <td><span class="pill \(escape(health.lowercased()))">\(escape(health))</span></td>\
-                <td class="why">\(escape(why))</td></tr>
+                <td>\(pill(sync))</td><td>\(pill(health))</td><td class="why">\(escape(why))</td>\
+                <td><a href="\(resourceLink(kind: kind, name: name, root: ""))">details</a></td></tr>
 
                 """
         }
         return rows
     }
 
-    /// One list item per event, newest first.
-    private static func eventItems(_ events: [JSONValue]) -> String {
-        var eventRows = ""
+    /// A word in a pill coloured by its class (`Synced`, `Degraded`, `failed`).
+    static func pill(_ word: String) -> String {
+        #"<span class="pill \#(escape(word.lowercased()))">\#(escape(word))</span>"#
+    }
+
+    /// One list item per event, newest first; an event about a resource links to it.
+    static func eventItems(_ events: [JSONValue], root: String) -> String {
+        guard !events.isEmpty else { return "<li>No events in the last hour.</li>" }
+        var items = ""
         for event in events.reversed() {
             let type = event["type"]?.string ?? ""
-            eventRows += """
+            let regarding = event["regarding"]?.string ?? ""
+            let parts = regarding.split(separator: "/", maxSplits: 1).map(String.init)
+            let known = parts.count == 2 && Kind.allCases.contains { $0.rawValue == parts[0] }
+            let about =
+                known
+                ? #"<a href="\#(resourceLink(kind: parts[0], name: parts[1], root: root))">\#(escape(regarding))</a>"#
+                : escape(regarding)
+            let count = (event["count"]?.int ?? 1) > 1 ? " ×\(event["count"]?.int ?? 1)" : ""
+            items += """
                 <li class="\(escape(type.lowercased()))"><time>\(escape(event["lastSeen"]?.string ?? ""))</time> \
-                <b>\(escape(event["reason"]?.string ?? ""))</b> \
-                \(escape(event["regarding"]?.string ?? "")): \(escape(event["message"]?.string ?? ""))</li>
+                <b>\(escape(event["reason"]?.string ?? ""))</b>\(count) \
+                \(about): \(escape(event["message"]?.string ?? ""))</li>
 
                 """
         }
-        return eventRows
-    }
-
-    /// The page's CSS: light and dark, no external assets.
-    private static let style = """
-        :root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #6e7781; }
-        body { font: 14px/1.45 system-ui, sans-serif; margin: 0; padding: 1.5rem; max-width: 72rem; }
-        header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; }
-        h1 { font-size: 1.4rem; margin: 0; }
-        .summary { font-size: 1.1rem; font-weight: 600; }
-        .summary.healthy { color: var(--ok); } .summary.degraded { color: var(--warn); } .summary.unhealthy { color: var(--bad); }
-        .meta { color: var(--muted); }
-        .cards { display: flex; gap: .75rem; margin: 1rem 0; flex-wrap: wrap; }
-        .card { border: 1px solid #d0d7de; border-radius: 8px; padding: .6rem 1rem; min-width: 8rem; }
-        .card b { display: block; font-size: 1.5rem; }
-        table { border-collapse: collapse; width: 100%; }
-        th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
-        th { font-weight: 600; color: var(--muted); }
-        .pill { border-radius: 999px; padding: .05rem .55rem; font-size: .85rem; border: 1px solid currentColor; }
-        .synced, .healthy { color: var(--ok); } .outofsync, .progressing, .degraded { color: var(--warn); }
-        .missing, .unknown { color: var(--bad); }
-        .why { color: var(--muted); } .held { color: var(--muted); font-style: italic; }
-        pre.problem { background: #fff8c5; color: #3b2300; padding: .75rem; overflow-x: auto; }
-        ul.events { list-style: none; padding: 0; } ul.events li { padding: .25rem 0; border-bottom: 1px dashed #d0d7de; }
-        ul.events li.warning b { color: var(--bad); } time { color: var(--muted); font-variant-numeric: tabular-nums; }
-        """
-
-    /// The reasons the page shows live as their events arrive.
-    static let liveReasons: [Event.Reason] = [
-        .driftDetected, .applied, .applyFailed, .pruned, .healthChanged, .firewallReverted, .manifestInvalid,
-    ]
-
-    /// Live events from the agent's stream where the browser runs scripts.
-    private static let script = """
-        if (window.EventSource) {
-          const list = document.getElementById("events");
-          const source = new EventSource("api/v1/events/stream");
-          [\(liveReasons.map { "\"\($0.rawValue)\"" }.joined(separator: ","))].forEach(kind =>
-            source.addEventListener(kind, e => {
-              const ev = JSON.parse(e.data), li = document.createElement("li");
-              li.className = ev.type.toLowerCase();
-              li.textContent = ev.lastSeen + " " + ev.reason + " " + ev.regarding + ": " + ev.message;
-              list.prepend(li);
-            }));
-        }
-        """
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        return items
     }
 }

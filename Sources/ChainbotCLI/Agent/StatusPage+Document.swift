@@ -1,0 +1,76 @@
+extension StatusPage {
+    /// A whole page around `body` (already escaped HTML): the head, the styles, and the script that keeps
+    /// `<main id="live">` current over the agent's WebSocket. Without scripts the page reloads itself every
+    /// 10 s instead (the refresh is inside `<noscript>`, so a browser that runs the script never polls).
+    ///
+    /// `root` leads from the page back to the endpoint's root (`""` on `/`, `"../../"` on
+    /// `/resources/Kind/name`), so the page works behind a proxy that serves the endpoint under a prefix;
+    /// `since` is the store's last event change when the page was made: the socket resumes from there, so an
+    /// event recorded between the page and the socket is not missed.
+    static func document(title: String, root: String, since: Int64, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <noscript><meta http-equiv="refresh" content="10"></noscript>
+        <title>\(escape(title))</title>
+        <style>
+        \(style)
+        </style>
+        </head>
+        <body data-root="\(escape(root))" data-since="\(since)">
+        <main id="live">
+        \(body)
+        </main>
+        <footer>chainbot · read-only · <span id="live-state">updated when the page loads</span></footer>
+        <script>
+        \(script)
+        </script>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// `text` as HTML text or an attribute value: `&`, `<`, `>`, `"` and `'` escaped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `text` as one segment of a URL path: everything but unreserved characters percent-encoded (so a name
+    /// can neither add a segment nor leave the attribute).
+    static func pathSegment(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+
+    /// The link from a page at `root` to a resource's detail view.
+    static func resourceLink(kind: String, name: String, root: String) -> String {
+        escape(root + "resources/" + pathSegment(kind) + "/" + pathSegment(name))
+    }
+}
