@@ -80,7 +80,8 @@ final class AgentEndpoint: Sendable {
             if problem != nil { return Self.response(503, "text/plain; charset=utf-8", "manifests invalid\n") }
             return Self.response(200, "text/plain; charset=utf-8", "ready\n")
         case "/metrics":
-            return Self.response(200, "text/plain; version=0.0.4; charset=utf-8", metricsText())
+            let page = AgentMetricsPage(metrics: metrics, store: store, statePath: statePath, started: started)
+            return Self.response(200, "text/plain; version=0.0.4; charset=utf-8", await page.render())
         case "/api/v1/status":
             return json(statusJSON())
         case "/api/v1/resources":
@@ -145,64 +146,6 @@ final class AgentEndpoint: Sendable {
             }
         }
         return now.advanced(by: .seconds(-3600))
-    }
-
-    private func metricsText() -> String {
-        let counters = metrics.snapshot()
-        let statuses = (try? store.allStatus()) ?? []
-        var lines: [String] = []
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-            for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
-        }
-        metric("chainbot_reconcile_passes_total", "counter", "Sync passes run.", [("", "\(counters.passes)")])
-        metric(
-            "chainbot_reconcile_failed_passes_total", "counter", "Sync passes in which something failed.",
-            [("", "\(counters.failedPasses)")])
-        metric(
-            "chainbot_reconcile_duration_seconds", "summary", "Time spent in sync passes.",
-            [("_sum", String(counters.passSeconds)), ("_count", "\(counters.passes)")])
-        metric(
-            "chainbot_steps_total", "counter", "Steps run, by outcome.",
-            [
-                ("{outcome=\"succeeded\"}", "\(counters.stepsSucceeded)"),
-                ("{outcome=\"failed\"}", "\(counters.stepsFailed)"),
-            ])
-        metric(
-            "chainbot_resyncs_total", "counter", "Full resyncs started by the timer.",
-            [("", "\(metrics.resyncs.load(ordering: .relaxed))")])
-        metric(
-            "chainbot_drift_resources", "gauge", "Resources found drifted in the last pass, by kind.",
-            Kind.allCases.map { ("{kind=\"\($0.rawValue)\"}", "\(counters.driftByKind[$0.rawValue] ?? 0)") })
-        var byState: [String: Int] = [:]
-        for status in statuses {
-            byState["{sync=\"\(status.sync.rawValue)\",health=\"\(status.health.rawValue)\"}", default: 0] += 1
-        }
-        metric(
-            "chainbot_resources", "gauge", "Managed resources by sync and health.",
-            byState.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") })
-        metric(
-            "chainbot_queue_depth", "gauge", "Work items waiting.",
-            [("", "\(metrics.queueDepth.load(ordering: .relaxed))")])
-        let backlog = (try? store.pendingOutboxCount()) ?? 0
-        metric("chainbot_outbox_backlog", "gauge", "Events waiting to be delivered to ALEX OS.", [("", "\(backlog)")])
-        let last = ((try? store.meta(.agentLastSuccessfulSync)) ?? nil).flatMap(Int64.init) ?? 0
-        metric(
-            "chainbot_last_successful_sync_timestamp_seconds", "gauge", "When a pass last succeeded (Unix time).",
-            [("", Self.seconds(milliseconds: last))])
-        metric(
-            "chainbot_start_timestamp_seconds", "gauge", "When the agent started (Unix time).",
-            [("", Self.seconds(milliseconds: started.millisecondsSinceEpoch))])
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Milliseconds as seconds with three decimals (`1764583200.250`), in integers: the state file's
-    /// timestamps are outside data, and any Int64 of them prints.
-    static func seconds(milliseconds: Int64) -> String {
-        let magnitude = milliseconds.magnitude
-        let rest = magnitude % 1000
-        return "\(milliseconds < 0 ? "-" : "")\(magnitude / 1000).\(rest < 10 ? "00" : rest < 100 ? "0" : "")\(rest)"
     }
 
     private func json(_ value: JSONValue) -> HTTPResponse {

@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotEngine
+import ChainbotStore
 import Synchronization
 
 /// What the agent counts, for `/metrics` and the watchdog: shared across threads without the actor.
@@ -15,11 +16,58 @@ final class AgentMetrics: Sendable {
         var passStarted: ContinuousClock.Instant?
     }
 
+    /// What the agent has done with its git source and its delivery channels since it started.
+    struct Sources: Sendable {
+        /// The desired set's resources (manifests or pin), as the runner last loaded them; nil before.
+        var desired: [ResourceID]?
+        /// Whether the agent follows a git source (`--git-pull`).
+        var gitFollowed = false
+        var gitLastSuccess: Timestamp?
+        var gitFailures = 0
+        /// Per delivery channel (`webhook`, `bus`): entries delivered and deliveries that failed.
+        var deliveries: [String: (delivered: Int, failed: Int)] = ["webhook": (0, 0)]
+    }
+
     let resyncs = Atomic<Int>(0)
     let queueDepth = Atomic<Int>(0)
     private let counters = Mutex(Counters())
+    private let sources = Mutex(Sources())
+    /// Where the host and process gauges are read on a scrape.
+    let host: AgentMetricsHost
+
+    init(host: AgentMetricsHost = .live) {
+        self.host = host
+    }
 
     func snapshot() -> Counters { counters.withLock { $0 } }
+
+    func sourcesSnapshot() -> Sources { sources.withLock { $0 } }
+
+    /// The resources of the desired set now in force; each has a sync and health sample from then on.
+    func desired(_ ids: [ResourceID]) {
+        sources.withLock { $0.desired = ids }
+    }
+
+    /// The agent follows a git source.
+    func gitFollowed() {
+        sources.withLock { $0.gitFollowed = true }
+    }
+
+    /// A pull of the git source succeeded (moved or not) at `time`, or failed.
+    func gitPulled(succeeded: Bool, at time: Timestamp = .now()) {
+        sources.withLock { sources in
+            sources.gitFollowed = true
+            if succeeded { sources.gitLastSuccess = time } else { sources.gitFailures += 1 }
+        }
+    }
+
+    /// One delivery pass on `channel`: how many entries it delivered and how many deliveries failed.
+    func delivered(channel: String, delivered: Int, failed: Int) {
+        sources.withLock { sources in
+            let before = sources.deliveries[channel] ?? (0, 0)
+            sources.deliveries[channel] = (before.delivered + max(0, delivered), before.failed + max(0, failed))
+        }
+    }
 
     func passStarted(_ instant: ContinuousClock.Instant?) {
         counters.withLock { $0.passStarted = instant }

@@ -28,6 +28,7 @@ extension AgentRunner {
         do {
             let report = try await OutboxDelivery(store: store, transport: concretes.transport, endpoints: endpoints)
                 .deliverPending()
+            metrics.delivered(channel: "webhook", delivered: report.delivered, failed: report.failed)
             if report.unreachable, let error = report.lastError {
                 log("ALEX OS unreachable, \(report.pending) events wait in the outbox: \(error)")
             }

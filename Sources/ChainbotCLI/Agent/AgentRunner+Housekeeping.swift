@@ -38,12 +38,14 @@ extension AgentRunner {
         guard let source = gitSource else { return false }
         switch await source.pull() {
         case .success(let pulled):
+            metrics.gitPulled(succeeded: true)
             noteFallback(pulled, source: source)
             try? store.setMeta(.agentGitProblem, nil)
             guard let commit = pulled.commit else { return false }
             log("git: fast-forwarded \(source.directory) to \(commit.prefix(12)) from \(pulled.servedBy)")
             return true
         case .failure(let error):
+            metrics.gitPulled(succeeded: false)
             if let pulled = error.served { noteFallback(pulled, source: source) }
             // The same problem at every pull (a refused commit stays on the branch, a remote stays down) is
             // one event and one log line, not one per pull: a new one only when what is wrong changes.

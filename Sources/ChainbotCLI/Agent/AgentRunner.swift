@@ -85,6 +85,7 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
             {
             case .success(let source):
                 gitSource = source
+                metrics.gitFollowed()
                 log(
                     "following \(source.branch ?? "?") of \(source.remotes.map(GitSource.shown).joined(separator: ", ")) in \(source.directory) every \(DurationText.format(interval))"
                         + (source.settings.verify ? ", applying only commits git verify-commit accepts" : ""))
@@ -117,6 +118,7 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
 
     /// Points the host watch at what the desired resources declare (after a reload or a pin change).
     func updateHostWatch() {
+        metrics.desired(desiredResources.map(\.id))
         hostWatch?.update(
             HostWatch.declarations(desiredResources, providers: concretes.providers(configuration.options)),
             root: configuration.options.root ?? "/")
