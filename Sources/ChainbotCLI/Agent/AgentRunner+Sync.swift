@@ -90,7 +90,8 @@ extension AgentRunner {
         // Wait for a `chainbot apply` in progress; never two writers.
         let lock: StateLock
         do {
-            lock = try StateLock.acquire(for: configuration.options.statePath, timeout: .seconds(300)) { holder in
+            lock = try await StateLock.acquire(for: configuration.options.statePath, timeout: .seconds(300)) {
+                holder in
                 self.log("waiting for another chainbot\(holder.map { " (pid \($0))" } ?? "") to finish")
             }
         } catch {

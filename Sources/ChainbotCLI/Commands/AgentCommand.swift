@@ -92,7 +92,7 @@ enum AgentCommand {
         // One agent per state file, for as long as it runs.
         let agentLock: StateLock
         do {
-            agentLock = try StateLock.acquire(for: options.statePath, suffix: ".agent.lock", timeout: .zero)
+            agentLock = try await StateLock.acquire(for: options.statePath, suffix: ".agent.lock", timeout: .zero)
         } catch {
             let holder = StateLock.holder(ofLockAt: options.statePath + ".agent.lock")
             context.stderr.write(

@@ -25,34 +25,66 @@ public final class StateLock: Sendable {
     public static func acquire(
         for statePath: String, suffix: String = ".lock", timeout: Duration, waiting: (Int32?) -> Void = { _ in }
     ) throws(SystemError) -> StateLock {
-        let path = statePath + suffix
-        try createParents(of: path)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SystemError.current("open", path: path) }
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
+        var attempt = try Attempt(statePath + suffix, timeout: timeout)
+        while true {
+            if let lock = try attempt.next(waiting: waiting) { return lock }
+            usleep(50_000)
+        }
+    }
+
+    /// `acquire`, for async callers (the agent's pass): it waits with `Task.sleep`, so a long wait for a
+    /// `chainbot apply` holds no thread of the cooperative pool.
+    nonisolated(nonsending) public static func acquire(
+        for statePath: String, suffix: String = ".lock", timeout: Duration,
+        waiting: (Int32?) -> Void = { _ in }
+    ) async throws(SystemError) -> StateLock {
+        var attempt = try Attempt(statePath + suffix, timeout: timeout)
+        while true {
+            if let lock = try attempt.next(waiting: waiting) { return lock }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// One wait for the lock: the open lock file, the deadline, and whether the caller was told.
+    private struct Attempt {
+        let path: String
+        let descriptor: Int32
+        let deadline: ContinuousClock.Instant
         var told = false
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+
+        init(_ path: String, timeout: Duration) throws(SystemError) {
+            try StateLock.createParents(of: path)
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw SystemError.current("open", path: path) }
+            self.path = path
+            self.descriptor = descriptor
+            deadline = ContinuousClock.now + timeout
+        }
+
+        /// The lock when it could be taken now; nil when it is busy and the deadline is not reached yet.
+        mutating func next(waiting: (Int32?) -> Void) throws(SystemError) -> StateLock? {
+            guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else {
+                // Record who holds it, for the next process's message.
+                let pid = Array("\(getpid())\n".utf8)
+                _ = ftruncate(descriptor, 0)
+                _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+                return StateLock(path: path, descriptor: descriptor)
+            }
             let code = errno
             guard code == EWOULDBLOCK || code == EINTR else {
                 close(descriptor)
                 throw SystemError("flock", path: path, code: code)
             }
             if !told {
-                waiting(holder(descriptor))
+                waiting(StateLock.holder(descriptor))
                 told = true
             }
-            guard clock.now < deadline else {
+            guard ContinuousClock.now < deadline else {
                 close(descriptor)
                 throw SystemError("flock", path: path, code: EWOULDBLOCK)
             }
-            usleep(50_000)
+            return nil
         }
-        // Record who holds it, for the next process's message.
-        let pid = Array("\(getpid())\n".utf8)
-        _ = ftruncate(descriptor, 0)
-        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-        return StateLock(path: path, descriptor: descriptor)
     }
 
     /// Creates the missing directories above `path` (mode 0700: state is private); a relative `path` is

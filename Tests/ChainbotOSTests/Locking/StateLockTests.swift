@@ -26,4 +26,27 @@ import Testing
         let again = try StateLock.acquire(for: state, timeout: .milliseconds(100))
         #expect(again.path == state + ".lock")
     }
+
+    /// More waiters than the cooperative pool has threads: a wait that blocked its thread would keep this
+    /// test from ever releasing the lock, and every waiter would give up at its deadline.
+    @Test func asyncWaitersHoldNoPoolThreadWhileTheyWait() async throws {
+        let directory = TemporaryDirectory("chainbot-lock")
+        let state = directory.file("state.db")
+        var first: StateLock? = try await StateLock.acquire(for: state, timeout: .seconds(1))
+        let waiters = 4 * max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<waiters {
+                group.addTask {
+                    let lock = try await StateLock.acquire(for: state, timeout: .seconds(20))
+                    return lock.path
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            withExtendedLifetime(first) {}
+            first = nil
+            var taken = 0
+            for try await path in group where path == state + ".lock" { taken += 1 }
+            #expect(taken == waiters)
+        }
+    }
 }
