@@ -34,19 +34,20 @@ extension AgentRunner {
     /// Warning event and kept as the agent's git problem for `chainbot status` until a pull succeeds
     /// (the same failure again is neither logged nor recorded again); a
     /// remote that failed before another served is a `GitRemoteFailed` Warning, once until that changes.
+    /// A new event is delivered at once, not with the next pass or health report.
     func pullGit() async -> Bool {
         guard let source = gitSource else { return false }
         switch await source.pull() {
         case .success(let pulled):
             metrics.gitPulled(succeeded: true)
-            noteFallback(pulled, source: source)
+            await noteFallback(pulled, source: source)
             try? store.setMeta(.agentGitProblem, nil)
             guard let commit = pulled.commit else { return false }
             log("git: fast-forwarded \(source.directory) to \(commit.prefix(12)) from \(pulled.servedBy)")
             return true
         case .failure(let error):
             metrics.gitPulled(succeeded: false)
-            if let pulled = error.served { noteFallback(pulled, source: source) }
+            if let pulled = error.served { await noteFallback(pulled, source: source) }
             // The same problem at every pull (a refused commit stays on the branch, a remote stays down) is
             // one event and one log line, not one per pull: a new one only when what is wrong changes.
             guard (try? store.meta(.agentGitProblem)) ?? nil != error.description else { return false }
@@ -57,12 +58,13 @@ extension AgentRunner {
                     type: .warning, reason: error.reason, regardingKind: "Manifests",
                     regardingName: source.directory, message: String(error.description.prefix(2000)),
                     generation: generation))
+            _ = await deliverEvents()
             return false
         }
     }
 
-    /// A `GitRemoteFailed` event when the remotes that failed before the serving one changed.
-    private func noteFallback(_ pulled: GitPull, source: GitSource) {
+    /// A `GitRemoteFailed` event when the remotes that failed before the serving one changed, delivered at once.
+    private func noteFallback(_ pulled: GitPull, source: GitSource) async {
         let failing = pulled.failed.map(\.remote) + [pulled.servedBy]
         guard failing != gitSource?.lastFallback else { return }
         gitSource?.lastFallback = failing
@@ -72,6 +74,7 @@ extension AgentRunner {
             Event(
                 type: .warning, reason: .gitRemoteFailed, regardingKind: "Manifests", regardingName: source.directory,
                 message: String(fallback.prefix(2000)), generation: generation))
+        _ = await deliverEvents()
     }
 
     func deliver() async -> Bool { await deliverEvents() }
