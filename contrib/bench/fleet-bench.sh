@@ -3,10 +3,14 @@
 #
 #   contrib/bench/fleet-bench.sh [BINARY]     BINARY defaults to $CHAINBOT_BIN, then .build/release/chainbot
 #
-# For each N in ${CHAINBOT_BENCH_HOSTS:-10 50}, on this one machine (no network namespaces, no systemd):
-#   - one bare repository served by `git daemon` on 127.0.0.1 (git://), pushed to over the file system;
-#   - N `chainbot agent` processes, each with its own clone, state file, host name bench-NN (its own UTS
-#     namespace as root, else --host) and a ring label
+# For each N in ${CHAINBOT_BENCH_HOSTS:-10 50}, on this one machine (no systemd; --root-style directories):
+#   - as root, a network of namespaces (fleet-netns.sh): a bridge in its own namespace, the git server in
+#     one (10.77.0.1), the ALEX OS simulator in another (10.77.0.2) and each agent in one of its own
+#     (10.77.1.NN), every one joined to the bridge by a veth pair; each agent also in its own UTS
+#     namespace with the kernel host name bench-NN. All of it is deleted at the end, also on a failure or
+#     Ctrl-C. CHAINBOT_BENCH_NETNS=no (or not root): everything on 127.0.0.1 and --host bench-NN instead;
+#   - one bare repository served by `git daemon` (git://), pushed to over the file system;
+#   - N `chainbot agent` processes, each with its own clone, state file, host name and a ring label
 #     (every 5th host is ring=canary and follows the branch canary, the rest follow main), --listen off,
 #     --git-pull ${CHAINBOT_BENCH_PULL:-5s} (whole seconds; ±10 % jitter), --git-verify with an SSH
 #     allowed-signers file;
@@ -50,10 +54,16 @@ command -v ssh-keygen >/dev/null || die "ssh-keygen is needed to sign the commit
 
 [[ $PULL =~ ^[0-9]+s$ ]] || die "CHAINBOT_BENCH_PULL takes whole seconds, like 5s; not '$PULL'"
 [[ $IDLE =~ ^[0-9]+$ ]] || die "CHAINBOT_BENCH_IDLE takes seconds, like 30; not '$IDLE'"
-# Each agent in a UTS namespace with its own host name: as root with unshare(1); CHAINBOT_BENCH_UTS=no
-# gives --host instead.
-UTS=${CHAINBOT_BENCH_UTS:-yes}
-if [[ $UTS == yes ]] && { [[ $EUID -ne 0 ]] || ! command -v unshare >/dev/null; }; then UTS=no; fi
+# Each agent in network and UTS namespaces of its own, the git server and the simulator in theirs: as
+# root with iproute2 and unshare(1); CHAINBOT_BENCH_NETNS=no gives one loopback and --host instead.
+NETNS=${CHAINBOT_BENCH_NETNS:-yes}
+if [[ $NETNS == yes ]] && { [[ $EUID -ne 0 ]] || ! command -v unshare >/dev/null || ! command -v ip >/dev/null; }; then
+    say "not root, or no unshare/ip: all agents on 127.0.0.1 with --host"
+    NETNS=no
+fi
+NS=cbf$$ # the namespaces' prefix: unique per run
+# shellcheck source=contrib/bench/fleet-netns.sh
+source "$(dirname "$SELF")/fleet-netns.sh"
 SIM=${CHAINBOT_BENCH_SIM:-$(dirname "$BINARY")/chainbot-alexos-sim}
 [[ -x $SIM ]] || SIM=""
 
@@ -73,13 +83,18 @@ sim_requests() {
         echo 0
         return
     fi
-    curl -sf "$sim_url/_sim/requests" | grep -o '"sequence"' | wc -l
+    "${sim_ns[@]+"${sim_ns[@]}"}" curl -sf "$sim_url/_sim/requests" | grep -o '"sequence"' | wc -l
+}
+# Webhooks of TYPE (git_verify_failed, …) ALEX OS received so far, repeated deliveries included.
+sim_webhooks() {
+    "${sim_ns[@]+"${sim_ns[@]}"}" curl -sf "$sim_url/_sim/requests" | { grep -o "\"path\":\"/api/webhooks/chainbot/$1\"" || true; } |
+        wc -l
 }
 # CPU ticks of PID: own (utime+stime), and with reaped children (cutime+cstime).
 cpu_own() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 cpu_all() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
 
-pids=() daemon="" sim="" work=""
+pids=() daemon="" sim="" work="" git_ns=() sim_ns=()
 # Stops the agents (SIGTERM: they finish the pass in flight) and the daemon this run started.
 stop_all() {
     local pid tries=0 procs=("${pids[@]+"${pids[@]}"}" ${daemon:+"$daemon"} ${sim:+"$sim"})
@@ -97,9 +112,12 @@ stop_all() {
 }
 cleanup() {
     stop_all
+    netns_down
     if [[ -n $work ]]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # inotify instances in use on the machine (the limit is per user; all of them counted, to be safe).
 inotify_used() { { find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l; }
@@ -145,44 +163,64 @@ run_fleet() { # run_fleet N
     "${author[@]}" "${sign[@]}" commit -q -m "release 1"
     "${author[@]}" push -q origin HEAD:refs/heads/main HEAD:refs/heads/canary
 
-    # git daemon on a free port of 127.0.0.1.
+    # The network: the git server, the simulator and each agent in a namespace of its own on one bridge.
+    local git_addr=127.0.0.1 sim_addr=127.0.0.1 ports
+    ports=$(shuf -i 20000-60000 -n 20)
+    git_ns=() sim_ns=()
+    if [[ $NETNS == yes ]]; then
+        netns_up_lan "$NS" || die "cannot create the network namespace $NS-lan"
+        netns_join "$NS" git 10.77.0.1
+        netns_join "$NS" sim 10.77.0.2
+        for ((i = 1; i <= n; i++)); do
+            printf -v name 'bench-%02d' "$i"
+            netns_join "$NS" "$name" "10.77.1.$i"
+        done
+        git_ns=(ip netns exec "$NS-git") sim_ns=(ip netns exec "$NS-sim")
+        git_addr=10.77.0.1 sim_addr=10.77.0.2 ports=9418
+    fi
+
+    # git daemon on a free port (its own namespace: git's port).
     local daemon=""
-    for port in $(shuf -i 20000-60000 -n 20); do
+    for port in $ports; do
         # git-daemon itself, not the `git` wrapper that would only see its CPU when it exits.
-        "$(git --exec-path)/git-daemon" --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$work/srv" --export-all \
+        "${git_ns[@]+"${git_ns[@]}"}" "$(git --exec-path)/git-daemon" --reuseaddr --listen="$git_addr" --port="$port" \
+            --base-path="$work/srv" --export-all \
             --max-connections=0 --verbose --log-destination=stderr "$work/srv" 2>"$work/logs/daemon.log" &
         daemon=$!
         local tries=0
-        while ((tries < 50)) && ! git ls-remote -q "git://127.0.0.1:$port/fleet.git" >/dev/null 2>&1; do
+        while ((tries < 50)) && ! "${git_ns[@]+"${git_ns[@]}"}" git ls-remote -q "git://$git_addr:$port/fleet.git" >/dev/null 2>&1; do
             kill -0 "$daemon" 2>/dev/null || break
             sleep 0.1
             tries=$((tries + 1))
         done
-        if kill -0 "$daemon" 2>/dev/null && git ls-remote -q "git://127.0.0.1:$port/fleet.git" >/dev/null 2>&1; then
+        if kill -0 "$daemon" 2>/dev/null && "${git_ns[@]+"${git_ns[@]}"}" git ls-remote -q "git://$git_addr:$port/fleet.git" >/dev/null 2>&1; then
             break
         fi
         kill "$daemon" 2>/dev/null || true
         wait "$daemon" 2>/dev/null || true
         daemon=""
     done
-    [[ -n $daemon ]] || die "git daemon did not start"
-    local url="git://127.0.0.1:$port/fleet.git"
+    [[ -n $daemon ]] || die "git daemon did not start: $(tail -n 3 "$work/logs/daemon.log")"
+    local url="git://$git_addr:$port/fleet.git"
 
+    # Each clone made over the file system, then pointed at the daemon (the agents reach only it).
     for ((i = 1; i <= n; i++)); do
         printf -v name 'bench-%02d' "$i"
-        git clone -q "$url" "$work/clones/$name"
+        git clone -q "$work/srv/fleet.git" "$work/clones/$name"
+        git -C "$work/clones/$name" remote set-url origin "$url"
     done
     # The ALEX OS simulator on a free port (its first line of stdout is the port).
     local alexos=() sim_url=""
     if [[ -n $SIM ]]; then
-        "$SIM" --listen 127.0.0.1:0 >"$work/logs/sim.out" 2>"$work/logs/sim.log" &
+        "${sim_ns[@]+"${sim_ns[@]}"}" "$SIM" --listen "$sim_addr:$([[ $NETNS == yes ]] && echo 8080 || echo 0)" \
+            >"$work/logs/sim.out" 2>"$work/logs/sim.log" &
         sim=$!
         local tries=0
         until [[ -s $work/logs/sim.out ]]; do
             ((tries++ < 100)) || die "the ALEX OS simulator did not start: $(cat "$work/logs/sim.log")"
             sleep 0.05
         done
-        sim_url="http://127.0.0.1:$(head -n 1 "$work/logs/sim.out")"
+        sim_url="http://$sim_addr:$(head -n 1 "$work/logs/sim.out")"
         alexos=(--alexos-url "$sim_url")
     fi
     local started converged
@@ -192,20 +230,21 @@ run_fleet() { # run_fleet N
         printf -v name 'bench-%02d' "$i"
         ring=stable branch=main
         if ((i % 5 == 0)); then ring=canary branch=canary; fi
-        # In a UTS namespace of its own the agent takes the kernel's host name, as on a Pi; else --host.
+        # In network and UTS namespaces of its own the agent takes the kernel's host name, as on a Pi;
+        # else --host.
         local identity=(--host "$name") launcher=()
-        if [[ $UTS == yes ]]; then
+        if [[ $NETNS == yes ]]; then
             identity=()
-            launcher=(unshare --uts -- bash -c 'hostname "$1" && exec "${@:2}"' bench-host "$name")
+            launcher=(ip netns exec "$NS-$name" unshare --uts -- bash -c 'hostname "$1" && exec "${@:2}"' bench-host "$name")
         fi
         "${launcher[@]+"${launcher[@]}"}" "$work/chainbot" agent -f "$work/clones/$name/manifests" \
             --state "$work/state/$name.db" --listen off "${identity[@]+"${identity[@]}"}" --label "ring=$ring" \
             --git-pull "$PULL" --git-branch "$branch" --git-verify --git-allowed-signers "$work/allowed_signers" \
             "${alexos[@]+"${alexos[@]}"}" 2>"$work/logs/$name.log" &
-        pids+=($!) # unshare and bash exec the agent: the same pid
+        pids+=($!) # ip netns exec, unshare and bash exec the agent: the same pid
         if ((i == 1)); then
             local waited=0 per
-            until grep -q 'starting:' "$work/logs/$name.log" || ((waited++ > 200)); do sleep 0.05; done
+            until grep -qs 'starting:' "$work/logs/$name.log" || ((waited++ > 200)); do sleep 0.05; done
             per=$({ find "/proc/${pids[0]}/fd" -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l)
             room "$((per > 0 ? per : 1))" $((n - 1))
         fi
@@ -295,8 +334,13 @@ run_fleet() { # run_fleet N
     "${author[@]}" push -q origin HEAD:refs/heads/main HEAD:refs/heads/canary
     pushed=$(now)
     deadline=$((pushed + 60000000))
-    local pending=("${all[@]}") refused_at=()
-    while ((${#pending[@]} > 0)); do
+    local pending=("${all[@]}") refused_at=() delivered_at=() delivered
+    # Also each GitVerifyFailed webhook's arrival at ALEX OS (one per host, sent after the pull that found it).
+    while ((${#pending[@]} > 0)) || { [[ -n $sim_url ]] && ((${#delivered_at[@]} < n)); }; do
+        if [[ -n $sim_url ]]; then
+            delivered=$(sim_webhooks git_verify_failed)
+            while ((${#delivered_at[@]} < delivered)); do delivered_at+=($((($(now) - pushed) / 1000))); done
+        fi
         local left=()
         for host in "${pending[@]}"; do
             if grep -q 'git verify-commit refused commit' "$work/logs/$host.log"; then
@@ -306,11 +350,12 @@ run_fleet() { # run_fleet N
             fi
         done
         pending=("${left[@]+"${left[@]}"}")
-        ((${#pending[@]} == 0)) && break
-        (($(now) < deadline)) || die "N=$n: ${pending[*]} did not refuse the unsigned commit within 60 s"
+        (($(now) < deadline)) || die "N=$n: ${pending[*]-no host} did not refuse the unsigned commit within 60 s; ALEX OS got ${#delivered_at[@]} of $n GitVerifyFailed"
         sleep 0.1
     done
     refused_ms=$(printf '%s\n' "${refused_at[@]}" | stats)
+    local delivered_ms
+    delivered_ms=$(printf '%s\n' "${delivered_at[@]+"${delivered_at[@]}"}" | stats)
     sleep 2 # a refusing agent that applied anyway would have written by now
     local recorded=0 shown=0 owned=0 status events named=yes
     for host in "${all[@]}"; do
@@ -331,9 +376,11 @@ run_fleet() { # run_fleet N
 
     local alexos_all ended
     alexos_all=$(sim_requests) ended=$(now)
+    local refusal_webhooks=0
+    [[ -z $sim_url ]] || refusal_webhooks=$(sim_webhooks git_verify_failed)
     local alexos_paths=""
     if [[ -n $sim_url ]]; then
-        alexos_paths=$(curl -sf "$sim_url/_sim/requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"//; s/"$//' |
+        alexos_paths=$("${sim_ns[@]+"${sim_ns[@]}"}" curl -sf "$sim_url/_sim/requests" | grep -o '"path":"[^"]*"' | sed 's/"path":"//; s/"$//' |
             sort | uniq -c | sort -rn | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
     fi
     local rss=() hwm=() watches=()
@@ -345,8 +392,8 @@ run_fleet() { # run_fleet N
     cleanup
     work=""
 
-    printf '\nN = %s agents, --git-pull %s (±10 %% jitter), --git-verify (SSH), git daemon on 127.0.0.1, %s\n' "$n" \
-        "$PULL" "$([[ $UTS == yes ]] && echo "a UTS namespace and host name each" || echo "--host each")"
+    printf '\nN = %s agents, --git-pull %s (±10 %% jitter), --git-verify (SSH), %s\n' "$n" "$PULL" \
+        "$([[ $NETNS == yes ]] && echo "git daemon, ALEX OS and each agent in network namespaces of their own on one bridge, each agent in a UTS namespace with its host name" || echo "git daemon and ALEX OS on 127.0.0.1, --host each")"
     printf '  agents started -> every host applied the first commit: %s ms\n' $((converged / 1000))
     printf '  idle %s s: CPU per agent, ms per minute (median p95 max): own %s, with its git children %s\n' "$seconds" \
         "$(printf '%s\n' "${own[@]}" | stats)" "$(printf '%s\n' "${withgit[@]}" | stats)"
@@ -365,6 +412,10 @@ run_fleet() { # run_fleet N
         "${#canaries[@]}" "$canary_ms" "${#stables[@]}" "$stable_ok"
     printf '  commit to all: push -> %s hosts applied (ms, median p95 max): %s\n' "$n" "$all_ms"
     printf '  unsigned commit: push -> refused (ms, median p95 max): %s\n' "$refused_ms"
+    if [[ -n $sim_url ]]; then
+        printf '    push -> its GitVerifyFailed at ALEX OS (ms, median p95 max): %s; GitVerifyFailed webhooks by the end: %s for %s hosts\n' \
+            "$delivered_ms" "$refusal_webhooks" "$n"
+    fi
     printf '    GitVerifyFailed recorded %s/%s, status NOT FOLLOWING %s/%s, file kept %s/%s, clone on the good commit %s/%s\n' \
         "$recorded" "$n" "$shown" "$n" "$kept" "$n" "$stayed" "$n"
     printf '  selected set: files written %s (one per host: %s); state files holding exactly their own resource %s/%s\n' \
