@@ -95,7 +95,7 @@ extension SQLiteStateStore {
             fold)
         let event = Event(
             // About chainbot on this host, as its health report is (`Chainbot/HOSTNAME`), not a resource.
-            type: .warning, reason: .outboxOverflow, regardingKind: "Chainbot", regardingName: Self.kernelHostName(),
+            type: .warning, reason: .outboxOverflow, regardingKind: "Chainbot", regardingName: hostName,
             message:
                 "\(summary.0) undelivered events from \(summary.1.iso8601) to \(summary.2.iso8601) "
                 + "(\(summary.3)) were folded into this one: ALEX OS was unreachable and the outbox holds at most "
@@ -155,15 +155,5 @@ extension StoredEvent {
         self.init(
             id: try row.int64(at: 0), event: event, count: try row.int(at: 6), firstSeen: try row.timestamp(at: 7),
             lastSeen: try row.timestamp(at: 8))
-    }
-}
-
-extension SQLiteStateStore {
-    /// The kernel's host name (`gethostname(2)`), or `localhost` when it cannot be read.
-    static func kernelHostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? "localhost" : name
     }
 }

@@ -18,6 +18,9 @@ public struct SQLiteStateStore: StateStore {
     let instanceID: String
     /// Undelivered outbox entries kept at most; beyond it the oldest are folded into one summary entry.
     public var outboxLimit = 10_000
+    /// This host's name in a fleet (`--host`, else the kernel's): what chainbot's own events about itself
+    /// regard (`Chainbot/NAME`), as the health report does.
+    public var hostName = KernelHostName.read()
 
     /// Uses `database`: refuses it when it is not chainbot's, else migrates it and marks it as chainbot's
     /// (`PRAGMA application_id`); a read-only database is only read.

@@ -72,7 +72,7 @@ import Testing
         let entries = try store.pendingOutboxEntries(limit: 100)
         // It regards chainbot on this host (as the health report does), not a resource `Host/chainbot`.
         let summary = try #require(entries.first { $0.kind == "Chainbot" })
-        #expect(summary.name == SQLiteStateStore.kernelHostName())
+        #expect(summary.name == KernelHostName.read())
         #expect(!entries.contains { $0.kind == "Host" })
         let events = try store.events(since: Timestamp(millisecondsSinceEpoch: 0))
         let overflow = try #require(events.first { $0.event.reason == "OutboxOverflow" })
@@ -86,5 +86,20 @@ import Testing
         }.reduce(0, +)
         let overflowEntries = entries.filter { $0.kind == "Chainbot" }.count
         #expect(pending - overflowEntries + folded == 25)
+    }
+
+    @Test func theSummaryRegardsTheHostByTheNameItWasGiven() throws {
+        var store = try SQLiteStateStore.inMemory()
+        store.outboxLimit = 2
+        store.hostName = "pi-kitchen"
+        for index in 0..<4 {
+            try store.recordEvent(
+                Event(
+                    type: .normal, reason: "Applied", regardingKind: "Service", regardingName: "s\(index)", message: "m"
+                ),
+                outboxPayload: { stored, key in "{\"key\":\"\(key)\",\"id\":\(stored.id)}" })
+        }
+        let names = try store.pendingOutboxEntries(limit: 100).filter { $0.kind == "Chainbot" }.map(\.name)
+        #expect(!names.isEmpty && names.allSatisfy { $0 == "pi-kitchen" }, "\(names)")
     }
 }

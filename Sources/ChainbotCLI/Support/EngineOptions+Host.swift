@@ -11,7 +11,7 @@ extension EngineOptions {
         if let given = arguments.value("host"), let problem = FleetInventory.hostnameProblem(given) {
             throw UsageError(message: "--host: \(problem)")
         }
-        let name = arguments.value("host") ?? kernelHostName()
+        let name = arguments.value("host") ?? KernelHostName.read()
         var labels: [String: String] = [:]
         for (flag, key) in [("labels:", "labels"), ("--label", "label")] {
             for entry in arguments.all(key) {
@@ -27,13 +27,5 @@ extension EngineOptions {
             }
         }
         return HostIdentity(name: name, labels: labels)
-    }
-
-    /// The kernel's host name (`gethostname(2)`), or `localhost` when it cannot be read.
-    static func kernelHostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? "localhost" : name
     }
 }

@@ -198,7 +198,9 @@ struct EngineOptions {
     /// that is not chainbot's is refused untouched).
     func openStore(_ context: CommandContext) -> SQLiteStateStore? {
         do {
-            return try SQLiteStateStore.open(path: statePath)
+            var store = try SQLiteStateStore.open(path: statePath)
+            store.hostName = host.name
+            return store
         } catch {
             context.stderr.write("chainbot: \(error)\n")
             return nil
