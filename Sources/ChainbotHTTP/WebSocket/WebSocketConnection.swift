@@ -92,6 +92,9 @@ public final class WebSocketConnection {
         return nil
     }
 
+    /// Ends the connection at once, without a close frame (what a crash or a broken network looks like).
+    public func abort() { drop("the session aborted the connection") }
+
     func drop(_ reason: String) {
         if dropReason == nil { dropReason = reason }
     }

@@ -28,6 +28,13 @@ public final class WebSocketWaker: Sendable {
         _ = write(writeEnd, &byte, 1)
     }
 
+    /// Blocks the calling thread (never a cooperative one) until woken or `deadline`; true when woken.
+    public func wait(until deadline: ContinuousClock.Instant) -> Bool {
+        var entry = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, max(.zero, min(deadline - .now, .seconds(1))).pollMilliseconds)
+        return drain()
+    }
+
     /// Empties the pipe; true when it held a wake-up.
     func drain() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 64)
