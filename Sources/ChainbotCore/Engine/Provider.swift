@@ -48,6 +48,10 @@ public protocol Provider: Sendable {
     /// Runs one action; throws with the command's output when it fails.
     func execute(_ action: StepAction) async throws(ProviderError)
 
+    /// Runs actions of one `StepAction.batch`, each for a different resource, none waiting for another:
+    /// the outcome of each, in order (nil: it succeeded). The default runs each with `execute`, side by side.
+    func execute(together actions: [StepAction]) async -> [ProviderError?]
+
     /// This provider for one run that sees the whole desired set and what was applied before, for kinds
     /// whose resources render together (the firewall is one table made from several kinds): a value made
     /// from its arguments, reading nothing. The default is the provider itself.
@@ -56,6 +60,29 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider { self }
+
+    public func execute(together actions: [StepAction]) async -> [ProviderError?] {
+        await executeEach(actions)
+    }
+
+    /// Runs each action with `execute`, side by side: the outcome of each, in order (nil: it succeeded).
+    public func executeEach(_ actions: [StepAction]) async -> [ProviderError?] {
+        await withTaskGroup(of: (Int, ProviderError?).self) { group in
+            for (position, action) in actions.enumerated() {
+                group.addTask {
+                    do throws(ProviderError) {
+                        try await self.execute(action)
+                        return (position, nil)
+                    } catch {
+                        return (position, error)
+                    }
+                }
+            }
+            var outcomes = [ProviderError?](repeating: nil, count: actions.count)
+            for await (position, error) in group { outcomes[position] = error }
+            return outcomes
+        }
+    }
 
     /// `steps(for:)` with the request spelled out.
     public func steps(

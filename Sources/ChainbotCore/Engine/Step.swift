@@ -35,11 +35,16 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// True for actions that may run side by side with others like them for different resources (service
-    /// starts and restarts: each waits for its unit to come up).
-    public var runsSideBySide: Bool {
-        if case .systemctl(let verb, _) = self { return verb == .start || verb == .restart }
-        return false
+    /// The actions that may run together with this one for different resources, handed to the provider
+    /// in one `execute(together:)`: service starts and restarts (one job transaction, each waits for its
+    /// unit to come up), enables and disables (one change of links). Nil: it runs alone.
+    public var batch: StepBatch? {
+        guard case .systemctl(let verb, _) = self else { return nil }
+        switch verb {
+        case .start, .restart: return .unitJobs
+        case .enable, .disable: return .unitLinks
+        case .stop, .resetFailed: return nil
+        }
     }
 
     public var description: String {
@@ -55,6 +60,14 @@ public enum StepAction: Sendable, Hashable, CustomStringConvertible {
         case .deregisterAgent(let agentID, _): "deregister agent \(agentID) from ALEX OS"
         }
     }
+}
+
+/// Which actions run together (`StepAction.batch`): only actions of the same batch stand in one.
+public enum StepBatch: Sendable, Hashable {
+    /// `systemctl start` and `restart`.
+    case unitJobs
+    /// `systemctl enable` and `disable`.
+    case unitLinks
 }
 
 /// The systemctl verbs steps use.

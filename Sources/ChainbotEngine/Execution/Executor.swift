@@ -54,15 +54,7 @@ public struct Executor: Sendable {
                     progress(step, nil)
                 }
             }
-            let results = await withTaskGroup(of: (Int, StepOutcome).self) { group in
-                for step in runnable {
-                    group.addTask { (step.index, await self.execute(step)) }
-                }
-                var collected: [Int: StepOutcome] = [:]
-                for await (index, outcome) in group { collected[index] = outcome }
-                return collected
-            }
-            outcomes.merge(results) { _, new in new }
+            outcomes.merge(await execute(together: runnable)) { _, new in new }
             let first = records.count
             for step in batch {
                 let outcome = outcomes[step.index] ?? .blocked(by: step.index)
@@ -73,6 +65,34 @@ public struct Executor: Sendable {
             guard finished(Array(records[first...])) else { break }
         }
         return records
+    }
+
+    /// Runs a batch's runnable steps: one step alone, several through their providers' `execute(together:)`
+    /// (one call per kind, side by side).
+    private func execute(together steps: [Step]) async -> [Int: StepOutcome] {
+        if steps.count == 1, let step = steps.first { return [step.index: await execute(step)] }
+        let byKind = Dictionary(grouping: steps, by: \.resource.kind)
+        return await withTaskGroup(of: [Int: StepOutcome].self) { group in
+            for (kind, members) in byKind {
+                group.addTask {
+                    guard let provider = self.providers[kind] else {
+                        var outcomes: [Int: StepOutcome] = [:]
+                        for step in members { outcomes[step.index] = await self.execute(step) }
+                        return outcomes
+                    }
+                    let errors = await provider.execute(together: members.map(\.action))
+                    var outcomes: [Int: StepOutcome] = [:]
+                    for (position, step) in members.enumerated() {
+                        let error = position < errors.count ? errors[position] : nil
+                        outcomes[step.index] = error.map { .failed($0.regarding(step.resource)) } ?? .succeeded
+                    }
+                    return outcomes
+                }
+            }
+            var collected: [Int: StepOutcome] = [:]
+            for await outcomes in group { collected.merge(outcomes) { _, new in new } }
+            return collected
+        }
     }
 
     private func execute(_ step: Step) async -> StepOutcome {
@@ -89,15 +109,15 @@ public struct Executor: Sendable {
         }
     }
 
-    /// The steps from `start` that may run side by side: a run of actions that say they can
-    /// (`runsSideBySide`: service starts and restarts) for different resources, none requiring another in
-    /// the run (at most 16 at once); otherwise one step.
+    /// The steps from `start` that run together: a run of actions of one `StepAction.batch` (service
+    /// starts and restarts; enables and disables) for different resources, none requiring another in the
+    /// run (at most `batchLimit`); otherwise one step.
     static func batch(_ steps: [Step], from start: Int) -> ArraySlice<Step> {
-        guard steps[start].action.runsSideBySide else { return steps[start...start] }
+        guard let kind = steps[start].action.batch else { return steps[start...start] }
         var end = start + 1
         var members: Set<Int> = [steps[start].index]
         var resources: Set<ResourceID> = [steps[start].resource]
-        while end < steps.count, end - start < 16, steps[end].action.runsSideBySide,
+        while end < steps.count, end - start < batchLimit, steps[end].action.batch == kind,
             !resources.contains(steps[end].resource), steps[end].requires.allSatisfy({ !members.contains($0) })
         {
             members.insert(steps[end].index)
@@ -106,4 +126,7 @@ public struct Executor: Sendable {
         }
         return steps[start..<end]
     }
+
+    /// The most steps in one batch: a systemd provider runs them as one `systemctl` call.
+    static let batchLimit = 128
 }

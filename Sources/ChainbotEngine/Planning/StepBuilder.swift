@@ -55,16 +55,23 @@ struct StepBuilder {
         var after: [(ResourceID, [StepAction])] = []
         var shared: StepAction?
         var sharers: [ResourceID] = []
+        // Before the shared action: every resource's own first actions (its files), then every resource's
+        // actions from its first that runs together with others' (enable, disable), so those stand together.
+        var batched: [(ResourceID, ArraySlice<StepAction>)] = []
         for (resource, actions) in group {
             let split = actions.firstIndex(where: \.isShared)
-            add(
-                Array(actions[..<(split ?? actions.endIndex)]), for: resource, after: dependencies[resource] ?? [],
-                plans: &plans)
+            let before = actions[..<(split ?? actions.endIndex)]
+            let cut = before.firstIndex { $0.batch != nil } ?? before.endIndex
+            add(Array(before[..<cut]), for: resource, after: dependencies[resource] ?? [], plans: &plans)
+            batched.append((resource, before[cut...]))
             if let split {
                 shared = actions[split]
                 sharers.append(resource)
                 after.append((resource, Array(actions[(split + 1)...])))
             }
+        }
+        for (resource, actions) in batched {
+            add(Array(actions), for: resource, after: dependencies[resource] ?? [], plans: &plans)
         }
         guard let shared, let first = sharers.first else { return }
         let sharedIndex = steps.count

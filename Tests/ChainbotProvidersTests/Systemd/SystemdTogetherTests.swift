@@ -1,0 +1,142 @@
+import ChainbotCore
+import ChainbotTestSupport
+import Testing
+
+@testable import ChainbotProviders
+
+/// Starts, restarts, enables and disables handed over together (`execute(together:)`).
+@Suite struct SystemdTogetherTests {
+    typealias Support = ServiceTestSupport
+    static let settleProperties = "--property=ActiveState,SubState,Result,ExecMainStatus"
+
+    /// Answers `systemctl show` for the units it names: `failed` for those in `failing`, else active.
+    static func scriptShow(_ runner: FakeCommandRunner, failing: Set<String> = []) {
+        runner.script("systemctl", ["show"]) { invocation in
+            let units = invocation.arguments.dropFirst(2)
+            let blocks = units.map { unit in
+                failing.contains(unit)
+                    ? "ActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainStatus=3\n"
+                    : "ActiveState=active\nSubState=running\nResult=success\nExecMainStatus=0\n"
+            }
+            return CommandResult(
+                termination: .exited(0), standardOutput: Array(blocks.joined(separator: "\n").utf8), standardError: [])
+        }
+    }
+
+    @Test func startsAndRestartsOfSeveralUnitsAreOneCallPerVerbAndSettleWithOneShowPerCheck() async {
+        let runner = FakeCommandRunner()
+        Self.scriptShow(runner)
+        runner.script("systemctl")
+        let provider = Support.provider(runner: runner)
+
+        let outcomes = await provider.execute(together: [
+            .systemctl(.start, unit: "a.service"), .systemctl(.restart, unit: "c.service"),
+            .systemctl(.start, unit: "b.service"),
+        ])
+
+        #expect(outcomes.map { $0 == nil } == [true, true, true])
+        let check = "systemctl show \(Self.settleProperties) a.service b.service c.service"
+        #expect(
+            runner.commandLines == [
+                "systemctl start a.service b.service", "systemctl restart c.service", check, check,
+            ])
+        #expect(runner.invocations.prefix(2).map(\.timeout) == [.seconds(120), .seconds(120)])
+    }
+
+    @Test func enablesAndDisablesOfSeveralUnitsAreOneCallPerVerbWithoutAReload() async {
+        let runner = FakeCommandRunner()
+        runner.script("systemctl")
+        let provider = Support.provider(runner: runner)
+
+        let outcomes = await provider.execute(together: [
+            .systemctl(.enable, unit: "a.service"), .systemctl(.enable, unit: "b.service"),
+            .systemctl(.disable, unit: "c.service"), .systemctl(.enable, unit: "d.service"),
+        ])
+
+        #expect(outcomes.map { $0 == nil } == [true, true, true, true])
+        #expect(
+            runner.commandLines == [
+                "systemctl enable --no-reload a.service b.service d.service", "systemctl disable --no-reload c.service",
+            ])
+    }
+
+    @Test func aUnitThatDiesWhileTheOthersSettleFailsAloneWithItsJournal() async {
+        let runner = FakeCommandRunner()
+        Self.scriptShow(runner, failing: ["b.service"])
+        runner.script("systemctl")
+        runner.script("journalctl", exitCode: 0, output: "b: cannot open /etc/b.conf\n")
+        let provider = Support.provider(runner: runner)
+
+        let outcomes = await provider.execute(together: [
+            .systemctl(.start, unit: "a.service"), .systemctl(.start, unit: "b.service"),
+            .systemctl(.start, unit: "c.service"),
+        ])
+
+        #expect(outcomes[0] == nil)
+        #expect(outcomes[2] == nil)
+        #expect(outcomes[1]?.message == "b.service failed right after starting (exit-code, status 3)")
+        #expect(outcomes[1]?.detail.contains("b: cannot open /etc/b.conf") == true)
+        // b left the settle at its first check; a and c were checked once more without it.
+        #expect(
+            runner.commandLines.filter { $0.hasPrefix("systemctl show") } == [
+                "systemctl show \(Self.settleProperties) a.service b.service c.service",
+                "systemctl show \(Self.settleProperties) a.service c.service",
+            ])
+    }
+
+    @Test func whenTheJointCallFailsEachUnitRunsAloneAndOnlyItsOwnFailureIsReported() async {
+        let runner = FakeCommandRunner()
+        runner.script(
+            "systemctl", ["start", "a.service", "b.service"], exitCode: 1,
+            errorOutput: "Failed to start b.service: Unit b.service not found.\n")
+        runner.script(
+            "systemctl", ["start", "b.service"], exitCode: 5,
+            errorOutput: "Failed to start b.service: Unit b.service not found.\n")
+        Self.scriptShow(runner)
+        runner.script("systemctl")
+        runner.script("journalctl", exitCode: 0, output: "")
+        let provider = Support.provider(runner: runner)
+
+        let outcomes = await provider.execute(together: [
+            .systemctl(.start, unit: "a.service"), .systemctl(.start, unit: "b.service"),
+        ])
+
+        #expect(outcomes[0] == nil)
+        #expect(
+            outcomes[1]?.message
+                == "systemctl start b.service failed: Failed to start b.service: Unit b.service not found.")
+        #expect(runner.commandLines.first == "systemctl start a.service b.service")
+        #expect(runner.commandLines.contains("systemctl start a.service"))
+        #expect(runner.commandLines.contains("systemctl start b.service"))
+    }
+
+    @Test func aBadUnitNameFailsItsOwnActionAndTheOthersStillRunTogether() async {
+        let runner = FakeCommandRunner()
+        runner.script("systemctl")
+        let provider = Support.provider(runner: runner)
+
+        let outcomes = await provider.execute(together: [
+            .systemctl(.enable, unit: "a.service"), .systemctl(.enable, unit: "../b.service"),
+            .systemctl(.enable, unit: "c.service"),
+        ])
+
+        #expect(outcomes[0] == nil)
+        #expect(outcomes[1] != nil)
+        #expect(outcomes[2] == nil)
+        #expect(runner.commandLines == ["systemctl enable --no-reload a.service c.service"])
+    }
+
+    @Test func offlineEachEnableRunsAloneUnderTheRoot() async {
+        let runner = FakeCommandRunner()
+        runner.script("systemctl")
+        let provider = Support.provider(.offline, runner: runner)
+
+        let outcomes = await provider.execute(together: [
+            .systemctl(.enable, unit: "a.service"), .systemctl(.enable, unit: "b.service"),
+        ])
+
+        #expect(outcomes.map { $0 == nil } == [true, true])
+        #expect(runner.commandLines.count == 2)
+        #expect(runner.commandLines.allSatisfy { $0.hasPrefix("systemctl --root=") })
+    }
+}
