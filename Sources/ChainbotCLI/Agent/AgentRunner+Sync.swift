@@ -108,7 +108,10 @@ extension AgentRunner {
             changed: Set(
                 (report.applied?.changed ?? []) + (report.applied?.pruned ?? []) + (report.applied?.failed ?? [])))
         if let error = report.error { log(error) }
-        if let applied = report.applied { metrics.record(applied) }
+        if let applied = report.applied {
+            metrics.record(applied)
+            plans.record(applied)
+        }
         let failed = report.outcomes.values.filter(\.failed).count
         let elapsed = clock.now - started
         metrics.passDuration(elapsed, failed: failed > 0)

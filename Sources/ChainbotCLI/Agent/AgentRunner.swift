@@ -31,6 +31,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
     let concretes: Concretes
     var notifier: SystemdNotifier { concretes.notifier }
     let metrics: AgentMetrics
+    /// Each resource's last look, for the status page's detail view.
+    let plans: StatusPagePlans
     /// The loop this runner feeds; set for the length of `run`.
     var controller: Controller<ContinuousClock>?
     /// The manifests' resources (the last good ones).
@@ -47,13 +49,15 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
 
     init(
         configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics,
-        concretes: Concretes? = nil, rereadConfiguration: @escaping @Sendable () -> Configuration? = { nil }
+        concretes: Concretes? = nil, rereadConfiguration: @escaping @Sendable () -> Configuration? = { nil },
+        plans: StatusPagePlans = StatusPagePlans()
     ) {
         self.configuration = configuration
         self.rereadConfiguration = rereadConfiguration
         self.context = context
         self.store = store
         self.metrics = metrics
+        self.plans = plans
         self.concretes = concretes ?? .live(environment: context.environment)
     }
 

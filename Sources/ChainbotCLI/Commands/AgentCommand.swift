@@ -105,11 +105,13 @@ enum AgentCommand {
         try? store.setMeta(.agentPID, String(getpid()))
         try? store.setMeta(.agentStartedAt, String(Timestamp.now().millisecondsSinceEpoch))
         let metrics = AgentMetrics()
+        let plans = StatusPagePlans()
         var server: HTTPServer?
         if let (host, port, token) = listening {
             do {
-                server = try AgentEndpoint(store: store, statePath: options.statePath, metrics: metrics, token: token)
-                    .start(host: host, port: port)
+                server = try AgentEndpoint(
+                    store: store, statePath: options.statePath, metrics: metrics, token: token, plans: plans
+                ).start(host: host, port: port)
                 context.stderr.write("chainbot agent: status on http://\(host):\(server?.port ?? port)/\n")
             } catch {
                 context.stderr.write("chainbot agent: \(error.message)\n")
@@ -118,7 +120,7 @@ enum AgentCommand {
         }
         let runner = AgentRunner(
             configuration: configuration, context: context, store: store, metrics: metrics,
-            rereadConfiguration: { configurationFrom(given, context) })
+            rereadConfiguration: { configurationFrom(given, context) }, plans: plans)
         let code = await runner.run()
         await server?.stop()
         return code
