@@ -26,6 +26,8 @@ public actor AlexOSSimulator {
     public internal(set) var duplicateEvents = 0
     public internal(set) var requests: [RecordedRequest] = []
     public internal(set) var faults: [Fault] = []
+    /// The event bus at `/ws/events` (its own faults, records and pushes: `AlexOSBus`).
+    public nonisolated let bus = AlexOSBus()
     var nextAgentNumber = 1
 
     public init(options: Options = Options()) {
@@ -47,12 +49,15 @@ public actor AlexOSSimulator {
         requests = []
         faults = []
         nextAgentNumber = 1
+        bus.reset()
     }
 
     /// Answers one request: control API, or a contract route with any matching fault applied.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let path = request.path
+        if path.hasPrefix("/_sim/bus") { return bus.control(request) }
         if path.hasPrefix("/_sim/") { return control(request) }
+        if path == "/ws/events" { return bus.upgrade(request) }
         let sequence = requests.count + 1
         let fault = takeFault(method: request.method, path: path)
         requests.append(

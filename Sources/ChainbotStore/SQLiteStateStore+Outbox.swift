@@ -66,6 +66,56 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Up to `limit` entries after entry `id` in enqueue order, delivered by the webhook or not: what a
+    /// channel with a cursor of its own (the event bus) has still to send.
+    public func outboxEntries(after id: Int64, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                "SELECT \(OutboxEntry.columns) FROM outbox WHERE id > ? ORDER BY id LIMIT ?", id, max(0, limit),
+                decode: OutboxEntry.init(row:))
+        }
+    }
+
+    /// The newest outbox entry's number; 0 when the outbox was never used.
+    public func latestOutboxEntryID() throws(StoreError) -> Int64 {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> Int64 in
+            try connection.queryFirst("SELECT coalesce(max(id), 0) FROM outbox") { row throws(StoreError) in
+                try row.int64(at: 0)
+            } ?? 0
+        }
+    }
+
+    /// Records in one transaction that `channel` delivered the entries after `start` through `id` (its
+    /// cursor, in `store_meta` as `delivery.CHANNEL.through`); with `marksEntries` (the channel is the only
+    /// one) those entries' own `delivered_at` too. A cursor never moves back.
+    public func recordChannelDelivery(_ channel: String, after start: Int64, through id: Int64, marksEntries: Bool)
+        throws(StoreError)
+    {
+        let deliveredAt = now()
+        let key = Self.channelCursorKey(channel)
+        try database.transaction { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.execute(
+                """
+                INSERT INTO store_meta (key, value) VALUES (?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)
+                """, key, String(id))
+            if marksEntries {
+                try connection.execute(
+                    "UPDATE outbox SET delivered_at = ? WHERE id > ? AND id <= ? AND delivered_at IS NULL", deliveredAt,
+                    start, id)
+            }
+        }
+    }
+
+    /// The entry through which `channel` has delivered everything; nil before it delivered anything.
+    public func channelCursor(_ channel: String) throws(StoreError) -> Int64? {
+        try meta(Self.channelCursorKey(channel)).flatMap { Int64($0) }
+    }
+
+    /// `delivery.eventBus.through`: the meta key of a channel's cursor.
+    public static func channelCursorKey(_ channel: String) -> String { "delivery.\(channel).through" }
+
     private func fetchEntry(_ entryID: Int64, _ connection: borrowing SQLiteConnection) throws(StoreError)
         -> OutboxEntry
     {

@@ -13,7 +13,7 @@ struct AgentConfigFile {
     static let keys: Set<String> = [
         "filename", "state", "resync", "prune", "kind", "alexos-url", "listen", "token-file", "watchtower-targets",
         "backoff-base", "backoff-max", "alexos-path", "git-pull", "host", "labels",
-        "git-branch", "git-remotes", "git-verify", "git-allowed-signers",
+        "git-branch", "git-remotes", "git-verify", "git-allowed-signers", "event-bus-url",
     ]
 
     /// Values by flag name; a list for `filename`.

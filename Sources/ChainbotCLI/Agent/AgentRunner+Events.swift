@@ -7,7 +7,7 @@ import ChainbotProviders
 /// What the agent tells others: events, the health summary, ALEX OS delivery, systemd's STATUS= line.
 extension AgentRunner {
     func recordEvent(_ event: Event) {
-        _ = try? store.recordEvent(event, outboxPayload: configuration.options.outboxPayload)
+        _ = try? store.recordEvent(event, outboxPayload: configuration.outboxPayload)
     }
 
     /// Records the health summary as a `HealthReport` event (to ALEX OS as `health_report`), with each
@@ -18,7 +18,7 @@ extension AgentRunner {
             agentVersion: ChainbotCLI.version, severities: StatusBuilder.severities(desiredResources))
         report.host = configuration.options.host
         report.generation = pin?.generation ?? (generation.isEmpty ? nil : generation)
-        report.record(in: store, toAlexOS: configuration.options.alexOS != nil)
+        report.record(in: store, toAlexOS: configuration.outboxPayload != nil)
     }
 
     /// Sends what waits in the outbox; true while something still waits (or the delivery failed), so the

@@ -132,6 +132,6 @@ extension AgentRunner {
         ReconcilePass(
             store: store, reconciler: concretes.reconciler(configuration.options, store: store), now: concretes.now,
             prune: configuration.prune, resync: configuration.controller.resync,
-            outboxPayload: configuration.options.outboxPayload)
+            outboxPayload: configuration.outboxPayload)
     }
 }

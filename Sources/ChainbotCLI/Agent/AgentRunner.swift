@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotEngine
+import ChainbotHTTP
 import ChainbotManifest
 import ChainbotOS
 import ChainbotStore
@@ -21,6 +22,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
         var controller = ControllerConfiguration()
         /// What the git source follows and trusts (`--git-branch`, `--git-remote`, `--git-verify`).
         var git = GitSourceSettings()
+        /// ALEX OS's event bus to publish on (`--event-bus-url`); nil: none.
+        var eventBus: WebSocketURL?
     }
 
     var configuration: Configuration
@@ -46,6 +49,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
     var gitSource: GitSource?
     /// The host monitors that queue a resource as soon as what it owns changes; set for the length of `run`.
     var hostWatch: HostWatch?
+    /// The event bus client (its counters for the metrics); set for the length of `run` when configured.
+    var eventBusClient: AgentEventBus?
 
     init(
         configuration: Configuration, context: CommandContext, store: SQLiteStateStore, metrics: AgentMetrics,
@@ -98,11 +103,13 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
                 return .usage
             }
         }
+        let eventBus = startEventBus(controller)
         await refreshPin()
         await reload(initial: true)
         let resync = configuration.controller.resync
         log("starting: \(resources.count) resources, resync every \(DurationText.format(resync))")
         await controller.run()
+        await eventBus?.stop()
         try? store.setMeta(.agentPID, nil)
         log("stopped")
         return .success

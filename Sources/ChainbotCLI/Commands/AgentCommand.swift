@@ -10,7 +10,7 @@ enum AgentCommand {
     static let command = Command(
         name: "agent", summary: "keep the host converged: watch the manifests, resync, heal drift",
         usage:
-            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--backoff-base D] [--backoff-max D] [--git-pull D [--git-branch NAME] [--git-remote URL]... [--git-verify]] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--config FILE]",
+            "chainbot agent [-f PATH]... [--state FILE] [--resync DURATION] [--prune] [--kind KIND] [--backoff-base D] [--backoff-max D] [--git-pull D [--git-branch NAME] [--git-remote URL]... [--git-verify]] [--listen HOST:PORT|off] [--token-file FILE] [--alexos-url URL] [--event-bus-url ws://HOST:PORT/PATH] [--config FILE]",
         help: """
             Runs until SIGTERM or SIGINT. Applies the manifests, then keeps applying them: every --resync
             (default 60s) it observes every resource and corrects drift; a change to the manifest files is
@@ -57,6 +57,8 @@ enum AgentCommand {
               --token-file FILE     require `Authorization: Bearer TOKEN` (all but /healthz); needed
                                     to listen on anything but loopback
               --alexos-url URL      ALEX OS for agents, events and health reports (or CHAINBOT_ALEXOS_URL)
+              --event-bus-url URL   ALEX OS's event bus (ws:// only): publish every event on it too, and
+                                    take reconcile_request messages for a resource
               --host NAME           this host's name for metadata.hostSelector (default: the
                                     configuration's host, else the kernel's host name)
               --label KEY=VALUE     one of this host's labels for hostSelector (repeatable; the
@@ -69,7 +71,7 @@ enum AgentCommand {
             "--resync": "resync", "--config": "config", "--listen": "listen", "--token-file": "token-file",
             "--backoff-base": "backoff-base", "--backoff-max": "backoff-max", "--git-pull": "git-pull",
             "--git-branch": "git-branch", "--git-remote": "git-remotes", "--git-remotes": "git-remotes",
-            "--git-allowed-signers": "git-allowed-signers",
+            "--git-allowed-signers": "git-allowed-signers", "--event-bus-url": "event-bus-url",
         ]) { $1 },
         switches: ["--prune": "prune", "--git-verify": "git-verify"], run: run)
 
@@ -206,6 +208,10 @@ enum AgentCommand {
         {
         case .failure(let error): return .failure(error)
         case .success(let settings): configuration.git = settings
+        }
+        switch AgentEventBus.url(arguments) {
+        case .failure(let error): return .failure(error)
+        case .success(let url): configuration.eventBus = url
         }
         return .success(configuration)
     }
