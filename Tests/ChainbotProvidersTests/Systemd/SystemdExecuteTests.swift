@@ -9,14 +9,15 @@ import Testing
 
     @Test func runsEachVerbAsSystemctlArgvWithAJobTimeoutForStartStopRestart() async throws {
         let runner = FakeCommandRunner()
-        runner.script("systemctl", ["show"], exitCode: 0, output: "ActiveState=active\nSubState=running\n")
+        runner.script(
+            "systemctl", ["list-units"], exitCode: 0, output: "chainbot.service loaded active running ChainBot\n")
         runner.script("systemctl")
         let provider = Support.provider(runner: runner)
 
         for verb in SystemctlVerb.allCases { try await provider.execute(.systemctl(verb, unit: "chainbot.service")) }
         try await provider.execute(.daemonReload)
 
-        let check = "systemctl show --property=ActiveState,SubState,Result,ExecMainStatus chainbot.service"
+        let check = "systemctl list-units --all --plain --no-legend --full -- chainbot.service"
         #expect(
             runner.commandLines == [
                 "systemctl enable --no-reload chainbot.service", "systemctl disable --no-reload chainbot.service",
@@ -32,8 +33,9 @@ import Testing
     @Test func aUnitThatDiesRightAfterStartingIsAFailedStepWithItsJournal() async throws {
         let runner = FakeCommandRunner()
         runner.script(
-            "systemctl", ["show"], exitCode: 0,
-            output: "ActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainStatus=1\n")
+            "systemctl", ["list-units"], exitCode: 0, output: "chainbot.service loaded failed failed ChainBot\n")
+        runner.script(
+            "systemctl", ["show"], exitCode: 0, output: "Result=exit-code\nExecMainStatus=1\n")
         runner.script("systemctl")
         runner.script("journalctl", exitCode: 0, output: "Traceback (most recent call last):\nImportError: no module\n")
         let provider = Support.provider(runner: runner)

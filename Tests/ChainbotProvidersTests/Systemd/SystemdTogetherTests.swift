@@ -7,17 +7,23 @@ import Testing
 /// Starts, restarts, enables and disables handed over together (`execute(together:)`).
 @Suite struct SystemdTogetherTests {
     typealias Support = ServiceTestSupport
-    static let settleProperties = "--property=ActiveState,SubState,Result,ExecMainStatus"
+    static let listing = "systemctl list-units --all --plain --no-legend --full --"
 
-    /// Answers `systemctl show` for the units it names: `failed` for those in `failing`, else active.
-    static func scriptShow(_ runner: FakeCommandRunner, failing: Set<String> = []) {
-        runner.script("systemctl", ["show"]) { invocation in
-            let units = invocation.arguments.dropFirst(2)
-            let blocks = units.map { unit in
-                failing.contains(unit)
-                    ? "ActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainStatus=3\n"
-                    : "ActiveState=active\nSubState=running\nResult=success\nExecMainStatus=0\n"
+    /// Answers `systemctl list-units` for the units it names, sorted by name as systemd does: `failed` for
+    /// those in `failing`, else active; and `systemctl show` of Result and ExecMainStatus for the failed.
+    static func scriptStates(_ runner: FakeCommandRunner, failing: Set<String> = []) {
+        runner.script("systemctl", ["list-units"]) { invocation in
+            let units = invocation.arguments.drop { $0 != "--" }.dropFirst().sorted()
+            let lines = units.map { unit in
+                failing.contains(unit) ? "\(unit) loaded failed failed Test" : "\(unit) loaded active running Test"
             }
+            return CommandResult(
+                termination: .exited(0), standardOutput: Array(lines.map { $0 + "\n" }.joined().utf8),
+                standardError: [])
+        }
+        runner.script("systemctl", ["show"]) { invocation in
+            let units = invocation.arguments.drop { $0 != "--" }.dropFirst()
+            let blocks = units.map { _ in "Result=exit-code\nExecMainStatus=3\n" }
             return CommandResult(
                 termination: .exited(0), standardOutput: Array(blocks.joined(separator: "\n").utf8), standardError: [])
         }
@@ -25,7 +31,7 @@ import Testing
 
     @Test func startsAndRestartsOfSeveralUnitsAreOneCallPerVerbAndSettleWithOneShowPerCheck() async {
         let runner = FakeCommandRunner()
-        Self.scriptShow(runner)
+        Self.scriptStates(runner)
         runner.script("systemctl")
         let provider = Support.provider(runner: runner)
 
@@ -35,7 +41,7 @@ import Testing
         ])
 
         #expect(outcomes.map { $0 == nil } == [true, true, true])
-        let check = "systemctl show \(Self.settleProperties) a.service b.service c.service"
+        let check = "\(Self.listing) a.service b.service c.service"
         #expect(
             runner.commandLines == [
                 "systemctl start a.service b.service", "systemctl restart c.service", check, check,
@@ -62,7 +68,7 @@ import Testing
 
     @Test func aUnitThatDiesWhileTheOthersSettleFailsAloneWithItsJournal() async {
         let runner = FakeCommandRunner()
-        Self.scriptShow(runner, failing: ["b.service"])
+        Self.scriptStates(runner, failing: ["b.service"])
         runner.script("systemctl")
         runner.script("journalctl", exitCode: 0, output: "b: cannot open /etc/b.conf\n")
         let provider = Support.provider(runner: runner)
@@ -76,11 +82,11 @@ import Testing
         #expect(outcomes[2] == nil)
         #expect(outcomes[1]?.message == "b.service failed right after starting (exit-code, status 3)")
         #expect(outcomes[1]?.detail.contains("b: cannot open /etc/b.conf") == true)
-        // b left the settle at its first check; a and c were checked once more without it.
+        // b left the settle at its first check (its Result read once); a and c were checked once more.
         #expect(
-            runner.commandLines.filter { $0.hasPrefix("systemctl show") } == [
-                "systemctl show \(Self.settleProperties) a.service b.service c.service",
-                "systemctl show \(Self.settleProperties) a.service c.service",
+            runner.commandLines.filter { $0.hasPrefix("systemctl list-units") || $0.hasPrefix("systemctl show") } == [
+                "\(Self.listing) a.service b.service c.service",
+                "systemctl show --property=Result,ExecMainStatus -- b.service", "\(Self.listing) a.service c.service",
             ])
     }
 
@@ -92,7 +98,7 @@ import Testing
         runner.script(
             "systemctl", ["start", "b.service"], exitCode: 5,
             errorOutput: "Failed to start b.service: Unit b.service not found.\n")
-        Self.scriptShow(runner)
+        Self.scriptStates(runner)
         runner.script("systemctl")
         runner.script("journalctl", exitCode: 0, output: "")
         let provider = Support.provider(runner: runner)
