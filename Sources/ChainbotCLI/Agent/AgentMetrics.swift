@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotDelivery
 import ChainbotEngine
 import ChainbotStore
 import Synchronization
@@ -24,8 +25,11 @@ final class AgentMetrics: Sendable {
         var gitFollowed = false
         var gitLastSuccess: Timestamp?
         var gitFailures = 0
-        /// Per delivery channel (`webhook`, `bus`): entries delivered and deliveries that failed.
-        var deliveries: [String: (delivered: Int, failed: Int)] = ["webhook": (0, 0)]
+        /// Per channel counted here (`webhook`, declared when ALEX OS is configured): entries delivered and
+        /// deliveries that failed.
+        var deliveries: [String: (delivered: Int, failed: Int)] = [:]
+        /// The event bus channel's own counters, when the agent publishes on a bus.
+        var eventBus: EventBusCounters?
     }
 
     let resyncs = Atomic<Int>(0)
@@ -59,6 +63,18 @@ final class AgentMetrics: Sendable {
             sources.gitFollowed = true
             if succeeded { sources.gitLastSuccess = time } else { sources.gitFailures += 1 }
         }
+    }
+
+    /// The agent delivers on `channel` (`webhook`): its samples show from now on, zero until it delivers.
+    func channel(_ name: String) {
+        sources.withLock { sources in
+            if sources.deliveries[name] == nil { sources.deliveries[name] = (0, 0) }
+        }
+    }
+
+    /// The agent publishes on ALEX OS's event bus; `counters` are the channel's own.
+    func eventBus(_ counters: EventBusCounters) {
+        sources.withLock { $0.eventBus = counters }
     }
 
     /// One delivery pass on `channel`: how many entries it delivered and how many deliveries failed.

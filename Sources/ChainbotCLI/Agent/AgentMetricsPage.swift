@@ -18,7 +18,7 @@ struct AgentMetricsPage {
         let sources = metrics.sourcesSnapshot()
         controller(&text, statuses: statuses)
         AgentMetricsResources(statuses: statuses, desired: sources.desired).write(&text)
-        delivery(&text, sources)
+        AgentMetricsDelivery(store: store, sources: sources).write(&text)
         agent(&text, sources)
         AgentMetricsHostFamilies.write(&text, gauges: await metrics.host.gauges(statePath: statePath))
         AgentMetricsHostFamilies.write(&text, process: metrics.host.process())
@@ -60,32 +60,6 @@ struct AgentMetricsPage {
         text.family(
             "chainbot_queue_depth", .gauge, "Work items waiting.",
             .init([], metrics.queueDepth.load(ordering: .relaxed)))
-    }
-
-    /// The outbox: what waits, and what each channel delivered or failed to since the agent started.
-    private func delivery(_ text: inout AgentMetricsText, _ sources: AgentMetrics.Sources) {
-        let backlog = (try? store.pendingOutboxCount()) ?? 0
-        text.family(
-            "chainbot_outbox_backlog", .gauge, "Events in the outbox not yet delivered to ALEX OS.", .init([], backlog))
-        let channels = sources.deliveries.keys.sorted()
-        text.family(
-            "chainbot_outbox_pending", .gauge, "Events waiting to be delivered, by channel.",
-            channels.compactMap { channel in
-                Self.pending(channel: channel, backlog: backlog).map { .init([("channel", channel)], $0) }
-            })
-        text.family(
-            "chainbot_outbox_deliveries_total", .counter, "Events delivered since the agent started, by channel.",
-            channels.map { .init([("channel", $0)], sources.deliveries[$0]?.delivered ?? 0) })
-        text.family(
-            "chainbot_outbox_delivery_failures_total", .counter,
-            "Deliveries that failed since the agent started (each retry counts), by channel.",
-            channels.map { .init([("channel", $0)], sources.deliveries[$0]?.failed ?? 0) })
-    }
-
-    /// What waits for `channel`: the webhook delivers the outbox itself, so its backlog is the outbox's;
-    /// nil (no sample, never a made-up 0) for a channel whose backlog the store does not keep.
-    static func pending(channel: String, backlog: Int) -> Int? {
-        channel == "webhook" ? backlog : nil
     }
 
     /// The agent itself: its manifests, its git source, when it last synced, its build.

@@ -104,6 +104,8 @@ actor AgentRunner: ManifestSource, SyncHandler, Housekeeper {
             }
         }
         let eventBus = startEventBus(controller)
+        if let eventBus { metrics.eventBus(eventBus.counters) }
+        if configuration.options.alexOS != nil { metrics.channel("webhook") }
         await refreshPin()
         await reload(initial: true)
         let resync = configuration.controller.resync

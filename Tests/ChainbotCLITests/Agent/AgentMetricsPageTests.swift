@@ -7,6 +7,7 @@ import Glibc
 import Testing
 
 @testable import ChainbotCLI
+@testable import ChainbotDelivery
 
 /// The `/metrics` page from a real state file, read with a strict parser: every resource of the desired
 /// set, label escaping, the outbox by channel, the git source, and the Pi's and the process's gauges from
@@ -176,11 +177,8 @@ struct AgentMetricsPageTests {
         #expect(try #require(page.value("process_cpu_seconds_total")) > 0)
     }
 
-    @Test func outboxBacklogAndDeliveriesByChannelAndTheGitSourcesLastSuccess() async throws {
+    @Test func theGitSourcesLastSuccessAndFailures() async throws {
         let world = try World()
-        try world.store.recordEvent(
-            Event(type: .warning, reason: "ApplyFailed", regardingKind: "Service", regardingName: "a", message: "x"),
-            outboxPayload: { _, _ in "{}" })
         var page = try await world.page()
         #expect(page.families["chainbot_git_last_success_timestamp_seconds"] == nil)
 
@@ -189,19 +187,43 @@ struct AgentMetricsPageTests {
         #expect(page.value("chainbot_git_last_success_timestamp_seconds") == 0)
         world.metrics.gitPulled(succeeded: false)
         world.metrics.gitPulled(succeeded: true, at: Timestamp(millisecondsSinceEpoch: 1_764_583_200_250))
-        world.metrics.delivered(channel: "webhook", delivered: 3, failed: 2)
-        world.metrics.delivered(channel: "bus", delivered: 1, failed: 0)
         page = try await world.page()
 
         #expect(page.value("chainbot_git_last_success_timestamp_seconds") == 1_764_583_200.25)
         #expect(page.value("chainbot_git_pull_failures_total") == 1)
-        #expect(page.value("chainbot_outbox_backlog") == 1)
-        #expect(page.value("chainbot_outbox_pending", ["channel": "webhook"]) == 1)
-        // The store keeps no backlog for the bus yet: no sample rather than a made-up 0.
-        #expect(page.value("chainbot_outbox_pending", ["channel": "bus"]) == nil)
+    }
+
+    @Test func outboxBacklogAndDeliveriesByChannelWebhookAndBus() async throws {
+        let world = try World()
+        for name in ["a", "b", "c"] {
+            try world.store.recordEvent(
+                Event(
+                    type: .warning, reason: "ApplyFailed", regardingKind: "Service", regardingName: name, message: "x"),
+                outboxPayload: { _, _ in "{}" })
+        }
+        var page = try await world.page()
+        // No channel configured: the outbox is counted, no channel is made up.
+        #expect(page.value("chainbot_outbox_backlog") == 3)
+        #expect(page.families["chainbot_outbox_pending"] == nil)
+
+        world.metrics.channel("webhook")
+        world.metrics.delivered(channel: "webhook", delivered: 3, failed: 2)
+        let bus = EventBusCounters()
+        world.metrics.eventBus(bus)
+        // The bus has confirmed entry 1; entries 2 and 3 wait for it.
+        try world.store.recordChannelDelivery(AgentEventBus.channelName, after: 0, through: 1, marksEntries: false)
+        bus.ended("connection refused", failedToConnect: true)
+        bus.connected()
+        bus.addPublished(1)
+        page = try await world.page()
+
+        #expect(page.value("chainbot_outbox_pending", ["channel": "webhook"]) == 3)
+        #expect(page.value("chainbot_outbox_pending", ["channel": "bus"]) == 2)
         #expect(page.value("chainbot_outbox_deliveries_total", ["channel": "webhook"]) == 3)
         #expect(page.value("chainbot_outbox_deliveries_total", ["channel": "bus"]) == 1)
         #expect(page.value("chainbot_outbox_delivery_failures_total", ["channel": "webhook"]) == 2)
-        #expect(page.value("chainbot_outbox_delivery_failures_total", ["channel": "bus"]) == 0)
+        #expect(page.value("chainbot_outbox_delivery_failures_total", ["channel": "bus"]) == 1)
+        #expect(page.value("chainbot_event_bus_connected") == 1)
+        #expect(page.value("chainbot_event_bus_connections_total") == 1)
     }
 }
