@@ -82,8 +82,11 @@ extension CompletionCommand {
             case .directories: specs.append("'*:directory:_files -/'")
             case .words(let words): specs.append("'*:topic:(\(words.joined(separator: " ")))'")
             case .dynamic(let what):
+                // Asks the chainbot being completed (as typed, unquoted), with the words as typed unquoted:
+                // `-f 'my dir'` names the folder `my dir`.
                 specs.append(
-                    "'*:\(what):{compadd -- ${(f)\"$($service __complete \(what) $PREFIX $words 2>/dev/null)\"}}'")
+                    "'*:\(what):{compadd -- ${(f)\"$($_chainbot_program __complete \(what) \"$PREFIX\" \"${(@Q)words}\" 2>/dev/null)\"}}'"
+                )
             case .none: break
             }
             cases += "        (\(command.name))\n            _arguments -s \\\n"
@@ -101,7 +104,7 @@ extension CompletionCommand {
                     _describe -t commands 'chainbot command' commands
                     return
                 fi
-                local command=$words[2]
+                local command=$words[2] _chainbot_program=${(Q)words[1]}
                 shift words
                 (( CURRENT-- ))
                 case $command in
@@ -112,8 +115,8 @@ extension CompletionCommand {
             """
     }
 
-    /// Text safe inside a single-quoted zsh `_describe` entry (its description part): no single quotes.
+    /// Text inside a single-quoted zsh word: each `'` closes the quotes, is escaped, and reopens them.
     static func zshQuoted(_ text: String) -> String {
-        text.replacing("'", with: "")
+        text.replacing("'", with: "'\\''")
     }
 }
