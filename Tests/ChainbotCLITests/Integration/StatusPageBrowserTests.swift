@@ -140,11 +140,11 @@ enum StatusPageBrowser {
         "--no-first-run", "--window-size=1200,900",
     ]
 
-    /// The DOM after the page loaded (and ran its script for up to `budget` of virtual time).
+    /// The DOM once the page loaded (with `--virtual-time-budget` in `extra`, once its script ran that long).
     static func dom(_ url: String, extra: [String] = []) async throws -> String {
         let result = try await SpawnCommandRunner().run(
             CommandInvocation(
-                try #require(chromium), flags + extra + ["--timeout=5000", "--dump-dom", url], timeout: .seconds(120)))
+                try #require(chromium), flags + extra + ["--timeout=60000", "--dump-dom", url], timeout: .seconds(120)))
         guard result.succeeded else { throw Failure("chromium --dump-dom \(url): \(result.errorOutput)") }
         return result.output
     }
@@ -152,7 +152,7 @@ enum StatusPageBrowser {
     static func screenshot(_ url: String, to path: String) async throws {
         let result = try await SpawnCommandRunner().run(
             CommandInvocation(
-                try #require(chromium), flags + ["--timeout=5000", "--screenshot=\(path)", url],
+                try #require(chromium), flags + ["--timeout=60000", "--screenshot=\(path)", url],
                 timeout: .seconds(120)))
         guard result.succeeded else { throw Failure("chromium --screenshot \(url): \(result.errorOutput)") }
     }
