@@ -127,10 +127,14 @@ extension AgentRunner {
         return report.result
     }
 
-    /// The engine's pass over this store and fresh providers from the one factory.
+    /// The engine's pass over this store and fresh providers from the one factory; events go to the outbox
+    /// when ALEX OS's webhook or its event bus is configured.
     private func pass() -> ReconcilePass {
-        ReconcilePass(
-            store: store, reconciler: concretes.reconciler(configuration.options, store: store), now: concretes.now,
+        let reconciler = Reconciler(
+            providers: concretes.providers(configuration.options), store: store, now: concretes.now,
+            outboxPayload: configuration.outboxPayload)
+        return ReconcilePass(
+            store: store, reconciler: reconciler, now: concretes.now,
             prune: configuration.prune, resync: configuration.controller.resync,
             outboxPayload: configuration.outboxPayload)
     }
