@@ -28,7 +28,7 @@ public struct ObserveTarget: Sendable, Hashable {
 /// the engine hands what `render` made to `observe` (in each target) and to `steps` (in the request),
 /// with what `observe` saw, and each step's action carries all that `execute` needs. What the engine must
 /// know of a kind is data it reads, never a kind's name: `Rendered.restartOnNotify`,
-/// `StepAction.runsOncePerPlan`/`runsSideBySide`, and the spec's `notifies`/`readsPaths`/`healthPolicy`.
+/// `StepAction.runsOncePerPlan`/`batch`, and the spec's `notifies`/`readsPaths`/`healthPolicy`.
 /// Providers reach the host only through the seams they are built with (a command runner, a filesystem
 /// root).
 public protocol Provider: Sendable {

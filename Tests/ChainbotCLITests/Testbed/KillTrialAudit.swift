@@ -77,14 +77,18 @@ struct KillTrialAudit {
     }
 
     /// The steps that may have run without a record: the first pending one, and when it starts or restarts a
-    /// unit, the starts and restarts after it (the executor runs such a group side by side, up to 16).
+    /// unit, the starts and restarts after it, or when it enables or disables one, the enables and
+    /// disables after it (the executor runs such a batch as one, up to `Executor.batchLimit`, 128).
     static func firstUnrecordedGroup(_ steps: [RevisionStep]) -> Set<String> {
         guard let first = steps.firstIndex(where: { $0.outcome == .pending }) else { return [] }
-        func concurrent(_ step: RevisionStep) -> Bool {
-            step.action.hasPrefix("systemctl start ") || step.action.hasPrefix("systemctl restart ")
+        func batch(_ step: RevisionStep) -> String? {
+            let verbs = ["start": "jobs", "restart": "jobs", "enable": "links", "disable": "links"]
+            let words = step.action.split(separator: " ")
+            guard words.count == 3, words[0] == "systemctl" else { return nil }
+            return verbs[String(words[1])]
         }
-        guard concurrent(steps[first]) else { return [steps[first].action] }
-        return Set(steps[first...].prefix(16).prefix(while: concurrent).map(\.action))
+        guard let kind = batch(steps[first]) else { return [steps[first].action] }
+        return Set(steps[first...].prefix(128).prefix(while: { batch($0) == kind }).map(\.action))
     }
 
     /// After the next apply: every resource recorded as created by chainbot, no revision left running, and
