@@ -151,6 +151,8 @@ cat >"$work/config.yaml" <<'EOF'
 #filename: [/etc/chainbot/manifests]
 #state: /var/lib/chainbot/state.db
 #alexos-url: http://127.0.0.1:8000
+# ALEX OS's event bus (docs/alexos.md): publish every event there too, take reconcile_requests.
+#event-bus-url: ws://127.0.0.1:8000/ws/events
 #
 # A fleet (docs/fleet.md): who this host is, for metadata.hostSelector (default: the kernel's host name).
 #host: pi-kitchen

@@ -137,6 +137,37 @@ import Testing
     }
 }
 
+/// `event-bus-url:` in the agent's configuration file and `--event-bus-url` on its command line.
+@Suite struct AgentEventBusConfigurationTests {
+    static func parse(_ arguments: [String]) throws -> Result<WebSocketURL?, UsageError> {
+        let agent = AgentCommand.command
+        let given = try Arguments(arguments, valued: agent.valued, switches: agent.switches)
+        let context = CommandContext(stdout: .buffer(), stderr: .buffer(), environment: [:])
+        return AgentCommand.parse(given, context).map(\.1.eventBus)
+    }
+
+    @Test func theConfigurationFilesKeyIsTheBusAndTheFlagWins() throws {
+        let directory = TemporaryDirectory("chainbot-bus-config")
+        let config = directory.write("config.yaml", "event-bus-url: ws://127.0.0.1:8000/ws/events\n")
+        let fromFile = try Self.parse(["--config", config]).get()
+        let fromFlag = try Self.parse(["--config", config, "--event-bus-url", "ws://[::1]:9000/bus"]).get()
+
+        #expect(fromFile?.description == "ws://127.0.0.1:8000/ws/events")
+        #expect(fromFlag?.description == "ws://[::1]:9000/bus")
+        #expect(try Self.parse(["--config", directory.write("empty.yaml", "")]).get() == nil)
+    }
+
+    @Test func aWssOrHTTPURLIsAUsageErrorNamingIt() throws {
+        for url in ["wss://127.0.0.1/ws/events", "http://127.0.0.1:8000/ws/events", "ws://"] {
+            guard case .failure(let error) = try Self.parse(["--event-bus-url", url]) else {
+                Issue.record("\(url) was taken")
+                continue
+            }
+            #expect(error.message.hasPrefix("--event-bus-url \(url): "), "\(error.message)")
+        }
+    }
+}
+
 /// The resources the bus client was asked to reconcile, in order.
 final class RequestLog: Sendable {
     let ids = Mutex<[ResourceID]>([])
