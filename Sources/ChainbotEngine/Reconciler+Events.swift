@@ -26,6 +26,9 @@ extension Reconciler {
         for resource in plan.resources where !resource.deferred {
             let id = resource.id
             switch resource.action {
+            case .update where resource.desiredChanged && resource.held == nil:
+                // The manifests moved, the host did not: its `Applied` ("updated: …") below says what changed.
+                break
             case .update, .warn:
                 let policy =
                     resource.held.map { " (held, \($0): not changed)" }

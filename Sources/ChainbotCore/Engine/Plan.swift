@@ -28,6 +28,9 @@ public struct ResourcePlan: Sendable, Hashable {
     public var unobserved: [String: String]
     /// Why the resource is held (`suspended until …`): observed and reported, changed by no step.
     public var held: String? = nil
+    /// The manifests changed it since it was last applied: an update that follows the desired state, not
+    /// a change made on the host (which is drift; `DriftDetected` is said only of that).
+    public var desiredChanged = false
     /// What planning left out for this resource, for people: a step that would have changed a held
     /// resource (`held: Service/web is suspended until …; systemctl restart web.service not run`).
     public var notes: [String] = []

@@ -40,6 +40,8 @@ extension Condition {
         public static let applied: Reason = "Applied"
         /// The host differs from the manifests and chainbot will change it.
         public static let driftDetected: Reason = "DriftDetected"
+        /// The manifests changed the resource since it was last applied; the host is as chainbot left it.
+        public static let desiredChanged: Reason = "DesiredChanged"
         /// The host differs from the manifests and the drift policy is `warn`: chainbot leaves it.
         public static let driftWarned: Reason = "DriftWarned"
         /// The resource is in the manifests but not on the host yet.

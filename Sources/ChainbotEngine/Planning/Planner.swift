@@ -183,6 +183,7 @@ public struct Planner: Sendable {
             if !changes.isEmpty || !actions.isEmpty {
                 plan.action = observed.isAbsent ? .create : .update
             }
+            plan.desiredChanged = input.applied[id].map { $0.spec != resource.spec } ?? false
             return (plan, actions)
         }
     }

@@ -125,7 +125,9 @@ public struct StatusBuilder: Sendable {
         guard applied else {
             return .status(
                 status(
-                    id, sync: .outOfSync, syncReason: plan.action == .create ? .notCreated : .driftDetected,
+                    id, sync: .outOfSync,
+                    syncReason: plan.action == .create
+                        ? .notCreated : plan.desiredChanged ? .desiredChanged : .driftDetected,
                     syncMessage: plan.action == .create ? "not on the host yet" : "differs in \(changed)",
                     health: plan.health, healthReason: plan.healthReason))
         }

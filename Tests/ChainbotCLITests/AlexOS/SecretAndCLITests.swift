@@ -48,7 +48,9 @@ struct SecretAndCLITests {
             #expect(reapply.status == 0)
             let events = await CLIHarness.run(["events", "--state", state, "-o", "json"])
             #expect(events.status == 0)
-            #expect(events.stdout.contains("\"reason\": \"DriftDetected\""))
+            // The manifests moved, not the registry: an update, not drift.
+            #expect(events.stdout.contains("\"message\": \"updated: "), "\(events.stdout)")
+            #expect(!events.stdout.contains("\"reason\": \"DriftDetected\""), "\(events.stdout)")
             let table = await CLIHarness.run(["events", "--since", "1h", "--state", state])
             #expect(table.stdout.contains("Agent/alpha"))
 
