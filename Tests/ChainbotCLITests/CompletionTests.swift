@@ -43,6 +43,11 @@ import Testing
         // The script asks the binary it completes for (COMP_WORDS[0]) for fields and resources.
         let binary = Fixtures.path(".build/debug/chainbot")
         let manifests = Fixtures.path("manifests")
+        // A folder whose name is typed quoted (as readline leaves it in COMP_WORDS).
+        work.write(
+            "my manifests/set.yaml",
+            "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: web}\nspec: {exec: /usr/bin/true}\n")
+        let quoted = "\"'\(work.file("my manifests"))'\""
         let probe = """
             source '\(script)'
             complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _chainbot; echo "${COMPREPLY[*]}"; }
@@ -58,6 +63,7 @@ import Testing
             complete_words chainbot status -o ''
             complete_words chainbot get -o ''
             complete_words chainbot diff -o p
+            complete_words '\(binary)' suspend -f \(quoted) Serv
             """
         let result = try await SpawnCommandRunner().run(CommandInvocation(try #require(Self.bashPath), ["-c", probe]))
         #expect(result.succeeded, "\(result.errorOutput)")
@@ -65,7 +71,7 @@ import Testing
             result.output.split(separator: "\n", omittingEmptySubsequences: false) == [
                 "snapshot", "--prune", "Firewall FirewallRule", "WatchtowerTarget", "zsh", "json", "Service.hardening",
                 "Service.hardening.privateTmp", "Service/chainbot Service/watchtower", "text json", "text json yaml",
-                "patch", "",
+                "patch", "Service/web", "",
             ])
     }
 

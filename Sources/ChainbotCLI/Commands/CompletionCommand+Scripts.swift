@@ -47,7 +47,18 @@ extension CompletionCommand {
                 fi
                 case "$operand" in
                     words) COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
-                    dynamic) COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" __complete "$words" "$cur" "${COMP_WORDS[@]}" 2>/dev/null)" -- "$cur")) ;;
+                    dynamic)
+                        # The words as typed, unquoted ('my dir', "my dir", my\\ dir), for chainbot to read.
+                        local -a given=()
+                        local word
+                        for word in "${COMP_WORDS[@]}"; do
+                            case $word in
+                                \\'*\\'|\\"*\\") word=${word:1:${#word}-2} ;;
+                                *) word=${word//\\\\/} ;;
+                            esac
+                            given+=("$word")
+                        done
+                        COMPREPLY=($(compgen -W "$("${given[0]}" __complete "$words" "$cur" "${given[@]}" 2>/dev/null)" -- "$cur")) ;;
                     directories) COMPREPLY=($(compgen -d -- "$cur")) ;;
                     files) COMPREPLY=($(compgen -f -- "$cur")) ;;
                     *) COMPREPLY=() ;;
