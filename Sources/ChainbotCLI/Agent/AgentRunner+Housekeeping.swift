@@ -18,6 +18,11 @@ extension AgentRunner {
         if fresh.options.paths != configuration.options.paths {
             log("SIGHUP: new manifest paths need a restart (systemctl restart chainbot-agent)")
         }
+        if next.eventBus != configuration.eventBus {
+            // The bus client runs with the URL it started with; its outbox payloads stay on meanwhile.
+            next.eventBus = configuration.eventBus
+            log("SIGHUP: a new event-bus-url needs a restart (systemctl restart chainbot-agent)")
+        }
         if next.git != configuration.git {
             gitSource?.settings = next.git
             log("SIGHUP: git source settings reloaded")

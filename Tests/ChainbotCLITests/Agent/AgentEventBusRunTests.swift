@@ -3,6 +3,7 @@ import ChainbotCore
 import ChainbotHTTP
 import ChainbotOS
 import ChainbotTestSupport
+import Glibc
 import Testing
 
 /// A real `chainbot agent` with `event-bus-url:` against the ALEX OS simulator's bus (events arrive once,
@@ -83,6 +84,15 @@ struct AgentEventBusRunTests {
                 await server.simulator.agents.contains { $0.name == Self.agentName }
             }, "\(log())")
         #expect(log().contains("event bus: reconcile_request for Agent/\(Self.agentName)"))
+
+        // SIGHUP with another bus URL keeps the running connection and says a restart is needed.
+        let connections = bus.connections
+        _ = Self.configure(directory, bus: "ws://127.0.0.1:1/elsewhere", alexOS: server.baseURL)
+        kill(agent.pid, SIGHUP)
+        #expect(
+            try await Poll.within(.seconds(120)) { log().contains("SIGHUP: a new event-bus-url needs a restart") },
+            "\(log())")
+        #expect(bus.connections == connections && bus.openConnections == 1)
     }
 
     @Test(.enabled(if: AgentWebSocketClient.isAvailable, "needs /usr/bin/python3 with python3-websockets"))
