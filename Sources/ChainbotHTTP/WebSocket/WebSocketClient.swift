@@ -39,7 +39,8 @@ public final class WebSocketClient {
         self.socket = socket
         self.subprotocol = subprotocol
         self.configuration = configuration
-        decoder = WebSocketFrameDecoder(maxFrameBytes: configuration.maxMessageBytes, requiresMask: false)
+        decoder = WebSocketFrameDecoder(
+            maxFrameBytes: configuration.maxMessageBytes, requiresMask: false, refusesMask: true)
         assembler = WebSocketMessageAssembler(maxMessageBytes: configuration.maxMessageBytes)
         decoder.append(leftover)
     }

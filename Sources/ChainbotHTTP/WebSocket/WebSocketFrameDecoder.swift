@@ -1,19 +1,23 @@
 /// Cuts received bytes into frames (RFC 6455 §5.2), checking each header before its payload arrives.
 ///
-/// A server requires every frame masked (§5.1) and unmasks it; reserved bits set (no extension is
+/// A server requires every frame masked (§5.1) and unmasks it; a client refuses a masked one (also §5.1);
+/// reserved bits set (no extension is
 /// negotiated), an unknown opcode, a fragmented or over-125-byte control frame and a 64-bit length with
 /// its top bit set are protocol errors (1002); a frame longer than `maxFrameBytes` is 1009 as soon as its
 /// header says so.
 public struct WebSocketFrameDecoder: Sendable {
     public let maxFrameBytes: Int
     public let requiresMask: Bool
+    /// Whether a masked frame is a protocol error: a client's decoder of the server's frames.
+    public let refusesMask: Bool
     /// Received bytes live in `buffer[start...]`.
     private var buffer: [UInt8] = []
     private var start = 0
 
-    public init(maxFrameBytes: Int, requiresMask: Bool = true) {
+    public init(maxFrameBytes: Int, requiresMask: Bool = true, refusesMask: Bool = false) {
         self.maxFrameBytes = maxFrameBytes
         self.requiresMask = requiresMask
+        self.refusesMask = refusesMask
     }
 
     /// Bytes received but not yet part of a returned frame.
@@ -39,6 +43,7 @@ public struct WebSocketFrameDecoder: Sendable {
         let fin = first & 0x80 != 0
         let masked = second & 0x80 != 0
         if requiresMask && !masked { throw WebSocketProtocolError(.protocolError, "client frames must be masked") }
+        if refusesMask && masked { throw WebSocketProtocolError(.protocolError, "server frames must not be masked") }
         var headerLength = 2
         var length = UInt64(second & 0x7f)
         if opcode.isControl && (!fin || length > 125) {

@@ -85,6 +85,18 @@ import Testing
         }
     }
 
+    @Test func aMaskedFrameFromTheServerIsAProtocolError() throws {
+        var decoder = WebSocketFrameDecoder(maxFrameBytes: 1024, requiresMask: false, refusesMask: true)
+        decoder.append(WebSocketFrame(opcode: .text, payload: Array("hi".utf8)).encoded(maskingKey: [1, 2, 3, 4]))
+        var plain = WebSocketFrameDecoder(maxFrameBytes: 1024, requiresMask: false, refusesMask: true)
+        plain.append(WebSocketFrame(opcode: .text, payload: Array("hi".utf8)).encoded())
+
+        #expect(throws: WebSocketProtocolError(.protocolError, "server frames must not be masked")) {
+            try decoder.next()
+        }
+        #expect(try plain.next() == WebSocketFrame(opcode: .text, payload: Array("hi".utf8)))
+    }
+
     @Test func aServerThatAnswersNoPingIsDroppedAfterThePongTimeout() async throws {
         try await Self.serving(session: { StallingSession() }) { url in
             var configuration = WebSocketClientConfiguration()
