@@ -27,6 +27,16 @@ import Testing
         return arenas
     }
 
+    /// Waits (up to 120 s: a loaded 2-core machine) for a pass to stamp something other than `after`.
+    static func nextPass(_ state: String, after: String?) async throws -> String? {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
+        while ContinuousClock.now < deadline {
+            if let stamp = AgentIdlePassWritesTests.lastSync(state), stamp != after { return stamp }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
     @Test(.enabled(if: Fixtures.exists(binary), "the chainbot binary is not built at .build/debug/chainbot"))
     func anAgentAfterItsFirstPassesHasNoThreadArenas() async throws {
         let work = TemporaryDirectory("chainbot-agent-arenas")
@@ -48,8 +58,8 @@ import Testing
         // Three passes: the threads of the pool have all run work by then.
         var stamp: String?
         for _ in 1...3 {
-            stamp = try await AgentIdlePassWritesTests.nextPass(state, after: stamp)
-            try #require(stamp != nil, "no agent pass within 60 s: \(Fixtures.readText(work.file("agent.log")) ?? "")")
+            stamp = try await Self.nextPass(state, after: stamp)
+            try #require(stamp != nil, "no agent pass within 120 s: \(Fixtures.readText(work.file("agent.log")) ?? "")")
         }
         let arenas = Self.threadArenas(agent.pid)
         #expect(arenas.isEmpty, "thread arenas at \(arenas)")

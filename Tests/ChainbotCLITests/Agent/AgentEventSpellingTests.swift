@@ -88,16 +88,16 @@ struct AgentEventSpellingTests {
             ResourceStatus(kind: "Service", name: "web", sync: .synced, health: .healthy, updatedAt: .now()))
         let client = try AgentWebSocketClient.Background.start(
             port: endpoint.server.port, "/ws?since=0", ["--events", "2"], log: endpoint.directory.file("client.log"))
-        try await client.wait(for: "the first event") { $0.contains("\"type\":\"event\"") }
+        try await client.wait(for: "the first event", within: .seconds(120)) { $0.contains("\"type\":\"event\"") }
         try endpoint.store.recordStatus(
             ResourceStatus(kind: "Service", name: "web", sync: .outOfSync, health: .degraded, updatedAt: .now()))
-        try await client.wait(for: "the status change") { $0.contains("\"type\":\"status\"") }
+        try await client.wait(for: "the status change", within: .seconds(120)) { $0.contains("\"type\":\"status\"") }
         try endpoint.store.deleteStatus(kind: "Service", name: "web")
-        try await client.wait(for: "the removal") { $0.contains("\"removed\":true") }
+        try await client.wait(for: "the removal", within: .seconds(120)) { $0.contains("\"removed\":true") }
         try endpoint.store.recordEvent(
             Event(type: .normal, reason: "Applied", regardingKind: "Service", regardingName: "done", message: "ok"),
             outboxPayload: nil)
-        try await client.wait(for: "its close") { $0.hasPrefix("closed ") }
+        try await client.wait(for: "its close", within: .seconds(120)) { $0.hasPrefix("closed ") }
         await endpoint.server.stop()
 
         let messages = client.transcript.messages
