@@ -10,7 +10,7 @@
 # converge it measures, over ${CHAINBOT_BENCH_IDLE:-180} idle seconds:
 #   - CPU time (utime+stime from /proc/PID/stat), reported per hour;
 #   - wake-ups: voluntary + involuntary context switches of all the agent's threads, per minute;
-#   - peak RSS (VmHWM) and current RSS (VmRSS), threads;
+#   - peak RSS (VmHWM) and current RSS (VmRSS), threads; RssAnon/RssFile on standard error;
 # then the latency from saving an edited manifest (atomic rename) to the file being on disk, over
 # ${CHAINBOT_BENCH_EDITS:-10} edits (median and max).
 set -euo pipefail
@@ -64,6 +64,8 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
     threads=$(awk '/Threads/ { print $2 }' "/proc/$pid/status")
+    # Where the memory is: private (anonymous) pages against file pages (the binary's code, libraries).
+    grep -E '^(VmRSS|RssAnon|RssFile|RssShmem)' "/proc/$pid/status" | tr -s ' \t' ' ' | sed 's/^/memory: /' >&2
     # Reaction: edit file-001's content, rename into place, wait for the file.
     local latencies=() start end
     for ((i = 1; i <= edits; i++)); do
