@@ -16,7 +16,7 @@ struct OutboxDeliveryTests {
             try await world.apply(
                 [Agents.agent("alpha", version: "2.0.0"), Agents.agent("beta")], prune: true, store: store)
             let enqueued = try store.pendingOutboxCount()
-            #expect(enqueued == 6)  // 3 created, alpha drifted and updated, gamma pruned
+            #expect(enqueued == 5)  // 3 created, alpha updated (a manifest change, not drift), gamma pruned
 
             // ALEX OS is down: nothing is lost, one attempt, then the pass stops and backs off.
             let down = try await world.delivery(store, endpoints: unreachable).deliverPending()
@@ -51,12 +51,9 @@ struct OutboxDeliveryTests {
             #expect(Set(events.compactMap(\.idempotencyKey)).count == enqueued)
             // In order per resource, as recorded.
             let alpha = events.filter { $0.body["data"]?["resource"] == .string("Agent/alpha") }
-            #expect(alpha.map(\.eventType) == ["applied", "drift_detected", "applied"])
+            #expect(alpha.map(\.eventType) == ["applied", "applied"])
             let messages = alpha.compactMap { $0.body["data"]?["message"] }
-            #expect(
-                messages == [
-                    .string("created"), .string("version 1.0.0 → 2.0.0"), .string("updated: version 1.0.0 → 2.0.0"),
-                ])
+            #expect(messages == [.string("created"), .string("updated: version 1.0.0 → 2.0.0")])
             let pruned = events.first { $0.eventType == "pruned" }
             #expect(pruned?.body["severity"] == .string("info"))
             #expect(pruned?.body["data"]?["resource"] == .string("Agent/gamma"))
@@ -90,13 +87,13 @@ struct OutboxDeliveryTests {
             let first = try await world.delivery(store).deliverPending()
             #expect(first.failed == 1)
             #expect(first.delivered == 0)
-            #expect(first.pending == 3)
+            #expect(first.pending == 2)
             #expect(await world.simulator.events.isEmpty)
             world.clock.advance(by: .seconds(2))
             let second = try await world.delivery(store).deliverPending()
-            #expect(second.delivered == 3)
+            #expect(second.delivered == 2)
             let types = await world.simulator.events.map(\.eventType)
-            #expect(types == ["applied", "drift_detected", "applied"])
+            #expect(types == ["applied", "applied"])
         }
     }
 
