@@ -4,9 +4,9 @@ extension SystemdProvider {
     /// Runs a batch of starts and restarts, or of enables and disables, each for another unit, with one
     /// `systemctl` call per verb: `systemctl start A B C` is one transaction of jobs (systemd runs them side
     /// by side and systemctl returns when all are done), then the started units settle together
-    /// (`UnitSettle`, one `systemctl show` per check for all of them). When a joint call fails, its units
-    /// are run one by one as `execute` would, so each failure is that unit's own, with its journal; the
-    /// others succeed (a second `start` of a started unit does nothing). Offline, one by one.
+    /// (`UnitSettle`, one `systemctl list-units` per check for all of them). When a joint call fails, the
+    /// units it left active settle like the others (none is restarted twice); the rest run one by one as
+    /// `execute` would, so each failure is that unit's own, with its journal. Offline, one by one.
     public func execute(together actions: [StepAction]) async -> [ProviderError?] {
         guard mode == .live, actions.count > 1 else { return await executeEach(actions) }
         var outcomes = [ProviderError?](repeating: nil, count: actions.count)
@@ -27,12 +27,17 @@ extension SystemdProvider {
         for verb in SystemctlVerb.allCases {
             guard let members = byVerb[verb] else { continue }
             let units = members.map(\.unit)
+            let isJob = verb == .start || verb == .restart
             if await jointCall(verb, units) {
-                if verb == .start || verb == .restart { started += members }
+                if isJob { started += members }
                 continue
             }
-            let alone = await executeEach(units.map { .systemctl(verb, unit: $0) })
-            for (member, error) in zip(members, alone) { outcomes[member.position] = error }
+            let states = isJob ? ((try? await settle.states(units)) ?? [:]) : [:]
+            let up = members.filter { states[$0.unit]?.active == "active" }
+            started += up
+            let rest = members.filter { states[$0.unit]?.active != "active" }
+            let alone = await executeEach(rest.map { .systemctl(verb, unit: $0.unit) })
+            for (member, error) in zip(rest, alone) { outcomes[member.position] = error }
         }
         let failures = await settle.failures(started.map(\.unit))
         for member in started {

@@ -28,8 +28,7 @@ struct UnitSettle: Sendable {
             try? await Task.sleep(for: Self.interval)
             let states: [String: (active: String, sub: String)]
             do {
-                states = UnitListParser.states(
-                    try await systemctl.run(Self.listing + pending, timeout: Systemctl.quickTimeout).output)
+                states = try await self.states(pending)
             } catch {
                 for unit in pending { failed[unit] = error }
                 return failed
@@ -47,6 +46,11 @@ struct UnitSettle: Sendable {
             if !dead.isEmpty { failed.merge(await whyFailed(dead)) { _, new in new } }
         }
         return failed
+    }
+
+    /// The `ActiveState` and `SubState` of each loaded unit of `units`, from one `systemctl list-units`.
+    func states(_ units: [String]) async throws(ProviderError) -> [String: (active: String, sub: String)] {
+        UnitListParser.states(try await systemctl.run(Self.listing + units, timeout: Systemctl.quickTimeout).output)
     }
 
     /// Each dead unit's failure, with its `Result` and exit status when `systemctl show` tells them.
