@@ -94,7 +94,8 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, closes idle connections, lets requests in flight finish for up to `grace`, then
     /// cuts the rest off (cancelling their handlers and streams) and waits for every thread to end; it
-    /// gives up waiting 2 s after that for a handler that ignores cancellation.
+    /// gives up waiting 10 s after that for a handler that ignores cancellation (a cut-off connection's
+    /// thread on a loaded machine can take seconds to run again and close).
     public func stop(grace: Duration = .seconds(2)) async {
         registry.beginStop()
         listener.shutdown()
@@ -102,7 +103,7 @@ public final class HTTPServer: Sendable {
         while !registry.isFinished {
             if ContinuousClock.now >= graceEnd {
                 registry.forceClose()
-                if ContinuousClock.now >= graceEnd + .seconds(2) { return }
+                if ContinuousClock.now >= graceEnd + .seconds(10) { return }
             }
             try? await Task.sleep(for: .milliseconds(2))
         }
