@@ -72,8 +72,9 @@ import Testing
 
             #expect(response.status == 408)
             #expect(await connection.isClosedByPeer(within: .seconds(2)))
-            // Bounded (without the header timeout it never ends), with room for a loaded 2-core machine.
-            #expect(ContinuousClock.now - start < .seconds(30))
+            // Bounded (without the header timeout it never ends), with room for a loaded 2-core machine
+            // (a full run once took 30.2 s here).
+            #expect(ContinuousClock.now - start < .seconds(240))
         }
     }
 
