@@ -127,7 +127,8 @@ struct AgentGitSourceTests {
             })
         _ = Fixtures.write(target, "tampered\n")
         #expect(
-            try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" }, "the pinned set is enforced"
+            try await Poll.within(.seconds(120)) { Fixtures.readText(target) == "first\n" },
+            "the pinned set is enforced"
         )
         #expect(log().contains("pinned to revision 1"), "\(log())")
         let status = try await runner.run(CommandInvocation(Self.binary, ["status", "--state", state, "-o", "json"]))
