@@ -42,6 +42,13 @@ struct AgentHostWatchHealTests {
         /// Writes `text` into file `index` as an editor that saves in place would.
         func edit(_ index: Int, _ text: String) -> Bool { Fixtures.write(file(index), text) }
 
+        /// Replaces file `index` with `text` in one step (a new file renamed over it): one hand change,
+        /// where an in-place save is two (truncate, write) that a descheduled writer can spread apart.
+        func replace(_ index: Int, _ text: String) -> Bool {
+            let temporary = file(index) + ".hand"
+            return Fixtures.write(temporary, text) && rename(temporary, file(index)) == 0
+        }
+
         /// How long until file `index` holds its content again (nil: not within 20 s).
         func healed(_ index: Int) async throws -> Duration? {
             let start = ContinuousClock.now
@@ -75,7 +82,7 @@ struct AgentHostWatchHealTests {
         try #require(try await running.converged(), "not converged: \(running.logText)")
         #expect(running.count("host changed") == 0, "the first pass's own writes were queued again: \(running.logText)")
 
-        #expect(running.edit(11, "edited by hand\n"))
+        #expect(running.replace(11, "edited by hand\n"))
         try #require(try await running.healed(11) != nil, "not healed: \(running.logText)")
         // The heal is one pass; its write of the file is not a change to come back for. Watched for 3 s,
         // about 30 debounce windows: a loop would show a second pass and a second "host changed".

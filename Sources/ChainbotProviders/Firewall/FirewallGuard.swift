@@ -22,8 +22,9 @@ public struct FirewallGuard: Sendable {
     /// The clock the waits for the watchdog run on.
     let clock: any Clock<Duration>
 
-    /// How long a started watchdog has to report itself armed.
-    static let armingLimit: Duration = .seconds(5)
+    /// How long a started watchdog has to report itself armed: a process start on a loaded Pi can take
+    /// seconds, and a watchdog that never arms costs only this wait (nothing is loaded without one).
+    static let armingLimit: Duration = .seconds(30)
 
     public init(
         directory: String, watchdog: [[String]], launcher: any BackgroundLauncher, fileSystem: any HostFileSystem,
