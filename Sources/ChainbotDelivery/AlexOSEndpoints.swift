@@ -31,11 +31,11 @@ public struct AlexOSEndpoints: Sendable, Hashable {
     public var agentListURL: String { baseURL + agentListPath }
 
     public func deregisterURL(_ name: String) -> String {
-        baseURL + deregisterPath.replacing("{name}", with: Self.percentEncoded(name))
+        baseURL + deregisterPath.replacing("{name}", with: URLPathSegment.encode(name))
     }
 
     public func webhookURL(_ eventType: String) -> String {
-        baseURL + webhookPath.replacing("{event_type}", with: Self.percentEncoded(eventType))
+        baseURL + webhookPath.replacing("{event_type}", with: URLPathSegment.encode(eventType))
     }
 
     /// The base URL of the agents' webhooks, without the event type (what a registration advertises).
@@ -46,21 +46,4 @@ public struct AlexOSEndpoints: Sendable, Hashable {
 
     /// The event bus as a `ws://` URL.
     public var eventBusURL: String { "ws" + baseURL.dropFirst(4) + eventBusPath }
-
-    /// `text` with everything but RFC 3986 unreserved characters percent-encoded, for one path segment.
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
-    }
 }

@@ -1,3 +1,5 @@
+import ChainbotHTTP
+
 extension StatusPage {
     /// A whole page around `body` (already escaped HTML): the head, the styles, and the script that keeps
     /// `<main id="live">` current over the agent's WebSocket. Without scripts the page reloads itself every
@@ -51,26 +53,8 @@ extension StatusPage {
         return out
     }
 
-    /// `text` as one segment of a URL path: everything but unreserved characters percent-encoded (so a name
-    /// can neither add a segment nor leave the attribute).
-    static func pathSegment(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
-    }
-
     /// The link from a page at `root` to a resource's detail view.
     static func resourceLink(kind: String, name: String, root: String) -> String {
-        escape(root + "resources/" + pathSegment(kind) + "/" + pathSegment(name))
+        escape(root + "resources/" + URLPathSegment.encode(kind) + "/" + URLPathSegment.encode(name))
     }
 }

@@ -67,7 +67,7 @@ import Testing
     @Test func theDetailViewShowsConditionsTheDiffStepsAndEventsAsText() async throws {
         let endpoint = try Endpoint()
         try Self.recordDriftedFile(endpoint)
-        let page = try await endpoint.get("/resources/configfile/" + StatusPage.pathSegment(Self.markup))
+        let page = try await endpoint.get("/resources/configfile/" + URLPathSegment.encode(Self.markup))
         await endpoint.server.stop()
 
         #expect(page.status == 200)
