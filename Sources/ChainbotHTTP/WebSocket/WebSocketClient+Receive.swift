@@ -43,16 +43,9 @@ extension WebSocketClient {
     private enum Wait { case readable, woken, timeout }
 
     private func wait(until deadline: ContinuousClock.Instant, waker: WebSocketWaker?) -> Wait {
-        var events = Int16(POLLIN)
-        if queuedBytes > 0 { events |= Int16(POLLOUT) }
-        var entries = [pollfd(fd: socket.fd, events: events, revents: 0)]
-        if let waker { entries.append(pollfd(fd: waker.readEnd, events: Int16(POLLIN), revents: 0)) }
-        guard poll(&entries, nfds_t(entries.count), max(.zero, deadline - .now).pollMilliseconds) > 0 else {
-            return .timeout
-        }
-        if let waker, entries.count > 1, entries[1].revents != 0, waker.drain() { return .woken }
-        if entries[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return .readable }
-        return .timeout
+        let seen = WebSocketPoll.wait(socket.fd, writing: queuedBytes > 0, waker: waker, for: deadline - .now)
+        if let waker, seen.wakerReady, waker.drain() { return .woken }
+        return seen.readable ? .readable : .timeout
     }
 
     /// Reads what the socket has and decodes every whole frame in it.

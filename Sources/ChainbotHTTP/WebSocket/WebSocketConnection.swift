@@ -144,14 +144,10 @@ public final class WebSocketConnection {
     /// Waits until the socket is readable, `waker` is woken, the socket can take queued bytes, or
     /// `deadline` (at most 1 s, so a stopping server is noticed).
     private func wait(until deadline: ContinuousClock.Instant, waker: WebSocketWaker?) -> Wait {
-        var events = Int16(POLLIN)
-        if queuedBytes > 0 { events |= Int16(POLLOUT) }
-        var entries = [pollfd(fd: socket.fd, events: events, revents: 0)]
-        if let waker { entries.append(pollfd(fd: waker.readEnd, events: Int16(POLLIN), revents: 0)) }
-        let left = max(.zero, min(deadline - .now, .seconds(1)))
-        guard poll(&entries, nfds_t(entries.count), left.pollMilliseconds) > 0 else { return .timeout }
-        if entries[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return .readable }
-        if let waker, entries.count > 1, entries[1].revents != 0, waker.drain() { return .woken }
+        let seen = WebSocketPoll.wait(
+            socket.fd, writing: queuedBytes > 0, waker: waker, for: min(deadline - .now, .seconds(1)))
+        if seen.readable { return .readable }
+        if let waker, seen.wakerReady, waker.drain() { return .woken }
         return .timeout
     }
 
