@@ -1,6 +1,7 @@
 import ChainbotOS
 import ChainbotTestSupport
 import Glibc
+import Synchronization
 import Testing
 
 @Suite struct StateLockTests {
@@ -34,14 +35,21 @@ import Testing
         let state = directory.file("state.db")
         var first: StateLock? = try await StateLock.acquire(for: state, timeout: .seconds(1))
         let waiters = 4 * max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let waiting = WaitingCount()
         try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<waiters {
                 group.addTask {
-                    let lock = try await StateLock.acquire(for: state, timeout: .seconds(20))
+                    let lock = try await StateLock.acquire(for: state, timeout: .seconds(20)) { _ in
+                        waiting.count.add(1, ordering: .relaxed)
+                    }
                     return lock.path
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // Released once every waiter found it busy (bounded only to catch a hang).
+            let end = ContinuousClock.now + .seconds(120)
+            while waiting.count.load(ordering: .relaxed) < waiters && ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             withExtendedLifetime(first) {}
             first = nil
             var taken = 0
@@ -49,4 +57,9 @@ import Testing
             #expect(taken == waiters)
         }
     }
+}
+
+/// How many waiters were told the lock is busy.
+final class WaitingCount: Sendable {
+    let count = Atomic<Int>(0)
 }
