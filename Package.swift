@@ -94,7 +94,10 @@ let package = Package(
             name: "ChainbotEngineTests",
             dependencies: ["ChainbotCore", "ChainbotEngine", "ChainbotStore", "ChainbotTestSupport"]
         ),
-        .testTarget(name: "ChainbotHTTPTests", dependencies: ["ChainbotHTTP", "ChainbotCore", "ChainbotOS"]),
+        .testTarget(
+            name: "ChainbotHTTPTests",
+            dependencies: ["ChainbotHTTP", "ChainbotCore", "ChainbotOS", "ChainbotTestSupport"]
+        ),
         .testTarget(
             name: "ChainbotAlexOSSimulatorTests",
             dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP", "ChainbotCore"]

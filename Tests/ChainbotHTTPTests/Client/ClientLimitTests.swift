@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotTestSupport
 import Testing
 
 @testable import ChainbotHTTP
@@ -180,16 +181,15 @@ import Testing
     }
 
     @Test func refusedConnectionIsConnectFailedAndTransient() async throws {
-        let server = try HTTPServer(handler: { _ in .text("") })
-        let url = server.baseURL + "/api/status/health"
-        await server.stop()
+        let closed = try ClosedTCPPort()
+        let url = "http://127.0.0.1:\(closed.port)/api/status/health"
 
         let error = await #expect(throws: HTTPError.self) { try await quickClient().send(HTTPRequest(url: url)) }
 
         #expect(error?.kind == .connectFailed)
         #expect(error?.isTransient == true)
         #expect(error?.requestSent == false)
-        #expect(error?.description == "GET \(url): cannot connect to 127.0.0.1:\(server.port): Connection refused")
+        #expect(error?.description == "GET \(url): cannot connect to 127.0.0.1:\(closed.port): Connection refused")
     }
 
     @Test func unansweredConnectIsBoundedByTheConnectTimeout() async throws {

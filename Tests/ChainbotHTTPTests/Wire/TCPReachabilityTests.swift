@@ -1,4 +1,5 @@
 import ChainbotOS
+import ChainbotTestSupport
 import Glibc
 import Testing
 
@@ -10,8 +11,9 @@ import Testing
         let (listener, port) = try Socket.listen(host: "127.0.0.1", port: 0, backlog: 8)
         try await TCPReachability.check(host: "127.0.0.1", port: port, timeout: .seconds(5))
         listener.close()
+        let closed = try ClosedTCPPort()
         let error = await #expect(throws: TCPConnectError.self) {
-            try await TCPReachability.check(host: "127.0.0.1", port: port, timeout: .seconds(5))
+            try await TCPReachability.check(host: "127.0.0.1", port: closed.port, timeout: .seconds(5))
         }
         guard case .system(let system)? = error else {
             Issue.record("expected a system error, got \(String(describing: error))")

@@ -60,8 +60,12 @@ import Testing
         let target = "127.0.0.1:\(listener.port)"
         let spec = WatchtowerTargetSpec(type: .tcp, target: target, timeout: .seconds(2))
         #expect(await Self.prober().probe(spec) == ProbeResult(passed: true, evidence: "connect \(target): open"))
-        listener.close()
-        #expect(await Self.prober().probe(spec) == ProbeResult(passed: false, evidence: "connect \(target): refused"))
+        let closed = try ClosedTCPPort()
+        let closedTarget = "127.0.0.1:\(closed.port)"
+        let closedSpec = WatchtowerTargetSpec(type: .tcp, target: closedTarget, timeout: .seconds(2))
+        #expect(
+            await Self.prober().probe(closedSpec)
+                == ProbeResult(passed: false, evidence: "connect \(closedTarget): refused"))
     }
 
     @Test func tcpIsBoundedByTheTimeout() async throws {
