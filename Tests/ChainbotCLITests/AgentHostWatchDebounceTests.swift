@@ -15,6 +15,7 @@ import Testing
     static func at(_ milliseconds: Int) -> Instant { Instant(offset: .milliseconds(milliseconds)) }
     static let a = ResourceID(.configFile, "a")
     static let b = ResourceID(.service, "b")
+    static let c = ResourceID(.configFile, "c")
 
     @Test func eventsWithinTheWindowAreQueuedOnceAtItsEnd() {
         var batcher = HostWatchBatcher<Instant>()
@@ -54,16 +55,35 @@ import Testing
         #expect(!batcher.storming)
     }
 
-    @Test func whatAPassWroteItselfIsNotQueuedAgainButAnotherKeysChangeIs() {
+    @Test func whatAPassChangedItselfIsLookedAtOnceMoreAtOnceAndAnotherKeysChangeAfterTheWindow() {
         var batcher = HostWatchBatcher<Instant>()
-        batcher.passStarted([Self.a, Self.b])
-        // The pass writes a's file, and b's unit changes by hand meanwhile.
+        batcher.passStarted([Self.a, Self.b, Self.c])
+        // The pass writes a's file (or a hand edits it in the same moment), and b's unit changes by hand
+        // meanwhile; c changes too, but without an event.
         _ = batcher.record([Self.a], at: Self.at(10))
         _ = batcher.record([Self.b], at: Self.at(20))
         #expect(batcher.due == nil)
-        let opened = batcher.passFinished(changed: [Self.a], at: Self.at(30))
-        #expect(opened)
+        let finished = batcher.passFinished(changed: [Self.a, Self.c], at: Self.at(30))
+        #expect(finished.opened)
+        #expect(finished.recheck == [Self.a])
         #expect(batcher.flush(at: Self.at(130)).ids == [Self.b])
+
+        // The second look changes nothing: nothing more comes back.
+        batcher.passStarted([Self.a])
+        #expect(batcher.passFinished(changed: [], at: Self.at(140)) == (false, []))
+        #expect(batcher.due == nil)
+    }
+
+    @Test func aKeyThePassFailedOnIsNotLookedAtAgainAtOnceButWaitsForItsRetry() {
+        var batcher = HostWatchBatcher<Instant>()
+        batcher.passStarted([Self.a, Self.b])
+        // b's start failed, and its unit's failure sent events during the pass.
+        _ = batcher.record([Self.a], at: Self.at(10))
+        _ = batcher.record([Self.b], at: Self.at(20))
+        let finished = batcher.passFinished(changed: [Self.a], failed: [Self.b], at: Self.at(30))
+        #expect(finished == (false, [Self.a]))
+        #expect(batcher.due == nil)
+        #expect(batcher.pending.isEmpty)
     }
 
     @Test func aChangeToAKeyOutsideThePassInFlightIsQueuedAtOnce() {
@@ -71,8 +91,9 @@ import Testing
         batcher.passStarted([Self.a])
         _ = batcher.record([Self.b], at: Self.at(0))
         #expect(batcher.due == Self.at(100))
-        let opened = batcher.passFinished(changed: [Self.a], at: Self.at(50))
-        #expect(!opened)
+        let finished = batcher.passFinished(changed: [Self.a], at: Self.at(50))
+        #expect(!finished.opened)
+        #expect(finished.recheck.isEmpty)
         #expect(batcher.flush(at: Self.at(100)).ids == [Self.b])
     }
 }

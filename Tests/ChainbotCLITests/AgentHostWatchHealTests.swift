@@ -2,6 +2,7 @@ import ChainbotCore
 import ChainbotStore
 import ChainbotTestSupport
 import Glibc
+import Synchronization
 import Testing
 
 /// The built agent, with a resync of ten minutes, sees a hand-made change to a file it owns at once and
@@ -84,14 +85,21 @@ struct AgentHostWatchHealTests {
 
         #expect(running.replace(11, "edited by hand\n"))
         try #require(try await running.healed(11) != nil, "not healed: \(running.logText)")
-        // The heal is one pass; its write of the file is not a change to come back for. Watched for 3 s,
-        // about 30 debounce windows: a loop would show a second pass and a second "host changed".
-        let stamp = AgentIdlePassWritesTests.lastSync(running.state)
-        let moved = try await Poll.within(.seconds(3)) {
-            AgentIdlePassWritesTests.lastSync(running.state) != stamp || running.count("host changed") > 1
+        // The heal is one pass; its own write of the file gets one more look, a pass that changes nothing
+        // (`stamps` may see it or not, by when the heal was seen). Watched for 3 s, about 30 debounce
+        // windows: a loop would show more passes and a second "host changed".
+        let stamps = Mutex<Set<String>>([])
+        let looped = try await Poll.within(.seconds(3)) {
+            let stamp = AgentIdlePassWritesTests.lastSync(running.state) ?? ""
+            let seen = stamps.withLock {
+                $0.insert(stamp); return $0.count
+            }
+            return seen > 2 || running.count("host changed") > 1
         }
-        #expect(!moved, "the agent kept syncing after healing: \(running.logText)")
-        #expect(running.count("host changed") == 1, "\(running.logText)")
-        #expect(running.count("synced 1: 1 changed") == 1, "\(running.logText)")
+        #expect(!looped, "the agent kept syncing after healing: \(running.logText)")
+        // One heal. A hand edit that came while the first pass's own writes got their second look is
+        // healed by that look, without a "host changed" of its own.
+        #expect(running.count("host changed") <= 1, "\(running.logText)")
+        #expect(running.count(": 1 changed") == 1, "\(running.logText)")
     }
 }

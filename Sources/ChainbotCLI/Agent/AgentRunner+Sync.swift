@@ -103,10 +103,10 @@ extension AgentRunner {
         await refreshPin()
         hostWatch?.passStarted(batch)
         let report = await pass().run(batch, desired: assembly.pass)
-        // What the pass wrote itself is not a change to come back for.
-        hostWatch?.passFinished(
-            changed: Set(
-                (report.applied?.changed ?? []) + (report.applied?.pruned ?? []) + (report.applied?.failed ?? [])))
+        // Events for what the pass changed itself get one more look; the others are queued as usual.
+        await hostWatch?.passFinished(
+            changed: Set((report.applied?.changed ?? []) + (report.applied?.pruned ?? [])),
+            failed: Set(report.applied?.failed ?? []))
         if let error = report.error { log(error) }
         if let applied = report.applied {
             metrics.record(applied)

@@ -140,10 +140,16 @@ final class HostWatch: Sendable {
         state.withLock { $0.batcher.passStarted(batch) }
     }
 
-    /// The pass changed `changed`: events that came meanwhile for its other keys are queued.
-    func passFinished(changed: Set<ResourceID>) {
-        state.withLock { _ = $0.batcher.passFinished(changed: changed, at: clock.now) }
+    /// The pass changed `changed` and failed on `failed`: events that came meanwhile for its other keys
+    /// are queued after the debounce, and the keys it changed that events came for are queued again at
+    /// once, for one more look (its own writes, or a hand change in the same moment); failed keys wait for
+    /// their retry.
+    func passFinished(changed: Set<ResourceID>, failed: Set<ResourceID>) async {
+        let recheck = state.withLock {
+            $0.batcher.passFinished(changed: changed, failed: failed, at: clock.now).recheck
+        }
         arm()
+        if !recheck.isEmpty { await enqueue(recheck) }
     }
 
     /// Stops every monitor; events that come after are ignored.

@@ -6,9 +6,12 @@ import ChainbotCore
 /// script rewriting a file in a loop) widens the window to `stormWindow` until a window passes calmly, so
 /// it costs a bounded number of passes, and is reported once when it starts and once when it ends.
 ///
-/// Events for keys that a pass is syncing are held until it finishes: those of keys the pass itself
-/// changed are most likely its own writes and are dropped (the resync catches a hand edit that raced
-/// with them); the others are queued.
+/// Events for keys that a pass is syncing are held until it finishes. Those of keys the pass did not
+/// change are queued through a window. Those of keys it changed are most likely its own writes, but a hand
+/// change in the same moment looks the same: the pass's end returns them to be looked at once more, at
+/// once and without a "host changed" line. That second look finds nothing to do after the pass's own
+/// writes, and heals a hand change that raced with them. Those of keys the pass failed on are dropped:
+/// their retry comes after a backoff.
 struct HostWatchBatcher<Instant: InstantProtocol & Sendable>: Sendable where Instant.Duration == Duration {
     var window: Duration = .milliseconds(100)
     var stormWindow: Duration = .seconds(2)
@@ -89,16 +92,22 @@ struct HostWatchBatcher<Instant: InstantProtocol & Sendable>: Sendable where Ins
         held = []
     }
 
-    /// The pass finished having changed `changed`; events held for other keys are queued (true when a
-    /// window had to be opened for them).
-    mutating func passFinished(changed: Set<ResourceID>, at now: Instant) -> Bool {
-        let requeue = held.subtracting(changed)
+    /// The pass finished having changed `changed` and failed on `failed`: events held for its other keys
+    /// are queued through a window (`opened`: one had to be opened for them); the changed keys that events
+    /// came for meanwhile are `recheck`, sorted, for the caller to queue at once. Those of failed keys are
+    /// dropped: a failed key comes back at its retry, after its backoff, and looks again then (queuing it
+    /// at once for the events its own failed attempt caused would retry it without a pause).
+    mutating func passFinished(changed: Set<ResourceID>, failed: Set<ResourceID> = [], at now: Instant)
+        -> (opened: Bool, recheck: [ResourceID])
+    {
+        let recheck = held.intersection(changed.subtracting(failed)).sorted()
+        let requeue = held.subtracting(changed).subtracting(failed)
         inFlight = []
         held = []
-        guard !requeue.isEmpty else { return false }
+        guard !requeue.isEmpty else { return (false, recheck) }
         pending.formUnion(requeue)
-        guard due == nil else { return false }
+        guard due == nil else { return (false, recheck) }
         due = now.advanced(by: storming ? stormWindow : window)
-        return true
+        return (true, recheck)
     }
 }

@@ -1,0 +1,62 @@
+import ChainbotAlexOSSimulator
+import ChainbotCore
+import ChainbotOS
+import ChainbotTestSupport
+import Glibc
+import Testing
+
+/// A real `chainbot agent` with a resync of an hour: a hand edit of a file that lands while the file's
+/// own pass is still running (the pass has written the file and waits for a slow ALEX OS) is not taken
+/// for the pass's own write. The pass's end gives the file one more look, which heals it.
+@Suite(.enabled(if: Fixtures.exists(Fixtures.path(".build/debug/chainbot")), "the chainbot binary is not built"))
+struct AgentHandChangeDuringPassTests {
+    static let binary = Fixtures.path(".build/debug/chainbot")
+
+    @Test func aHandEditWhileTheFilesOwnPassStillRunsIsHealedWithoutWaitingForTheResync() async throws {
+        let directory = TemporaryDirectory("chainbot-during-pass")
+        let server = try AlexOSSimulatorServer()
+        defer { Task { await server.stop(grace: .milliseconds(100)) } }
+        // Every registry request waits 4 s: the first pass writes the file, then waits for its Agent.
+        await server.simulator.inject(Fault(.delay, pathPrefix: "/api/agents", delay: .seconds(4)))
+        let file = directory.file("app.conf")
+        _ = directory.write(
+            "manifests/all.yaml",
+            """
+            apiVersion: chainbot.dev/v1
+            kind: ConfigFile
+            metadata: {name: app}
+            spec: {path: \(file), content: "desired\\n"}
+            ---
+            apiVersion: chainbot.dev/v1
+            kind: Agent
+            metadata: {name: slow-agent}
+            spec: {version: "1.0.0", capabilities: [chat]}
+            """)
+        let config = directory.write(
+            "config.yaml",
+            """
+            filename: [\(directory.file("manifests"))]
+            state: \(directory.file("state.db"))
+            resync: 1h
+            listen: "off"
+            alexos-url: \(server.baseURL)
+
+            """)
+        let agent = try DetachedProcess.launch(
+            Self.binary, ["agent", "--config", config], logPath: directory.file("agent.log"))
+        defer { agent.stop() }
+        let log = { Fixtures.readText(directory.file("agent.log")) ?? "" }
+        let registered = { await !server.simulator.agents.isEmpty }
+
+        let written = try await Poll.within(.seconds(120)) { Fixtures.readText(file) == "desired\n" }
+        try #require(written, "the first pass did not write the file: \(log())")
+        try #require(await !registered(), "the pass ended before the hand edit could come during it")
+        // One hand change, replacing the file in one step.
+        #expect(Fixtures.write(file + ".hand", "edited by hand\n") && rename(file + ".hand", file) == 0)
+        try #require(await !registered(), "the pass ended before the hand edit was made: \(log())")
+
+        let healed = try await Poll.within(.seconds(120)) { Fixtures.readText(file) == "desired\n" }
+        #expect(healed, "the hand edit made during the file's own pass waits for the resync: \(log())")
+        #expect(await registered(), "\(log())")
+    }
+}
