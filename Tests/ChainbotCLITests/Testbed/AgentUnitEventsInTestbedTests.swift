@@ -42,8 +42,8 @@ struct AgentUnitEventsInTestbedTests {
             #expect(try await Poll.within(.seconds(120)) { try await active() == "active" }, "restarted")
             print("AgentUnitEventsInTestbedTests: systemctl stop healed in \(clock.now - stopped)")
 
-            // Once that heal's pass has ended: a change during a resource's own pass is taken for the pass's
-            // own and left to the resync (docs/agent-watching.md).
+            // Once that heal's pass has ended, so that the disable is a change of its own (one during the
+            // pass would be healed by the pass's second look instead, without a "host changed" line).
             let journal = { try await testbed.exec(["journalctl", "--no-pager", "-o", "cat", "-u", "chainbot-agent"]) }
             try #require(
                 try await Poll.within(.seconds(120)) {
