@@ -18,12 +18,16 @@ struct Concretes: Sendable {
     var clock: ContinuousClock
     /// systemd's notification socket (`READY=1`, `STATUS=`, `WATCHDOG=1`).
     var notifier: SystemdNotifier
+    /// Where units' properties are read: systemd's D-Bus socket on the live host, `systemctl` where that
+    /// cannot be used (and for the commands a test fakes).
+    var systemdReads: UnitReads = .systemctl
 
-    /// The real ones, for a process started with `environment`.
+    /// The real ones, for a process started with `environment` (`CHAINBOT_SYSTEMD_READS=systemctl` reads
+    /// units with `systemctl` only).
     static func live(environment: [String: String]) -> Concretes {
         Concretes(
             commands: SpawnCommandRunner(), transport: HTTPClient(), now: { Timestamp.now() }, clock: ContinuousClock(),
-            notifier: SystemdNotifier(environment: environment))
+            notifier: SystemdNotifier(environment: environment), systemdReads: .live(environment: environment))
     }
 
     /// The providers for the live host, or for the offline image under `--root`.
@@ -32,7 +36,7 @@ struct Concretes: Sendable {
             root: options.root, runner: commands, watchtower: options.watchtower,
             firewall: ProviderFactory.firewallSettings(
                 statePath: options.statePath, force: options.force, environment: options.environment),
-            alexOS: options.alexOS, transport: transport)
+            alexOS: options.alexOS, transport: transport, systemdReads: systemdReads)
     }
 
     /// The engine over fresh providers; events also go to the outbox when an ALEX OS is configured.

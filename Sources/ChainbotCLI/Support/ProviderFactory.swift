@@ -13,7 +13,7 @@ enum ProviderFactory {
     static func providers(
         root: String?, runner: some CommandRunner, watchtower: WatchtowerProvider.Settings? = nil,
         firewall: FirewallProvider.Settings? = nil, alexOS: AlexOSEndpoints? = nil,
-        transport: any HTTPTransport = HTTPClient()
+        transport: any HTTPTransport = HTTPClient(), systemdReads: UnitReads = .systemctl
     ) -> [any Provider] {
         let host = LocalFileSystem(root: root ?? "/")
         // Sources live beside the manifests on this machine, never inside an image root; secrets live on
@@ -21,7 +21,9 @@ enum ProviderFactory {
         let local = LocalFileSystem()
         let secrets = SecretReader(fileSystem: host, root: root)
         var providers: [any Provider] = [
-            SystemdProvider(runner: runner, fileSystem: host, mode: root == nil ? .live : .offline),
+            SystemdProvider(
+                runner: runner, fileSystem: host, mode: root == nil ? .live : .offline,
+                reads: root == nil ? systemdReads : .systemctl),
             ConfigFileProvider(fileSystem: host, sources: local, secrets: secrets),
             HostProvider(
                 fileSystem: host, runner: runner, mode: root == nil ? .live : .offline,

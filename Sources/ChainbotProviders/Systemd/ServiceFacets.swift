@@ -15,6 +15,9 @@ enum ServiceFacets {
     static let isDisabled = FacetValue.word("disabled")
     static let isStatic = FacetValue.word("static")
     static let isMasked = FacetValue.word("masked")
+    /// A unit file or drop-in that is a link to `/dev/null` (`systemctl mask`): not text to read; writing
+    /// the desired file over it unmasks the unit.
+    static let maskedFile = FacetValue.word("(masked: a link to /dev/null)")
 
     private static let dropInPrefix = "drop-in "
 

@@ -1,8 +1,7 @@
 public import ChainbotCore
 
 extension SystemdProvider {
-    /// Reads every target's unit file and drop-ins, and in live mode runs one `systemctl show` for all
-    /// their units; in offline mode reads the `.wants`/`.requires` links instead.
+    /// Reads every target's unit file and drop-ins, and in live mode every unit's state at once (`show`); in offline mode reads the `.wants`/`.requires` links instead.
     public func observe(_ targets: [ObserveTarget]) async throws(ProviderError) -> [ResourceID: ObservedResource] {
         var order: [ResourceID] = []
         var specs: [ResourceID: [ServiceSpec]] = [:]
@@ -44,8 +43,10 @@ extension SystemdProvider {
         return observed
     }
 
-    /// Runs `systemctl show --property=… -- UNIT…` once and splits its output per unit.
+    /// Reads `UnitStatus.properties` of every unit in one D-Bus exchange, or (no D-Bus, or it failed)
+    /// runs `systemctl show --property=… -- UNIT…` once and splits its output per unit.
     func show(_ units: [String]) async throws(ProviderError) -> [String: UnitStatus] {
+        if let statuses = await reader?.statuses(units, UnitStatus.properties) { return statuses }
         let arguments = ["show", "--property=" + UnitStatus.properties.joined(separator: ","), "--"] + units
         do {
             let result = try await systemctl.run(arguments, timeout: Systemctl.quickTimeout, summary: "systemctl show")
@@ -83,7 +84,9 @@ extension SystemdProvider {
     }
 
     /// The normalized text of a file, or `.absent`.
+    /// The file's normalized text; `maskedFile` for a link to `/dev/null`, which is not read.
     private func readText(_ path: String) throws(ProviderError) -> FacetValue {
+        if try fileSystem.readLink(path) == "/dev/null" { return ServiceFacets.maskedFile }
         guard let bytes = try fileSystem.read(path) else { return .absent }
         return .text(UnitText.normalize(bytes))
     }

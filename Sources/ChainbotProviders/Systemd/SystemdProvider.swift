@@ -3,7 +3,8 @@ public import ChainbotCore
 /// The `Service` kind's provider: writes unit files and drop-ins under `/etc/systemd/system`, and drives
 /// `systemctl` to reload, enable, start, stop and restart them.
 ///
-/// In `.live` mode it observes with one `systemctl show` for all units. In `.offline` mode (`--root DIR`,
+/// In `.live` mode it observes all units at once: over systemd's D-Bus socket (`UnitReads.dbus`), or
+/// with one `systemctl show`. In `.offline` mode (`--root DIR`,
 /// preparing an SD-card image) it never talks to a service manager: it reads files and the
 /// `.wants` links, enables with `systemctl --root=DIR enable`, and has no `state` facet.
 public struct SystemdProvider: Provider {
@@ -18,11 +19,16 @@ public struct SystemdProvider: Provider {
     let systemctl: Systemctl
     let fileSystem: any HostFileSystem
     let mode: Mode
+    /// Over D-Bus when set (`UnitReads.dbus`), else with `systemctl`.
+    let reader: UnitPropertyReader?
 
-    public init(runner: some CommandRunner, fileSystem: some HostFileSystem, mode: Mode) {
+    /// `reads`: where a live provider reads units' properties (`UnitReads.live` for the running host).
+    public init(runner: some CommandRunner, fileSystem: some HostFileSystem, mode: Mode, reads: UnitReads = .systemctl)
+    {
         self.systemctl = Systemctl(runner: runner)
         self.fileSystem = fileSystem
         self.mode = mode
+        if case .dbus(let address) = reads { reader = UnitPropertyReader(address: address) } else { reader = nil }
     }
 
     public var kinds: [Kind] { [.service] }

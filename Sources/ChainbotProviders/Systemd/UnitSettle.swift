@@ -10,8 +10,12 @@ import ChainbotCore
 /// in `failed` or an auto-restart loop within the settle time is a failure (its `Result` and exit status,
 /// from one `systemctl show`, say why); one seen `active` twice in a row has settled; one still neither
 /// after the last check is let go (as a slow start, not a failure).
+///
+/// With a D-Bus reader the checks and the failure's `Result` are read over D-Bus instead, all units in one
+/// exchange (no process per check).
 struct UnitSettle: Sendable {
     let systemctl: Systemctl
+    var reader: UnitPropertyReader? = nil
 
     /// How often and how many times the units are checked (at most 1.5 s, usually 0.2 s).
     static let checks = 15
@@ -50,16 +54,24 @@ struct UnitSettle: Sendable {
 
     /// The `ActiveState` and `SubState` of each loaded unit of `units`, from one `systemctl list-units`.
     func states(_ units: [String]) async throws(ProviderError) -> [String: (active: String, sub: String)] {
-        UnitListParser.states(try await systemctl.run(Self.listing + units, timeout: Systemctl.quickTimeout).output)
+        if let statuses = await reader?.statuses(units, ["LoadState", "ActiveState", "SubState"]) {
+            // As list-units: a unit systemd has not loaded has no state.
+            return statuses.filter { $0.value.isFound }.mapValues { ($0.activeState, $0.subState) }
+        }
+        return UnitListParser.states(
+            try await systemctl.run(Self.listing + units, timeout: Systemctl.quickTimeout).output)
     }
 
     /// Each dead unit's failure, with its `Result` and exit status when `systemctl show` tells them.
     private func whyFailed(_ units: [String]) async -> [String: ProviderError] {
-        let shown = try? await systemctl.run(
-            ["show", "--property=Result,ExecMainStatus", "--"] + units, timeout: Systemctl.quickTimeout)
-        let statuses = shown.map { SystemctlShowParser.statuses($0.output, units: units) } ?? [:]
+        var statuses = await reader?.statuses(units, ["Result", "ExecMainStatus"])
+        if statuses == nil {
+            let shown = try? await systemctl.run(
+                ["show", "--property=Result,ExecMainStatus", "--"] + units, timeout: Systemctl.quickTimeout)
+            statuses = shown.map { SystemctlShowParser.statuses($0.output, units: units) }
+        }
         var failures: [String: ProviderError] = [:]
-        for unit in units { failures[unit] = Self.failure(unit, statuses[unit] ?? UnitStatus()) }
+        for unit in units { failures[unit] = Self.failure(unit, statuses?[unit] ?? UnitStatus()) }
         return failures
     }
 

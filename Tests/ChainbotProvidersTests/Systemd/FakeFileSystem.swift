@@ -47,12 +47,19 @@ final class FakeFileSystem: HostFileSystem {
     /// Every file and link path, sorted.
     var paths: [String] { state.withLock { (Array($0.files.keys) + Array($0.links.keys)).sorted() } }
 
+    /// Follows a link as `LocalFileSystem` does, and refuses one to `/dev/null` (a masked unit) as it does:
+    /// not a regular file.
     func read(_ path: String) throws(ProviderError) -> [UInt8]? {
-        state.withLock { state in
+        let (content, device) = state.withLock { state -> ([UInt8]?, Bool) in
             state.touched.append(path)
-            if let target = state.links[path] { return target == "/dev/null" ? [] : state.files[target]?.content }
-            return state.files[path]?.content
+            if let target = state.links[path] { return (state.files[target]?.content, target == "/dev/null") }
+            return (state.files[path]?.content, false)
         }
+        if device {
+            throw ProviderError(
+                "read \(path): not a regular file (a character device); chainbot reads only regular files")
+        }
+        return content
     }
 
     func info(_ path: String) throws(ProviderError) -> FileInfo? {

@@ -178,7 +178,10 @@ import Testing
         #expect(missing.health == .missing)
 
         try fileSystem.symlink("/dev/null", at: Support.unitPath)
-        #expect(try await provider.observe([target])[Support.id]?.facets["enabled"] == .word("masked"))
+        let masked = try await provider.observe([target])[Support.id]
+        #expect(masked?.facets["enabled"] == .word("masked"))
+        // The link is not read (reading /dev/null is refused): the unit file is shown as masked.
+        #expect(masked?.facets["unit file"] == .word("(masked: a link to /dev/null)"))
 
         fileSystem.put(Support.unitPath, "[Service]\nExecStart=/bin/true\n")
         let noInstall = ObserveTarget(id: Support.id, spec: .service(Support.spec(wantedBy: [])))
