@@ -44,20 +44,35 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     [[ $pid != 0 ]] || die "the agent did not start"
     [[ $(systemctl is-active svc-020.service) == active ]] || die "not converged after start"
     cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+    # "TID SWITCHES" per thread; a thread that ends while it is read is skipped.
     switches() {
-        local total=0 f v
+        local f v tid
         for f in /proc/"$pid"/task/*/status; do
-            v=$(awk '/ctxt_switches/ { s += $2 } END { print s }' "$f")
-            total=$((total + v))
+            v=$(awk '/ctxt_switches/ { s += $2 } END { print s }' "$f" 2>/dev/null) || continue
+            tid=${f%/status}
+            [[ -z $v ]] || echo "${tid##*/} $v"
         done
-        echo "$total"
+    }
+    # The switches between two snapshots: a thread in both counts its difference, one born in between all
+    # of its own; one that ended in between (a command's waiting thread) is lost, and counted in $gone.
+    between() {
+        awk 'NR == FNR { before[$1] = $2; next } { total += $2 - ($1 in before ? before[$1] : 0); seen[$1] = 1 }
+            END { for (t in before) if (!(t in seen)) gone++; print total + 0, gone + 0 }' "$1" "$2"
     }
     sleep 5 # let the first pass's aftermath settle
     local ticks c0 s0 c1 s1 t0 t1
     ticks=$(getconf CLK_TCK)
-    c0=$(cpu) s0=$(switches) t0=${EPOCHREALTIME/./}
+    local snap0 snap1
+    snap0=$(mktemp) snap1=$(mktemp)
+    c0=$(cpu) t0=${EPOCHREALTIME/./}
+    switches > "$snap0"
     sleep "$idle"
-    c1=$(cpu) s1=$(switches) t1=${EPOCHREALTIME/./}
+    c1=$(cpu) t1=${EPOCHREALTIME/./}
+    switches > "$snap1"
+    read -r s1 gone <<<"$(between "$snap0" "$snap1")"
+    s0=0
+    rm -f "$snap0" "$snap1"
+    [[ $gone == 0 ]] || say "$gone thread(s) ended during the idle window; their switches are not counted"
     local seconds=$(((t1 - t0) / 1000000))
     local cpu_ms=$(((c1 - c0) * 1000 / ticks))
     local hwm rss threads

@@ -4,6 +4,7 @@
 #
 #   contrib/bench/converge-floor.sh [BINARY]     as root; BINARY defaults to $CHAINBOT_BIN, then
 #                                                .build/release/chainbot (relative to the repository)
+#   CHAINBOT_SYSTEMD_READS=systemctl                  chainbot reads units with systemctl show, not D-Bus
 #
 # For each size N (CHAINBOT_BENCH_SIZES, default "20 100") it boots one testbed and runs
 # CHAINBOT_BENCH_RUNS rounds (default 5). Each round makes two fresh sets of N units (`cbR-NNN` for
@@ -183,7 +184,7 @@ main() {
         NAME=cfloor-$$-$n
         say "N=$n: starting testbed $NAME"
         "$TESTBED" start "$NAME" "${binds[@]}" >/dev/null
-        line=$("$TESTBED" exec "$NAME" bash "$SELF" __inner "$n" "$bin" "$runs" </dev/null)
+        line=$("$TESTBED" exec "$NAME" env CHAINBOT_SYSTEMD_READS="${CHAINBOT_SYSTEMD_READS:-}" bash "$SELF" __inner "$n" "$bin" "$runs" </dev/null)
         results+=("${line#RESULT }")
         cleanup
     done

@@ -3,6 +3,7 @@
 #
 #   contrib/bench/services-bench.sh [BINARY]      as root; BINARY defaults to $CHAINBOT_BIN, then
 #                                                 .build/release/chainbot (relative to the repository)
+#   CHAINBOT_SYSTEMD_READS=systemctl                  chainbot reads units with systemctl show, not D-Bus
 #
 # For each size N (CHAINBOT_BENCH_SIZES, default "20 100") it boots a fresh testbed binding the
 # repository, writes N Service manifests (`bench-NNN`, `exec: /bin/sleep infinity`, one file each) to
@@ -161,7 +162,7 @@ main() {
         NAME=svcbench-$$-$n
         say "N=$n: starting testbed $NAME"
         "$TESTBED" start "$NAME" "${binds[@]}" >/dev/null
-        line=$("$TESTBED" exec "$NAME" bash "$SELF" __inner "$n" "$bin" "$runs" </dev/null)
+        line=$("$TESTBED" exec "$NAME" env CHAINBOT_SYSTEMD_READS="${CHAINBOT_SYSTEMD_READS:-}" bash "$SELF" __inner "$n" "$bin" "$runs" </dev/null)
         results+=("${line#RESULT }")
         cleanup
     done

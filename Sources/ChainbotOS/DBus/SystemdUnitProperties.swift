@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Reads properties of systemd units over D-Bus (`org.freedesktop.DBus.Properties.Get` on each unit's
 /// object), every request sent before the first reply is read: one connection and one round of systemd's
 /// work for all units, where `systemctl show` is a process that fetches every property of each unit.
@@ -60,22 +58,13 @@ public enum SystemdUnitProperties {
         return values
     }
 
-    /// The same as `read`, on a thread of its own; the task waits without holding a thread of the pool.
+    /// The same as `read`, on the process's `BlockingLane`; the task waits without holding a thread of
+    /// the pool.
     public static func fetch(
         _ properties: [String: [Property]], address: String, timeoutSeconds: Int = 25
     ) async throws(DBusError) -> [String: [String: DBusValue]] {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<[String: [String: DBusValue]], DBusError>, Never>) in
-            do throws(SystemError) {
-                try DetachedThread.start(stackSize: 512 * 1024) {
-                    continuation.resume(
-                        returning: Result { () throws(DBusError) in
-                            try read(properties, address: address, timeoutSeconds: timeoutSeconds)
-                        })
-                }
-            } catch {
-                continuation.resume(returning: .failure(.system(error)))
-            }
+        let result = await BlockingLane.shared.run {
+            Result { () throws(DBusError) in try read(properties, address: address, timeoutSeconds: timeoutSeconds) }
         }
         return try result.get()
     }
