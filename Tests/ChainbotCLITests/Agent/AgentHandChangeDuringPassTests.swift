@@ -16,8 +16,10 @@ struct AgentHandChangeDuringPassTests {
         let directory = TemporaryDirectory("chainbot-during-pass")
         let server = try AlexOSSimulatorServer()
         defer { Task { await server.stop(grace: .milliseconds(100)) } }
-        // Every registry request waits 4 s: the first pass writes the file, then waits for its Agent.
-        await server.simulator.inject(Fault(.delay, pathPrefix: "/api/agents", delay: .seconds(4)))
+        // The first registration waits 9 s (the agent gives ALEX OS 10): the first pass writes the file, then
+        // waits for its Agent, long enough for this test to see the file and edit it on a loaded machine.
+        await server.simulator.inject(
+            Fault(.delay, pathPrefix: "/api/agents", method: .post, count: 1, delay: .seconds(9)))
         let file = directory.file("app.conf")
         _ = directory.write(
             "manifests/all.yaml",
@@ -57,6 +59,6 @@ struct AgentHandChangeDuringPassTests {
 
         let healed = try await Poll.within(.seconds(120)) { Fixtures.readText(file) == "desired\n" }
         #expect(healed, "the hand edit made during the file's own pass waits for the resync: \(log())")
-        #expect(await registered(), "\(log())")
+        #expect(try await Poll.within(.seconds(120)) { await registered() }, "\(log())")
     }
 }
