@@ -53,7 +53,13 @@ extension Reconciler {
             // say) is not asked: no `systemctl show` or `nft list` for nothing.
             if targets.isEmpty { continue }
             do {
-                let seen = try await provider.observe(targets.sorted { $0.id < $1.id })
+                var seen = try await provider.observe(targets.sorted { $0.id < $1.id })
+                // One that could not be observed on its own cannot be planned; the others go on.
+                for (id, resource) in seen.sorted(by: { $0.key < $1.key }) {
+                    guard let failure = resource.failure else { continue }
+                    looked.failures.append(ResourceFailure(id: id, error: failure.regarding(id)))
+                    seen[id] = nil
+                }
                 looked.observed.merge(seen) { first, _ in first }
             } catch {
                 for target in targets {

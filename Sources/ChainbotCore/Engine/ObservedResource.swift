@@ -12,6 +12,9 @@ public struct ObservedResource: Sendable, Hashable {
     /// Facets the provider looked for and could not read, by name, with why (`GET …/agents/all lists no
     /// version`). Planning neither compares them nor takes them as desired: the resource's sync is Unknown.
     public var unobserved: [String: String]
+    /// Set when this one resource could not be observed at all (a unit file that is a FIFO): the engine
+    /// reports it as a resource that cannot be planned, and the provider's other resources go on.
+    public var failure: ProviderError?
 
     public init(
         id: ResourceID, facets: [String: FacetValue], health: Health = .unknown, healthReason: String? = nil
@@ -22,6 +25,13 @@ public struct ObservedResource: Sendable, Hashable {
         self.healthReason = healthReason
         payload = nil
         unobserved = [:]
+        failure = nil
+    }
+
+    /// A resource that could not be observed, for `why`.
+    public init(id: ResourceID, failure why: ProviderError) {
+        self.init(id: id, facets: [:])
+        failure = why
     }
 
     /// True when nothing of the resource exists on the host.

@@ -22,7 +22,14 @@ extension SystemdProvider {
         var observed: [ResourceID: ObservedResource] = [:]
         for id in order {
             guard let services = specs[id], let service = services.first else { continue }
-            var facets = try fileFacets(service.unitName, managedDropIns: services.flatMap(\.dropIns))
+            // A unit file or drop-in that cannot be read (a FIFO, a device) fails this Service alone.
+            var facets: [String: FacetValue]
+            do {
+                facets = try fileFacets(service.unitName, managedDropIns: services.flatMap(\.dropIns))
+            } catch {
+                observed[id] = ObservedResource(id: id, failure: error)
+                continue
+            }
             switch mode {
             case .live:
                 let status = statuses[service.unitName] ?? UnitStatus()
