@@ -58,7 +58,12 @@ public struct ConfigFileProvider: Provider {
             if case .configFile(let previous)? = target.previous, ConfigFileFacets.holdsSecret(previous) {
                 secret = true
             }
-            observed[target.id] = try observe(target.id, spec, secret: secret)
+            // A path that cannot be managed (a directory, a FIFO) or read fails this file alone.
+            do {
+                observed[target.id] = try observe(target.id, spec, secret: secret)
+            } catch {
+                observed[target.id] = ObservedResource(id: target.id, failure: error)
+            }
         }
         return observed
     }

@@ -44,13 +44,13 @@ struct ConfigFileObserveTests {
         #expect(observed.facets["content"] == .secret(digest: digest("T=by-hand\n")))
     }
 
-    @Test func directoryAtThePathIsAnError() async {
+    @Test func directoryAtThePathIsAnErrorOfThatFileAlone() async throws {
         mkdir(host.onDisk("/etc"), 0o755)
         mkdir(host.onDisk("/etc/app.conf"), 0o755)
 
-        await #expect(throws: ProviderError("cannot manage /etc/app.conf: it is a directory, not a file")) {
-            try await host.observe(id, spec)
-        }
+        let observed = try await host.observe(id, spec)
+
+        #expect(observed.failure == ProviderError("cannot manage /etc/app.conf: it is a directory, not a file"))
     }
 
     @Test func symbolicLinkAtThePathShowsWhereItPoints() async throws {
