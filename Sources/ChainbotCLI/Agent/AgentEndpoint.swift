@@ -83,7 +83,7 @@ final class AgentEndpoint: Sendable {
             let page = AgentMetricsPage(metrics: metrics, store: store, statePath: statePath, started: started)
             return Self.response(200, "text/plain; version=0.0.4; charset=utf-8", await page.render())
         case "/api/v1/status":
-            return json(statusJSON())
+            return json(Self.withConditions(statusJSON(), store: store))
         case "/api/v1/resources":
             let report = self.report
             return json(.array(report.statuses.map(report.json)))
@@ -130,6 +130,12 @@ final class AgentEndpoint: Sendable {
                 .array(events(since: Timestamp.now().advanced(by: .seconds(-3600))).suffix(20).map(Self.eventJSON))
             ),
         ])
+    }
+
+    /// `status` with `conditions` last: the agent's own, as the status page shows them.
+    static func withConditions(_ status: JSONValue, store: SQLiteStateStore) -> JSONValue {
+        guard case .object(let members) = status else { return status }
+        return .object(members + [("conditions", StatusPageConditions.json(status, store: store))])
     }
 
     private func events(since: Timestamp) -> [StoredEvent] {

@@ -19,6 +19,11 @@ struct StatusPageConditions {
 
     struct Condition: Hashable {
         enum Severity: String { case failing, warning, info }
+        /// What the condition is about (`type` in JSON).
+        enum Kind: String {
+            case manifestsInvalid, gitNotFollowed, alexOSUnreachable, outboxBacklog, agentWarnings, pinned, suspended
+        }
+        var kind: Kind
         var severity: Severity
         var title: String
         var message: String
@@ -40,13 +45,14 @@ struct StatusPageConditions {
         if let manifestProblem {
             found.append(
                 Condition(
-                    severity: .failing, title: "Manifests invalid", message: "The last good manifests stay in force.",
+                    kind: .manifestsInvalid, severity: .failing, title: "Manifests invalid",
+                    message: "The last good manifests stay in force.",
                     detail: manifestProblem))
         }
         if let gitProblem {
             found.append(
                 Condition(
-                    severity: .failing, title: "Git source not followed",
+                    kind: .gitNotFollowed, severity: .failing, title: "Git source not followed",
                     message: "The last good commit stays in force.", detail: gitProblem))
         }
         found += outbox(facts, now: now)
@@ -63,7 +69,7 @@ struct StatusPageConditions {
         if let error = facts.outboxError, facts.outboxAttempts > 0 {
             return [
                 Condition(
-                    severity: .failing, title: "ALEX OS unreachable",
+                    kind: .alexOSUnreachable, severity: .failing, title: "ALEX OS unreachable",
                     message: "\(waiting); delivery failed \(facts.outboxAttempts) time"
                         + "\(facts.outboxAttempts == 1 ? "" : "s") (nothing is lost, retried with backoff).",
                     detail: error)
@@ -72,7 +78,7 @@ struct StatusPageConditions {
         guard let since = facts.outboxSince, now.duration(since: since) >= .seconds(300) else { return [] }
         return [
             Condition(
-                severity: .warning, title: "Outbox backlog",
+                kind: .outboxBacklog, severity: .warning, title: "Outbox backlog",
                 message: "\(waiting) since \(since.iso8601).", detail: nil)
         ]
     }
@@ -101,7 +107,7 @@ struct StatusPageConditions {
         let list = seen.map { "\($0.reason) ×\($0.count) (last \($0.last))" }.joined(separator: ", ")
         return [
             Condition(
-                severity: .warning, title: "Agent warnings in the last hour",
+                kind: .agentWarnings, severity: .warning, title: "Agent warnings in the last hour",
                 message: list + "; see the events below.", detail: nil)
         ]
     }
@@ -113,7 +119,7 @@ struct StatusPageConditions {
             let reason = pin["reason"]?.string.flatMap { $0.isEmpty ? nil : ": " + $0 } ?? ""
             found.append(
                 Condition(
-                    severity: .info, title: "Pinned to revision \(revision)",
+                    kind: .pinned, severity: .info, title: "Pinned to revision \(revision)",
                     message: "Revision \(revision) is applied instead of the manifests"
                         + (pin["since"]?.string.map { " since \($0)" } ?? "") + reason
                         + "; chainbot unpin follows them again.", detail: nil))
@@ -122,7 +128,7 @@ struct StatusPageConditions {
             let list = facts.suspensions.map { "\($0.kind)/\($0.name) until \($0.until.iso8601)" }
             found.append(
                 Condition(
-                    severity: .info,
+                    kind: .suspended, severity: .info,
                     title: "\(facts.suspensions.count) resource\(facts.suspensions.count == 1 ? "" : "s") suspended",
                     message: list.joined(separator: ", ") + ": reported, changed by nothing until resumed.",
                     detail: nil))

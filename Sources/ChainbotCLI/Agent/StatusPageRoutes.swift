@@ -33,13 +33,7 @@ extension AgentEndpoint {
         extras.filter = StatusPageFilter(query: request.query)
         extras.since = latestSequence
         extras.revisions = (try? store.revisions(limit: StatusPageHistory.recentLimit)) ?? []
-        extras.facts.outboxBacklog = (try? store.pendingOutboxCount()) ?? 0
-        if extras.facts.outboxBacklog > 0, let oldest = ((try? store.pendingOutboxEntries(limit: 1)) ?? []).first {
-            extras.facts.outboxAttempts = oldest.attempts
-            extras.facts.outboxError = oldest.lastError
-            extras.facts.outboxSince = oldest.createdAt
-        }
-        extras.facts.suspensions = (try? store.suspensions(at: Timestamp.now())) ?? []
+        extras.facts = StatusPageConditions.Facts(store: store)
         return extras
     }
 

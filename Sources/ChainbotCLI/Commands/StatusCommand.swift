@@ -48,7 +48,7 @@ enum StatusCommand {
                 context.stderr.write("chainbot status: \(error)\n")
                 return .failure
             }
-            let json = document(report, host: options.host, events: events)
+            let json = AgentEndpoint.withConditions(document(report, host: options.host, events: events), store: store)
             context.stdout.write(json.serialized(pretty: true) + "\n")
             return allGood ? .success : .differences
         }
@@ -59,6 +59,15 @@ enum StatusCommand {
         }
         if let problem = report.gitProblem {
             text += "git: NOT FOLLOWING, the last good commit stays in force: \(problem)\n"
+        }
+        // The agent's other conditions (ALEX OS unreachable, a backlog, a pin, suspensions), as on its page.
+        let shown: Set<StatusPageConditions.Condition.Kind> = [.manifestsInvalid, .gitNotFollowed]
+        let status = document(
+            report, host: options.host, events: (try? store.events(since: .now().advanced(by: .seconds(-3600)))) ?? [])
+        for condition in StatusPageConditions.conditions(status, .init(store: store))
+        where !shown.contains(condition.kind) {
+            text += "\(condition.title): \(condition.message)\n"
+            if let detail = condition.detail { text += "  \(detail)\n" }
         }
         let suspended = Set(report.suspensions.map(\.reference))
         let width = max(20, (report.statuses.map(\.reference.count).max() ?? 0) + 2)
@@ -81,8 +90,9 @@ enum StatusCommand {
 }
 
 extension StatusCommand {
-    /// `status -o json` (docs/schemas/status.schema.json): what the agent's `/api/v1/status` has (the agent,
-    /// counts, resources and the last hour's last 20 events), and who this host is.
+    /// `status -o json` (docs/schemas/status.schema.json) before its `conditions`: what the agent's
+    /// `/api/v1/status` has (the agent, counts, resources and the last hour's last 20 events), and who this
+    /// host is.
     static func document(_ report: StatusReport, host: HostIdentity, events: [StoredEvent]) -> JSONValue {
         JSONDocument.document([
             ("agent", report.agentJSON), ("host", hostJSON(host)),
