@@ -5,7 +5,7 @@ import ChainbotStore
 /// give them, and `chainbot status` prints: the list the status page shows, from the same store.
 extension StatusPageConditions {
     /// The conditions for `status` (a status document with `agent` and `events`), the facts read from
-    /// `store`, as a JSON array of `{severity, title, message, detail}`.
+    /// `store`, as a JSON array of `{type, severity, title, message, detail}`.
     static func json(_ status: JSONValue, store: SQLiteStateStore) -> JSONValue {
         .array(conditions(status, Facts(store: store)).map(\.json))
     }
