@@ -58,6 +58,17 @@ extension SQLiteStateStore {
         }
     }
 
+    /// The oldest entry not delivered yet, due or waiting for its retry (the one delivery tries first,
+    /// so its attempts and last error say how delivery goes); nil when everything was delivered.
+    public func oldestUndeliveredOutboxEntry() throws(StoreError) -> OutboxEntry? {
+        try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
+            try connection.query(
+                "SELECT \(OutboxEntry.columns) FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 1",
+                decode: OutboxEntry.init(row:)
+            ).first
+        }
+    }
+
     public func pendingOutboxCount() throws(StoreError) -> Int {
         try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) -> Int in
             try connection.queryFirst("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") {

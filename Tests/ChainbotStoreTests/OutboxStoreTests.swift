@@ -47,6 +47,22 @@ struct OutboxStoreTests {
     }
 
     @Test(arguments: StoreLocation.allCases)
+    func theOldestUndeliveredEntryIsFoundAlsoWhileItWaitsForItsRetry(location: StoreLocation) throws {
+        let directory = TemporaryDirectory("chainbot-store-test")
+        let store = try location.makeStore(in: directory, clock: ManualClock())
+        let entries = try enqueue(2, in: store)
+        try store.markFailed(entries[0].id, error: "connect to 127.0.0.1:9: refused", retryAfter: .seconds(30))
+
+        #expect(try store.pendingOutboxEntries(limit: 1).map(\.id) == [entries[1].id])
+        let oldest = try store.oldestUndeliveredOutboxEntry()
+        #expect(oldest?.id == entries[0].id)
+        #expect(oldest?.attempts == 1)
+        #expect(oldest?.lastError == "connect to 127.0.0.1:9: refused")
+        for entry in entries { try store.markDelivered(entry.id) }
+        #expect(try store.oldestUndeliveredOutboxEntry() == nil)
+    }
+
+    @Test(arguments: StoreLocation.allCases)
     func deliveredEntryIsNoLongerPending(location: StoreLocation) throws {
         let directory = TemporaryDirectory("chainbot-store-test")
         let clock = ManualClock()

@@ -17,7 +17,9 @@ extension StatusPageConditions.Facts {
     init(store: SQLiteStateStore) {
         self.init()
         outboxBacklog = (try? store.pendingOutboxCount()) ?? 0
-        if outboxBacklog > 0, let oldest = ((try? store.pendingOutboxEntries(limit: 1)) ?? []).first {
+        // The oldest waiting one, also while it waits for its retry: during the backoff ALEX OS is still
+        // unreachable (asking only for due entries made the condition come and go).
+        if outboxBacklog > 0, let oldest = (try? store.oldestUndeliveredOutboxEntry()) ?? nil {
             outboxAttempts = oldest.attempts
             outboxError = oldest.lastError
             outboxSince = oldest.createdAt
