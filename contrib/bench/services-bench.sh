@@ -13,7 +13,9 @@
 #   - the no-op `chainbot apply -f DIR` and `chainbot diff -f DIR` (exit 0, no new revision);
 #   - the floor: one `systemctl show --property=<chainbot's 10> -- <all N units>` plus `cat` of the N
 #     unit files;
-#   - for reference, `chainbot --version` (process start) and `chainbot validate DIR` (start + load).
+#   - for reference, `chainbot --version` (process start) and `chainbot validate DIR` (start + load);
+#   - the agent's no-op pass: `chainbot agent --resync 1s` over the same units, the mean of
+#     chainbot_reconcile_duration_seconds over CHAINBOT_BENCH_RUNS passes (no process start).
 # The repeated ones run CHAINBOT_BENCH_RUNS times (default 5) after one warm-up, interleaved round by
 # round so that load on a shared machine hits them alike; the median is reported. Peak RSS (KiB, GNU
 # time's %M) comes from the converge and from one extra, untimed run of each chainbot command.
@@ -61,6 +63,42 @@ rss() { # rss CMD... -> peak RSS in KiB of one (untimed) run
 }
 
 revisions() { "$BIN" history -o json 2>/dev/null | grep -o '"revision"' | wc -l; }
+
+# metric NAME: the value of one sample of the agent's /metrics on 127.0.0.1:9100 (bash's /dev/tcp, no curl).
+metric() {
+    local reply
+    exec 3<>/dev/tcp/127.0.0.1/9100 || return 1
+    printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    reply=$(cat <&3)
+    exec 3<&-
+    awk -v name="$1" '$1 == name { print $2; exit }' <<<"$reply"
+}
+
+# agent_pass PASSES: runs `chainbot agent --resync 1s` until it made PASSES more passes over the N converged
+# units, then stops it; prints the mean pass in microseconds (chainbot_reconcile_duration_seconds
+# sum / count over those passes: no process start, as the agent's resync does it).
+agent_pass() {
+    local passes=$1 pid count0='' sum0 count1 sum1 deadline
+    "$BIN" agent -f "$MANIFESTS" --resync 1s --listen 127.0.0.1:9100 >/tmp/agent.out 2>&1 &
+    pid=$!
+    deadline=$((SECONDS + 120))
+    while [[ -z $count0 || $count0 == 0 ]]; do
+        ((SECONDS < deadline)) || { kill "$pid"; cat /tmp/agent.out >&2; die "the agent made no pass"; }
+        sleep 0.2
+        count0=$(metric chainbot_reconcile_duration_seconds_count 2>/dev/null || true)
+    done
+    sum0=$(metric chainbot_reconcile_duration_seconds_sum)
+    count1=$count0
+    while ((count1 < count0 + passes)); do
+        ((SECONDS < deadline + passes * 5)) || { kill "$pid"; die "the agent stopped passing"; }
+        sleep 0.5
+        count1=$(metric chainbot_reconcile_duration_seconds_count)
+    done
+    sum1=$(metric chainbot_reconcile_duration_seconds_sum)
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    awk -v s0="$sum0" -v s1="$sum1" -v c0="$count0" -v c1="$count1" 'BEGIN { printf "%d", (s1 - s0) / (c1 - c0) * 1e6 }'
+}
 
 inner() {
     local n=$1 runs=$3 i name
@@ -123,13 +161,16 @@ inner() {
     local rss_noop rss_diff
     rss_noop=$(rss "$BIN" apply -f "$MANIFESTS")
     rss_diff=$(rss "$BIN" diff -f "$MANIFESTS")
+    local pass
+    pass=$(agent_pass "$runs")
+    say "N=$n: the agent's no-op pass $(ms "$pass") ms (mean of $runs)"
 
     echo "RESULT $n $(ms "$converge") $(ms "$(median "${noop_t[@]}")") $(ms "$(median "${diff_t[@]}")")" \
         "$(ms "$(median "${floor_t[@]}")") $rss_converge $rss_noop $rss_diff" \
         "$(ms "$(median "${version_t[@]}")") $(ms "$(median "${validate_t[@]}")")" \
         "$(ms "$(printf '%s\n' "${noop_t[@]}" | sort -n | head -n 1)")" \
         "$(ms "$(printf '%s\n' "${diff_t[@]}" | sort -n | head -n 1)")" \
-        "$(ms "$(printf '%s\n' "${floor_t[@]}" | sort -n | head -n 1)")"
+        "$(ms "$(printf '%s\n' "${floor_t[@]}" | sort -n | head -n 1)")" "$(ms "$pass")"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -170,15 +211,15 @@ main() {
     echo
     echo "$("$bin" --version 2>&1 | head -n 1); $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); median of $runs"
     echo
-    echo "| N | first converge | no-op apply | diff | floor (show + cat) | no-op / floor | diff / floor | peak RSS (converge / no-op / diff) |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| N | first converge | no-op apply | diff | agent pass | floor (show + cat) | no-op / floor | diff / floor | pass / floor | peak RSS (converge / no-op / diff) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     local r
     for r in "${results[@]}"; do
         # shellcheck disable=SC2086
         set -- $r
-        awk -v n="$1" -v c="$2" -v a="$3" -v d="$4" -v f="$5" -v rc="$6" -v ra="$7" -v rd="$8" 'BEGIN {
-            printf "| %d | %.0f ms | %.1f ms | %.1f ms | %.1f ms | %.2f× | %.2f× | %.1f / %.1f / %.1f MiB |\n",
-                n, c, a, d, f, a / f, d / f, rc / 1024, ra / 1024, rd / 1024 }'
+        awk -v n="$1" -v c="$2" -v a="$3" -v d="$4" -v f="$5" -v rc="$6" -v ra="$7" -v rd="$8" -v p="${14}" 'BEGIN {
+            printf "| %d | %.0f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f× | %.2f× | %.2f× | %.1f / %.1f / %.1f MiB |\n",
+                n, c, a, d, p, f, a / f, d / f, p / f, rc / 1024, ra / 1024, rd / 1024 }'
     done
     echo
     for r in "${results[@]}"; do
