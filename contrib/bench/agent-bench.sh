@@ -8,11 +8,14 @@
 # running /bin/sleep, 80 ConfigFiles, in /srv/bench-manifests, outside git) and runs the agent there as a
 # transient systemd service (Type=notify, --resync ${CHAINBOT_BENCH_RESYNC:-60s}). After the first
 # converge it measures, over ${CHAINBOT_BENCH_IDLE:-180} idle seconds:
-#   - CPU time (utime+stime from /proc/PID/stat), reported per hour;
-#   - wake-ups: voluntary + involuntary context switches of all the agent's threads, per minute;
+#   - CPU time (utime+stime from /proc/PID/stat), reported per hour; its children's (the commands it
+#     ran: systemctl, git) on standard error;
+#   - wake-ups: voluntary + involuntary context switches of the agent's threads, per minute (a thread
+#     that ends in the window, one per command it waits for, is not counted: standard error says how many);
 #   - peak RSS (VmHWM) and current RSS (VmRSS), threads; RssAnon/RssFile on standard error;
 # then the latency from saving an edited manifest (atomic rename) to the file being on disk, over
-# ${CHAINBOT_BENCH_EDITS:-10} edits (median and max).
+# ${CHAINBOT_BENCH_EDITS:-10} edits (median and max). CHAINBOT_SYSTEMD_READS=systemctl is passed to the
+# agent (it then reads units with systemctl show instead of D-Bus).
 set -euo pipefail
 
 PROG=agent-bench.sh
@@ -37,13 +40,17 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
         printf -- '---\napiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata: {name: %s}\nspec: {path: /etc/bench/%s.conf, content: "value %d\\n"}\n' "$name" "$name" "$i"
     done >"$MANIFESTS/files.yaml"
     cp "$MANIFESTS/files.yaml" /etc/bench/files.orig # edits start from this copy, outside the watched dir
-    systemd-run --unit=bench-agent --property=Type=notify --property=NotifyAccess=main \
+    local setenv=()
+    [[ -z ${CHAINBOT_SYSTEMD_READS:-} ]] || setenv=("--setenv=CHAINBOT_SYSTEMD_READS=$CHAINBOT_SYSTEMD_READS")
+    systemd-run --unit=bench-agent --property=Type=notify --property=NotifyAccess=main "${setenv[@]}" \
         "$bin" agent -f "$MANIFESTS" --state /var/lib/chainbot/state.db --resync "$resync" >/dev/null
     local pid
     pid=$(systemctl show --value --property=MainPID bench-agent.service)
     [[ $pid != 0 ]] || die "the agent did not start"
     [[ $(systemctl is-active svc-020.service) == active ]] || die "not converged after start"
     cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+    # The CPU of the commands it ran and waited for (systemctl, git): cutime + cstime.
+    children() { awk '{ print $16 + $17 }' "/proc/$pid/stat"; }
     # "TID SWITCHES" per thread; a thread that ends while it is read is skipped.
     switches() {
         local f v tid
@@ -64,10 +71,11 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     ticks=$(getconf CLK_TCK)
     local snap0 snap1
     snap0=$(mktemp) snap1=$(mktemp)
-    c0=$(cpu) t0=${EPOCHREALTIME/./}
+    local k0 k1
+    c0=$(cpu) k0=$(children) t0=${EPOCHREALTIME/./}
     switches > "$snap0"
     sleep "$idle"
-    c1=$(cpu) t1=${EPOCHREALTIME/./}
+    c1=$(cpu) k1=$(children) t1=${EPOCHREALTIME/./}
     switches > "$snap1"
     read -r s1 gone <<<"$(between "$snap0" "$snap1")"
     s0=0
@@ -75,6 +83,7 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     [[ $gone == 0 ]] || say "$gone thread(s) ended during the idle window; their switches are not counted"
     local seconds=$(((t1 - t0) / 1000000))
     local cpu_ms=$(((c1 - c0) * 1000 / ticks))
+    say "its children (the commands it ran): $(((k1 - k0) * 1000 / ticks)) ms CPU in the idle window"
     local hwm rss threads
     hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
@@ -121,7 +130,8 @@ NAME=agentbench$$
 cleanup() { "$TESTBED" stop "$NAME" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 "$TESTBED" start "$NAME" --bind "$REPO" >/dev/null
-line=$("$TESTBED" exec "$NAME" bash "$SELF" __inner "$BINARY" "$RESYNC" "$IDLE" "$EDITS" | grep '^RESULT')
+line=$("$TESTBED" exec "$NAME" env CHAINBOT_SYSTEMD_READS="${CHAINBOT_SYSTEMD_READS:-}" \
+    bash "$SELF" __inner "$BINARY" "$RESYNC" "$IDLE" "$EDITS" | grep '^RESULT')
 read -r _ seconds cpu_ms switches hwm rss threads median max resync <<<"$line"
 printf 'chainbot %s, 100 resources (20 Services, 80 ConfigFiles), resync %s, %s s idle\n' \
     "$("$BINARY" --version | cut -d' ' -f2)" "$resync" "$seconds"
