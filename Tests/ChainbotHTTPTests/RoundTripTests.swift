@@ -163,8 +163,10 @@ import Testing
             let perRequest = (ContinuousClock.now - start) / 100
             print("HTTP round trip over loopback, new connection each: \(perRequest)")
 
-            // Generous: other suites may keep the cooperative pool busy; this catches a stall per request.
-            #expect(perRequest < .milliseconds(500))
+            // Not a performance bound (BENCHMARKS.md has the figures): it catches a stall per request, such as
+            // a connect that waits for a timeout. Generous, since other suites and builds beside the run may
+            // keep the pool busy (0.50 s per request was seen with another build running).
+            #expect(perRequest < .seconds(5))
         }
     }
 }

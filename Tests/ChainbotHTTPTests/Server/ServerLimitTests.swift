@@ -150,6 +150,10 @@ import Testing
     @Test func stopDoesNotWaitForAConnectionThatNeverSendsARequest() async throws {
         var configuration = HTTPServer.Configuration()
         configuration.idleTimeout = .seconds(300)
+        // Or the server drops the silent connection after 15 s, which a starved test (another build
+        // beside the suite) took to look for it.
+        configuration.firstHeadTimeout = .seconds(300)
+        configuration.headerTimeout = .seconds(300)
         let server = try HTTPServer(configuration: configuration, handler: { _ in .text("ok") })
         let silent = try await RawConnection.open(port: server.port)
         let deadline = ContinuousClock.now + .seconds(240)
