@@ -74,7 +74,8 @@ let package = Package(
             dependencies: ["ChainbotCore", "ChainbotManifest", "ChainbotYAML", "ChainbotOS", "ChainbotTestSupport"]
         ),
         .testTarget(
-            name: "ChainbotStoreTests", dependencies: ["ChainbotCore", "ChainbotStore", "ChainbotTestSupport"]
+            name: "ChainbotStoreTests",
+            dependencies: ["ChainbotCore", "ChainbotOS", "ChainbotStore", "ChainbotTestSupport"]
         ),
         .testTarget(
             name: "ChainbotProvidersTests",

@@ -5,6 +5,12 @@ internal import Glibc
 extension StoreError.Code {
     /// The code for a SQLite result code (primary or extended).
     init(sqliteResultCode resultCode: Int32) {
+        // SQLITE_READONLY_RECOVERY (264) and SQLITE_READONLY_ROLLBACK (776): a read-only connection found a
+        // write-ahead log to recover or a hot journal to roll back.
+        if resultCode == 264 || resultCode == 776 {
+            self = .interruptedWrite
+            return
+        }
         self =
             switch resultCode & 0xff {
             case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH: .cannotOpen

@@ -15,6 +15,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case busy
         /// The file or its filesystem is read-only.
         case readOnly
+        /// A writer was killed mid-write (a hot rollback journal, a write-ahead log to recover), and a
+        /// read-only open cannot repair that; the next writing open (`apply`, the agent) does.
+        case interruptedWrite
         /// The disk or the filesystem is full.
         case full
         /// Reading or writing the file failed at the operating-system level.
@@ -73,11 +76,15 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             case .busy: "\(subject) is locked by another writer (\(message))"
             case .schemaTooNew, .schemaTooOld: "\(subject) \(message)"
             case .notChainbot: "\(subject) is not a chainbot state file (\(message)); nothing was changed"
+            case .interruptedWrite:
+                "\(subject) was left mid-write by a process that was killed, which a read-only command cannot "
+                    + "repair; run chainbot apply (or start the agent) once, which does (\(message))"
             default: "\(subject): \(message)"
             }
         // When the file itself is the problem, the statement that found out is noise.
         let fileProblems: Set<Code> = [
             .cannotOpen, .notADatabase, .corrupt, .busy, .schemaTooNew, .schemaTooOld, .notChainbot,
+            .interruptedWrite,
         ]
         guard let statement, !fileProblems.contains(code) else { return head }
         return head + " in `" + statement.split(whereSeparator: \.isWhitespace).joined(separator: " ") + "`"

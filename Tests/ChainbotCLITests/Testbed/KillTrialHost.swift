@@ -123,7 +123,9 @@ struct KillTrialHost {
         do throws(StoreError) {
             return .ready(try SQLiteStateStore.openReadOnly(path: statePath))
         } catch {
-            guard error.code == .schemaTooOld else { throw error }
+            // Migrations not all run, or the very first write (the switch to write-ahead logging, the only
+            // one with a rollback journal) cut off: a hot journal no read-only open can roll back.
+            guard error.code == .schemaTooOld || error.code == .interruptedWrite else { throw error }
             return .beingCreated
         }
     }
