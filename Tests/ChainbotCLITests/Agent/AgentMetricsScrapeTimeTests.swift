@@ -48,7 +48,8 @@ struct AgentMetricsScrapeTimeTests {
         )
         #expect(page.samples("chainbot_resource_synced").count == 100)
         #expect(page.samples("chainbot_resource_synced").allSatisfy { $0.value == 1 })
-        // Only a hang or a blow-up fails this on a loaded 2-core machine; the printed median is the figure.
-        #expect(median < .seconds(5))
+        // Only a hang or a blow-up fails this on a loaded 2-core machine (a 12 s maximum was seen); the printed
+        // median is the figure.
+        #expect(median < .seconds(30))
     }
 }
