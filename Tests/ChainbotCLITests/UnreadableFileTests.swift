@@ -11,23 +11,38 @@ import Testing
 struct UnreadableFileTests {
     static let binary = Fixtures.path(".build/debug/chainbot")
 
-    @Test func aFIFOAsAUnitFileFailsThatServiceAloneAndTheOthersAreApplied() async throws {
-        let work = TemporaryDirectory("chainbot-unreadable-unit")
+    /// Applies resources a, b and c of `kind` (`spec` gives each its spec) under a fresh root where a FIFO
+    /// stands at `fifo` (a path inside the root); the directory (removed when it goes), the root and what
+    /// apply printed.
+    static func apply(kind: String, fifo: String, spec: (String) -> String) async throws -> (
+        work: TemporaryDirectory, root: String, applied: CommandResult, text: String
+    ) {
+        let work = TemporaryDirectory("chainbot-unreadable")
         let root = work.file("root")
-        mkdir(root, 0o755)
-        let units = root + "/etc/systemd/system"
-        for directory in ["/etc", "/etc/systemd", "/etc/systemd/system"] { mkdir(root + directory, 0o755) }
-        #expect(mkfifo(units + "/a.service", 0o644) == 0)
+        var directory = root
+        mkdir(directory, 0o755)
+        for component in fifo.split(separator: "/").dropLast() {
+            directory += "/" + component
+            mkdir(directory, 0o755)
+        }
+        #expect(mkfifo(root + fifo, 0o644) == 0)
         let manifest = work.write(
             "m.yaml",
             ["a", "b", "c"].map {
-                "apiVersion: chainbot.dev/v1\nkind: Service\nmetadata: {name: \($0)}\n"
-                    + "spec: {exec: /bin/sleep infinity, enabled: false}\n"
-            }.joined(separator: "---\n"))
-        let runner = SpawnCommandRunner()
-        let applied = try await runner.run(
-            CommandInvocation(Self.binary, ["apply", "-f", manifest, "--root", root], timeout: .seconds(120)))
-        let text = applied.output + applied.errorOutput
+                "apiVersion: chainbot.dev/v1\nkind: \(kind)\nmetadata: {name: \($0)}\nspec: \(spec($0))\n"
+            }
+            .joined(separator: "---\n"))
+        let applied = try await SpawnCommandRunner().run(
+            CommandInvocation(binary, ["apply", "-f", manifest, "--root", root], timeout: .seconds(120)))
+        return (work, root, applied, applied.output + applied.errorOutput)
+    }
+
+    @Test func aFIFOAsAUnitFileFailsThatServiceAloneAndTheOthersAreApplied() async throws {
+        let (work, root, applied, text) = try await Self.apply(kind: "Service", fifo: "/etc/systemd/system/a.service") {
+            _ in "{exec: /bin/sleep infinity, enabled: false}"
+        }
+        defer { withExtendedLifetime(work) {} }
+        let units = root + "/etc/systemd/system"
 
         #expect(applied.termination != .exited(0), "\(text)")
         #expect(text.contains("Service/a"), "\(text)")
@@ -41,20 +56,10 @@ struct UnreadableFileTests {
     }
 
     @Test func aConfigFileWhosePathIsAFIFOFailsAloneAndTheOthersAreWritten() async throws {
-        let work = TemporaryDirectory("chainbot-unreadable-file")
-        let root = work.file("root")
-        mkdir(root, 0o755)
-        mkdir(root + "/etc", 0o755)
-        #expect(mkfifo(root + "/etc/a.conf", 0o644) == 0)
-        let manifest = work.write(
-            "m.yaml",
-            ["a", "b", "c"].map {
-                "apiVersion: chainbot.dev/v1\nkind: ConfigFile\nmetadata: {name: \($0)}\n"
-                    + "spec: {path: /etc/\($0).conf, content: \"x\"}\n"
-            }.joined(separator: "---\n"))
-        let applied = try await SpawnCommandRunner().run(
-            CommandInvocation(Self.binary, ["apply", "-f", manifest, "--root", root], timeout: .seconds(120)))
-        let text = applied.output + applied.errorOutput
+        let (work, root, applied, text) = try await Self.apply(kind: "ConfigFile", fifo: "/etc/a.conf") {
+            "{path: /etc/\($0).conf, content: \"x\"}"
+        }
+        defer { withExtendedLifetime(work) {} }
 
         #expect(applied.termination != .exited(0), "\(text)")
         #expect(text.contains("! ConfigFile/a: cannot plan"), "\(text)")

@@ -42,13 +42,16 @@ enum StatusCommand {
             return .failure
         }
         let allGood = report.statuses.allSatisfy { $0.sync == .synced && $0.health == .healthy }
+        // The last hour's last 20 events, as the agent's /api/v1/status has them: the JSON shows them, and
+        // the agent's conditions (both outputs) are read from them.
+        let events: [StoredEvent]
+        do { events = try store.events(since: Timestamp.now().advanced(by: .seconds(-3600))).suffix(20) } catch {
+            context.stderr.write("chainbot status: \(error)\n")
+            return .failure
+        }
+        let status = document(report, host: options.host, events: events)
         if options.output == "json" {
-            let events: [StoredEvent]
-            do { events = try store.events(since: Timestamp.now().advanced(by: .seconds(-3600))).suffix(20) } catch {
-                context.stderr.write("chainbot status: \(error)\n")
-                return .failure
-            }
-            let json = AgentEndpoint.withConditions(document(report, host: options.host, events: events), store: store)
+            let json = AgentEndpoint.withConditions(status, store: store)
             context.stdout.write(json.serialized(pretty: true) + "\n")
             return allGood ? .success : .differences
         }
@@ -62,8 +65,6 @@ enum StatusCommand {
         }
         // The agent's other conditions (ALEX OS unreachable, a backlog, a pin, suspensions), as on its page.
         let shown: Set<StatusPageConditions.Condition.Kind> = [.manifestsInvalid, .gitNotFollowed]
-        let status = document(
-            report, host: options.host, events: (try? store.events(since: .now().advanced(by: .seconds(-3600)))) ?? [])
         for condition in StatusPageConditions.conditions(status, .init(store: store))
         where !shown.contains(condition.kind) {
             text += "\(condition.title): \(condition.message)\n"
