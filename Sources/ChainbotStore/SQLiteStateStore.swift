@@ -96,11 +96,19 @@ public struct SQLiteStateStore: StateStore {
     }
 
     /// Refuses the existing file at `path` when it is not chainbot's or has a newer schema, only reading it.
+    ///
+    /// A file a killed writer left with a hot journal cannot be read without rolling that back, which only
+    /// a writing open does: it passes here, and the writing open that follows (`open`) rolls the journal
+    /// back and checks the file the same way before its first write of its own.
     public static func checkIdentity(path: String) throws(StoreError) {
         let latest = schemaVersion
-        _ = try SQLiteDatabase(location: .path(path), mode: .readOnly(expectedVersion: nil)) {
-            (connection: borrowing SQLiteConnection) throws(StoreError) in
-            try StateFileIdentity.check(connection, latest: latest)
+        do throws(StoreError) {
+            _ = try SQLiteDatabase(location: .path(path), mode: .readOnly(expectedVersion: nil)) {
+                (connection: borrowing SQLiteConnection) throws(StoreError) in
+                try StateFileIdentity.check(connection, latest: latest)
+            }
+        } catch {
+            guard error.code == .interruptedWrite else { throw error }
         }
     }
 
