@@ -81,10 +81,23 @@ public struct DBusConnection: Sendable {
 
     /// The messages queued by `call`, or else every complete message after one blocking read (at least one).
     public mutating func receive() throws(DBusError) -> [DBusMessage] {
+        while true {
+            let messages = try received(waitingAtMost: nil)
+            if !messages.isEmpty { return messages }
+        }
+    }
+
+    /// As `receive`, but waits at most `limit` for the socket to have something: none when nothing came.
+    public mutating func receive(waitingAtMost limit: Duration) throws(DBusError) -> [DBusMessage] {
+        try received(waitingAtMost: max(limit, .zero))
+    }
+
+    private mutating func received(waitingAtMost limit: Duration?) throws(DBusError) -> [DBusMessage] {
         if !queued.isEmpty {
             defer { queued = [] }
             return queued
         }
+        let deadline = limit.map { ContinuousClock.now + $0 }
         while true {
             var messages: [DBusMessage] = []
             var start = 0
@@ -94,6 +107,7 @@ public struct DBusConnection: Sendable {
             }
             buffer.removeFirst(start)
             if !messages.isEmpty { return messages }
+            if let deadline, !(try DBusSocket.waitReadable(descriptor, until: deadline, path: path)) { return [] }
             try DBusSocket.receive(descriptor, into: &buffer, path: path)
         }
     }

@@ -98,6 +98,23 @@ enum DBusSocket {
         }
     }
 
+    /// Whether `fd` has something to read (or its end) before `deadline`; false when the time ran out.
+    static func waitReadable(_ fd: Int32, until deadline: ContinuousClock.Instant, path: String) throws(DBusError)
+        -> Bool
+    {
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let (seconds, attoseconds) = max(left, .zero).components
+            let milliseconds = Int32(
+                clamping: min(seconds, 1 << 30) * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+            let ready = poll(&entry, 1, milliseconds)
+            if ready > 0 { return true }
+            if ready == 0, left <= .zero { return false }
+            if ready < 0, errno != EINTR { throw DBusError.system(.current("poll", path: path)) }
+        }
+    }
+
     /// Appends what one `read` returns to `buffer`; throws `closed` at end of stream.
     static func receive(_ fd: Int32, into buffer: inout [UInt8], path: String) throws(DBusError) {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

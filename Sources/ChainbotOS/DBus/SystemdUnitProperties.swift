@@ -35,7 +35,23 @@ public enum SystemdUnitProperties {
         var connection = try DBusConnection(address: address)
         defer { connection.close() }
         try connection.setReceiveTimeout(seconds: timeoutSeconds)
-        var asked: [UInt32: (unit: String, property: Property)] = [:]
+        var asked = try ask(properties, on: &connection)
+        var values: [String: [String: DBusValue]] = [:]
+        for unit in properties.keys { values[unit] = [:] }
+        while !asked.isEmpty {
+            for message in try connection.receive() { try take(message, asked: &asked, into: &values) }
+        }
+        return values
+    }
+
+    /// The requests sent for `ask`, by serial: which unit and property each reply answers.
+    public typealias Asked = [UInt32: (unit: String, property: Property)]
+
+    /// Sends a `Get` for each unit's `properties` on `connection`, all before any reply is read.
+    public static func ask(
+        _ properties: [String: [Property]], on connection: inout DBusConnection
+    ) throws(DBusError) -> Asked {
+        var asked: Asked = [:]
         for (unit, wanted) in properties {
             let path = SystemdUnitPath.path(forUnit: unit)
             for property in wanted {
@@ -46,16 +62,20 @@ public enum SystemdUnitProperties {
                 asked[serial] = (unit, property)
             }
         }
-        var values: [String: [String: DBusValue]] = [:]
-        for unit in properties.keys { values[unit] = [:] }
-        while !asked.isEmpty {
-            for message in try connection.receive() {
-                guard let serial = message.replySerial, let (unit, property) = asked.removeValue(forKey: serial)
-                else { continue }
-                try record(message, unit: unit, property: property, into: &values)
-            }
+        return asked
+    }
+
+    /// Records `message` in `values` when it answers one of `asked` (and strikes it off); false for any
+    /// other message (a signal).
+    @discardableResult
+    public static func take(
+        _ message: DBusMessage, asked: inout Asked, into values: inout [String: [String: DBusValue]]
+    ) throws(DBusError) -> Bool {
+        guard let serial = message.replySerial, let (unit, property) = asked.removeValue(forKey: serial) else {
+            return false
         }
-        return values
+        try record(message, unit: unit, property: property, into: &values)
+        return true
     }
 
     /// The same as `read`, on the process's `BlockingLane`; the task waits without holding a thread of

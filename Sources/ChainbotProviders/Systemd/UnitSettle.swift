@@ -1,4 +1,5 @@
 import ChainbotCore
+import ChainbotOS
 
 /// Watches units just started or restarted for a short settle time, all of them with one
 /// `systemctl list-units` per check (15 ms for 100 units, where `systemctl show` takes 20 times as long:
@@ -11,8 +12,11 @@ import ChainbotCore
 /// from one `systemctl show`, say why); one seen `active` twice in a row has settled; one still neither
 /// after the last check is let go (as a slow start, not a failure).
 ///
-/// With a D-Bus reader the checks and the failure's `Result` are read over D-Bus instead, all units in one
-/// exchange (no process per check).
+/// With a D-Bus reader the units are watched from systemd's signals instead (`SystemdStartWatch`): a unit
+/// active for the settle window with no transition has settled, one that lands in `failed` or an
+/// auto-restart is a failure the moment systemd says so, also when the restart hid it again before the
+/// next check would have looked. The failure's `Result` is read over D-Bus too. Where the watch cannot be
+/// made (a refused connection), the checks are made as without a reader.
 struct UnitSettle: Sendable {
     let systemctl: Systemctl
     var reader: UnitPropertyReader? = nil
@@ -22,9 +26,31 @@ struct UnitSettle: Sendable {
     static let interval: Duration = .milliseconds(100)
     static let listing = ["list-units", "--all", "--plain", "--no-legend", "--full", "--"]
 
+    /// How long a unit watched over D-Bus must stay active (as long as two checks take), and when the
+    /// watch lets go of one that is neither settled nor dead.
+    static let window: Duration = interval * 2
+    static let limit: Duration = interval * checks
+
     /// The units that failed, with why; the others settled or were let go. A failing `systemctl` fails
     /// every unit not settled yet.
     func failures(_ units: [String]) async -> [String: ProviderError] {
+        if let reader, !units.isEmpty,
+            let verdicts = try? await SystemdStartWatch.fetch(
+                units, address: reader.address, window: Self.window, limit: Self.limit)
+        {
+            var restarting: Set<String> = []
+            let dead = units.filter { unit in
+                guard case .died(_, let sub) = verdicts[unit] else { return false }
+                if sub == "auto-restart" { restarting.insert(unit) }
+                return true
+            }
+            return dead.isEmpty ? [:] : await whyFailed(dead, restarting: restarting)
+        }
+        return await polledFailures(units)
+    }
+
+    /// `failures` by checks `interval` apart.
+    func polledFailures(_ units: [String]) async -> [String: ProviderError] {
         var pending = units
         var steady: [String: Int] = [:]
         var failed: [String: ProviderError] = [:]
@@ -63,7 +89,8 @@ struct UnitSettle: Sendable {
     }
 
     /// Each dead unit's failure, with its `Result` and exit status when `systemctl show` tells them.
-    private func whyFailed(_ units: [String]) async -> [String: ProviderError] {
+    /// `restarting`: those seen in an auto-restart, which systemd is starting again.
+    private func whyFailed(_ units: [String], restarting: Set<String> = []) async -> [String: ProviderError] {
         var statuses = await reader?.statuses(units, ["Result", "ExecMainStatus"])
         if statuses == nil {
             let shown = try? await systemctl.run(
@@ -71,12 +98,16 @@ struct UnitSettle: Sendable {
             statuses = shown.map { SystemctlShowParser.statuses($0.output, units: units) }
         }
         var failures: [String: ProviderError] = [:]
-        for unit in units { failures[unit] = Self.failure(unit, statuses?[unit] ?? UnitStatus()) }
+        for unit in units {
+            failures[unit] = Self.failure(
+                unit, statuses?[unit] ?? UnitStatus(), restarting: restarting.contains(unit))
+        }
         return failures
     }
 
-    static func failure(_ unit: String, _ status: UnitStatus) -> ProviderError {
+    static func failure(_ unit: String, _ status: UnitStatus, restarting: Bool = false) -> ProviderError {
         let result = status.values["Result"].map { " (\($0), status \(status.values["ExecMainStatus"] ?? "?"))" } ?? ""
-        return ProviderError("\(unit) failed right after starting\(result)", retryable: true)
+        let again = restarting ? ": it exited and systemd is restarting it" : ""
+        return ProviderError("\(unit) failed right after starting\(result)\(again)", retryable: true)
     }
 }

@@ -1,0 +1,168 @@
+/// Watches units that were just started or restarted until each has settled or died, from systemd's own
+/// signals (`PropertiesChanged` on each unit) rather than by asking again at intervals.
+///
+/// `systemctl start` returns once systemd removed the start job; for a `Type=simple` service that only
+/// means forked, so a service that dies at once shows a moment later. The watch subscribes first, then
+/// reads each unit's state (so no change falls between the two) and hears every transition after it: a
+/// crash is seen the moment systemd reports it, also one that an auto-restart hid again before a poll
+/// would have looked.
+public enum SystemdStartWatch {
+    /// What the watch saw of one unit.
+    public enum Verdict: Sendable, Equatable {
+        /// Active for the whole window, with no transition in between.
+        case settled
+        /// In `failed`, or its `SubState` `auto-restart` (it exited and systemd will start it again).
+        case died(active: String, sub: String)
+        /// Neither by the limit (a slow start, or a service that exited cleanly), or not loaded: not judged.
+        case letGo(active: String, sub: String)
+    }
+
+    static let states = ["LoadState", "ActiveState", "SubState"]
+
+    /// Each of `units`' verdict: settled once active for `window`, died at the first sign of it, let go at
+    /// `limit` after the watch began. Blocking (up to `limit`, or `timeoutSeconds` for an unanswered read).
+    public static func watch(
+        _ units: [String], address: String, window: Duration, limit: Duration, timeoutSeconds: Int = 25
+    ) throws(DBusError) -> [String: Verdict] {
+        var connection = try DBusConnection(address: address)
+        defer { connection.close() }
+        try connection.setReceiveTimeout(seconds: timeoutSeconds)
+        if !SystemdUnitMonitor.isDirect(connection.path) {
+            try connection.hello()
+            try connection.call(SystemdSignal.addMatch(SystemdSignal.matchRules[0]))
+        }
+        try connection.call(SystemdSignal.subscribe)
+        let end = ContinuousClock.now + limit
+        let wanted = Dictionary(
+            uniqueKeysWithValues: units.map {
+                ($0, states.map { SystemdUnitProperties.Property(SystemdSignal.unitInterface, $0) })
+            })
+        var asked = try SystemdUnitProperties.ask(wanted, on: &connection)
+        var values: [String: [String: DBusValue]] = [:]
+        let byPath = Dictionary(units.map { (SystemdUnitPath.path(forUnit: $0), $0) }) { first, _ in first }
+        var watched = Tracking(units: units, window: window)
+        while !watched.pending.isEmpty {
+            let now = ContinuousClock.now
+            if now >= end { break }
+            let wait = asked.isEmpty ? min(watched.nextDue ?? end, end) : end
+            for message in try connection.receive(waitingAtMost: now.duration(to: wait)) {
+                if try SystemdUnitProperties.take(message, asked: &asked, into: &values) {
+                    watched.noteDeaths(values)
+                    continue
+                }
+                guard let unit = message.path.flatMap({ byPath[$0] }), let changed = changes(message) else { continue }
+                values[unit, default: [:]].merge(changed) { _, new in new }
+                // Each signal on its own: a batch can hold an exit and the restart that hides it.
+                watched.noteDeaths(values, of: [unit])
+            }
+            // Judged once every unit's first state is in; each later change is in `values` by then too.
+            if asked.isEmpty { watched.judge(values, at: ContinuousClock.now) }
+        }
+        return watched.verdicts(values)
+    }
+
+    /// The same on a thread of its own (a watch blocks for up to `limit`); the task waits without holding
+    /// a thread of the pool.
+    public static func fetch(
+        _ units: [String], address: String, window: Duration, limit: Duration
+    ) async throws(DBusError) -> [String: Verdict] {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<[String: Verdict], DBusError>, Never>) in
+            let body: @Sendable () -> Void = {
+                continuation.resume(
+                    returning: Result { () throws(DBusError) in
+                        try watch(units, address: address, window: window, limit: limit)
+                    })
+            }
+            do throws(SystemError) {
+                try DetachedThread.start(stackSize: 512 * 1024, body)
+            } catch {
+                continuation.resume(returning: .failure(.system(error)))
+            }
+        }
+        return try result.get()
+    }
+
+    /// The `ActiveState`, `SubState` and `LoadState` a `PropertiesChanged` on the Unit interface carries.
+    static func changes(_ message: DBusMessage) -> [String: DBusValue]? {
+        guard message.kind == .signal, message.interface == SystemdSignal.properties,
+            message.member == "PropertiesChanged", message.body.count >= 2,
+            case .string(SystemdSignal.unitInterface) = message.body[0],
+            case .array(_, let entries) = message.body[1]
+        else { return nil }
+        var changed: [String: DBusValue] = [:]
+        for entry in entries {
+            guard case .dictEntry(.string(let name), .variant(let value)) = entry, states.contains(name) else {
+                continue
+            }
+            changed[name] = value
+        }
+        return changed
+    }
+
+    /// Which units are still watched, and since when each has been active.
+    struct Tracking {
+        let window: Duration
+        private(set) var pending: Set<String>
+        private var activeSince: [String: ContinuousClock.Instant] = [:]
+        private var decided: [String: Verdict] = [:]
+
+        init(units: [String], window: Duration) {
+            self.window = window
+            pending = Set(units)
+        }
+
+        /// The soonest instant a unit active now would have settled.
+        var nextDue: ContinuousClock.Instant? {
+            activeSince.values.map { $0 + window }.min()
+        }
+
+        /// Decides `units` (all pending ones when nil) that are dead in `values` now.
+        mutating func noteDeaths(_ values: [String: [String: DBusValue]], of units: [String]? = nil) {
+            for unit in units ?? Array(pending) where pending.contains(unit) {
+                let (_, active, sub) = Self.state(values[unit])
+                if active == "failed" || sub == "auto-restart" { decide(unit, .died(active: active, sub: sub)) }
+            }
+        }
+
+        mutating func judge(_ values: [String: [String: DBusValue]], at now: ContinuousClock.Instant) {
+            noteDeaths(values)
+            for unit in pending {
+                let (load, active, sub) = Self.state(values[unit])
+                if load != "loaded" {
+                    decide(unit, .letGo(active: active, sub: sub))
+                } else if active == "active" {
+                    let since = activeSince[unit] ?? now
+                    activeSince[unit] = since
+                    if since.duration(to: now) >= window { decide(unit, .settled) }
+                } else {
+                    activeSince[unit] = nil
+                }
+            }
+        }
+
+        private mutating func decide(_ unit: String, _ verdict: Verdict) {
+            decided[unit] = verdict
+            pending.remove(unit)
+            activeSince[unit] = nil
+        }
+
+        /// Every unit's verdict; those still pending are let go.
+        func verdicts(_ values: [String: [String: DBusValue]]) -> [String: Verdict] {
+            var all = decided
+            for unit in pending {
+                let (_, active, sub) = Self.state(values[unit])
+                all[unit] = .letGo(active: active, sub: sub)
+            }
+            return all
+        }
+
+        static func state(_ values: [String: DBusValue]?) -> (load: String, active: String, sub: String) {
+            func text(_ name: String) -> String {
+                if case .string(let text)? = values?[name] { return text }
+                return ""
+            }
+            return (text("LoadState"), text("ActiveState"), text("SubState"))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Testing
+
+@testable import ChainbotOS
+
+/// How `SystemdStartWatch` judges what systemd's signals said of a unit just started: settled once active
+/// for the whole window, dead at the first `failed` or auto-restart (also one a restart hid again at
+/// once), let go when not loaded or neither by the end. (`SystemdStartWatchInTestbedTests` watches a real
+/// systemd.)
+@Suite struct SystemdStartWatchTests {
+    static func state(_ active: String, _ sub: String, load: String = "loaded") -> [String: DBusValue] {
+        ["LoadState": .string(load), "ActiveState": .string(active), "SubState": .string(sub)]
+    }
+
+    @Test func aUnitActiveForTheWholeWindowHasSettledAndNotBefore() {
+        let start = ContinuousClock.now
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], window: .milliseconds(200))
+        let values = ["a.service": Self.state("active", "running")]
+        tracking.judge(values, at: start)
+        #expect(tracking.pending == ["a.service"])
+        #expect(tracking.nextDue == start + .milliseconds(200))
+        tracking.judge(values, at: start + .milliseconds(199))
+        #expect(tracking.pending == ["a.service"])
+        tracking.judge(values, at: start + .milliseconds(200))
+        #expect(tracking.pending.isEmpty)
+        #expect(tracking.verdicts(values) == ["a.service": .settled])
+    }
+
+    @Test func anAutoRestartIsDeathEvenWhenTheUnitIsActiveAgainAtTheEnd() {
+        let start = ContinuousClock.now
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
+        var values = ["a.service": Self.state("active", "running"), "b.service": Self.state("active", "running")]
+        tracking.judge(values, at: start)
+        values["a.service"] = Self.state("activating", "auto-restart")
+        tracking.judge(values, at: start + .milliseconds(50))
+        values["a.service"] = Self.state("active", "running")
+        tracking.judge(values, at: start + .milliseconds(250))
+        #expect(tracking.pending.isEmpty)
+        #expect(
+            tracking.verdicts(values) == [
+                "a.service": .died(active: "activating", sub: "auto-restart"), "b.service": .settled,
+            ])
+    }
+
+    @Test func anExitIsDeathAsSoonAsItIsHeardAlsoBeforeEveryFirstStateIsIn() {
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
+        var values = ["a.service": Self.state("activating", "auto-restart")]
+        tracking.noteDeaths(values, of: ["a.service"])
+        values["a.service"] = Self.state("active", "running")
+        values["b.service"] = Self.state("active", "running")
+        tracking.judge(values, at: ContinuousClock.now)
+        #expect(tracking.pending == ["b.service"])
+        #expect(tracking.verdicts(values)["a.service"] == .died(active: "activating", sub: "auto-restart"))
+    }
+
+    @Test func aUnitThatLeftActiveStartsItsWindowAgainAndAFailedOneIsDead() {
+        let start = ContinuousClock.now
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
+        var values = ["a.service": Self.state("active", "running"), "b.service": Self.state("activating", "start")]
+        tracking.judge(values, at: start)
+        values["a.service"] = Self.state("deactivating", "stop-sigterm")
+        tracking.judge(values, at: start + .milliseconds(100))
+        values["a.service"] = Self.state("active", "running")
+        values["b.service"] = Self.state("failed", "failed")
+        tracking.judge(values, at: start + .milliseconds(150))
+        tracking.judge(values, at: start + .milliseconds(300))
+        #expect(tracking.pending == ["a.service"], "active again since 150 ms: settles at 350 ms, not at 200")
+        tracking.judge(values, at: start + .milliseconds(350))
+        #expect(
+            tracking.verdicts(values) == ["a.service": .settled, "b.service": .died(active: "failed", sub: "failed")])
+    }
+
+    @Test func aUnitNotLoadedOrNeitherByTheEndIsLetGo() {
+        let start = ContinuousClock.now
+        var tracking = SystemdStartWatch.Tracking(units: ["gone.service", "slow.service"], window: .milliseconds(200))
+        let values = [
+            "gone.service": Self.state("inactive", "dead", load: "not-found"),
+            "slow.service": Self.state("activating", "start"),
+        ]
+        tracking.judge(values, at: start)
+        tracking.judge(values, at: start + .seconds(2))
+        #expect(tracking.pending == ["slow.service"])
+        #expect(tracking.nextDue == nil)
+        #expect(
+            tracking.verdicts(values) == [
+                "gone.service": .letGo(active: "inactive", sub: "dead"),
+                "slow.service": .letGo(active: "activating", sub: "start"),
+            ])
+    }
+
+    @Test func aPropertiesChangedSignalOnTheUnitInterfaceGivesItsStates() {
+        var signal = DBusMessage(
+            kind: .signal, path: "/org/freedesktop/systemd1/unit/a_2eservice",
+            interface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged")
+        signal.body = [
+            .string("org.freedesktop.systemd1.Unit"),
+            .array(
+                elementSignature: "{sv}",
+                [
+                    .dictEntry(key: .string("ActiveState"), value: .variant(.string("failed"))),
+                    .dictEntry(key: .string("SubState"), value: .variant(.string("failed"))),
+                    .dictEntry(key: .string("ActiveEnterTimestamp"), value: .variant(.uint64(5))),
+                ]),
+            .array(elementSignature: "s", []),
+        ]
+        #expect(
+            SystemdStartWatch.changes(signal) == ["ActiveState": .string("failed"), "SubState": .string("failed")])
+
+        var serviceInterface = signal
+        serviceInterface.body[0] = .string("org.freedesktop.systemd1.Service")
+        #expect(SystemdStartWatch.changes(serviceInterface) == nil)
+        var reply = signal
+        reply.kind = .methodReturn
+        #expect(SystemdStartWatch.changes(reply) == nil)
+    }
+}
