@@ -79,6 +79,23 @@ public struct DBusConnection: Sendable {
         return serial
     }
 
+    /// Sends `messages` in one write, with consecutive serials, and returns their serials in order: the
+    /// peer reads them in one go and answers while this side waits once, where one write per message
+    /// woke it for each.
+    public mutating func send(all messages: [DBusMessage]) throws(DBusError) -> [UInt32] {
+        var bytes: [UInt8] = []
+        var serials: [UInt32] = []
+        serials.reserveCapacity(messages.count)
+        for message in messages {
+            let serial = nextSerial
+            nextSerial = nextSerial == UInt32.max ? 1 : nextSerial + 1
+            bytes += try message.encoded(serial: serial)
+            serials.append(serial)
+        }
+        try DBusSocket.send(descriptor, bytes, path: path)
+        return serials
+    }
+
     /// The messages queued by `call`, or else every complete message after one blocking read (at least one).
     public mutating func receive() throws(DBusError) -> [DBusMessage] {
         while true {

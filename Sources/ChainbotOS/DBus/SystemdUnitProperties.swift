@@ -47,21 +47,24 @@ public enum SystemdUnitProperties {
     /// The requests sent for `ask`, by serial: which unit and property each reply answers.
     public typealias Asked = [UInt32: (unit: String, property: Property)]
 
-    /// Sends a `Get` for each unit's `properties` on `connection`, all before any reply is read.
+    /// Sends a `Get` for each unit's `properties` on `connection`, all in one write before any reply is read.
     public static func ask(
         _ properties: [String: [Property]], on connection: inout DBusConnection
     ) throws(DBusError) -> Asked {
-        var asked: Asked = [:]
+        var requests: [(unit: String, property: Property)] = []
+        var messages: [DBusMessage] = []
         for (unit, wanted) in properties {
             let path = SystemdUnitPath.path(forUnit: unit)
             for property in wanted {
-                let serial = try connection.send(
+                requests.append((unit, property))
+                messages.append(
                     .methodCall(
                         destination: SystemdSignal.busName, path: path, interface: SystemdSignal.properties,
                         member: "Get", body: [.string(property.interface), .string(property.name)]))
-                asked[serial] = (unit, property)
             }
         }
+        var asked: Asked = [:]
+        for (serial, request) in zip(try connection.send(all: messages), requests) { asked[serial] = request }
         return asked
     }
 
