@@ -57,7 +57,7 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
         for f in /proc/"$pid"/task/*/status; do
             v=$(awk '/ctxt_switches/ { s += $2 } END { print s }' "$f" 2>/dev/null) || continue
             tid=${f%/status}
-            [[ -z $v ]] || echo "${tid##*/} $v"
+            [[ -z $v ]] || echo "${tid##*/} $v $(tr -c '[:alnum:]._\n-' _ <"$tid/comm" 2>/dev/null)"
         done
     }
     # The switches between two snapshots: a thread in both counts its difference, one born in between all
@@ -74,13 +74,27 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     local k0 k1
     c0=$(cpu) k0=$(children) t0=${EPOCHREALTIME/./}
     switches > "$snap0"
-    sleep "$idle"
+    # perf (when there) counts every thread's switches, also of the threads that end in the window.
+    local counted=
+    if command -v perf >/dev/null; then
+        counted=$(perf stat -x, -e context-switches -p "$pid" -- sleep "$idle" 2>&1 >/dev/null | awk -F, '/context-switches/ { print $1 }')
+    else
+        sleep "$idle"
+    fi
     c1=$(cpu) k1=$(children) t1=${EPOCHREALTIME/./}
     switches > "$snap1"
     read -r s1 gone <<<"$(between "$snap0" "$snap1")"
+    # Where the wake-ups are: each thread's switches in the window, by the name the thread has.
+    awk 'NR == FNR { before[$1] = $2; next } { d = $2 - ($1 in before ? before[$1] : 0); if (d > 0) print "  thread " $1 " " $3 ": " d }' \
+        "$snap0" "$snap1" | sort -t: -k2 -rn | sed 's/^/wake-ups:/' >&2
     s0=0
     rm -f "$snap0" "$snap1"
-    [[ $gone == 0 ]] || say "$gone thread(s) ended during the idle window; their switches are not counted"
+    if [[ $counted =~ ^[0-9]+$ ]]; then
+        say "perf: $counted switches of all threads (/proc, threads alive at both ends only: $s1; $gone thread(s) ended)"
+        s1=$counted
+    else
+        [[ $gone == 0 ]] || say "$gone thread(s) ended during the idle window; their switches are not counted"
+    fi
     local seconds=$(((t1 - t0) / 1000000))
     local cpu_ms=$(((c1 - c0) * 1000 / ticks))
     say "its children (the commands it ran): $(((k1 - k0) * 1000 / ticks)) ms CPU in the idle window"
