@@ -46,14 +46,17 @@ public enum SystemdStartWatch {
             if now >= end { break }
             let wait = asked.isEmpty ? min(watched.nextDue ?? end, end) : end
             for message in try connection.receive(waitingAtMost: now.duration(to: wait)) {
-                if try SystemdUnitProperties.take(message, asked: &asked, into: &values) {
-                    watched.noteDeaths(values)
+                let unit: String
+                if let answered = try SystemdUnitProperties.take(message, asked: &asked, into: &values) {
+                    unit = answered
+                } else if let signalled = message.path.flatMap({ byPath[$0] }), let changed = changes(message) {
+                    unit = signalled
+                    values[unit, default: [:]].merge(changed) { _, new in new }
+                } else {
                     continue
                 }
-                guard let unit = message.path.flatMap({ byPath[$0] }), let changed = changes(message) else { continue }
-                values[unit, default: [:]].merge(changed) { _, new in new }
-                // Each signal on its own: a batch can hold an exit and the restart that hides it.
-                watched.noteDeaths(values, of: [unit])
+                // Each message on its own: one read can hold an exit and the restart that hides it again.
+                watched.note(unit, values[unit])
             }
             // Judged once every unit's first state is in; each later change is in `values` by then too.
             if asked.isEmpty { watched.judge(values, at: ContinuousClock.now) }
@@ -117,16 +120,19 @@ public enum SystemdStartWatch {
             activeSince.values.map { $0 + window }.min()
         }
 
-        /// Decides `units` (all pending ones when nil) that are dead in `values` now.
-        mutating func noteDeaths(_ values: [String: [String: DBusValue]], of units: [String]? = nil) {
-            for unit in units ?? Array(pending) where pending.contains(unit) {
-                let (_, active, sub) = Self.state(values[unit])
-                if active == "failed" || sub == "auto-restart" { decide(unit, .died(active: active, sub: sub)) }
+        /// What one message said of `unit`: dead now, or no longer active (its window starts again).
+        mutating func note(_ unit: String, _ values: [String: DBusValue]?) {
+            guard pending.contains(unit) else { return }
+            let (_, active, sub) = Self.state(values)
+            if active == "failed" || sub == "auto-restart" {
+                decide(unit, .died(active: active, sub: sub))
+            } else if active != "active" {
+                activeSince[unit] = nil
             }
         }
 
         mutating func judge(_ values: [String: [String: DBusValue]], at now: ContinuousClock.Instant) {
-            noteDeaths(values)
+            for unit in pending { note(unit, values[unit]) }
             for unit in pending {
                 let (load, active, sub) = Self.state(values[unit])
                 if load != "loaded" {

@@ -68,17 +68,17 @@ public enum SystemdUnitProperties {
         return asked
     }
 
-    /// Records `message` in `values` when it answers one of `asked` (and strikes it off); false for any
-    /// other message (a signal).
+    /// Records `message` in `values` when it answers one of `asked` (and strikes it off), and returns the
+    /// unit it answered for; nil for any other message (a signal).
     @discardableResult
     public static func take(
         _ message: DBusMessage, asked: inout Asked, into values: inout [String: [String: DBusValue]]
-    ) throws(DBusError) -> Bool {
+    ) throws(DBusError) -> String? {
         guard let serial = message.replySerial, let (unit, property) = asked.removeValue(forKey: serial) else {
-            return false
+            return nil
         }
         try record(message, unit: unit, property: property, into: &values)
-        return true
+        return unit
     }
 
     /// The same as `read`, on the process's `BlockingLane`; the task waits without holding a thread of

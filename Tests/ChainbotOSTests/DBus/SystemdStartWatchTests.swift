@@ -44,12 +44,28 @@ import Testing
     @Test func anExitIsDeathAsSoonAsItIsHeardAlsoBeforeEveryFirstStateIsIn() {
         var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
         var values = ["a.service": Self.state("activating", "auto-restart")]
-        tracking.noteDeaths(values, of: ["a.service"])
+        tracking.note("a.service", values["a.service"])
         values["a.service"] = Self.state("active", "running")
         values["b.service"] = Self.state("active", "running")
         tracking.judge(values, at: ContinuousClock.now)
         #expect(tracking.pending == ["b.service"])
         #expect(tracking.verdicts(values)["a.service"] == .died(active: "activating", sub: "auto-restart"))
+    }
+
+    @Test func aTransitionHeardBetweenTwoJudgementsStartsTheWindowAgain() {
+        let start = ContinuousClock.now
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], window: .milliseconds(200))
+        var values = ["a.service": Self.state("active", "running")]
+        tracking.judge(values, at: start)
+        // One read held a stop and the start after it: active again when judged, but not since the start.
+        tracking.note("a.service", Self.state("deactivating", "stop"))
+        values["a.service"] = Self.state("active", "running")
+        tracking.note("a.service", values["a.service"])
+        tracking.judge(values, at: start + .milliseconds(150))
+        tracking.judge(values, at: start + .milliseconds(300))
+        #expect(tracking.pending == ["a.service"])
+        tracking.judge(values, at: start + .milliseconds(350))
+        #expect(tracking.verdicts(values) == ["a.service": .settled])
     }
 
     @Test func aUnitThatLeftActiveStartsItsWindowAgainAndAFailedOneIsDead() {
