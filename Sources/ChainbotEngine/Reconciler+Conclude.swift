@@ -1,10 +1,11 @@
 import ChainbotCore
 
 extension Reconciler {
-    /// What the run did, from its step records: the report, and the record to commit (without the owed
-    /// steps and events).
+    /// What the run did, from its step records: the report, the record to commit (without the owed
+    /// steps, the events and the summary's JSON) and the revision's summary, encoded only when a revision
+    /// is recorded (a pass that changes nothing records none, and encoding every spec cost it a tenth).
     func conclude(_ prepared: PreparedRun, records: [StepRecord], generation: String) -> (
-        ApplyReport, RunRecord
+        ApplyReport, RunRecord, RevisionSummary
     ) {
         let plan = prepared.plan
         var outcomes: [Int: StepOutcome] = [:]
@@ -24,13 +25,13 @@ extension Reconciler {
             switch resource.action {
             case .create, .update, .unchanged:
                 guard let spec = specs[resource.id] else { continue }
-                let json = SpecCoding.encode(spec)
                 let previous = prepared.applied[resource.id]
                 let created = resource.action == .create || (previous?.createdByChainbot ?? false)
                 if resource.action == .unchanged, previous?.spec == spec, previous?.createdByChainbot == created {
                     report.unchanged.append(resource.id)
                     continue
                 }
+                let json = SpecCoding.encode(spec)
                 applied.append(
                     AppliedResource(
                         kind: resource.id.kind.rawValue, name: resource.id.name, specJSON: json,
@@ -53,9 +54,8 @@ extension Reconciler {
             pruned: report.pruned.count, resources: prepared.desired.map(SpecCoding.Record.init))
         let outcome: Revision.Outcome =
             report.failed.isEmpty ? .succeeded : (records.contains { $0.outcome.succeeded } ? .partial : .failed)
-        let record = RunRecord(
-            outcome: outcome, summaryJSON: SpecCoding.encode(summary), applied: applied, forgotten: forgotten)
-        return (report, record)
+        let record = RunRecord(outcome: outcome, summaryJSON: nil, applied: applied, forgotten: forgotten)
+        return (report, record, summary)
     }
 
     /// A step record as the store keeps it.

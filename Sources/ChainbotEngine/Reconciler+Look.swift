@@ -17,7 +17,7 @@ extension Reconciler {
         for record in try store.allApplied() {
             guard let kind = Kind(rawValue: record.kind), managed.contains(kind), kinds?.contains(kind) ?? true,
                 ids?.contains(ResourceID(kind, record.name)) ?? true,
-                let spec = SpecCoding.decode(ResourceSpec.self, from: record.specJSON)
+                let spec = SpecCoding.appliedSpecs.decode(record.specJSON)
             else { continue }
             applied[ResourceID(kind, record.name)] = AppliedSpec(
                 spec: spec, createdByChainbot: record.createdByChainbot)

@@ -163,7 +163,7 @@ public struct Reconciler: Sendable {
             }
         }
         if let recordingError { throw recordingError }
-        var (report, record) = conclude(prepared, records: records, generation: generation)
+        var (report, record, summary) = conclude(prepared, records: records, generation: generation)
         report.interruptions = interruptions
         (record.pendingDone, record.pendingFailed) = settle(owed, plan: plan, records: records)
         record.events = events(report, generation: generation)
@@ -172,6 +172,7 @@ public struct Reconciler: Sendable {
             revision = try store.beginRun(RunIntent(generation: generation, gitCommit: gitCommit, steps: []))
         }
         if let revision {
+            record.summaryJSON = SpecCoding.encode(summary)
             report.revision = try store.finishRun(revision.id, record)
         } else {
             for event in record.events { try store.recordEvent(event, outboxPayload: outboxPayload) }

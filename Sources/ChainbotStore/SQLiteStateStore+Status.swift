@@ -5,7 +5,7 @@ extension SQLiteStateStore {
     /// the status last changed. A status that did not change writes nothing: the read happens outside a
     /// write transaction, so a pass that changes nothing adds no frame to the write-ahead log (issue 15).
     public func recordStatus(_ status: ResourceStatus) throws(StoreError) {
-        let conditions = SpecCoding.encode(status.conditions)
+        let conditions = SpecCoding.conditionTexts.encode(status.conditions)
         let stored = try database.withConnection { (connection: borrowing SQLiteConnection) throws(StoreError) in
             try connection.queryFirst(
                 """
@@ -133,7 +133,7 @@ extension ResourceStatus {
     fileprivate init(row: SQLiteRow) throws(StoreError) {
         let sync = ResourceStatus.Sync(rawValue: try row.text(at: 2)) ?? .unknown
         let health = Health(rawValue: try row.text(at: 3)) ?? .unknown
-        let conditions = SpecCoding.decode([Condition].self, from: try row.text(at: 4)) ?? []
+        let conditions = SpecCoding.storedConditions.decode(try row.text(at: 4)) ?? []
         self.init(
             kind: try row.text(at: 0), name: try row.text(at: 1), sync: sync, health: health, conditions: conditions,
             observedGeneration: try row.optionalText(at: 5), updatedAt: try row.timestamp(at: 6))
