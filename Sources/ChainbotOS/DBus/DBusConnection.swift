@@ -57,16 +57,25 @@ public struct DBusConnection: Sendable {
             message: reply.body.first?.text ?? "")
     }
 
-    /// Sends `message` and returns its reply, method return or error, queueing what arrives before it.
+    /// Sends `message` and returns its reply, method return or error, queueing everything else that
+    /// arrives with it (before the reply or after it in the same read), for `receive`.
+    ///
+    /// It reads the socket only: reading through `receive` handed it the queue it had just filled, again
+    /// and again, so a signal that came before a reply made it spin for ever (an agent's unit monitor at
+    /// start, a settle watch during a crash loop).
     private mutating func exchange(_ message: DBusMessage) throws(DBusError) -> DBusMessage {
         let serial = try send(message)
         while true {
-            for message in try receive() {
-                if message.replySerial == serial, message.kind == .methodReturn || message.kind == .error {
-                    return message
+            var reply: DBusMessage?
+            for message in try fromSocket(until: nil) {
+                if reply == nil, message.replySerial == serial, message.kind == .methodReturn || message.kind == .error
+                {
+                    reply = message
+                } else {
+                    queued.append(message)
                 }
-                queued.append(message)
             }
+            if let reply { return reply }
         }
     }
 
@@ -114,7 +123,12 @@ public struct DBusConnection: Sendable {
             defer { queued = [] }
             return queued
         }
-        let deadline = limit.map { ContinuousClock.now + $0 }
+        return try fromSocket(until: limit.map { ContinuousClock.now + $0 })
+    }
+
+    /// The complete messages in the buffer, or else those after reading the socket (waiting at most until
+    /// `deadline`: none when nothing came by then); never the queue.
+    private mutating func fromSocket(until deadline: ContinuousClock.Instant?) throws(DBusError) -> [DBusMessage] {
         while true {
             var messages: [DBusMessage] = []
             var start = 0
