@@ -16,14 +16,6 @@ enum WireError: Error, Sendable {
 }
 
 extension Duration {
-    /// Whole milliseconds, rounded up so a short positive duration never becomes 0; at most `Int32.max`.
-    var pollMilliseconds: Int32 {
-        let (seconds, attoseconds) = components
-        if seconds < 0 || (seconds == 0 && attoseconds <= 0) { return 0 }
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
-    }
-
     /// A short rendering for messages: `250 ms`, `2 s`, `1.5 s`.
     var shortText: String {
         let milliseconds = Int(pollMilliseconds)

@@ -60,11 +60,7 @@ public final class SystemdUnitMonitor: Sendable {
         var connection = try DBusConnection(address: address)
         isBus = !Self.isDirect(connection.path)
         do {
-            if isBus {
-                try connection.hello()
-                for rule in SystemdSignal.matchRules { try connection.call(SystemdSignal.addMatch(rule)) }
-            }
-            try connection.call(SystemdSignal.subscribe)
+            try SystemdSignal.subscribe(&connection)
             try connection.setReceiveTimeout(seconds: 0)
         } catch {
             connection.close()

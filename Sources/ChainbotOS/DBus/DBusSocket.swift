@@ -105,10 +105,7 @@ enum DBusSocket {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let (seconds, attoseconds) = max(left, .zero).components
-            let milliseconds = Int32(
-                clamping: min(seconds, 1 << 30) * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-            let ready = poll(&entry, 1, milliseconds)
+            let ready = poll(&entry, 1, left.pollMilliseconds)
             if ready > 0 { return true }
             if ready == 0, left <= .zero { return false }
             if ready < 0, errno != EINTR { throw DBusError.system(.current("poll", path: path)) }

@@ -39,6 +39,16 @@ public enum SystemdSignal {
         "type='signal',sender='\(busName)',path='\(managerPath)',interface='\(manager)',member='Reloading'",
     ]
 
+    /// Asks systemd for unit signals on `connection`: through a bus, `Hello` and the match `rules` first
+    /// (a direct connection gets every signal without them), then `Subscribe()`.
+    static func subscribe(_ connection: inout DBusConnection, rules: [String] = matchRules) throws(DBusError) {
+        if !SystemdUnitMonitor.isDirect(connection.path) {
+            try connection.hello()
+            for rule in rules { try connection.call(addMatch(rule)) }
+        }
+        try connection.call(subscribe)
+    }
+
     /// `org.freedesktop.DBus.AddMatch(rule)`.
     static func addMatch(_ rule: String) -> DBusMessage {
         DBusMessage.methodCall(

@@ -27,11 +27,7 @@ public enum SystemdStartWatch {
         var connection = try DBusConnection(address: address)
         defer { connection.close() }
         try connection.setReceiveTimeout(seconds: timeoutSeconds)
-        if !SystemdUnitMonitor.isDirect(connection.path) {
-            try connection.hello()
-            try connection.call(SystemdSignal.addMatch(SystemdSignal.matchRules[0]))
-        }
-        try connection.call(SystemdSignal.subscribe)
+        try SystemdSignal.subscribe(&connection, rules: [SystemdSignal.matchRules[0]])
         let end = ContinuousClock.now + limit
         let wanted = Dictionary(
             uniqueKeysWithValues: units.map {
@@ -69,21 +65,11 @@ public enum SystemdStartWatch {
     public static func fetch(
         _ units: [String], address: String, window: Duration, limit: Duration
     ) async throws(DBusError) -> [String: Verdict] {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<[String: Verdict], DBusError>, Never>) in
-            let body: @Sendable () -> Void = {
-                continuation.resume(
-                    returning: Result { () throws(DBusError) in
-                        try watch(units, address: address, window: window, limit: limit)
-                    })
-            }
-            do throws(SystemError) {
-                try DetachedThread.start(stackSize: 512 * 1024, body)
-            } catch {
-                continuation.resume(returning: .failure(.system(error)))
-            }
+        try await DetachedThread.run(stackSize: 512 * 1024) { () throws(DBusError) in
+            try watch(units, address: address, window: window, limit: limit)
+        } noThread: {
+            .system($0)
         }
-        return try result.get()
     }
 
     /// The `ActiveState`, `SubState` and `LoadState` a `PropertiesChanged` on the Unit interface carries.

@@ -30,4 +30,21 @@ public enum DetachedThread {
             throw SystemError("pthread_create", code: status)
         }
     }
+
+    /// Runs `body` on a new thread and returns what it returns or throws; the calling task waits without
+    /// holding a thread of the pool. When no thread can be started, `noThread` says what to throw.
+    public static func run<Value: Sendable, Failure: Error>(
+        stackSize: Int? = nil, _ body: @escaping @Sendable () throws(Failure) -> Value,
+        noThread: @Sendable (SystemError) -> Failure
+    ) async throws(Failure) -> Value {
+        let outcome = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Value, Failure>, Never>) in
+            do throws(SystemError) {
+                try start(stackSize: stackSize) { continuation.resume(returning: Result(catching: body)) }
+            } catch {
+                continuation.resume(returning: .failure(noThread(error)))
+            }
+        }
+        return try outcome.get()
+    }
 }

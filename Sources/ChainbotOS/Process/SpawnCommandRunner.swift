@@ -34,20 +34,11 @@ public struct SpawnCommandRunner: CommandRunner {
 
     /// Runs `invocation` on a dedicated thread, so waiting for the child never occupies the cooperative pool.
     public func run(_ invocation: CommandInvocation) async throws(CommandError) -> CommandResult {
-        typealias Outcome = Result<CommandResult, CommandError>
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-            do throws(SystemError) {
-                try DetachedThread.start {
-                    let outcome = Outcome { () throws(CommandError) in try runSynchronously(invocation) }
-                    continuation.resume(returning: outcome)
-                }
-            } catch {
-                continuation.resume(
-                    returning: .failure(
-                        .launchFailed(command: invocation.description, reason: CommandError.Reason(error))))
-            }
+        try await DetachedThread.run { () throws(CommandError) in
+            try runSynchronously(invocation)
+        } noThread: { error in
+            .launchFailed(command: invocation.description, reason: CommandError.Reason(error))
         }
-        return try outcome.get()
     }
 
     /// Runs `invocation` to completion on the calling thread, blocking it; not for async contexts.
