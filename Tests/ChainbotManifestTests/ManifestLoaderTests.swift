@@ -47,6 +47,7 @@ import Testing
               healthCheck:
                 tcp: 127.0.0.1:9000
                 interval: 10s
+              minUptime: 1500ms
             ---
             apiVersion: chainbot.dev/v1
             kind: Service
@@ -75,10 +76,38 @@ import Testing
         #expect(unit.hardening?.protectSystem == "strict")
         #expect(service.dropIns == [NamedText(name: "limits", text: "[Service]\nLimitNOFILE=4096\n")])
         #expect(service.healthCheck == HealthCheck(probe: .tcp("127.0.0.1:9000"), interval: .seconds(10)))
+        #expect(service.minUptime == .milliseconds(1500))
         guard case .service(let raw) = set.resources[1].spec, case .raw(let unitText) = raw.definition else {
             throw Failure("not a raw service")
         }
         #expect(unitText == "[Service]\nExecStart=/usr/bin/true\n")
+        #expect(raw.minUptime == nil)
+    }
+
+    @Test func aMinUptimeOverAMinuteIsRefusedWhereItIsWritten() throws {
+        let text = """
+            apiVersion: chainbot.dev/v1
+            kind: Service
+            metadata: {name: slow}
+            spec:
+              exec: /usr/bin/slow
+              minUptime: 2m
+            ---
+            apiVersion: chainbot.dev/v1
+            kind: Service
+            metadata: {name: raw}
+            spec:
+              unit: "[Service]\\nExecStart=/usr/bin/true\\n"
+              minUptime: 250
+            """
+        let set = ManifestLoader().load(text: text, path: "pi.yaml")
+        let places = set.diagnostics.map { "\($0.code.rawValue)@\($0.location.line):\($0.location.column) \($0.message)" }
+        #expect(
+            places == [
+                "out-of-range@6:14 spec.minUptime 2m is too long in Service 'slow': the maximum is 1m: every start waits for it",
+                "type-mismatch@13:14 wrong type for spec.minUptime in Service 'raw': expected a duration like 30s, 5m, "
+                    + "1h30m, found an integer",
+            ])
     }
 
     @Test func parsesSecretReferencesWithoutReadingThem() throws {

@@ -104,6 +104,11 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     threads=$(awk '/Threads/ { print $2 }' "/proc/$pid/status")
     # Where the memory is: private (anonymous) pages against file pages (the binary's code, libraries).
     grep -E '^(VmRSS|RssAnon|RssFile|RssShmem)' "/proc/$pid/status" | tr -s ' \t' ' ' | sed 's/^/memory: /' >&2
+    # The binary's own mappings: how much of each (code, read-only data, data) is resident.
+    awk -v bin="$(readlink "/proc/$pid/exe")" '/^[0-9a-f]+-[0-9a-f]+ / { mine = ($6 == bin); perms = $2; next }
+        mine && $1 == "Size:" { size[perms] += $2 } mine && $1 == "Rss:" { rss[perms] += $2 }
+        END { for (p in size) printf "memory: binary %s: %d of %d KiB resident\n", p, rss[p], size[p] }' \
+        "/proc/$pid/smaps" >&2
     # Reaction: edit file-001's content, rename into place, wait for the file.
     local latencies=() start end
     for ((i = 1; i <= edits; i++)); do

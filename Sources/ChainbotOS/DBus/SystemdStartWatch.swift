@@ -19,10 +19,11 @@ public enum SystemdStartWatch {
 
     static let states = ["LoadState", "ActiveState", "SubState"]
 
-    /// Each of `units`' verdict: settled once active for `window`, died at the first sign of it, let go at
-    /// `limit` after the watch began. Blocking (up to `limit`, or `timeoutSeconds` for an unanswered read).
+    /// Each of `units`' verdict: settled once active for its window (`windows`, by unit), died at the first
+    /// sign of it, let go at `limit` after the watch began. Blocking (up to `limit`, or `timeoutSeconds` for
+    /// an unanswered read).
     public static func watch(
-        _ units: [String], address: String, window: Duration, limit: Duration, timeoutSeconds: Int = 25
+        _ units: [String], address: String, windows: [String: Duration], limit: Duration, timeoutSeconds: Int = 25
     ) throws(DBusError) -> [String: Verdict] {
         var connection = try DBusConnection(address: address)
         defer { connection.close() }
@@ -36,7 +37,7 @@ public enum SystemdStartWatch {
         var asked = try SystemdUnitProperties.ask(wanted, on: &connection)
         var values: [String: [String: DBusValue]] = [:]
         let byPath = Dictionary(units.map { (SystemdUnitPath.path(forUnit: $0), $0) }) { first, _ in first }
-        var watched = Tracking(units: units, window: window)
+        var watched = Tracking(units: units, windows: windows)
         while !watched.pending.isEmpty {
             let now = ContinuousClock.now
             if now >= end { break }
@@ -63,10 +64,10 @@ public enum SystemdStartWatch {
     /// The same on a thread of its own (a watch blocks for up to `limit`); the task waits without holding
     /// a thread of the pool.
     public static func fetch(
-        _ units: [String], address: String, window: Duration, limit: Duration
+        _ units: [String], address: String, windows: [String: Duration], limit: Duration
     ) async throws(DBusError) -> [String: Verdict] {
         try await DetachedThread.run(stackSize: 512 * 1024) { () throws(DBusError) in
-            try watch(units, address: address, window: window, limit: limit)
+            try watch(units, address: address, windows: windows, limit: limit)
         } noThread: {
             .system($0)
         }
@@ -91,19 +92,22 @@ public enum SystemdStartWatch {
 
     /// Which units are still watched, and since when each has been active.
     struct Tracking {
-        let window: Duration
+        /// How long each unit must stay active; a unit without one settles once seen active.
+        let windows: [String: Duration]
         private(set) var pending: Set<String>
         private var activeSince: [String: ContinuousClock.Instant] = [:]
         private var decided: [String: Verdict] = [:]
 
-        init(units: [String], window: Duration) {
-            self.window = window
+        init(units: [String], windows: [String: Duration]) {
+            self.windows = windows
             pending = Set(units)
         }
 
+        func window(_ unit: String) -> Duration { windows[unit] ?? .zero }
+
         /// The soonest instant a unit active now would have settled.
         var nextDue: ContinuousClock.Instant? {
-            activeSince.values.map { $0 + window }.min()
+            activeSince.map { $0.value + window($0.key) }.min()
         }
 
         /// What one message said of `unit`: dead now, or no longer active (its window starts again).
@@ -126,7 +130,7 @@ public enum SystemdStartWatch {
                 } else if active == "active" {
                     let since = activeSince[unit] ?? now
                     activeSince[unit] = since
-                    if since.duration(to: now) >= window { decide(unit, .settled) }
+                    if since.duration(to: now) >= window(unit) { decide(unit, .settled) }
                 } else {
                     activeSince[unit] = nil
                 }

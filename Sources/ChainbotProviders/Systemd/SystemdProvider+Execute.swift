@@ -62,5 +62,5 @@ extension SystemdProvider {
     }
 
     /// Started and restarted units are watched for a moment: `UnitSettle`.
-    var settle: UnitSettle { UnitSettle(systemctl: systemctl, reader: reader) }
+    var settle: UnitSettle { UnitSettle(systemctl: systemctl, reader: reader, minUptimes: minUptimes) }
 }

@@ -21,6 +21,9 @@ public struct SystemdProvider: Provider {
     let mode: Mode
     /// Over D-Bus when set (`UnitReads.dbus`), else with `systemctl`.
     let reader: UnitPropertyReader?
+    /// Each desired service's `minUptime`, by unit name, once `bound` to a run; a unit not in it (or a
+    /// provider not bound) settles after `ServiceSpec.defaultMinUptime`.
+    var minUptimes: [String: Duration] = [:]
 
     /// `reads`: where a live provider reads units' properties (`UnitReads.live` for the running host).
     public init(runner: some CommandRunner, fileSystem: some HostFileSystem, mode: Mode, reads: UnitReads = .systemctl)
@@ -32,6 +35,17 @@ public struct SystemdProvider: Provider {
     }
 
     public var kinds: [Kind] { [.service] }
+
+    /// This provider for one run: it knows how long each desired service must stay up after a start.
+    public func bound(to desired: [Resource], applied: [ResourceID: ResourceSpec]) -> any Provider {
+        var bound = self
+        bound.minUptimes = [:]
+        for resource in desired {
+            guard let service = Self.service(resource.spec), let minUptime = service.minUptime else { continue }
+            bound.minUptimes[service.unitName] = minUptime
+        }
+        return bound
+    }
 
     /// The unit file, one facet per drop-in (`.absent` for drop-ins `previous` had and `spec` dropped),
     /// `enabled`, and in live mode `state`; live, a running service is restarted when a file it is notified

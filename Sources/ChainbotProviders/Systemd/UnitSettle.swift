@@ -1,7 +1,8 @@
 import ChainbotCore
 import ChainbotOS
 
-/// Watches units just started or restarted for a short settle time, all of them with one
+/// Watches units just started or restarted for a short settle time (each service's `minUptime`, 200 ms
+/// unless its manifest says otherwise), all of them with one
 /// `systemctl list-units` per check (15 ms for 100 units, where `systemctl show` takes 20 times as long:
 /// it fetches every property of each unit).
 ///
@@ -9,8 +10,8 @@ import ChainbotOS
 /// `JobRemoved` itself), but for a `Type=simple` service "done" means forked: a service that dies at once
 /// (a crash on start-up, a missing interpreter) only shows in its state a moment later. A unit that lands
 /// in `failed` or an auto-restart loop within the settle time is a failure (its `Result` and exit status,
-/// from one `systemctl show`, say why); one seen `active` twice in a row has settled; one still neither
-/// after the last check is let go (as a slow start, not a failure).
+/// from one `systemctl show`, say why); one seen `active` at every check of its settle time has settled;
+/// one still neither 1.3 s after that is let go (as a slow start, not a failure).
 ///
 /// With a D-Bus reader the units are watched from systemd's signals instead (`SystemdStartWatch`): a unit
 /// active for the settle window with no transition has settled, one that lands in `failed` or an
@@ -20,23 +21,32 @@ import ChainbotOS
 struct UnitSettle: Sendable {
     let systemctl: Systemctl
     var reader: UnitPropertyReader? = nil
+    /// How long each unit must stay active, by name (`spec.minUptime`); others `ServiceSpec.defaultMinUptime`.
+    var minUptimes: [String: Duration] = [:]
 
-    /// How often and how many times the units are checked (at most 1.5 s, usually 0.2 s).
-    static let checks = 15
+    /// How often the units are checked without the watch.
     static let interval: Duration = .milliseconds(100)
+    /// How long after the longest settle time the units are watched before one that is neither settled
+    /// nor dead is let go (1.5 s from the start with the default 200 ms).
+    static let grace: Duration = .milliseconds(1300)
     static let listing = ["list-units", "--all", "--plain", "--no-legend", "--full", "--"]
 
-    /// How long a unit watched over D-Bus must stay active (as long as two checks take), and when the
-    /// watch lets go of one that is neither settled nor dead.
-    static let window: Duration = interval * 2
-    static let limit: Duration = interval * checks
+    /// How long `unit` must stay active.
+    func window(_ unit: String) -> Duration { minUptimes[unit] ?? ServiceSpec.defaultMinUptime }
+
+    /// When the watch of `units` lets go of those neither settled nor dead.
+    func limit(_ units: [String]) -> Duration { (units.map(window).max() ?? ServiceSpec.defaultMinUptime) + Self.grace }
+
+    /// How many checks `interval` apart must see `unit` active in a row: its settle time, and at least one.
+    func checksActive(_ unit: String) -> Int { max(1, Int((window(unit) / Self.interval).rounded(.up))) }
 
     /// The units that failed, with why; the others settled or were let go. A failing `systemctl` fails
     /// every unit not settled yet.
     func failures(_ units: [String]) async -> [String: ProviderError] {
         if let reader, !units.isEmpty,
             let verdicts = try? await SystemdStartWatch.fetch(
-                units, address: reader.address, window: Self.window, limit: Self.limit)
+                units, address: reader.address, windows: Dictionary(units.map { ($0, window($0)) }) { a, _ in a },
+                limit: limit(units))
         {
             var restarting: Set<String> = []
             let dead = units.filter { unit in
@@ -54,7 +64,8 @@ struct UnitSettle: Sendable {
         var pending = units
         var steady: [String: Int] = [:]
         var failed: [String: ProviderError] = [:]
-        for _ in 0..<Self.checks where !pending.isEmpty {
+        let checks = Int((limit(units) / Self.interval).rounded(.up))
+        for _ in 0..<checks where !pending.isEmpty {
             try? await Task.sleep(for: Self.interval)
             let states: [String: (active: String, sub: String)]
             do {
@@ -71,7 +82,7 @@ struct UnitSettle: Sendable {
                     return false
                 }
                 steady[unit] = state?.active == "active" ? (steady[unit] ?? 0) + 1 : 0
-                return (steady[unit] ?? 0) < 2
+                return (steady[unit] ?? 0) < checksActive(unit)
             }
             if !dead.isEmpty { failed.merge(await whyFailed(dead)) { _, new in new } }
         }

@@ -7,13 +7,18 @@ import Testing
 /// once), let go when not loaded or neither by the end. (`SystemdStartWatchInTestbedTests` watches a real
 /// systemd.)
 @Suite struct SystemdStartWatchTests {
+    /// The same window for each of `units`.
+    static func windows(_ units: [String], _ window: Duration = .milliseconds(200)) -> [String: Duration] {
+        Dictionary(uniqueKeysWithValues: units.map { ($0, window) })
+    }
+
     static func state(_ active: String, _ sub: String, load: String = "loaded") -> [String: DBusValue] {
         ["LoadState": .string(load), "ActiveState": .string(active), "SubState": .string(sub)]
     }
 
     @Test func aUnitActiveForTheWholeWindowHasSettledAndNotBefore() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], window: .milliseconds(200))
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], windows: Self.windows(["a.service"]))
         let values = ["a.service": Self.state("active", "running")]
         tracking.judge(values, at: start)
         #expect(tracking.pending == ["a.service"])
@@ -25,9 +30,33 @@ import Testing
         #expect(tracking.verdicts(values) == ["a.service": .settled])
     }
 
+    @Test func eachUnitSettlesAfterItsOwnWindowAndAZeroWindowAtTheFirstLook() {
+        let start = ContinuousClock.now
+        let windows: [String: Duration] = ["now.service": .zero, "short.service": .milliseconds(200), "long.service": .seconds(2)]
+        var tracking = SystemdStartWatch.Tracking(units: Array(windows.keys), windows: windows)
+        let values = windows.mapValues { _ in Self.state("active", "running") }
+        tracking.judge(values, at: start)
+        #expect(tracking.pending == ["short.service", "long.service"])
+        #expect(tracking.nextDue == start + .milliseconds(200))
+        tracking.judge(values, at: start + .milliseconds(200))
+        #expect(tracking.pending == ["long.service"])
+        #expect(tracking.nextDue == start + .seconds(2))
+        tracking.judge(values, at: start + .milliseconds(1999))
+        #expect(tracking.pending == ["long.service"])
+        tracking.judge(values, at: start + .seconds(2))
+        #expect(tracking.verdicts(values) == windows.mapValues { _ in SystemdStartWatch.Verdict.settled })
+    }
+
+    @Test func aZeroWindowStillFailsAUnitThatIsDeadAtTheFirstLook() {
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], windows: ["a.service": .zero])
+        let values = ["a.service": Self.state("failed", "failed")]
+        tracking.judge(values, at: ContinuousClock.now)
+        #expect(tracking.verdicts(values) == ["a.service": .died(active: "failed", sub: "failed")])
+    }
+
     @Test func anAutoRestartIsDeathEvenWhenTheUnitIsActiveAgainAtTheEnd() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("active", "running"), "b.service": Self.state("active", "running")]
         tracking.judge(values, at: start)
         values["a.service"] = Self.state("activating", "auto-restart")
@@ -42,7 +71,7 @@ import Testing
     }
 
     @Test func anExitIsDeathAsSoonAsItIsHeardAlsoBeforeEveryFirstStateIsIn() {
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("activating", "auto-restart")]
         tracking.note("a.service", values["a.service"])
         values["a.service"] = Self.state("active", "running")
@@ -54,7 +83,7 @@ import Testing
 
     @Test func aTransitionHeardBetweenTwoJudgementsStartsTheWindowAgain() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], window: .milliseconds(200))
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service"], windows: Self.windows(["a.service"]))
         var values = ["a.service": Self.state("active", "running")]
         tracking.judge(values, at: start)
         // One read held a stop and the start after it: active again when judged, but not since the start.
@@ -70,7 +99,7 @@ import Testing
 
     @Test func aUnitThatLeftActiveStartsItsWindowAgainAndAFailedOneIsDead() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], window: .milliseconds(200))
+        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("active", "running"), "b.service": Self.state("activating", "start")]
         tracking.judge(values, at: start)
         values["a.service"] = Self.state("deactivating", "stop-sigterm")
@@ -87,7 +116,7 @@ import Testing
 
     @Test func aUnitNotLoadedOrNeitherByTheEndIsLetGo() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["gone.service", "slow.service"], window: .milliseconds(200))
+        var tracking = SystemdStartWatch.Tracking(units: ["gone.service", "slow.service"], windows: Self.windows(["gone.service", "slow.service"]))
         let values = [
             "gone.service": Self.state("inactive", "dead", load: "not-found"),
             "slow.service": Self.state("activating", "start"),

@@ -30,6 +30,26 @@ import Testing
                 == [60, 60, 120, 60, 60, 120, 120, 60, 60, 60, 60].map { Duration.seconds($0) })
     }
 
+    /// Bound to a run, the provider checks a started service for as long as its `minUptime`: 0s is one check,
+    /// 500ms five checks 100 ms apart; a service outside the desired set gets the default two.
+    @Test(arguments: [(Duration.zero, 1), (.milliseconds(500), 5), (nil, 2)])
+    func aStartIsCheckedForTheServicesMinUptime(minUptime: Duration?, checks: Int) async throws {
+        let runner = FakeCommandRunner()
+        runner.script(
+            "systemctl", ["list-units"], exitCode: 0, output: "chainbot.service loaded active running ChainBot\n")
+        runner.script("systemctl")
+        var spec = Support.spec()
+        spec.minUptime = minUptime
+        let here = SourceLocation(file: "pi.yaml", line: 1, column: 1)
+        let desired = [Resource(metadata: Metadata(name: "chainbot"), spec: .service(spec), location: here, nameLocation: here)]
+        let provider = Support.provider(runner: runner).bound(to: minUptime == nil ? [] : desired, applied: [:])
+
+        try await provider.execute(.systemctl(.start, unit: "chainbot.service"))
+
+        let check = "systemctl list-units --all --plain --no-legend --full -- chainbot.service"
+        #expect(runner.commandLines == ["systemctl start chainbot.service"] + Array(repeating: check, count: checks))
+    }
+
     @Test func aUnitThatDiesRightAfterStartingIsAFailedStepWithItsJournal() async throws {
         let runner = FakeCommandRunner()
         runner.script(

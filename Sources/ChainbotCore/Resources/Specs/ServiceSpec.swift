@@ -21,10 +21,18 @@ public struct ServiceSpec: Sendable, Hashable, Codable {
     public var enabled: Bool
     public var state: State
     public var healthCheck: HealthCheck?
+    /// How long the service must stay active after chainbot started or restarted it before the start
+    /// counts as done (`spec.minUptime`); nil: `defaultMinUptime`.
+    public var minUptime: Duration?
+
+    /// A start counts as done once the service has been active this long, unless `minUptime` says otherwise.
+    public static let defaultMinUptime: Duration = .milliseconds(200)
+    /// The longest `minUptime` a manifest may ask for: a start waits this long, and an agent's pass with it.
+    public static let maximumMinUptime: Duration = .seconds(60)
 
     public init(
         unitName: String, definition: Definition, dropIns: [NamedText] = [], enabled: Bool = true,
-        state: State = .running, healthCheck: HealthCheck? = nil
+        state: State = .running, healthCheck: HealthCheck? = nil, minUptime: Duration? = nil
     ) {
         self.unitName = unitName
         self.definition = definition
@@ -32,6 +40,7 @@ public struct ServiceSpec: Sendable, Hashable, Codable {
         self.enabled = enabled
         self.state = state
         self.healthCheck = healthCheck
+        self.minUptime = minUptime
     }
 }
 
