@@ -5,6 +5,8 @@
 #   contrib/bench/converge-floor.sh [BINARY]     as root; BINARY defaults to $CHAINBOT_BIN, then
 #                                                .build/release/chainbot (relative to the repository)
 #   CHAINBOT_SYSTEMD_READS=systemctl                  chainbot reads units with systemctl show, not D-Bus
+#   CHAINBOT_BENCH_MIN_UPTIME=0s                      chainbot's Services get this `minUptime` (default:
+#                                                     none in the manifests, so 200 ms)
 #
 # For each size N (CHAINBOT_BENCH_SIZES, default "20 100") it boots one testbed and runs
 # CHAINBOT_BENCH_RUNS rounds (default 5). Each round makes two fresh sets of N units (`cbR-NNN` for
@@ -57,7 +59,7 @@ all_active() { # all_active UNITS...
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Inside the testbed: `converge-floor.sh __inner N BINARY RUNS`; prints one `RESULT …` line on stdout.
+# Inside the testbed: `converge-floor.sh __inner N BINARY RUNS [MIN_UPTIME]`; prints one `RESULT …` line on stdout.
 
 observe() { systemctl show "--property=$PROPERTIES" -- "$@" >/dev/null && cat -- "${@/#/$UNITDIR/}" >/dev/null; }
 
@@ -83,7 +85,7 @@ teardown() { # teardown UNITS...
 
 inner() {
     local n=$1 runs=$3 round i name
-    BIN=$2
+    BIN=$2 MIN_UPTIME=${4:-}
     local cv=() cvf=() hs=() hsf=() hr=() hrf=()
     for ((round = 1; round <= runs; round++)); do
         local dir=/srv/cf-$round src=/srv/cf-$round-floor cb=() fl=()
@@ -93,6 +95,7 @@ inner() {
             printf -v name 'cb%d-%03d' "$round" "$i"
             printf 'apiVersion: chainbot.dev/v1\nkind: Service\nmetadata:\n  name: %s\nspec:\n  exec: /bin/sleep infinity\n' \
                 "$name" >"$dir/$name.yaml"
+            [[ -z $MIN_UPTIME ]] || printf '  minUptime: %s\n' "$MIN_UPTIME" >>"$dir/$name.yaml"
             cb+=("$name.service")
             printf -v name 'fl%d-%03d' "$round" "$i"
             fl+=("$name.service")
@@ -184,13 +187,13 @@ main() {
         NAME=cfloor-$$-$n
         say "N=$n: starting testbed $NAME"
         "$TESTBED" start "$NAME" "${binds[@]}" >/dev/null
-        line=$("$TESTBED" exec "$NAME" env CHAINBOT_SYSTEMD_READS="${CHAINBOT_SYSTEMD_READS:-}" bash "$SELF" __inner "$n" "$bin" "$runs" </dev/null)
+        line=$("$TESTBED" exec "$NAME" env CHAINBOT_SYSTEMD_READS="${CHAINBOT_SYSTEMD_READS:-}" bash "$SELF" __inner "$n" "$bin" "$runs" "${CHAINBOT_BENCH_MIN_UPTIME:-}" </dev/null)
         results+=("${line#RESULT }")
         cleanup
     done
 
     echo
-    echo "$("$bin" --version 2>&1 | head -n 1); $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); median of $runs"
+    echo "$("$bin" --version 2>&1 | head -n 1); minUptime ${CHAINBOT_BENCH_MIN_UPTIME:-200ms (default)}; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); median of $runs"
     echo
     echo "| N | first converge / floor | ratio | heal, start / floor | ratio | heal, restart / floor | ratio |"
     echo "|---:|---:|---:|---:|---:|---:|---:|"
