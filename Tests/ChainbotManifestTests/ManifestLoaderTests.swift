@@ -101,7 +101,9 @@ import Testing
               minUptime: 250
             """
         let set = ManifestLoader().load(text: text, path: "pi.yaml")
-        let places = set.diagnostics.map { "\($0.code.rawValue)@\($0.location.line):\($0.location.column) \($0.message)" }
+        let places = set.diagnostics.map {
+            "\($0.code.rawValue)@\($0.location.line):\($0.location.column) \($0.message)"
+        }
         #expect(
             places == [
                 "out-of-range@6:14 spec.minUptime 2m is too long in Service 'slow': the maximum is 1m: every start waits for it",

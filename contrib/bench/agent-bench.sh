@@ -75,9 +75,12 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     c0=$(cpu) k0=$(children) t0=${EPOCHREALTIME/./}
     switches > "$snap0"
     # perf (when there) counts every thread's switches, also of the threads that end in the window.
-    local counted=
+    # Its task-clock is the CPU time to the microsecond, where /proc/PID/stat counts 10 ms clock ticks.
+    local counted= perfstat= taskclock=
     if command -v perf >/dev/null; then
-        counted=$(perf stat -x, -e context-switches -p "$pid" -- sleep "$idle" 2>&1 >/dev/null | awk -F, '/context-switches/ { print $1 }')
+        perfstat=$(perf stat -x, -e context-switches,task-clock -p "$pid" -- sleep "$idle" 2>&1 >/dev/null)
+        counted=$(awk -F, '/context-switches/ { print $1 }' <<<"$perfstat")
+        taskclock=$(awk -F, '/task-clock/ { printf "%.1f", $1 }' <<<"$perfstat")
     else
         sleep "$idle"
     fi
@@ -91,6 +94,7 @@ inner() { # inside the testbed: inner BINARY RESYNC IDLE EDITS
     rm -f "$snap0" "$snap1"
     if [[ $counted =~ ^[0-9]+$ ]]; then
         say "perf: $counted switches of all threads (/proc, threads alive at both ends only: $s1; $gone thread(s) ended)"
+        say "perf: task-clock $taskclock ms in the idle window = $(awk -v c="$taskclock" -v s="$idle" 'BEGIN { printf "%.2f", c / s * 3.6 }') s CPU per hour"
         s1=$counted
     else
         [[ $gone == 0 ]] || say "$gone thread(s) ended during the idle window; their switches are not counted"

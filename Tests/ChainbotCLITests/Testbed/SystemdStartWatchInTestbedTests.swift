@@ -64,8 +64,11 @@ struct SystemdStartWatchInTestbedTests {
             // both again, as both have failed by then.
             for reads in ["dbus", "systemctl"] {
                 let applied = try await testbed.exec(
-                    ["/usr/bin/env", "CHAINBOT_SYSTEMD_READS=\(reads)", Testbed.chainbotBinary, "apply", "-f", "/srv/m",
-                     "--state", "/srv/s.db"], timeout: .seconds(300))
+                    [
+                        "/usr/bin/env", "CHAINBOT_SYSTEMD_READS=\(reads)", Testbed.chainbotBinary, "apply", "-f",
+                        "/srv/m",
+                        "--state", "/srv/s.db",
+                    ], timeout: .seconds(300))
                 let text = applied.output + applied.errorOutput
 
                 #expect(applied.termination != .exited(0), "\(reads): \(applied)")

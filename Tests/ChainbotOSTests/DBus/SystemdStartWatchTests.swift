@@ -32,7 +32,9 @@ import Testing
 
     @Test func eachUnitSettlesAfterItsOwnWindowAndAZeroWindowAtTheFirstLook() {
         let start = ContinuousClock.now
-        let windows: [String: Duration] = ["now.service": .zero, "short.service": .milliseconds(200), "long.service": .seconds(2)]
+        let windows: [String: Duration] = [
+            "now.service": .zero, "short.service": .milliseconds(200), "long.service": .seconds(2),
+        ]
         var tracking = SystemdStartWatch.Tracking(units: Array(windows.keys), windows: windows)
         let values = windows.mapValues { _ in Self.state("active", "running") }
         tracking.judge(values, at: start)
@@ -56,7 +58,8 @@ import Testing
 
     @Test func anAutoRestartIsDeathEvenWhenTheUnitIsActiveAgainAtTheEnd() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
+        var tracking = SystemdStartWatch.Tracking(
+            units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("active", "running"), "b.service": Self.state("active", "running")]
         tracking.judge(values, at: start)
         values["a.service"] = Self.state("activating", "auto-restart")
@@ -71,7 +74,8 @@ import Testing
     }
 
     @Test func anExitIsDeathAsSoonAsItIsHeardAlsoBeforeEveryFirstStateIsIn() {
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
+        var tracking = SystemdStartWatch.Tracking(
+            units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("activating", "auto-restart")]
         tracking.note("a.service", values["a.service"])
         values["a.service"] = Self.state("active", "running")
@@ -99,7 +103,8 @@ import Testing
 
     @Test func aUnitThatLeftActiveStartsItsWindowAgainAndAFailedOneIsDead() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
+        var tracking = SystemdStartWatch.Tracking(
+            units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("active", "running"), "b.service": Self.state("activating", "start")]
         tracking.judge(values, at: start)
         values["a.service"] = Self.state("deactivating", "stop-sigterm")
@@ -116,7 +121,8 @@ import Testing
 
     @Test func aUnitNotLoadedOrNeitherByTheEndIsLetGo() {
         let start = ContinuousClock.now
-        var tracking = SystemdStartWatch.Tracking(units: ["gone.service", "slow.service"], windows: Self.windows(["gone.service", "slow.service"]))
+        var tracking = SystemdStartWatch.Tracking(
+            units: ["gone.service", "slow.service"], windows: Self.windows(["gone.service", "slow.service"]))
         let values = [
             "gone.service": Self.state("inactive", "dead", load: "not-found"),
             "slow.service": Self.state("activating", "start"),

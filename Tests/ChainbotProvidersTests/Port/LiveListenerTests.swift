@@ -69,9 +69,10 @@ extension PortTests {
                 let after = try Self.endpoints(reader.read())
                 let found = Self.compare(
                     before: before, ss: Self.ssEndpoints(tcp, "tcp").union(Self.ssEndpoints(udp, "udp")), after: after)
-                persistent = persistent.map {
-                    ($0.onlyInProc.intersection(found.onlyInProc), $0.onlyInSs.intersection(found.onlyInSs))
-                } ?? found
+                persistent =
+                    persistent.map {
+                        ($0.onlyInProc.intersection(found.onlyInProc), $0.onlyInSs.intersection(found.onlyInSs))
+                    } ?? found
                 if let persistent, persistent.onlyInProc.isEmpty, persistent.onlyInSs.isEmpty { break }
             }
             let disagreement = try #require(persistent)

@@ -41,7 +41,9 @@ import Testing
         var spec = Support.spec()
         spec.minUptime = minUptime
         let here = SourceLocation(file: "pi.yaml", line: 1, column: 1)
-        let desired = [Resource(metadata: Metadata(name: "chainbot"), spec: .service(spec), location: here, nameLocation: here)]
+        let desired = [
+            Resource(metadata: Metadata(name: "chainbot"), spec: .service(spec), location: here, nameLocation: here)
+        ]
         let provider = Support.provider(runner: runner).bound(to: minUptime == nil ? [] : desired, applied: [:])
 
         try await provider.execute(.systemctl(.start, unit: "chainbot.service"))
