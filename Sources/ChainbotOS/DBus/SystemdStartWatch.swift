@@ -1,3 +1,5 @@
+import Glibc
+
 /// Watches units that were just started or restarted until each has settled or died, from systemd's own
 /// signals (`PropertiesChanged` on each unit) rather than by asking again at intervals.
 ///
@@ -17,7 +19,8 @@ public enum SystemdStartWatch {
         case letGo(active: String, sub: String)
     }
 
-    static let states = ["LoadState", "ActiveState", "SubState"]
+    /// What the watch reads and hears of each unit: its states, and when it last became active.
+    static let states = ["LoadState", "ActiveState", "SubState", "ActiveEnterTimestampMonotonic"]
 
     /// Each of `units`' verdict: settled once active for its window (`windows`, by unit), died at the first
     /// sign of it, let go at `limit` after the watch began. Blocking (up to `limit`, or `timeoutSeconds` for
@@ -53,12 +56,21 @@ public enum SystemdStartWatch {
                     continue
                 }
                 // Each message on its own: one read can hold an exit and the restart that hides it again.
-                watched.note(unit, values[unit])
+                watched.note(unit, values[unit], at: ContinuousClock.now)
             }
             // Judged once every unit's first state is in; each later change is in `values` by then too.
             if asked.isEmpty { watched.judge(values, at: ContinuousClock.now) }
         }
         return watched.verdicts(values)
+    }
+
+    /// How long ago `micros`, an instant of `CLOCK_MONOTONIC` in microseconds, was (systemd's
+    /// `…TimestampMonotonic` properties are on that clock).
+    @Sendable public static func age(ofMonotonicMicroseconds micros: UInt64) -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let nowMicros = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+        return .microseconds(nowMicros - Int64(clamping: micros))
     }
 
     /// The same on a thread of its own (a watch blocks for up to `limit`); the task waits without holding
@@ -94,12 +106,20 @@ public enum SystemdStartWatch {
     struct Tracking {
         /// How long each unit must stay active; a unit without one settles once seen active.
         let windows: [String: Duration]
+        /// How long ago a `CLOCK_MONOTONIC` instant in microseconds (systemd's `…TimestampMonotonic`) was.
+        let age: @Sendable (UInt64) -> Duration
         private(set) var pending: Set<String>
         private var activeSince: [String: ContinuousClock.Instant] = [:]
+        /// The last time each unit was heard not active: it has been active since then at the earliest.
+        private var inactiveAt: [String: ContinuousClock.Instant] = [:]
         private var decided: [String: Verdict] = [:]
 
-        init(units: [String], windows: [String: Duration]) {
+        init(
+            units: [String], windows: [String: Duration],
+            age: @escaping @Sendable (UInt64) -> Duration = SystemdStartWatch.age(ofMonotonicMicroseconds:)
+        ) {
             self.windows = windows
+            self.age = age
             pending = Set(units)
         }
 
@@ -110,31 +130,46 @@ public enum SystemdStartWatch {
             activeSince.map { $0.value + window($0.key) }.min()
         }
 
-        /// What one message said of `unit`: dead now, or no longer active (its window starts again).
-        mutating func note(_ unit: String, _ values: [String: DBusValue]?) {
+        /// What one message said of `unit` at `now`: dead now, or no longer active (its window starts again).
+        mutating func note(_ unit: String, _ values: [String: DBusValue]?, at now: ContinuousClock.Instant) {
             guard pending.contains(unit) else { return }
             let (_, active, sub) = Self.state(values)
             if active == "failed" || sub == "auto-restart" {
                 decide(unit, .died(active: active, sub: sub))
-            } else if active != "active" {
+            } else if !active.isEmpty, active != "active" {
                 activeSince[unit] = nil
+                inactiveAt[unit] = now
             }
         }
 
+        /// Settles each unit that has been active for its window at `now`. A unit's window runs from the
+        /// moment systemd says it became active (`ActiveEnterTimestampMonotonic`), so time spent before the
+        /// first look counts, but never from before it was last heard not active; without a timestamp, from
+        /// the first look.
         mutating func judge(_ values: [String: [String: DBusValue]], at now: ContinuousClock.Instant) {
-            for unit in pending { note(unit, values[unit]) }
+            for unit in pending { note(unit, values[unit], at: now) }
             for unit in pending {
                 let (load, active, sub) = Self.state(values[unit])
                 if load != "loaded" {
                     decide(unit, .letGo(active: active, sub: sub))
                 } else if active == "active" {
-                    let since = activeSince[unit] ?? now
+                    let since = activeSince[unit] ?? becameActive(unit, values[unit], now: now)
                     activeSince[unit] = since
                     if since.duration(to: now) >= window(unit) { decide(unit, .settled) }
                 } else {
                     activeSince[unit] = nil
                 }
             }
+        }
+
+        /// When the unit, active at `now`, became active as far as the watch can tell.
+        private func becameActive(
+            _ unit: String, _ values: [String: DBusValue]?, now: ContinuousClock.Instant
+        ) -> ContinuousClock.Instant {
+            guard case .uint64(let micros)? = values?["ActiveEnterTimestampMonotonic"], micros > 0 else { return now }
+            let entered = now - min(max(.zero, age(micros)), window(unit))
+            guard let inactive = inactiveAt[unit] else { return entered }
+            return min(max(entered, inactive), now)
         }
 
         private mutating func decide(_ unit: String, _ verdict: Verdict) {

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import ChainbotOS
@@ -12,8 +13,59 @@ import Testing
         Dictionary(uniqueKeysWithValues: units.map { ($0, window) })
     }
 
-    static func state(_ active: String, _ sub: String, load: String = "loaded") -> [String: DBusValue] {
-        ["LoadState": .string(load), "ActiveState": .string(active), "SubState": .string(sub)]
+    static func state(
+        _ active: String, _ sub: String, load: String = "loaded", entered: UInt64? = nil
+    ) -> [String: DBusValue] {
+        var values: [String: DBusValue] = [
+            "LoadState": .string(load), "ActiveState": .string(active), "SubState": .string(sub),
+        ]
+        if let entered { values["ActiveEnterTimestampMonotonic"] = .uint64(entered) }
+        return values
+    }
+
+    /// The age of a monotonic timestamp when the monotonic clock reads 10 s.
+    static let tenSecondsIn: @Sendable (UInt64) -> Duration = { .microseconds(10_000_000 - Int64($0)) }
+
+    @Test func theWindowRunsFromWhenSystemdSaysTheUnitBecameActive() {
+        let start = ContinuousClock.now
+        let units = ["recent.service", "old.service"]
+        var tracking = SystemdStartWatch.Tracking(units: units, windows: Self.windows(units), age: Self.tenSecondsIn)
+        // Active for 150 ms and for 5 s when first seen.
+        let values = [
+            "recent.service": Self.state("active", "running", entered: 9_850_000),
+            "old.service": Self.state("active", "running", entered: 5_000_000),
+        ]
+        tracking.judge(values, at: start)
+        #expect(tracking.pending == ["recent.service"])
+        #expect(tracking.nextDue == start + .milliseconds(50))
+        tracking.judge(values, at: start + .milliseconds(49))
+        #expect(tracking.pending == ["recent.service"])
+        tracking.judge(values, at: start + .milliseconds(50))
+        #expect(tracking.verdicts(values) == ["recent.service": .settled, "old.service": .settled])
+    }
+
+    @Test func aTimestampNeverCountsTimeBeforeTheUnitWasLastSeenNotActive() {
+        let start = ContinuousClock.now
+        var tracking = SystemdStartWatch.Tracking(
+            units: ["a.service"], windows: Self.windows(["a.service"]), age: Self.tenSecondsIn)
+        var values = ["a.service": Self.state("activating", "start")]
+        tracking.judge(values, at: start)
+        // Active now, with a timestamp from long before it was seen activating: the window runs from then.
+        values["a.service"] = Self.state("active", "running", entered: 5_000_000)
+        tracking.judge(values, at: start + .milliseconds(150))
+        #expect(tracking.nextDue == start + .milliseconds(200))
+        tracking.judge(values, at: start + .milliseconds(199))
+        #expect(tracking.pending == ["a.service"])
+        tracking.judge(values, at: start + .milliseconds(200))
+        #expect(tracking.verdicts(values) == ["a.service": .settled])
+    }
+
+    @Test func theAgeOfAMonotonicTimestampIsMeasuredOnTheMonotonicClock() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let micros = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
+        let age = SystemdStartWatch.age(ofMonotonicMicroseconds: micros - 2_000_000)
+        #expect(age >= .seconds(2) && age < .seconds(120), "\(age)")
     }
 
     @Test func aUnitActiveForTheWholeWindowHasSettledAndNotBefore() {
@@ -77,7 +129,7 @@ import Testing
         var tracking = SystemdStartWatch.Tracking(
             units: ["a.service", "b.service"], windows: Self.windows(["a.service", "b.service"]))
         var values = ["a.service": Self.state("activating", "auto-restart")]
-        tracking.note("a.service", values["a.service"])
+        tracking.note("a.service", values["a.service"], at: ContinuousClock.now)
         values["a.service"] = Self.state("active", "running")
         values["b.service"] = Self.state("active", "running")
         tracking.judge(values, at: ContinuousClock.now)
@@ -91,9 +143,9 @@ import Testing
         var values = ["a.service": Self.state("active", "running")]
         tracking.judge(values, at: start)
         // One read held a stop and the start after it: active again when judged, but not since the start.
-        tracking.note("a.service", Self.state("deactivating", "stop"))
+        tracking.note("a.service", Self.state("deactivating", "stop"), at: start + .milliseconds(100))
         values["a.service"] = Self.state("active", "running")
-        tracking.note("a.service", values["a.service"])
+        tracking.note("a.service", values["a.service"], at: start + .milliseconds(100))
         tracking.judge(values, at: start + .milliseconds(150))
         tracking.judge(values, at: start + .milliseconds(300))
         #expect(tracking.pending == ["a.service"])
