@@ -89,8 +89,8 @@ import Testing
         #expect(health.status == 200)
         // Starved, it got 503 for ~10 s; with the loopback slot it is answered 200 without waiting for the
         // slow clients to time out (the 200 is the proof; the bound only catches a hang, with room for a
-        // loaded 2-core machine running other suites).
-        #expect(answeredIn < .seconds(20), "healthz answered in \(answeredIn)")
+        // loaded 2-core machine running other suites: 21 s was seen in a full run).
+        #expect(answeredIn < .seconds(120), "healthz answered in \(answeredIn)")
         let statuses = answers.map { $0.map { String($0.prefix(12)) } ?? "still open" }
         var counted: [String: Int] = [:]
         for status in statuses { counted[status, default: 0] += 1 }
@@ -102,8 +102,9 @@ import Testing
             #expect(counted["HTTP/1.1 429", default: 0] >= 1, "\(counted)")
             #expect(counted.keys.allSatisfy { ["HTTP/1.1 408", "HTTP/1.1 429"].contains($0) }, "\(counted)")
         }
-        // Every one was answered (408 or 429, above) and closed: bounded, with room for a loaded machine.
-        #expect(allClosedIn < .seconds(30), "all closed in \(allClosedIn)")
+        // Every one was answered (408 or 429, above) and closed: bounded, with room for a loaded machine (a
+        // client not closed 15 s after it began reading is "still open" above; 30 s in all was seen in a full run).
+        #expect(allClosedIn < .seconds(120), "all closed in \(allClosedIn)")
     }
 
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
