@@ -75,8 +75,9 @@ import Testing
 
             #expect(response.status == 200)
             #expect(elapsed >= .milliseconds(300))
-            // Held, not hung: well under the client's own timeout, with room for a loaded 2-core machine.
-            #expect(elapsed < .seconds(10))
+            // Held, then answered (a hang would end in the client's 30 s read timeout, not a 200). The bound
+            // has room for a loaded 2-core machine: 16.5 s was seen in a full run.
+            #expect(elapsed < .seconds(60))
         }
     }
 

@@ -31,13 +31,14 @@ import Testing
             let allCountedAtOnce = ContinuousClock.now - opened < .seconds(2)
 
             #expect(health.status == 200)
-            // 200 at all is the point (a starved server answers 503); the bound leaves room for load.
-            #expect(answeredIn < .seconds(8), "answered in \(answeredIn)")
+            // 200 at all is the point (a starved server answers 503); the bound only catches a hang (the same
+            // shape in the agent's endpoint took 21 s in a full run on 2 cores).
+            #expect(answeredIn < .seconds(120), "answered in \(answeredIn)")
             var statuses: [Int: Int] = [:]
             for connection in slow {
                 let status = (try? await connection.readResponse().status) ?? 0
                 statuses[status, default: 0] += 1
-                #expect(await connection.isClosedByPeer(within: .seconds(5)))
+                #expect(await connection.isClosedByPeer(within: .seconds(20)))
             }
             // 8 were taken and timed out (408 after 2 s), the other 32 were over the peer's budget (429).
             if allCountedAtOnce {
@@ -47,7 +48,8 @@ import Testing
                 // over the budget, every one answered 408 or 429.
                 #expect(statuses[429, default: 0] >= 1 && statuses.keys.allSatisfy { [408, 429].contains($0) })
             }
-            #expect(ContinuousClock.now - start < .seconds(20))
+            // Below withServer's 30 s idle timeout, which would close them too, with room for a loaded machine.
+            #expect(ContinuousClock.now - start < .seconds(28))
         }
     }
 
@@ -57,7 +59,7 @@ import Testing
             let start = ContinuousClock.now
 
             // withServer's idle timeout is 30 s: only the first-head timeout can close it this soon.
-            #expect(await silent.isClosedByPeer(within: .seconds(5)))
+            #expect(await silent.isClosedByPeer(within: .seconds(20)))
             #expect(ContinuousClock.now - start < .seconds(20))
         }
     }
