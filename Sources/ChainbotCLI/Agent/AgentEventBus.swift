@@ -47,7 +47,7 @@ final class AgentEventBus: Sendable {
     /// Runs the channel on its own thread until `stop`.
     func start() throws(SystemError) {
         if let waker = channel.waker, signal.isWatching { signal.subscribe(waker) }
-        try DetachedThread.start { [self] in
+        try DetachedThread.start(name: "cb-event-bus") { [self] in
             channel.run()
             finished.store(true, ordering: .releasing)
         }

@@ -90,7 +90,7 @@ final class HostWatch: Sendable {
             return state.serial
         }
         do {
-            try DetachedThread.start { [self] in
+            try DetachedThread.start(name: "cb-" + starter.name) { [self] in
                 self.run(starter, routes: routes, serial: serial, thenResync: thenResync)
             }
         } catch {

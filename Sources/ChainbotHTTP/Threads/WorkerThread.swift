@@ -6,6 +6,6 @@ enum WorkerThread {
     /// Starts a thread that runs `body` once; throws when the system cannot create a thread. 256 KiB of
     /// stack is plenty for parsing HTTP and keeps many connections cheap.
     static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
-        try DetachedThread.start(stackSize: 256 * 1024, body)
+        try DetachedThread.start(name: "cb-http", stackSize: 256 * 1024, body)
     }
 }

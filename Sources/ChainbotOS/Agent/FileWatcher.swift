@@ -65,7 +65,7 @@ public final class FileWatcher: Sendable {
 
     func start(_ onChange: @escaping @Sendable (String) -> Void) throws(SystemError) {
         let watcher = self
-        try DetachedThread.start { watcher.run(onChange) }
+        try DetachedThread.start(name: "cb-file-watch") { watcher.run(onChange) }
     }
 
     /// Stops the watcher thread and closes its descriptors.

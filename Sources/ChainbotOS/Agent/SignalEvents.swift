@@ -20,7 +20,7 @@ public enum SignalEvents {
             action.sa_flags = SA_RESTART
             sigaction(signalNumber, &action, nil)
         }
-        try DetachedThread.start {
+        try DetachedThread.start(name: "cb-signals") {
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)

@@ -78,7 +78,7 @@ public enum SystemdStartWatch {
     public static func fetch(
         _ units: [String], address: String, windows: [String: Duration], limit: Duration
     ) async throws(DBusError) -> [String: Verdict] {
-        try await DetachedThread.run(stackSize: 512 * 1024) { () throws(DBusError) in
+        try await DetachedThread.run(name: "cb-settle", stackSize: 512 * 1024) { () throws(DBusError) in
             try watch(units, address: address, windows: windows, limit: limit)
         } noThread: {
             .system($0)

@@ -32,7 +32,7 @@ public final class BlockingLane: Sendable {
         }
         if start {
             do throws(SystemError) {
-                try DetachedThread.start(stackSize: 512 * 1024) { [self] in loop() }
+                try DetachedThread.start(name: "cb-lane", stackSize: 512 * 1024) { [self] in loop() }
             } catch {
                 // Without a thread of its own the lane runs what is queued here, and tries again next time.
                 let queued = jobs.withLock { state in

@@ -34,7 +34,7 @@ public struct SpawnCommandRunner: CommandRunner {
 
     /// Runs `invocation` on a dedicated thread, so waiting for the child never occupies the cooperative pool.
     public func run(_ invocation: CommandInvocation) async throws(CommandError) -> CommandResult {
-        try await DetachedThread.run { () throws(CommandError) in
+        try await DetachedThread.run(name: "cb-command") { () throws(CommandError) in
             try runSynchronously(invocation)
         } noThread: { error in
             .launchFailed(command: invocation.description, reason: CommandError.Reason(error))

@@ -33,7 +33,7 @@ public final class StreamedChild: Sendable {
         // The thread keeps the object (and so the wake pipe) alive until it ends; `deinit` closes the pipe.
         let streamed = self
         do {
-            try DetachedThread.start {
+            try DetachedThread.start(name: "cb-stream") {
                 let reader = StreamedChildReader(child: child, wake: streamed.wake.read)
                 if let reason = reader.run(onLine) { onExit("\(command) \(reason)") }
             }
