@@ -73,7 +73,9 @@ public final class SystemdUnitMonitor: Sendable {
         let monitor = self
         let subscribed = connection
         do {
-            try DetachedThread.start(name: "cb-unit-monitor") { monitor.run(subscribed, onChange: onChange, onLost: onLost) }
+            try DetachedThread.start(name: "cb-unit-monitor") {
+                monitor.run(subscribed, onChange: onChange, onLost: onLost)
+            }
         } catch {
             connection.close()
             throw DBusError.system(error)
