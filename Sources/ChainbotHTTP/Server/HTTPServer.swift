@@ -118,9 +118,9 @@ public final class HTTPServer: Sendable {
         }
         while !registry.isStopping {
             var entry = pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0)
-            // stop() shuts the listener down, which wakes this poll; the timeout is only a backstop (and
-            // long, so an idle agent is not woken every second).
-            guard poll(&entry, 1, 30_000) >= 0 || errno == EINTR else { return }
+            // stop() shuts the listener down, which wakes this poll; the timeout is only a backstop, and
+            // long: at 30 s it was two of an idle agent's few wake-ups a minute.
+            guard poll(&entry, 1, 300_000) >= 0 || errno == EINTR else { return }
             if registry.isStopping { return }
             let accepted: (socket: Socket, peer: String)?
             do { accepted = try listener.accept() } catch {
