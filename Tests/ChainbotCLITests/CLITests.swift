@@ -145,6 +145,12 @@ import Testing
         )
     }
 
+    @Test func explainGivesADurationsMaximumFromTheSchemaTheValidatorEnforces() async {
+        let run = await CLIHarness.run(["explain", "Service.minUptime"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("Service.minUptime: a duration like 30s, 5m, 1h30m, at most 1m\ndefault: 200ms\n"))
+    }
+
     @Test func explainRejectsUnknownTopicsWithASuggestion() async {
         let kind = await CLIHarness.run(["explain", "Sevice"])
         #expect(kind.status == 64)

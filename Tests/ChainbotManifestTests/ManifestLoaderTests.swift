@@ -106,9 +106,9 @@ import Testing
         }
         #expect(
             places == [
-                "out-of-range@6:14 spec.minUptime 2m is too long in Service 'slow': the maximum is 1m: every start waits for it",
+                "out-of-range@6:14 spec.minUptime 2m is too long in Service 'slow': the maximum is 1m",
                 "type-mismatch@13:14 wrong type for spec.minUptime in Service 'raw': expected a duration like 30s, 5m, "
-                    + "1h30m, found an integer",
+                    + "1h30m, at most 1m, found an integer",
             ])
     }
 

@@ -30,7 +30,8 @@ struct ValueDecoder {
         case .enumeration(let words): return enumeration(node, words: words, path: path)
         case .port: return port(node, path: path).map(TypedValue.int)
         case .portRange: return portRange(node, path: path)
-        case .duration(let minimum): return duration(node, minimum: minimum, path: path)
+        case .duration(let minimum, let maximum):
+            return duration(node, minimum: minimum, maximum: maximum, path: path)
         case .mode: return mode(node, path: path)
         case .list(let item): return list(node, item: item, path: path)
         case .map(let key, let value): return map(node, key: key, value: value, path: path)
@@ -101,11 +102,11 @@ struct ValueDecoder {
         return .string(text)
     }
 
-    private func duration(_ node: Node, minimum: Duration, path: String) -> TypedValue? {
+    private func duration(_ node: Node, minimum: Duration, maximum: Duration?, path: String) -> TypedValue? {
         guard let scalar = node.scalar, case .string(let text) = scalar.value else {
             var notes: [ManifestDiagnostic.Note] = []
             if case .int(let value)? = node.scalar?.value { notes.append(.init("add a unit, e.g. '\(value)s'")) }
-            return mismatch(node, .duration(minimum: minimum), path, notes: notes)
+            return mismatch(node, .duration(minimum: minimum, maximum: maximum), path, notes: notes)
         }
         guard let value = DurationText.parse(text) else {
             context.error(
@@ -119,10 +120,11 @@ struct ValueDecoder {
                 at: node)
             return nil
         }
-        guard value <= Self.maximumDuration else {
+        let limit = min(maximum ?? Self.maximumDuration, Self.maximumDuration)
+        guard value <= limit else {
             context.error(
-                .outOfRange, "\(path) \(text) is too long",
-                detail: "the maximum is \(DurationText.format(Self.maximumDuration))", at: node)
+                .outOfRange, "\(path) \(text) is too long", detail: "the maximum is \(DurationText.format(limit))",
+                at: node)
             return nil
         }
         return .duration(value)

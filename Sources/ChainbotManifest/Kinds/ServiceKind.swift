@@ -41,10 +41,10 @@ extension ManifestSchema {
                 doc: "Whether the unit should be running or stopped."),
             FieldSchema("healthCheck", .object(healthCheck), doc: "A probe beyond systemd's own state."),
             FieldSchema(
-                "minUptime", .duration(minimum: .zero), default: "200ms",
+                "minUptime", .duration(minimum: .zero, maximum: ServiceSpec.maximumMinUptime), default: "200ms",
                 doc: "How long the service must stay active after chainbot starts or restarts it before the start "
-                    + "counts as done: failing or being restarted by systemd within it fails the step (at most 1m; "
-                    + "0s: systemd's finished start job is enough)."),
+                    + "counts as done: failing or being restarted by systemd within it fails the step (every start "
+                    + "waits for it; 0s: systemd's finished start job is enough)."),
         ],
         exclusive: structuredFields.map { ["unit", $0] },
         requireOne: [["exec", "unit"]])
@@ -119,18 +119,11 @@ extension SpecDecoder {
             }
             if let probe { healthCheck = HealthCheck(probe: probe, interval: interval, timeout: timeout) }
         }
-        let minUptime = spec.duration("minUptime")
-        if let minUptime, minUptime > ServiceSpec.maximumMinUptime, let node = spec.valueNode("minUptime") {
-            context.error(
-                .outOfRange, "spec.minUptime \(DurationText.format(minUptime)) is too long",
-                detail: "the maximum is \(DurationText.format(ServiceSpec.maximumMinUptime)): every start waits for it",
-                at: node)
-        }
         return ServiceSpec(
             unitName: spec.string("unitName") ?? "\(name).service", definition: definition,
             dropIns: sortedTexts(spec.stringMap("dropIns")), enabled: spec.bool("enabled") ?? true,
             state: spec.string("state").flatMap(ServiceSpec.State.init) ?? .running, healthCheck: healthCheck,
-            minUptime: minUptime)
+            minUptime: spec.duration("minUptime"))
     }
 
     func sortedTexts(_ pairs: [(key: String, value: String)]?) -> [NamedText] {

@@ -68,8 +68,8 @@ public indirect enum FieldType: Sendable {
     case port
     /// A port or a range written `LOW-HIGH`.
     case portRange
-    /// A duration like `30s`, at least `minimum`.
-    case duration(minimum: Duration)
+    /// A duration like `30s`, at least `minimum` and at most `maximum` (nil: a year, any duration's limit).
+    case duration(minimum: Duration, maximum: Duration? = nil)
     /// File permission bits as a quoted octal string (`'0640'`) or a `0o640` integer.
     case mode
     /// A list of values of one type.
@@ -99,6 +99,7 @@ public indirect enum FieldType: Sendable {
         case .enumeration(let words): "one of " + words.joined(separator: ", ")
         case .port: "a port 1–65535"
         case .portRange: "a port 1–65535 or a range like '8000-8100'"
+        case .duration(_, let maximum?): "a duration like 30s, 5m, 1h30m, at most \(DurationText.format(maximum))"
         case .duration: "a duration like 30s, 5m, 1h30m"
         case .mode: "an octal mode like '0640' (quoted) or 0o640"
         case .list(let item): "a list, each " + item.summary

@@ -66,7 +66,7 @@ public enum SystemdStartWatch {
 
     /// How long ago `micros`, an instant of `CLOCK_MONOTONIC` in microseconds, was (systemd's
     /// `…TimestampMonotonic` properties are on that clock).
-    @Sendable public static func age(ofMonotonicMicroseconds micros: UInt64) -> Duration {
+    @Sendable static func age(ofMonotonicMicroseconds micros: UInt64) -> Duration {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let nowMicros = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
@@ -168,8 +168,7 @@ public enum SystemdStartWatch {
         ) -> ContinuousClock.Instant {
             guard case .uint64(let micros)? = values?["ActiveEnterTimestampMonotonic"], micros > 0 else { return now }
             let entered = now - min(max(.zero, age(micros)), window(unit))
-            guard let inactive = inactiveAt[unit] else { return entered }
-            return min(max(entered, inactive), now)
+            return max(entered, inactiveAt[unit] ?? entered)
         }
 
         private mutating func decide(_ unit: String, _ verdict: Verdict) {

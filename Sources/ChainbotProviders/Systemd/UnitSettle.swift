@@ -14,9 +14,9 @@ import ChainbotOS
 /// one still neither 1.3 s after that is let go (as a slow start, not a failure).
 ///
 /// With a D-Bus reader the units are watched from systemd's signals instead (`SystemdStartWatch`): a unit
-/// active for the settle window with no transition (counted from when systemd made it active) has settled, one that lands in `failed` or an
-/// auto-restart is a failure the moment systemd says so, also when the restart hid it again before the
-/// next check would have looked. The failure's `Result` is read over D-Bus too. Where the watch cannot be
+/// active for the settle window with no transition (counted from when systemd made it active) has
+/// settled, one that lands in `failed` or an auto-restart is a failure the moment systemd says so, also
+/// when the restart hid it again before the next check would have looked. The failure's `Result` is read over D-Bus too. Where the watch cannot be
 /// made (a refused connection), the checks are made as without a reader.
 struct UnitSettle: Sendable {
     let systemctl: Systemctl
