@@ -41,7 +41,7 @@ let package = Package(
                 "ChainbotProviders", "ChainbotEngine", "ChainbotYAML", "ChainbotHTTP",
             ]
         ),
-        .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI"]),
+        .executableTarget(name: "chainbot", dependencies: ["ChainbotCLI", "ChainbotOS"]),
         .target(name: "ChainbotHTTP", dependencies: ["ChainbotCore", "ChainbotOS"]),
         .target(name: "ChainbotAlexOSSimulator", dependencies: ["ChainbotCore", "ChainbotHTTP"]),
         .executableTarget(name: "chainbot-alexos-sim", dependencies: ["ChainbotAlexOSSimulator", "ChainbotHTTP"]),

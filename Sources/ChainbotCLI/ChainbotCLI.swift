@@ -1,5 +1,6 @@
 import ChainbotCore
 import ChainbotManifest
+import Dispatch
 
 /// The `chainbot` command line: finds the subcommand, parses its options, runs it, returns the exit code.
 public enum ChainbotCLI {
@@ -13,6 +14,22 @@ public enum ChainbotCLI {
         SnapshotCommand.command,
         CompletionCommand.command,
     ]
+
+    /// `run` for a synchronous `main`: runs it in a detached task and blocks the calling thread (which
+    /// runs no job meanwhile) until it returns.
+    public static func runBlocking(_ arguments: [String], context: CommandContext) -> Int32 {
+        final class Outcome: @unchecked Sendable {
+            let finished = DispatchSemaphore(value: 0)
+            var status: Int32 = 0
+        }
+        let outcome = Outcome()
+        Task.detached {
+            outcome.status = await run(arguments, context: context)
+            outcome.finished.signal()
+        }
+        outcome.finished.wait()
+        return outcome.status
+    }
 
     /// Runs `arguments` (without the program name) and returns the process exit code.
     public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {

@@ -1,4 +1,5 @@
 import ChainbotCLI
+import ChainbotOS
 import Glibc
 
 // One malloc arena for all threads, set before any thread allocates: glibc otherwise gives threads arenas
@@ -11,7 +12,11 @@ if getenv("MALLOC_ARENA_MAX") == nil && getenv("GLIBC_TUNABLES") == nil, let sym
     _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 1)
 }
 
-let status = await ChainbotCLI.run(
+// Swift concurrency's jobs and timers run on chainbot's own worker pool rather than libdispatch's, whose
+// monitor thread wakes the process every second for as long as it lives (BENCHMARKS.md, "Its threads" in
+// docs/agent-watching.md). `main` is synchronous for that: nothing runs on the main actor.
+DefaultExecutor.install()
+let status = ChainbotCLI.runBlocking(
     Array(CommandLine.arguments.dropFirst()),
     context: CommandContext(
         stdout: .standardOutput, stderr: .standardError, environment: CommandContext.processEnvironment()))

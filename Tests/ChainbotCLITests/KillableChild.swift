@@ -6,7 +6,11 @@ final class KillableChild {
     private let pid: pid_t
     private var status: Int32?
 
-    init(_ executable: String, _ arguments: [String], errorFile: String? = nil) throws(KillableChildError) {
+    /// `blockingAllSignals`: the child starts with every signal blocked, as a child of a thread of
+    /// libdispatch's pool does.
+    init(
+        _ executable: String, _ arguments: [String], errorFile: String? = nil, blockingAllSignals: Bool = false
+    ) throws(KillableChildError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -17,8 +21,17 @@ final class KillableChild {
         let all = [executable] + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = all.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if blockingAllSignals {
+            var all = sigset_t()
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attributes, &all)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        let spawned = posix_spawn(&child, executable, &actions, &attributes, &argv, environ)
         guard spawned == 0 else { throw KillableChildError(message: "posix_spawn \(executable): errno \(spawned)") }
         pid = child
     }
@@ -39,6 +52,26 @@ final class KillableChild {
         while waitpid(pid, &raw, 0) < 0, errno == EINTR {}
         status = raw
         return raw
+    }
+
+    /// Sends `signal` without waiting (a no-op when it already ended).
+    func signal(_ signal: Int32) {
+        if status == nil { kill(pid, signal) }
+    }
+
+    /// The raw wait status once the child ended, polling for up to `limit`; nil while it still runs.
+    func wait(upTo limit: Duration) async throws -> Int32? {
+        if let status { return status }
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while ContinuousClock.now < deadline {
+            var raw: Int32 = 0
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                status = raw
+                return raw
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
     }
 
     deinit {

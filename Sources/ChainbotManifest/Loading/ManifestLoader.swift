@@ -1,6 +1,5 @@
 public import ChainbotCore
 import ChainbotYAML
-import Dispatch
 import Synchronization
 
 /// The desired state read from a set of manifest paths, with every problem found in it.
@@ -76,7 +75,7 @@ public struct ManifestLoader: Sendable {
     private func loadConcurrently(_ files: [ManifestFile]) -> [([DecodedDocument], [ManifestDiagnostic])] {
         guard files.count > 1 else { return files.map(loadFile) }
         let results = Mutex<[([DecodedDocument], [ManifestDiagnostic])?]>(Array(repeating: nil, count: files.count))
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        ParallelWork.forEach(count: files.count) { index in
             let result = loadFile(files[index])
             results.withLock { $0[index] = result }
         }

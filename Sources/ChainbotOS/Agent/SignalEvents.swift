@@ -21,6 +21,13 @@ public enum SignalEvents {
             sigaction(signalNumber, &action, nil)
         }
         try DetachedThread.start(name: "cb-signals") {
+            // A signal mask inherited from whoever started chainbot (a thread of libdispatch's pool blocks
+            // every signal, and posix_spawn passes the mask on) would keep these pending for ever once no
+            // thread waits in `sigsuspend`: this thread takes them whatever the others block.
+            var served = sigset_t()
+            sigemptyset(&served)
+            for signalNumber in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&served, signalNumber) }
+            pthread_sigmask(SIG_UNBLOCK, &served, nil)
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)
