@@ -37,10 +37,10 @@ import Testing
         return nil
     }
 
-    @Test(.enabled(if: Fixtures.exists(binary), "the chainbot binary is not built at .build/debug/chainbot"))
-    func anAgentAfterItsFirstPassesHasNoThreadArenas() async throws {
-        let work = TemporaryDirectory("chainbot-agent-arenas")
-        let documents = (1...20).map { index in
+    /// An agent converging `files` ConfigFiles in `work/out`, started and waited for until it has made three
+    /// passes (at `--resync 1s`): the threads of its pool have all run work by then.
+    static func agentAfterThreePasses(_ work: TemporaryDirectory, files: Int) async throws -> DetachedProcess {
+        let documents = (1...files).map { index in
             """
             apiVersion: chainbot.dev/v1
             kind: ConfigFile
@@ -52,15 +52,29 @@ import Testing
         let manifest = work.write("m.yaml", documents.joined(separator: "\n---\n"))
         let state = work.file("state.db")
         let agent = try DetachedProcess.launch(
-            Self.binary, ["agent", "-f", manifest, "--state", state, "--listen", "off", "--resync", "1s"],
+            binary, ["agent", "-f", manifest, "--state", state, "--listen", "off", "--resync", "1s"],
             logPath: work.file("agent.log"))
-        defer { agent.stop() }
-        // Three passes: the threads of the pool have all run work by then.
         var stamp: String?
         for _ in 1...3 {
-            stamp = try await Self.nextPass(state, after: stamp)
-            try #require(stamp != nil, "no agent pass within 120 s: \(Fixtures.readText(work.file("agent.log")) ?? "")")
+            stamp = try await nextPass(state, after: stamp)
+            guard stamp != nil else {
+                agent.stop()
+                throw PassTimeout(log: Fixtures.readText(work.file("agent.log")) ?? "")
+            }
         }
+        return agent
+    }
+
+    struct PassTimeout: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "no agent pass within 120 s: \(log)" }
+    }
+
+    @Test(.enabled(if: Fixtures.exists(binary), "the chainbot binary is not built at .build/debug/chainbot"))
+    func anAgentAfterItsFirstPassesHasNoThreadArenas() async throws {
+        let work = TemporaryDirectory("chainbot-agent-arenas")
+        let agent = try await Self.agentAfterThreePasses(work, files: 20)
+        defer { agent.stop() }
         let arenas = Self.threadArenas(agent.pid)
         #expect(arenas.isEmpty, "thread arenas at \(arenas)")
         #expect(Fixtures.readText(work.file("out/file-20")) == "value 20\n")

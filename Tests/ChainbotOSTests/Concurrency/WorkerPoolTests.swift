@@ -11,28 +11,14 @@ import Testing
 @Suite struct WorkerPoolTests {
     /// The calling thread's name.
     static func threadName() -> String {
-        firstLine(Fixtures.readText("/proc/thread-self/comm"))
+        Fixtures.readText("/proc/thread-self/comm")?.split(separator: "\n").first.map(String.init) ?? ""
     }
 
-    static func firstLine(_ text: String?) -> String {
-        text?.split(separator: "\n").first.map(String.init) ?? ""
-    }
-
-    /// The process's threads named `name`, with their voluntary context switches (each a wake-up).
+    /// This process's threads named `name`, with their voluntary context switches (each a wake-up).
     static func threads(named name: String) -> [Int: Int] {
         var found: [Int: Int] = [:]
-        guard let directory = opendir("/proc/self/task") else { return found }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let tid = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard let id = Int(tid),
-                firstLine(Fixtures.readText("/proc/self/task/\(tid)/comm")) == name,
-                let status = Fixtures.readText("/proc/self/task/\(tid)/status")
-            else { continue }
-            let switches = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
-            found[id] = switches.flatMap { Int($0.split(separator: "\t").last ?? "") } ?? -1
+        for (tid, thread) in ProcessThreads.names() where thread == name {
+            found[tid] = ProcessThreads.voluntarySwitches(tid: tid) ?? -1
         }
         return found
     }
