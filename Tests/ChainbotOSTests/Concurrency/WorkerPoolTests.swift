@@ -72,6 +72,24 @@ import Testing
         #expect(Self.threads(named: "tp-sleep-t").count == 1)
     }
 
+    @Test func aCancelledSleepEndsAtOnceAlthoughItsDeadlineIsAnHourAway() async throws {
+        var settings = WorkerPool.Settings(baseWorkers: 2)
+        settings.workerName = "tp-cancel-w"
+        settings.timerName = "tp-cancel-t"
+        let pool = WorkerPool(settings: settings)
+        let sleeper = Task(executorPreference: pool) {
+            let start = ContinuousClock.now
+            var cancelled = false
+            do { try await Task.sleep(for: .seconds(3600)) } catch is CancellationError { cancelled = true } catch {}
+            return (cancelled, ContinuousClock.now - start)
+        }
+        try await Self.waitFor { pool.counts.timedJobs == 1 }
+        sleeper.cancel()
+        let (cancelled, elapsed) = await sleeper.value
+        #expect(cancelled)
+        #expect(elapsed < .seconds(60))
+    }
+
     @Test func sleepsEndInDeadlineOrderWhateverOrderTheyStartIn() async throws {
         // One worker: jobs run in the order the timer made them ready, and the group sees them end so.
         var settings = WorkerPool.Settings(baseWorkers: 1, maxWorkers: 1)
