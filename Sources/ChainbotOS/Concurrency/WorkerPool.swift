@@ -33,7 +33,7 @@ final class WorkerPool: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
         }
     }
 
-    /// What the pool is doing, for tests and `chainbot agent`'s diagnostics.
+    /// What the pool is doing, for its tests.
     struct Counts: Sendable, Equatable {
         var workers: Int
         var idleWorkers: Int
