@@ -16,6 +16,9 @@ if getenv("MALLOC_ARENA_MAX") == nil && getenv("GLIBC_TUNABLES") == nil, let sym
 // monitor thread wakes the process every second for as long as it lives (BENCHMARKS.md, "Its threads" in
 // docs/agent-watching.md). `main` is synchronous for that: nothing runs on the main actor.
 DefaultExecutor.install()
+// With no `dispatch_main` (whose `sigsuspend` took signals whatever the mask), a mask inherited with
+// SIGTERM blocked would make `kill PID` do nothing.
+SignalEvents.unblockServed()
 let status = ChainbotCLI.runBlocking(
     Array(CommandLine.arguments.dropFirst()),
     context: CommandContext(

@@ -3,7 +3,7 @@ import Glibc
 /// The built `chainbot` run as a child the test can kill at any moment: `posix_spawn` (argv, no shell),
 /// standard input and output on /dev/null, standard error on /dev/null or appended to `errorFile`.
 final class KillableChild {
-    private let pid: pid_t
+    let pid: pid_t
     private var status: Int32?
 
     /// `blockingAllSignals`: the child starts with every signal blocked, as a child of a thread of

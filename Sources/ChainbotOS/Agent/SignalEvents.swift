@@ -5,6 +5,18 @@ import Glibc
 public enum SignalEvents {
     nonisolated(unsafe) static var pipeWrite: Int32 = -1
 
+    /// Unblocks SIGTERM, SIGINT and SIGHUP on the calling thread (and so on every thread it starts later).
+    /// A mask inherited from whoever started chainbot (a thread of libdispatch's pool blocks every signal,
+    /// and posix_spawn passes the mask on) would otherwise keep them pending for ever, since no thread of
+    /// chainbot waits in `sigsuspend` (as `dispatch_main` did): `kill PID` would not end a command, nor
+    /// stop the agent. `main` calls it first.
+    public static func unblockServed() {
+        var served = sigset_t()
+        sigemptyset(&served)
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&served, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &served, nil)
+    }
+
     /// Installs the handlers and starts the thread that calls `onSignal` with the signal number.
     public static func start(_ onSignal: @escaping @Sendable (Int32) -> Void) throws(SystemError) {
         let ends = try ChildPipe.make()
@@ -21,13 +33,8 @@ public enum SignalEvents {
             sigaction(signalNumber, &action, nil)
         }
         try DetachedThread.start(name: "cb-signals") {
-            // A signal mask inherited from whoever started chainbot (a thread of libdispatch's pool blocks
-            // every signal, and posix_spawn passes the mask on) would keep these pending for ever once no
-            // thread waits in `sigsuspend`: this thread takes them whatever the others block.
-            var served = sigset_t()
-            sigemptyset(&served)
-            for signalNumber in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&served, signalNumber) }
-            pthread_sigmask(SIG_UNBLOCK, &served, nil)
+            // This thread takes them whatever the others block.
+            unblockServed()
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)
