@@ -4,8 +4,9 @@ import Testing
 
 /// The agent stops on SIGTERM and reloads on SIGHUP, and any command ends on SIGTERM, although whoever
 /// started it blocked every signal (a thread of libdispatch's pool does, and posix_spawn passes the mask
-/// on): `main` and the agent's signal thread unblock the signals chainbot serves. With libdispatch's `dispatch_main` on the main thread (before issue 15's own
-/// executor) its `sigsuspend` took them; a main thread that waits on a semaphore does not.
+/// on): `main` and the agent's signal thread unblock the signals chainbot serves. With libdispatch's
+/// `dispatch_main` on the main thread (before issue 15's own executor) its `sigsuspend` took them; a main
+/// thread that waits on a semaphore does not.
 @Suite struct AgentInheritedSignalMaskTests {
     static let binary = Fixtures.path(".build/debug/chainbot")
 
@@ -51,6 +52,7 @@ import Testing
         #expect(started, "the command did not start its workers within 60 s")
         watcher.signal(SIGTERM)
         let status = try await watcher.wait(upTo: .seconds(60))
-        #expect(status.map { $0 & 0x7f } == SIGTERM, "not ended by SIGTERM within 60 s: \(Fixtures.readText(log) ?? "")")
+        #expect(
+            status.map { $0 & 0x7f } == SIGTERM, "not ended by SIGTERM within 60 s: \(Fixtures.readText(log) ?? "")")
     }
 }
