@@ -1,3 +1,4 @@
+import ChainbotTestSupport
 import Glibc
 
 /// The built `chainbot` run as a child the test can kill at any moment: `posix_spawn` (argv, no shell),
@@ -61,17 +62,14 @@ final class KillableChild {
 
     /// The raw wait status once the child ended, polling for up to `limit`; nil while it still runs.
     func wait(upTo limit: Duration) async throws -> Int32? {
-        if let status { return status }
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while ContinuousClock.now < deadline {
+        _ = try await Poll.within(limit) {
+            if status != nil { return true }
             var raw: Int32 = 0
-            if waitpid(pid, &raw, WNOHANG) == pid {
-                status = raw
-                return raw
-            }
-            try await Task.sleep(for: .milliseconds(20))
+            guard waitpid(pid, &raw, WNOHANG) == pid else { return false }
+            status = raw
+            return true
         }
-        return nil
+        return status
     }
 
     deinit {

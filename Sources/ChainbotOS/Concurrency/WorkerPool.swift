@@ -1,3 +1,4 @@
+import ChainbotCore
 import Glibc
 @_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
 
@@ -23,7 +24,7 @@ final class WorkerPool: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
         var timerName = "cb-timer"
 
         init(
-            baseWorkers: Int = max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), maxWorkers: Int = 64,
+            baseWorkers: Int = max(2, ParallelWork.processors), maxWorkers: Int = 64,
             stallCheck: Duration = .milliseconds(100), surplusIdle: Duration = .seconds(20)
         ) {
             self.baseWorkers = max(1, baseWorkers)
@@ -98,10 +99,7 @@ final class WorkerPool: TaskExecutor, SchedulingExecutor, @unchecked Sendable {
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        lock.lock()
-        makeReady(job)
-        lock.unlock()
+        enqueueNow(UnownedJob(job))
     }
 
     func enqueue<C: Clock>(

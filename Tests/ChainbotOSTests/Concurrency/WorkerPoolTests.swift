@@ -23,12 +23,9 @@ import Testing
         return found
     }
 
+    /// Waits (up to 60 s: a loaded machine) for `condition`; records a failure when it never holds.
     static func waitFor(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
-        while !condition() {
-            try #require(ContinuousClock.now < deadline, "the condition did not hold within 60 s")
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try #require(try await Poll.within(.seconds(60)) { condition() }, "the condition did not hold within 60 s")
     }
 
     @Test func everyJobOfEveryTaskRunsOnTheWorkersAndEachGetsItsResult() async {
